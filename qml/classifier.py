@@ -1,0 +1,501 @@
+"""The variational quantum classifier, a scikit-learn estimator."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+from qiskit import QuantumCircuit, qpy
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.decomposition import PCA
+from sklearn.preprocessing import MinMaxScaler
+from sklearn.utils.multiclass import check_classification_targets, unique_labels
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+import qml
+from circuits.classifier import ClassifierCircuit, build_classifier
+from circuits.readouts import Readout, build_readout, readout_from_dict
+from qml.backends import parse_backend
+from qml.errors import (
+    ConfigurationError,
+    InvalidInputError,
+    ModelFileError,
+    NotFittedError,
+    VersionMismatchWarning,
+)
+from qml.exact import check_state_memory
+from qml.execution import make_evaluator
+from qml.optimizers import GRADIENT_OPTIMIZERS, OPTIMIZERS, optimize
+
+__all__ = ["VQC"]
+
+MODEL_FORMAT = "qlimits.vqc"
+MODEL_FORMAT_VERSION = 1
+_PROB_FLOOR = 1e-10  # clip of qiskit-machine-learning's CrossEntropyLoss
+
+
+class _CrossEntropy:
+    """Mean cross-entropy (log base 2, probabilities clipped at 1e-10) over the training set,
+    as qiskit-machine-learning's ``CrossEntropyLoss``; every method is one backend call."""
+
+    def __init__(self, evaluator, readout: Readout, X: np.ndarray, y_index: np.ndarray):
+        self.evaluator, self.readout, self.X, self.y = evaluator, readout, X, y_index
+
+    def _picked(self, probs: np.ndarray, rows) -> np.ndarray:
+        return probs[..., np.arange(probs.shape[-2]), self.y[rows]]
+
+    def losses(self, W: np.ndarray) -> np.ndarray:
+        probs = self.readout.probabilities(self.evaluator.expectations(self.X, W))
+        p = np.clip(self._picked(probs, slice(None)), _PROB_FLOOR, 1.0)
+        return -np.log2(p).mean(axis=-1)
+
+    def _cotangent(self, E: np.ndarray, rows) -> np.ndarray:
+        probs = self.readout.probabilities(E)
+        picked = self._picked(probs, rows)
+        grad_p = np.zeros_like(probs)
+        live = picked > _PROB_FLOOR
+        scale = np.where(live, -1.0 / (np.log(2) * len(self.y) * np.maximum(picked, _PROB_FLOOR)), 0)
+        grad_p[..., np.arange(probs.shape[-2]), self.y[rows]] = scale
+        return self.readout.vjp(E, grad_p)
+
+    def loss_and_grad(self, w: np.ndarray):
+        E, grad, _ = self.evaluator.vjp(self.X, w[None, :], self._cotangent)
+        p = np.clip(self._picked(self.readout.probabilities(E[0]), slice(None)), _PROB_FLOOR, 1.0)
+        return float(-np.log2(p).mean()), grad[0]
+
+
+def _encode_circuit(circuit: QuantumCircuit) -> dict:
+    buf = io.BytesIO()
+    qpy.dump(circuit, buf)
+    return {"qpy": base64.b64encode(buf.getvalue()).decode("ascii")}
+
+
+def _decode_circuit(data: dict) -> QuantumCircuit:
+    return qpy.load(io.BytesIO(base64.b64decode(data["qpy"])))[0]
+
+
+class VQC(ClassifierMixin, BaseEstimator):
+    """Variational quantum classifier: feature map + ansatz + readout, trained on a backend.
+
+    Inputs are mapped to rotation angles (min-max to ``[0, pi]`` on the training data, after
+    PCA when ``reduction="pca"``), loaded by the feature map, transformed by the trainable
+    ansatz, and read out as class probabilities. Training minimises the mean cross-entropy.
+
+    Parameters
+    ----------
+    feature_map : {"angle", "zz", "pauli", "reuploading"} or QuantumCircuit, default="angle"
+        Data encoding. A circuit's parameters are all data inputs.
+    feature_map_reps : int, default=1
+        Repetitions of the feature map.
+    ansatz : {"real_amplitudes", "efficient_su2", "hardware_efficient"} or QuantumCircuit
+        Trainable part, default ``"real_amplitudes"``. A circuit's parameters are all weights.
+    ansatz_reps : int, default=3
+        Repetitions (entangling layers) of the ansatz.
+    readout : {"auto", "parity", "z_per_class"}, Readout or list of SparsePauliOp
+        ``"auto"``: parity for two classes, one Z per class otherwise.
+    optimizer : {"auto", "cobyla", "lbfgs", "spsa", "adam"}, default="auto"
+        ``"auto"`` is L-BFGS-B with exact adjoint gradients on ``"statevector"`` and SPSA on
+        shot-based backends.
+    maxiter : int, default=100
+        Optimizer iterations (for COBYLA: objective evaluations).
+    learning_rate : float, optional
+        Step size of Adam (default 0.1) and SPSA (default 0.2).
+    backend : str, default="statevector"
+        ``"statevector"`` (exact), ``"aer"`` (shots), ``"aer:<fake backend>"`` (noisy shots).
+    shots : int, optional
+        Shots per circuit on shot-based backends (default 1024).
+    seed : int, optional
+        Drives initial weights, SPSA perturbations, transpiler and simulator.
+    initial_weights : array-like, optional
+        Starting weights; random uniform in ``[-pi, pi)`` otherwise.
+    callback : callable, optional
+        ``callback(info: IterationInfo)`` after every iteration of every optimizer.
+    verbose : bool, default=False
+        Show a progress bar with the current loss.
+    warm_start : bool, default=False
+        Start from the previous fit's weights when refitting.
+    n_qubits : int, optional
+        Circuit width; default ``max(n_features, qubits the readout needs)``. Fewer qubits than
+        features needs ``reduction="pca"``.
+    reduction : {None, "pca"}, default=None
+        Reduce the features to ``n_qubits`` with PCA fitted in ``fit``.
+    input_scaling : {"minmax", None}, default="minmax"
+        Scale each (reduced) feature to ``[0, pi]`` on the training data.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        Class labels.
+    n_features_in_ : int
+        Number of input features.
+    n_qubits_ : int
+        Circuit width used.
+    circuit_ : ClassifierCircuit
+        The trained circuit with its input and weight parameter vectors.
+    weights_ : ndarray
+        Trained weights.
+    loss_curve_ : ndarray
+        Training loss after every iteration.
+    loss_ : float
+        Final training loss.
+    n_iter_ : int
+        Iterations run.
+    n_circuit_evaluations_ : int
+        Circuits executed during ``fit`` (samples x parameter sets, all calls).
+    fit_seconds_ : float
+        Wall time of ``fit``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = VQC(seed=0, maxiter=30).fit(X[:100], y[:100])
+    >>> clf.score(X[:100], y[:100]) > 0.9
+    True
+    """
+
+    def __init__(self, feature_map="angle", feature_map_reps=1, ansatz="real_amplitudes",
+                 ansatz_reps=3, readout="auto", optimizer="auto", maxiter=100,
+                 learning_rate=None, backend="statevector", shots=None, seed=None,
+                 initial_weights=None, callback=None, verbose=False, warm_start=False,
+                 n_qubits=None, reduction=None, input_scaling="minmax"):
+        self.feature_map = feature_map
+        self.feature_map_reps = feature_map_reps
+        self.ansatz = ansatz
+        self.ansatz_reps = ansatz_reps
+        self.readout = readout
+        self.optimizer = optimizer
+        self.maxiter = maxiter
+        self.learning_rate = learning_rate
+        self.backend = backend
+        self.shots = shots
+        self.seed = seed
+        self.initial_weights = initial_weights
+        self.callback = callback
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.n_qubits = n_qubits
+        self.reduction = reduction
+        self.input_scaling = input_scaling
+
+    # ------------------------------------------------------------------ validation
+    def _validate_options(self) -> None:
+        def positive_int(name, allow_none=False):
+            value = getattr(self, name)
+            if value is None and allow_none:
+                return
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+                raise ConfigurationError(f"{name} must be a positive integer; got {value!r}")
+
+        for name in ("feature_map_reps", "ansatz_reps", "maxiter"):
+            positive_int(name)
+        positive_int("shots", allow_none=True)
+        positive_int("n_qubits", allow_none=True)
+        if self.optimizer != "auto" and self.optimizer not in OPTIMIZERS:
+            raise ConfigurationError(
+                f"unknown optimizer {self.optimizer!r}; valid: auto, {', '.join(OPTIMIZERS)}"
+            )
+        if self.learning_rate is not None and not self.learning_rate > 0:
+            raise ConfigurationError(f"learning_rate must be > 0; got {self.learning_rate!r}")
+        if self.reduction not in (None, "pca"):
+            raise ConfigurationError(f"reduction must be None or 'pca'; got {self.reduction!r}")
+        if self.input_scaling not in (None, "minmax"):
+            raise ConfigurationError(
+                f"input_scaling must be 'minmax' or None; got {self.input_scaling!r}"
+            )
+
+    def _validate_xy(self, X, y):
+        try:
+            X, y = validate_data(self, X, y, dtype=np.float64)
+            check_classification_targets(y)
+        except ValueError as exc:
+            raise InvalidInputError(str(exc)) from exc
+        classes = unique_labels(y)
+        if len(classes) < 2:
+            raise InvalidInputError(
+                f"a classifier needs at least two classes; y has only one class ({classes[0]!r})"
+            )
+        return X, y, classes
+
+    def _validate_x(self, X) -> np.ndarray:
+        if not hasattr(self, "weights_"):
+            raise NotFittedError(
+                f"this {type(self).__name__} is not fitted yet; call fit(X, y) first"
+            )
+        check_is_fitted(self, "weights_")
+        try:
+            return validate_data(self, X, dtype=np.float64, reset=False)
+        except ValueError as exc:
+            raise InvalidInputError(str(exc)) from exc
+
+    # ----------------------------------------------------------- model building
+    def _resolved_optimizer(self) -> str:
+        if self.optimizer != "auto":
+            return self.optimizer
+        return "lbfgs" if parse_backend(self.backend).exact else "spsa"
+
+    def _fit_input_map(self, X: np.ndarray, n_qubits: int) -> np.ndarray:
+        """Learn the affine map features -> angles (PCA, then min-max); return the angles."""
+        d = X.shape[1]
+        matrix, offset = np.eye(d), np.zeros(d)
+        if n_qubits < d:
+            if self.reduction != "pca":
+                raise InvalidInputError(
+                    f"X has {d} features but n_qubits={n_qubits}; pass reduction='pca' to "
+                    "reduce the features, or use more qubits"
+                )
+            pca = PCA(n_components=n_qubits, random_state=self.seed).fit(X)
+            matrix, offset = pca.components_.T, -pca.mean_ @ pca.components_.T
+        Z = X @ matrix + offset
+        if self.input_scaling == "minmax":
+            scaler = MinMaxScaler(feature_range=(0.0, np.pi)).fit(Z)
+            matrix, offset = matrix * scaler.scale_, offset * scaler.scale_ + scaler.min_
+        self.input_matrix_, self.input_offset_ = matrix, offset
+        return X @ matrix + offset
+
+    def _angles(self, X: np.ndarray) -> np.ndarray:
+        return X @ self.input_matrix_ + self.input_offset_
+
+    def _build(self, n_inputs: int, n_classes: int) -> None:
+        """Circuit, readout and evaluator from the parameters (deterministic)."""
+        readout = build_readout(self.readout, n_classes)
+        n_qubits = self.n_qubits_
+        circuit = build_classifier(self.feature_map, self.ansatz, n_features=n_inputs,
+                                   n_qubits=n_qubits, feature_map_reps=self.feature_map_reps,
+                                   ansatz_reps=self.ansatz_reps)
+        observables = readout.observables(circuit.num_qubits, n_classes)
+        check_state_memory(circuit.num_qubits)
+        self.circuit_: ClassifierCircuit = circuit
+        self._readout = readout
+        self._evaluator = make_evaluator(parse_backend(self.backend), circuit, observables,
+                                         shots=self.shots, seed=self.seed)
+
+    def _initial_weights(self, n_weights: int, rng: np.random.Generator) -> np.ndarray:
+        if self.warm_start and hasattr(self, "weights_") and len(self.weights_) == n_weights:
+            return np.array(self.weights_, dtype=float)
+        if self.initial_weights is None:
+            return rng.uniform(-np.pi, np.pi, n_weights)
+        w0 = np.asarray(self.initial_weights, dtype=float)
+        if w0.shape != (n_weights,) or not np.isfinite(w0).all():
+            raise InvalidInputError(
+                f"initial_weights must be {n_weights} finite numbers; got shape {w0.shape}"
+            )
+        return w0
+
+    # ---------------------------------------------------------------- estimator API
+    def fit(self, X, y):
+        """Train on ``X`` (n_samples, n_features) and labels ``y``.
+
+        Returns
+        -------
+        self
+        """
+        start = time.perf_counter()
+        self._validate_options()
+        parse_backend(self.backend)
+        X, y, classes = self._validate_xy(X, y)
+        self.classes_ = classes
+        readout = build_readout(self.readout, len(classes))
+        needed = readout.n_qubits_needed(len(classes))
+        self.n_qubits_ = self.n_qubits or max(X.shape[1], needed)
+        if self.n_qubits_ < needed:
+            raise ConfigurationError(
+                f"readout {readout.name!r} needs {needed} qubits for {len(classes)} classes; "
+                f"n_qubits={self.n_qubits_}"
+            )
+        check_state_memory(self.n_qubits_)
+        angles = self._fit_input_map(X, self.n_qubits_)
+        self._build(angles.shape[1], len(classes))
+        rng = np.random.default_rng(self.seed)
+        w0 = self._initial_weights(len(self.circuit_.weights), rng)
+        y_index = np.searchsorted(classes, y)
+        objective = _CrossEntropy(self._evaluator, self._readout, angles, y_index)
+        method = self._resolved_optimizer()
+        if method in GRADIENT_OPTIMIZERS and not self._evaluator.exact:
+            warnings.warn(f"{method} with shot noise: gradients are parameter-shift estimates; "
+                          "SPSA or COBYLA are usually more robust", UserWarning, stacklevel=2)
+        result = self._optimize(method, objective, w0, rng)
+        self.weights_ = result.weights
+        self.loss_curve_ = result.loss_curve
+        self.loss_ = result.loss
+        self.n_iter_ = result.n_iter
+        self.n_circuit_evaluations_ = self._evaluator.n_circuits
+        self.fit_seconds_ = time.perf_counter() - start
+        return self
+
+    def _optimize(self, method, objective, w0, rng):
+        bar = None
+        if self.verbose:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=self.maxiter, desc=f"VQC {method}", unit="it")
+
+        def on_iteration(info):
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(loss=f"{info.loss:.4f}")
+            if self.callback is not None:
+                self.callback(info)
+
+        try:
+            return optimize(method, objective, w0, maxiter=self.maxiter,
+                            learning_rate=self.learning_rate, rng=rng, callback=on_iteration)
+        finally:
+            if bar is not None:
+                bar.close()
+
+    def _evaluator_ready(self):
+        if getattr(self, "_evaluator", None) is None:
+            self._build(self.input_matrix_.shape[1], len(self.classes_))
+        return self._evaluator
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, shape (n_samples, n_classes), columns in ``classes_`` order."""
+        X = self._validate_x(X)
+        evaluator = self._evaluator_ready()
+        E = evaluator.expectations(self._angles(X), self.weights_[None, :])[0]
+        return self._readout.probabilities(E)
+
+    def decision_function(self, X) -> np.ndarray:
+        """Log-odds of ``classes_[1]`` for two classes (n_samples,); log-probabilities
+        (n_samples, n_classes) otherwise."""
+        logp = np.log(np.clip(self.predict_proba(X), 1e-300, 1.0))
+        return logp[:, 1] - logp[:, 0] if len(self.classes_) == 2 else logp
+
+    def predict(self, X) -> np.ndarray:
+        """Most probable class of every sample."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def input_gradients(self, X, target=None) -> np.ndarray:
+        """Exact derivatives of a class probability with respect to every input feature.
+
+        ``target`` is a class label, or None for each sample's predicted class. Uses the
+        adjoint method on the exact engine (``backend="statevector"``).
+
+        Returns
+        -------
+        ndarray, shape (n_samples, n_features_in_)
+        """
+        X = self._validate_x(X)
+        evaluator = self._evaluator_ready()
+        angles = self._angles(X)
+        probs = self.predict_proba(X)
+        if target is None:
+            cls = np.argmax(probs, axis=1)
+        else:
+            cls = np.full(len(X), int(np.searchsorted(self.classes_, target)))
+        grad_p = np.zeros((1,) + probs.shape)
+        grad_p[0, np.arange(len(X)), cls] = 1.0
+
+        def cotangent(E, rows):
+            return self._readout.vjp(E, grad_p[:, rows])
+
+        _, _, g_angles = evaluator.vjp(angles, self.weights_[None, :], cotangent, inputs=True)
+        return g_angles[0] @ self.input_matrix_.T
+
+    # ------------------------------------------------------------------ persistence
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_evaluator", None)  # compiled engine: rebuilt on demand
+        return state
+
+    def _json_params(self) -> dict:
+        params = self.get_params()
+        for key in ("feature_map", "ansatz"):
+            if isinstance(params[key], QuantumCircuit):
+                params[key] = _encode_circuit(params[key])
+        if not isinstance(params["readout"], str):
+            params["readout"] = build_readout(params["readout"], len(self.classes_)).to_dict()
+        if params["initial_weights"] is not None:
+            params["initial_weights"] = np.asarray(params["initial_weights"]).tolist()
+        if params["callback"] is not None:
+            warnings.warn("the callback is not saved with the model", UserWarning, stacklevel=3)
+        params["callback"] = None
+        return params
+
+    def save(self, path) -> Path:
+        """Write the fitted model to ``path`` as JSON (no pickle).
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> from sklearn.datasets import load_iris
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = VQC(seed=0, maxiter=5).fit(X[:100], y[:100])
+        >>> path = clf.save(os.path.join(tempfile.mkdtemp(), "model.json"))
+        >>> bool((VQC.load(path).predict(X) == clf.predict(X)).all())
+        True
+        """
+        if not hasattr(self, "weights_"):
+            raise NotFittedError("fit the model before saving it")
+        import qiskit
+
+        classes = self.classes_
+        doc = {
+            "format": MODEL_FORMAT,
+            "format_version": MODEL_FORMAT_VERSION,
+            "qlimits_version": qml.__version__,
+            "qiskit_version": qiskit.__version__,
+            "params": self._json_params(),
+            "classes": classes.tolist(),
+            "classes_dtype": classes.dtype.str,
+            "n_features_in": int(self.n_features_in_),
+            "n_qubits": int(self.n_qubits_),
+            "weights": self.weights_.tolist(),
+            "input_matrix": self.input_matrix_.tolist(),
+            "input_offset": self.input_offset_.tolist(),
+            "loss_curve": self.loss_curve_.tolist(),
+            "loss": float(self.loss_),
+            "n_iter": int(self.n_iter_),
+        }
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(json.dumps(doc, indent=1))
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    def load(cls, path) -> VQC:
+        """Read a model written by ``save``; warns if another qlimits/qiskit version wrote it."""
+        import qiskit
+
+        path = Path(path)
+        try:
+            doc = json.loads(path.read_text())
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ModelFileError(f"cannot read model file {path}: {exc}") from exc
+        if not isinstance(doc, dict) or doc.get("format") != MODEL_FORMAT:
+            raise ModelFileError(f"{path} is not a qlimits VQC model file")
+        saved = (doc.get("qlimits_version"), doc.get("qiskit_version"))
+        if saved != (qml.__version__, qiskit.__version__):
+            warnings.warn(
+                f"{path} was saved by qlimits {saved[0]} / qiskit {saved[1]}; this is qlimits "
+                f"{qml.__version__} / qiskit {qiskit.__version__}. Predictions may differ.",
+                VersionMismatchWarning, stacklevel=2,
+            )
+        try:
+            params = dict(doc["params"])
+            for key in ("feature_map", "ansatz"):
+                if isinstance(params[key], dict):
+                    params[key] = _decode_circuit(params[key])
+            if isinstance(params["readout"], dict):
+                params["readout"] = readout_from_dict(params["readout"])
+            model = cls(**params)
+            model.classes_ = np.array(doc["classes"], dtype=np.dtype(doc["classes_dtype"]))
+            model.n_features_in_ = doc["n_features_in"]
+            model.n_qubits_ = doc["n_qubits"]
+            model.weights_ = np.array(doc["weights"], dtype=float)
+            model.input_matrix_ = np.array(doc["input_matrix"], dtype=float)
+            model.input_offset_ = np.array(doc["input_offset"], dtype=float)
+            model.loss_curve_ = np.array(doc["loss_curve"], dtype=float)
+            model.loss_ = doc["loss"]
+            model.n_iter_ = doc["n_iter"]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelFileError(f"{path} is missing or has malformed fields: {exc}") from exc
+        return model

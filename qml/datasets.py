@@ -1,0 +1,210 @@
+"""Datasets, ready for a classifier: stratified train/test splits, scaled, optionally reduced.
+
+Bundled (scikit-learn's copies): ``iris``, ``breast_cancer``, ``wine``. Generated: ``moons``,
+``circles`` and ``ad_hoc`` (Havlicek et al., Nature 567, 209 (2019): labels that a ZZ feature
+map separates by construction). Any CSV file with a label column works too.
+
+Preprocessing is fitted on the training part only: standardise, PCA to ``n_features`` when
+asked, then scale every feature to ``[0, pi]`` (rotation angles).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sklearn import datasets as _sk
+from sklearn.decomposition import PCA
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+from qml.errors import ConfigurationError, InvalidInputError
+
+__all__ = ["Dataset", "DATASETS", "load_dataset", "load_csv", "ad_hoc"]
+
+DATASETS = ("iris", "breast_cancer", "wine", "moons", "circles", "ad_hoc")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A train/test split with its names.
+
+    Examples
+    --------
+    >>> ds = load_dataset("iris", seed=0)
+    >>> ds.X_train.shape, ds.X_test.shape
+    ((105, 4), (45, 4))
+    """
+
+    name: str
+    X_train: np.ndarray
+    X_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+    feature_names: list[str] = field(default_factory=list)
+
+    @property
+    def n_features(self) -> int:
+        return self.X_train.shape[1]
+
+
+def ad_hoc(n_samples: int = 100, n_qubits: int = 2, gap: float = 0.3, seed: int | None = 0):
+    """The "ad hoc" dataset of Havlicek et al.: ``x`` uniform in ``[0, 2 pi)^n``, label
+    ``sign(<Phi(x)| V^dag Z..Z V |Phi(x)>)`` for a Haar-random unitary ``V``, keeping only
+    points whose value is at least ``gap`` away from zero. ``|Phi(x)>`` is qiskit's
+    ``zz_feature_map(n, reps=2)``. Balanced classes.
+
+    Examples
+    --------
+    >>> X, y = ad_hoc(20, seed=1)
+    >>> X.shape, np.bincount(y).tolist()
+    ((20, 2), [10, 10])
+    """
+    from qiskit.circuit.library import zz_feature_map
+    from qiskit.quantum_info import Operator, SparsePauliOp
+    from scipy.stats import unitary_group
+
+    from qml.exact import compile_circuit
+
+    rng = np.random.default_rng(seed)
+    fmap = zz_feature_map(n_qubits, reps=2)
+    v = unitary_group.rvs(2**n_qubits, random_state=rng)
+    parity = SparsePauliOp("Z" * n_qubits).to_matrix()
+    observable = SparsePauliOp.from_operator(Operator(v.conj().T @ parity @ v))
+    engine = compile_circuit(fmap, list(fmap.parameters), [], [observable])
+    per_class = n_samples // 2
+    kept = {0: [], 1: []}
+    while min(len(k) for k in kept.values()) < per_class:
+        X = rng.uniform(0, 2 * np.pi, size=(256, n_qubits))
+        m = engine.expectations(X, None)[0, :, 0]
+        kept[1].extend(X[m >= gap])
+        kept[0].extend(X[m <= -gap])
+    X = np.array(kept[0][:per_class] + kept[1][:per_class])
+    y = np.repeat([0, 1], per_class)
+    order = rng.permutation(len(y))
+    return X[order], y[order]
+
+
+def _raw(name: str, n_samples: int | None, seed: int | None):
+    if name == "iris":
+        d = _sk.load_iris()
+        return d.data, d.target, list(d.feature_names)
+    if name == "breast_cancer":
+        d = _sk.load_breast_cancer()
+        return d.data, d.target, list(d.feature_names)
+    if name == "wine":
+        d = _sk.load_wine()
+        return d.data, d.target, list(d.feature_names)
+    n = 200 if n_samples is None else n_samples
+    if name == "moons":
+        X, y = _sk.make_moons(n, noise=0.15, random_state=seed)
+    elif name == "circles":
+        X, y = _sk.make_circles(n, noise=0.08, factor=0.5, random_state=seed)
+    elif name == "ad_hoc":
+        X, y = ad_hoc(n, seed=seed)
+    else:
+        raise ConfigurationError(
+            f"unknown dataset {name!r}; valid: {', '.join(DATASETS)} or a path to a .csv file"
+        )
+    return X, y, [f"x{i}" for i in range(X.shape[1])]
+
+
+def _prepare(name, X, y, feature_names, *, n_features, classes, test_size, seed, scale):
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    if not np.isfinite(X).all():
+        raise InvalidInputError(f"dataset {name!r} contains NaN or infinite feature values")
+    if classes is not None:
+        keep = np.isin(y, classes)
+        if len(np.unique(y[keep])) < 2:
+            raise InvalidInputError(f"classes={classes!r} selects fewer than two classes")
+        X, y = X[keep], y[keep]
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=test_size, random_state=seed,
+                                              stratify=y)
+    steps = [StandardScaler()]
+    if n_features is not None and n_features < X.shape[1]:
+        steps.append(PCA(n_components=n_features, random_state=seed))
+        feature_names = [f"pc{i + 1}" for i in range(n_features)]
+    if scale is not None:
+        steps.append(MinMaxScaler(feature_range=scale))
+    for step in steps:
+        X_tr = step.fit_transform(X_tr)
+        X_te = step.transform(X_te)
+    return Dataset(name, X_tr, X_te, y_tr, y_te, list(feature_names))
+
+
+def load_dataset(name: str, *, n_features: int | None = None, classes=None,
+                 n_samples: int | None = None, test_size: float = 0.3, seed: int | None = 0,
+                 scale: tuple[float, float] | None | str = "auto") -> Dataset:
+    """Load a dataset by name (``DATASETS``) or from a ``.csv`` path, split and scale it.
+
+    Parameters
+    ----------
+    name : str
+        One of ``DATASETS``, or a path to a CSV file (last column is the label).
+    n_features : int, optional
+        Reduce to this many features with PCA (fitted on the training part).
+    classes : sequence, optional
+        Keep only these labels, e.g. ``[0, 1]`` for two-class iris.
+    n_samples : int, optional
+        Size of a generated dataset (moons, circles, ad_hoc); default 200.
+    test_size : float
+        Fraction held out for testing, stratified.
+    seed : int, optional
+        Drives the split, PCA and generated data.
+    scale : (low, high), None or "auto"
+        Final min-max range of every feature; None leaves standardised values. ``"auto"``:
+        ``(0, pi)``, except ``ad_hoc``, whose labels are defined on raw angles in
+        ``[0, 2 pi)`` and which is returned unscaled.
+
+    Examples
+    --------
+    >>> ds = load_dataset("breast_cancer", n_features=4, seed=0)
+    >>> ds.X_train.shape[1], float(ds.X_train.min()), round(float(ds.X_train.max()), 4)
+    (4, 0.0, 3.1416)
+    """
+    if str(name).endswith(".csv"):
+        return load_csv(name, n_features=n_features, classes=classes, test_size=test_size,
+                        seed=seed, scale=scale)
+    if isinstance(scale, str):
+        scale = None if name == "ad_hoc" else (0.0, np.pi)
+    X, y, names = _raw(name, n_samples, seed)
+    if name == "ad_hoc" and scale is None:
+        X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=test_size, random_state=seed,
+                                                  stratify=y)
+        return Dataset(name, X_tr, X_te, y_tr, y_te, names)
+    return _prepare(name, X, y, names, n_features=n_features, classes=classes,
+                    test_size=test_size, seed=seed, scale=scale)
+
+
+def load_csv(path, *, target: str | int = -1, n_features: int | None = None, classes=None,
+             test_size: float = 0.3, seed: int | None = 0,
+             scale: tuple[float, float] | None = (0.0, np.pi)) -> Dataset:
+    """Load a CSV file with a header row: numeric feature columns and one label column
+    (``target``: its name or position, the last column by default).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "d.csv")
+    >>> rows = [f"{i},{i % 3},{i % 2}" for i in range(20)]
+    >>> _ = open(path, "w").write("a,b,label\\n" + "\\n".join(rows))
+    >>> load_csv(path, seed=0).n_features
+    2
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigurationError(f"CSV file not found: {path}")
+    header = path.read_text().splitlines()[0].split(",")
+    col = header.index(target) if isinstance(target, str) else target % len(header)
+    raw = np.genfromtxt(path, delimiter=",", skip_header=1, dtype=str)
+    if raw.ndim != 2 or raw.shape[1] != len(header):
+        raise InvalidInputError(f"{path}: every row needs {len(header)} comma-separated values")
+    y = raw[:, col]
+    try:
+        X = np.delete(raw, col, axis=1).astype(float)
+    except ValueError as exc:
+        raise InvalidInputError(f"{path}: feature columns must be numeric ({exc})") from exc
+    names = [h for i, h in enumerate(header) if i != col]
+    return _prepare(path.stem, X, y, names, n_features=n_features, classes=classes,
+                    test_size=test_size, seed=seed, scale=scale)

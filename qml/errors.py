@@ -1,0 +1,82 @@
+"""The exceptions qlimits raises, in one small tree.
+
+Every error names the bad value, what was expected, and how to fix it. Each class also
+subclasses the built-in type a user would already catch, so ``except ValueError`` keeps
+working::
+
+    QlimitsError                      base of everything qlimits raises on purpose
+    ├── InvalidInputError             bad data: NaN/inf, wrong shape, one class only (ValueError)
+    ├── ConfigurationError            bad option: unknown name, incompatible settings (ValueError)
+    │   ├── UnknownBackendError       backend string not understood; lists the valid ones
+    │   └── CircuitTooWideError       circuit needs more qubits than the backend has
+    ├── StateTooLargeError            state vector would not fit in memory (MemoryError)
+    ├── UnsupportedCircuitError       the exact engine cannot run a circuit (ValueError);
+    │                                 the classifier catches it and falls back to Aer
+    ├── ModelFileError                a saved model cannot be read (ValueError)
+    └── NotFittedError                predict before fit (scikit-learn's NotFittedError)
+
+Warnings: ``FallbackWarning`` (exact engine -> Aer) and ``VersionMismatchWarning``
+(model saved by another qlimits/qiskit version).
+"""
+
+from __future__ import annotations
+
+from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+
+__all__ = [
+    "QlimitsError",
+    "InvalidInputError",
+    "ConfigurationError",
+    "UnknownBackendError",
+    "CircuitTooWideError",
+    "StateTooLargeError",
+    "UnsupportedCircuitError",
+    "ModelFileError",
+    "NotFittedError",
+    "FallbackWarning",
+    "VersionMismatchWarning",
+]
+
+
+class QlimitsError(Exception):
+    """Base class of every error qlimits raises on purpose."""
+
+
+class InvalidInputError(QlimitsError, ValueError):
+    """Input data is unusable: NaN/inf, wrong shape, too few classes, too many features."""
+
+
+class ConfigurationError(QlimitsError, ValueError):
+    """An option has an unknown value or conflicts with another option."""
+
+
+class UnknownBackendError(ConfigurationError):
+    """A backend string that qlimits does not understand; the message lists valid ones."""
+
+
+class CircuitTooWideError(ConfigurationError):
+    """A circuit needs more qubits than the chosen backend offers."""
+
+
+class StateTooLargeError(QlimitsError, MemoryError):
+    """A state vector would not fit in memory; raised before anything is allocated."""
+
+
+class UnsupportedCircuitError(QlimitsError, ValueError):
+    """The exact engine cannot evaluate a circuit (an instruction it does not know)."""
+
+
+class ModelFileError(QlimitsError, ValueError):
+    """A saved model file is missing, malformed, or of an unknown format."""
+
+
+class NotFittedError(QlimitsError, _SklearnNotFittedError):
+    """A method that needs a fitted model was called before ``fit``."""
+
+
+class FallbackWarning(UserWarning):
+    """The exact engine could not run a circuit, so a slower Aer path is used instead."""
+
+
+class VersionMismatchWarning(UserWarning):
+    """A model file was written by another version of qlimits or qiskit."""

@@ -1,0 +1,225 @@
+"""Evaluators: where and how a classifier circuit runs.
+
+Every evaluator takes a batch — inputs ``X`` (B, d) and parameter sets ``W`` (P, m) — and returns
+expectation values shaped (P, B, K), in as few calls as the backend allows:
+
+* ``ExactEvaluator``: qlimits' vectorised state-vector engine (``qml.exact``) with adjoint
+  gradients.
+* ``AerEstimatorEvaluator``: exact expectation values from Aer's EstimatorV2 (precision 0), the
+  fallback for circuits the engine cannot compile.
+* ``AerSamplerEvaluator``: shots on Aer's SamplerV2, noiseless or with a fake backend's noise
+  model; one primitive call per batch, all samples and parameter sets in one parameter array.
+
+The two Aer evaluators differentiate with the parameter-shift rule, all shifted parameter
+sets in the same single call. ``make_evaluator`` picks one from a backend string.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+from qiskit import QuantumCircuit, transpile
+from qiskit.quantum_info import SparsePauliOp
+
+from circuits.classifier import ClassifierCircuit
+from qml.backends import BackendSpec, build_simulator
+from qml.errors import (
+    CircuitTooWideError,
+    ConfigurationError,
+    FallbackWarning,
+    UnsupportedCircuitError,
+)
+from qml.exact import compile_circuit
+
+__all__ = ["ExactEvaluator", "AerEstimatorEvaluator", "AerSamplerEvaluator", "make_evaluator",
+           "shift_rule_compatible"]
+
+_SHIFT_GATES = {"rx", "ry", "rz", "p", "u1", "rxx", "ryy", "rzz", "rzx"}
+
+
+def shift_rule_compatible(cc: ClassifierCircuit) -> bool:
+    """True when every weight is the bare angle of exactly one gate ``exp(-i w G / 2)`` with
+    ``G**2 = 1`` (or a phase gate), so the two-term parameter-shift rule is exact.
+
+    Examples
+    --------
+    >>> from circuits import build_classifier
+    >>> shift_rule_compatible(build_classifier("zz", "real_amplitudes", n_features=2))
+    True
+    """
+    seen: dict = {}
+    for inst in cc.circuit.data:
+        for param in inst.operation.params:
+            for w in getattr(param, "parameters", ()):
+                if w in cc.weights:
+                    ok = inst.operation.name in _SHIFT_GATES and param == w
+                    seen[w] = seen.get(w, 0) + (1 if ok else 100)
+    return all(seen.get(w, 0) == 1 for w in cc.weights)
+
+
+class _Evaluator:
+    """Shared bookkeeping: count of circuit executions and shots."""
+
+    exact = True
+    shots: int | None = None
+
+    def __init__(self):
+        self.n_circuits = 0
+
+    def _count(self, n_sets: int, n_samples: int) -> None:
+        self.n_circuits += n_sets * n_samples
+
+
+class ExactEvaluator(_Evaluator):
+    """Exact expectations and adjoint gradients from ``qml.exact``."""
+
+    def __init__(self, cc: ClassifierCircuit, observables: Sequence[SparsePauliOp]):
+        super().__init__()
+        self.engine = compile_circuit(cc.circuit, cc.inputs, cc.weights, observables)
+
+    def expectations(self, X, W) -> np.ndarray:
+        self._count(np.atleast_2d(W).shape[0], len(X))
+        return self.engine.expectations(X, W)
+
+    def vjp(self, X, W, cotangent, inputs: bool = False):
+        self._count(np.atleast_2d(W).shape[0], len(X))
+        return self.engine.vjp(X, W, cotangent, inputs=inputs)
+
+
+class _ShiftRuleEvaluator(_Evaluator):
+    """Aer evaluators: parameter-shift gradients, every shifted set in one call."""
+
+    def __init__(self, cc: ClassifierCircuit, observables: Sequence[SparsePauliOp]):
+        super().__init__()
+        self.cc = cc
+        self.observables = [SparsePauliOp(o) for o in observables]
+        self._shiftable = shift_rule_compatible(cc)
+
+    def _values(self, circuit: QuantumCircuit, X, W) -> np.ndarray:
+        """Parameter array (P*B, n_params) in ``circuit.parameters`` order."""
+        X = np.asarray(X, dtype=float)
+        W = np.atleast_2d(np.asarray(W, dtype=float))
+        P, B = len(W), len(X)
+        column = {p.name: ("x", i) for i, p in enumerate(self.cc.inputs)}
+        column.update({p.name: ("w", i) for i, p in enumerate(self.cc.weights)})
+        values = np.empty((P, B, circuit.num_parameters))
+        for j, p in enumerate(circuit.parameters):
+            kind, i = column[p.name]
+            values[:, :, j] = X[None, :, i] if kind == "x" else W[:, i][:, None]
+        return values.reshape(P * B, -1)
+
+    def expectations(self, X, W) -> np.ndarray:
+        W = np.atleast_2d(W)
+        self._count(len(W), len(X))
+        return self._run(X, W).reshape(len(W), len(X), len(self.observables))
+
+    def vjp(self, X, W, cotangent, inputs: bool = False):
+        if inputs:
+            raise ConfigurationError(
+                "input gradients need the exact engine (backend='statevector')"
+            )
+        if not self._shiftable:
+            raise ConfigurationError(
+                "parameter-shift gradients need every weight to be the plain angle of one "
+                "rotation gate; use optimizer='cobyla' or 'spsa' with this circuit"
+            )
+        W = np.atleast_2d(np.asarray(W, dtype=float))
+        m = W.shape[1]
+        shift = np.pi / 2 * np.eye(m)
+        sets = np.concatenate([np.concatenate([w[None], w + shift, w - shift]) for w in W])
+        E = self.expectations(X, sets).reshape(len(W), 1 + 2 * m, len(X), -1)
+        dE = (E[:, 1: 1 + m] - E[:, 1 + m:]) / 2  # (P, m, B, K)
+        cot = cotangent(E[:, 0], slice(None)) if callable(cotangent) else cotangent
+        grad = np.einsum("pmbk,pbk->pm", dE, cot)
+        return E[:, 0], grad, None
+
+
+class AerEstimatorEvaluator(_ShiftRuleEvaluator):
+    """Exact expectation values through Aer's EstimatorV2 (``default_precision=0``)."""
+
+    def __init__(self, cc, observables, seed: int | None = None):
+        super().__init__(cc, observables)
+        from qiskit_aer.primitives import EstimatorV2
+
+        self.estimator = EstimatorV2(options={"default_precision": 0.0,
+                                              "backend_options": {"method": "statevector"},
+                                              "run_options": {"seed_simulator": seed}})
+        self.circuit = cc.circuit
+
+    def _run(self, X, W) -> np.ndarray:
+        values = self._values(self.circuit, X, W)
+        obs = [[o] for o in self.observables]  # shape (K, 1) against values (P*B,)
+        result = self.estimator.run([(self.circuit, obs, values)]).result()[0]
+        return np.asarray(result.data.evs).T  # (P*B, K)
+
+
+class AerSamplerEvaluator(_ShiftRuleEvaluator):
+    """Shot-based expectations from Aer's SamplerV2 (Z-type observables only).
+
+    The circuit is transpiled once to the simulator (with a fake backend: its coupling map,
+    basis gates and noise model). Each call draws a fresh simulator seed from a generator
+    seeded with ``seed``, so a run is reproducible and iterations are independent.
+    """
+
+    exact = False
+
+    def __init__(self, cc, observables, simulator, shots: int, seed: int | None = None,
+                 optimization_level: int = 1):
+        super().__init__(cc, observables)
+        if any(o.paulis.x.any() for o in self.observables):
+            raise ConfigurationError(
+                "shot-based backends measure in the computational basis: readout observables "
+                "must be made of Z and I only"
+            )
+        width = getattr(simulator, "num_qubits", None)
+        if width is not None and cc.num_qubits > width:
+            raise CircuitTooWideError(
+                f"the circuit needs {cc.num_qubits} qubits; backend {simulator.name} has {width}"
+            )
+        measured = cc.circuit.copy()
+        measured.measure_all()
+        self.circuit = transpile(measured, simulator, optimization_level=optimization_level,
+                                 seed_transpiler=seed)
+        self.simulator = simulator
+        self.shots = int(shots)
+        self._rng = np.random.default_rng(seed)
+
+    def _run(self, X, W) -> np.ndarray:
+        from qiskit_aer.primitives import SamplerV2
+
+        values = self._values(self.circuit, X, W)
+        seed = int(self._rng.integers(2**31 - 1))
+        sampler = SamplerV2.from_backend(self.simulator, seed=seed, default_shots=self.shots)
+        bits = sampler.run([(self.circuit, values)]).result()[0].data.meas
+        return np.stack([bits.expectation_values(o) for o in self.observables], axis=-1)
+
+
+def make_evaluator(spec: BackendSpec, cc: ClassifierCircuit,
+                   observables: Sequence[SparsePauliOp], shots: int | None = None,
+                   seed: int | None = None):
+    """The evaluator for a parsed backend string.
+
+    ``statevector`` uses the exact engine and falls back, with a ``FallbackWarning``, to Aer's
+    exact estimator for circuits the engine cannot compile. ``aer`` and ``aer:<fake>`` sample
+    ``shots`` shots (1024 when ``shots`` is None).
+
+    Examples
+    --------
+    >>> from circuits import build_classifier
+    >>> from qml.backends import parse_backend
+    >>> cc = build_classifier("angle", "real_amplitudes", n_features=2, ansatz_reps=1)
+    >>> ev = make_evaluator(parse_backend("statevector"), cc, [SparsePauliOp("IZ")])
+    >>> ev.expectations(np.zeros((1, 2)), np.zeros((1, 4))).ravel()
+    array([1.])
+    """
+    if spec.exact:
+        try:
+            return ExactEvaluator(cc, observables)
+        except UnsupportedCircuitError as exc:
+            warnings.warn(f"{exc}; falling back to Aer's exact estimator (slower)",
+                          FallbackWarning, stacklevel=2)
+            return AerEstimatorEvaluator(cc, observables, seed=seed)
+    return AerSamplerEvaluator(cc, observables, build_simulator(spec),
+                               shots=1024 if shots is None else shots, seed=seed)
