@@ -364,12 +364,13 @@ class VQC(ClassifierMixin, BaseEstimator):
     def decision_function(self, X) -> np.ndarray:
         """Log-odds of ``classes_[1]`` for two classes (n_samples,); log-probabilities
         (n_samples, n_classes) otherwise."""
-        logp = np.log(np.clip(self.predict_proba(X), 1e-300, 1.0))
+        logp = np.log(np.clip(self.predict_proba(X), 1e-300, 1.0))  # checks fitted first
         return logp[:, 1] - logp[:, 0] if len(self.classes_) == 2 else logp
 
     def predict(self, X) -> np.ndarray:
         """Most probable class of every sample."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        probs = self.predict_proba(X)
+        return self.classes_[np.argmax(probs, axis=1)]
 
     def input_gradients(self, X, target=None) -> np.ndarray:
         """Exact derivatives of a class probability with respect to every input feature.

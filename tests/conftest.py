@@ -1,0 +1,33 @@
+"""Shared fixtures: small data, and Aer references computed independently of qlimits."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from qiskit import QuantumCircuit
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+FEATURE_MAPS = ["zz", "pauli", "angle", "reuploading"]
+ANSATZE = ["real_amplitudes", "efficient_su2", "hardware_efficient"]
+
+
+def aer_statevectors(circuit: QuantumCircuit, bindings: list[dict]) -> np.ndarray:
+    """State vectors from Aer's statevector method, one per binding (independent reference)."""
+    from qiskit import transpile
+    from qiskit_aer import AerSimulator
+
+    sim = AerSimulator(method="statevector")
+    states = []
+    for binding in bindings:
+        bound = transpile(circuit.assign_parameters(binding), sim, optimization_level=0)
+        bound.save_statevector()
+        states.append(np.asarray(sim.run(bound).result().get_statevector()))
+    return np.array(states)
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(1234)

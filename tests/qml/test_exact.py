@@ -1,0 +1,178 @@
+"""The exact engine against Aer, qiskit's gate matrices, parameter shift and finite differences."""
+
+import numpy as np
+import pytest
+from qiskit import QuantumCircuit
+from qiskit.circuit import ParameterVector
+from qiskit.circuit import library as lib
+from qiskit.quantum_info import Operator, SparsePauliOp
+
+from circuits import build_classifier, build_readout
+from qml.errors import StateTooLargeError, UnsupportedCircuitError
+from qml.exact import _parametric_elems, check_state_memory, compile_circuit
+from tests.conftest import ANSATZE, FEATURE_MAPS, aer_statevectors
+
+PARAMETRIC = {
+    "rx": lib.RXGate, "ry": lib.RYGate, "rz": lib.RZGate, "p": lib.PhaseGate,
+    "rxx": lib.RXXGate, "ryy": lib.RYYGate, "rzz": lib.RZZGate, "rzx": lib.RZXGate,
+    "crx": lib.CRXGate, "cry": lib.CRYGate, "crz": lib.CRZGate, "cp": lib.CPhaseGate,
+    "u": lib.UGate, "u2": lib.U2Gate, "r": lib.RGate,
+}
+
+
+def _dense(elems, d):
+    m = np.zeros((d, d), dtype=complex)
+    for (i, j), v in elems.items():
+        m[i, j] = v
+    return m
+
+
+@pytest.mark.parametrize("name", sorted(PARAMETRIC))
+def test_gate_matrices_and_derivatives_match_qiskit(name, rng):
+    gate_cls = PARAMETRIC[name]
+    n_params = {"u": 3, "u2": 2, "r": 2}.get(name, 1)
+    angles = list(rng.uniform(-3, 3, n_params))
+    ref = Operator(gate_cls(*angles)).data
+    elems, derivs = _parametric_elems(name, angles)
+    np.testing.assert_allclose(_dense(elems, len(ref)), ref, atol=1e-14)
+    h = 1e-6
+    for k, d in enumerate(derivs):
+        up, down = list(angles), list(angles)
+        up[k] += h
+        down[k] -= h
+        fd = (Operator(gate_cls(*up)).data - Operator(gate_cls(*down)).data) / (2 * h)
+        np.testing.assert_allclose(_dense(d, len(ref)), fd, atol=1e-8)
+
+
+def _setup(fm, an, readout, rng, n_features=3, n_qubits=3):
+    cc = build_classifier(fm, an, n_features=n_features, n_qubits=n_qubits, feature_map_reps=2,
+                          ansatz_reps=2)
+    n_classes = 2 if readout == "parity" else 3
+    obs = build_readout(readout, n_classes).observables(n_qubits, n_classes)
+    engine = compile_circuit(cc.circuit, cc.inputs, cc.weights, obs)
+    X = rng.uniform(0, np.pi, (4, n_features))
+    W = rng.uniform(-np.pi, np.pi, (2, len(cc.weights)))
+    return cc, obs, engine, X, W
+
+
+@pytest.mark.parametrize("fm", FEATURE_MAPS)
+@pytest.mark.parametrize("an", ANSATZE)
+@pytest.mark.parametrize("readout", ["parity", "z_per_class"])
+def test_engine_matches_aer_statevector(fm, an, readout, rng):
+    cc, obs, engine, X, W = _setup(fm, an, readout, rng)
+    bindings = [dict(zip(cc.inputs + cc.weights, [*x, *w])) for w in W for x in X]
+    ref = aer_statevectors(cc.circuit, bindings).reshape(len(W), len(X), -1)
+    np.testing.assert_allclose(engine.statevectors(X, W), ref, atol=1e-10)
+    ref_E = np.einsum("pbi,kij,pbj->pbk", ref.conj(),
+                      np.array([o.to_matrix() for o in obs]), ref).real
+    np.testing.assert_allclose(engine.expectations(X, W), ref_E, atol=1e-10)
+
+
+@pytest.mark.parametrize("fm", FEATURE_MAPS)
+@pytest.mark.parametrize("an", ANSATZE)
+def test_adjoint_gradient_matches_parameter_shift_and_finite_differences(fm, an, rng):
+    cc, obs, engine, X, W = _setup(fm, an, "z_per_class", rng)
+    W = W[:1]
+    cot = rng.normal(size=(1, len(X), len(obs)))
+    _, grad, grad_x = engine.vjp(X, W, cot, inputs=True)
+
+    def f(Wp):
+        return np.einsum("pbk,bk->p", engine.expectations(X, Wp), cot[0])
+
+    eye = np.eye(W.shape[1])
+    shift = (f(W + np.pi / 2 * eye) - f(W - np.pi / 2 * eye)) / 2
+    h = 1e-5
+    central = (f(W + h * eye) - f(W - h * eye)) / (2 * h)
+    np.testing.assert_allclose(grad[0], shift, atol=1e-6)
+    np.testing.assert_allclose(grad[0], central, atol=1e-6)
+    # inputs: central differences per sample and feature
+    for j in range(X.shape[1]):
+        d = np.zeros_like(X)
+        d[:, j] = h
+        fd = ((engine.expectations(X + d, W) - engine.expectations(X - d, W)) / (2 * h))
+        np.testing.assert_allclose(grad_x[0, :, j], (fd[0] * cot[0]).sum(-1), atol=1e-6)
+
+
+def test_general_observables_and_parameter_expressions(rng):
+    x, w = ParameterVector("x", 2), ParameterVector("w", 2)
+    qc = QuantumCircuit(2)
+    qc.h([0, 1])
+    qc.rzz(x[0] * x[1] + 0.5, 0, 1)
+    qc.u(w[0], 2 * w[1], x[0] - w[0], 0)
+    qc.crx(w[1] ** 2, 0, 1)
+    qc.ryy(np.pi / 3, 0, 1)
+    qc.swap(0, 1)
+    qc.global_phase = 0.3
+    obs = [SparsePauliOp(["XY", "ZZ"], [0.5, -1.0]), SparsePauliOp("YI")]
+    engine = compile_circuit(qc, list(x), list(w), obs)
+    X, W = rng.uniform(-1, 1, (3, 2)), rng.uniform(-1, 1, (2, 2))
+    bindings = [dict(zip([*x, *w], [*xi, *wi])) for wi in W for xi in X]
+    ref = aer_statevectors(qc, bindings).reshape(2, 3, -1)
+    np.testing.assert_allclose(engine.statevectors(X, W), ref, atol=1e-10)
+    cot = rng.normal(size=(1, 3, 2))
+    _, g, gx = engine.vjp(X, W[:1], cot, inputs=True)
+    h = 1e-6
+    for j in range(2):
+        d = np.zeros((1, 2))
+        d[0, j] = h
+        fd = ((engine.expectations(X, W[:1] + d) - engine.expectations(X, W[:1] - d)) / (2 * h))
+        assert g[0, j] == pytest.approx((fd * cot).sum(), abs=1e-6)
+
+
+def test_decomposable_user_gates_are_supported(rng):
+    w = ParameterVector("w", 1)
+    qc = QuantumCircuit(3)
+    qc.append(lib.QFTGate(3), [0, 1, 2])
+    qc.ccx(0, 1, 2)
+    qc.ry(w[0], 2)
+    qc.measure_all()  # final measurements are ignored
+    engine = compile_circuit(qc, [], list(w), [SparsePauliOp("ZII")])
+    W = np.array([[0.7]])
+    ref = aer_statevectors(qc.remove_final_measurements(inplace=False), [{w[0]: 0.7}])
+    np.testing.assert_allclose(engine.statevectors(None, W)[0], ref, atol=1e-10)
+
+
+def test_unsupported_instructions_raise():
+    qc = QuantumCircuit(2, 1)
+    qc.h(0)
+    qc.measure(0, 0)
+    qc.x(0)  # a mid-circuit measurement
+    with pytest.raises(UnsupportedCircuitError, match="measure"):
+        compile_circuit(qc, [], [], [SparsePauliOp("ZI")])
+
+
+def test_chunked_evaluation_equals_unchunked(rng):
+    cc, obs, engine, X, W = _setup("zz", "real_amplitudes", "parity", rng)
+    small = compile_circuit(cc.circuit, cc.inputs, cc.weights, obs, chunk_bytes=1)
+    np.testing.assert_allclose(small.expectations(X, W), engine.expectations(X, W), atol=1e-13)
+    cot = rng.normal(size=(2, len(X), 1))
+    for a, b in zip(small.vjp(X, W, cot, inputs=True), engine.vjp(X, W, cot, inputs=True)):
+        np.testing.assert_allclose(a, b, atol=1e-12)
+
+
+def test_cache_follows_the_data(rng):
+    cc, obs, engine, X, W = _setup("zz", "real_amplitudes", "parity", rng)
+    first = engine.expectations(X, W)
+    X2 = X + 0.1
+    np.testing.assert_allclose(engine.expectations(X2, W),
+                               compile_circuit(cc.circuit, cc.inputs, cc.weights,
+                                               obs).expectations(X2, W), atol=1e-13)
+    np.testing.assert_allclose(engine.expectations(X, W), first, atol=1e-13)
+
+
+def test_memory_is_checked_before_allocating():
+    with pytest.raises(StateTooLargeError, match="GiB"):
+        check_state_memory(40)
+    with pytest.raises(MemoryError):
+        check_state_memory(20, available=2**20)
+    qc = QuantumCircuit(45)
+    with pytest.raises(StateTooLargeError, match="45-qubit"):
+        compile_circuit(qc, [], [], [SparsePauliOp("Z" * 45)])
+
+
+def test_shape_errors(rng):
+    cc, obs, engine, X, W = _setup("angle", "real_amplitudes", "parity", rng)
+    with pytest.raises(ValueError, match="X must have shape"):
+        engine.expectations(X[:, :2], W)
+    with pytest.raises(ValueError, match="W must have shape"):
+        engine.expectations(X, W[:, :3])
