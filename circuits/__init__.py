@@ -3,7 +3,13 @@
 Pure construction: nothing in this package runs a circuit or touches a backend.
 """
 
-from circuits.ansatze import ANSATZE, build_ansatz, efficient_su2, hardware_efficient, real_amplitudes
+from circuits.ansatze import (
+    ANSATZE,
+    build_ansatz,
+    efficient_su2,
+    hardware_efficient,
+    real_amplitudes,
+)
 from circuits.classifier import ClassifierCircuit, build_classifier
 from circuits.feature_maps import FEATURE_MAPS, angle, build_feature_map, pauli, reuploading, zz
 from circuits.readouts import Observables, Parity, Readout, ZPerClass, build_readout

@@ -59,7 +59,8 @@ class _CrossEntropy:
         picked = self._picked(probs, rows)
         grad_p = np.zeros_like(probs)
         live = picked > _PROB_FLOOR
-        scale = np.where(live, -1.0 / (np.log(2) * len(self.y) * np.maximum(picked, _PROB_FLOOR)), 0)
+        denom = np.log(2) * len(self.y) * np.maximum(picked, _PROB_FLOOR)
+        scale = np.where(live, -1.0 / denom, 0.0)
         grad_p[..., np.arange(probs.shape[-2]), self.y[rows]] = scale
         return self.readout.vjp(E, grad_p)
 

@@ -12,7 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-
 from qml.errors import QlimitsError
 
 __all__ = ["main", "build_parser"]

@@ -163,11 +163,11 @@ def load_dataset(name: str, *, n_features: int | None = None, classes=None,
     >>> ds.X_train.shape[1], float(ds.X_train.min()), round(float(ds.X_train.max()), 4)
     (4, 0.0, 3.1416)
     """
+    if isinstance(scale, str):
+        scale = None if name == "ad_hoc" else (0.0, np.pi)
     if str(name).endswith(".csv"):
         return load_csv(name, n_features=n_features, classes=classes, test_size=test_size,
                         seed=seed, scale=scale)
-    if isinstance(scale, str):
-        scale = None if name == "ad_hoc" else (0.0, np.pi)
     X, y, names = _raw(name, n_samples, seed)
     if name == "ad_hoc" and scale is None:
         X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=test_size, random_state=seed,

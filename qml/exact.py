@@ -117,7 +117,9 @@ class _Angle:
             return
         unknown = [p for p in value.parameters if p not in sources]
         if unknown:
-            raise UnsupportedCircuitError(f"circuit parameters {unknown} are neither inputs nor weights")
+            raise UnsupportedCircuitError(
+                f"circuit parameters {unknown} are neither inputs nor weights"
+            )
         if isinstance(value, Parameter):
             self.direct = sources[value]
             self.partials = [(self.direct, None)]
@@ -350,7 +352,8 @@ def apply_elems(state: np.ndarray, n: int, qubits: tuple[int, ...], elems: dict)
         for (row, col), coeff in elems.items():
             if row != k:
                 continue
-            term = src[col] if (np.ndim(coeff) == 0 and coeff == 1) else _expand(coeff, extra) * src[col]
+            unit = np.ndim(coeff) == 0 and coeff == 1
+            term = src[col] if unit else _expand(coeff, extra) * src[col]
             acc = term if acc is None else acc + term
         dst[k][...] = 0 if acc is None else acc
     return out
@@ -490,7 +493,8 @@ class ExactCircuit:
         if self._diagonal:
             return state * (cot @ self._diag)
         flat = state.reshape(-1, state.shape[-1])
-        cflat = np.broadcast_to(cot, state.shape[:2] + (self.n_outputs,)).reshape(-1, self.n_outputs)
+        shape = state.shape[:2] + (self.n_outputs,)
+        cflat = np.broadcast_to(cot, shape).reshape(-1, self.n_outputs)
         lam = sum(cflat[:, [k]] * (m @ flat.T).T for k, m in enumerate(self._sparse))
         return lam.reshape(state.shape)
 

@@ -1,0 +1,47 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from qml.cli import main
+
+
+def test_train_writes_its_files(tmp_path, capsys):
+    out = tmp_path / "iris"
+    code = main(["train", "--dataset", "iris", "--qubits", "4", "--feature-map", "zz",
+                 "--ansatz", "real_amplitudes", "--optimizer", "cobyla", "--maxiter", "30",
+                 "--backend", "statevector", "--seed", "0", "--out", str(out)])
+    assert code == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    for key in ("train_accuracy", "test_accuracy", "final_loss", "fit_seconds",
+                "circuit_evaluations"):
+        assert key in metrics
+    assert metrics["circuit_evaluations"] == 30 * 105
+    assert (out / "loss.png").stat().st_size > 1000
+    assert json.loads((out / "model.json").read_text())["format"] == "qlimits.vqc"
+    assert "test_accuracy" in capsys.readouterr().out
+
+
+def test_demo(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    text = capsys.readouterr().out
+    assert "logistic regression" in text
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics["test_accuracy"] >= 0.85
+    assert (tmp_path / "decision_regions.png").exists() and (tmp_path / "loss.png").exists()
+
+
+def test_errors_are_one_line_and_exit_2(tmp_path, capsys):
+    code = main(["train", "--dataset", "iris", "--backend", "nope", "--out", str(tmp_path)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("qlimits: error: unknown backend 'nope'") and "statevector" in err
+    assert not (tmp_path / "model.json").exists()
+
+
+@pytest.mark.parametrize("args", [["--help"], ["train", "--help"], ["demo", "--help"]])
+def test_help_reads_well(args):
+    res = subprocess.run([sys.executable, "-m", "qml.cli", *args], capture_output=True,
+                         text=True, check=True)
+    assert "usage: qlimits" in res.stdout and len(res.stdout.splitlines()) > 3
