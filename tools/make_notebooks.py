@@ -1,0 +1,82 @@
+"""Write the notebooks in notebooks/ from the cell lists below (outputs empty).
+
+Run ``python tools/make_notebooks.py`` after editing; the tests execute the results.
+"""
+
+from pathlib import Path
+
+import nbformat
+
+HERE = Path(__file__).resolve().parent.parent / "notebooks"
+
+QUICKSTART = [
+    ("md", """# 01 · VQC quickstart
+
+Train a variational quantum classifier (VQC) with qlimits, look at its loss and decision
+regions, and save it as JSON. Everything runs on qlimits' exact state-vector engine
+(`backend="statevector"`), so it takes seconds on a laptop.
+
+Set `QLIMITS_NOTEBOOK_SMALL=1` to run with tiny settings (the test suite does)."""),
+    ("code", """import os
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from qml import VQC, plots
+from qml.datasets import load_dataset
+
+SMALL = os.environ.get("QLIMITS_NOTEBOOK_SMALL") == "1"
+MAXITER = 15 if SMALL else 100"""),
+    ("md", """## A two-feature problem
+
+`load_dataset` returns a stratified train/test split, scaled to rotation angles in
+`[0, pi]`. Two features means two qubits for the angle feature map."""),
+    ("code", """moons = load_dataset("moons", n_samples=200, seed=0)
+clf = VQC(ansatz_reps=4, maxiter=MAXITER, seed=0, verbose=True)
+clf.fit(moons.X_train, moons.y_train)
+print(f"train accuracy {clf.score(moons.X_train, moons.y_train):.3f}, "
+      f"test accuracy {clf.score(moons.X_test, moons.y_test):.3f}")
+print(f"{clf.n_qubits_} qubits, {len(clf.weights_)} weights, {clf.n_iter_} iterations, "
+      f"{clf.fit_seconds_:.2f} s")"""),
+    ("code", """fig, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+plots.loss_curve(clf.loss_curve_, ax=axes[0])
+plots.decision_regions(clf, moons.X_test, moons.y_test, resolution=25 if SMALL else 60,
+                       ax=axes[1])
+plt.show()"""),
+    ("md", """## The circuit
+
+The classifier circuit keeps data inputs (`x`) and trainable weights (`w`) in two separate
+parameter vectors."""),
+    ("code", """print(clf.circuit_.circuit.draw(fold=120))"""),
+    ("md", """## Save and load
+
+Models are saved as JSON (weights, configuration, classes, versions) — never pickled."""),
+    ("code", """import tempfile
+
+path = clf.save(os.path.join(tempfile.mkdtemp(), "moons_vqc.json"))
+again = VQC.load(path)
+assert (again.predict(moons.X_test) == clf.predict(moons.X_test)).all()
+print("reloaded model predicts identically:", path.name)"""),
+    ("md", """## Three classes
+
+With more than two classes the readout measures one Z per class and applies a softmax."""),
+    ("code", """iris = load_dataset("iris", seed=0)
+multi = VQC(maxiter=MAXITER, seed=0).fit(iris.X_train, iris.y_train)
+print(f"iris (3 classes) test accuracy {multi.score(iris.X_test, iris.y_test):.3f}")"""),
+]
+
+
+def write(name: str, cells) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_markdown_cell(src) if kind == "md"
+                else nbformat.v4.new_code_cell(src) for kind, src in cells]
+    path = HERE / name
+    path.parent.mkdir(exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+if __name__ == "__main__":
+    print(write("01_vqc_quickstart.ipynb", QUICKSTART))
