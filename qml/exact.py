@@ -28,21 +28,19 @@ from qiskit.circuit import Parameter, ParameterExpression
 from qiskit.quantum_info import Operator, SparsePauliOp
 
 from qml.errors import StateTooLargeError, UnsupportedCircuitError
+from qml.gates import (
+    PARAMETRIC_GATES,
+    apply_elems,
+    dagger,
+    dense_to_elems,
+    derivative_generators,
+    parametric_elems,
+    sandwich,
+    stacked,
+)
 
 __all__ = ["ExactCircuit", "compile_circuit", "check_state_memory", "state_bytes"]
 
-_I2 = np.eye(2, dtype=complex)
-_X = np.array([[0, 1], [1, 0]], dtype=complex)
-_Y = np.array([[0, -1j], [1j, 0]], dtype=complex)
-_Z = np.diag([1.0, -1.0]).astype(complex)
-# Generators G of rotations exp(-i theta G / 2), in qiskit's little-endian matrix convention.
-_ROTATIONS = {
-    "rx": _X, "ry": _Y, "rz": _Z,
-    "rxx": np.kron(_X, _X), "ryy": np.kron(_Y, _Y), "rzz": np.kron(_Z, _Z),
-    "rzx": np.kron(_X, _Z),
-}
-_CONTROLLED_ROTATIONS = {"crx": _X, "cry": _Y, "crz": _Z}
-_PHASES = {"p": 2, "u1": 2, "cp": 4}  # exp(i lambda |1..1><1..1|), value: matrix size
 _SKIPPED = {"barrier", "delay", "id"}
 # Memory working set of one sample during a gradient pass, in state vectors.
 _WORKING_STATES = 6
@@ -99,6 +97,78 @@ class _Source:
     index: int
 
 
+def _number(expr) -> float | None:
+    """The value of a parameter-free expression, else None."""
+    if isinstance(expr, (int, float)):
+        return float(expr)
+    if isinstance(expr, ParameterExpression) and not expr.parameters:
+        return float(np.real(complex(expr)))
+    return None
+
+
+def _at(expr, values: dict) -> float:
+    if isinstance(expr, (int, float)):
+        return float(expr)
+    return float(np.real(complex(expr.bind({p: values[p] for p in expr.parameters}))))
+
+
+def _quadratic(value: ParameterExpression, params: list[Parameter]):
+    """Functions for ``value`` when it is a polynomial of degree <= 2 in its parameters
+    (every angle of qiskit's feature maps is), built from qiskit's own symbolic gradients,
+    checked at random points; None otherwise (the caller falls back to sympy)."""
+    k = len(params)
+    zero = dict.fromkeys(params, 0.0)
+    grads = [value.gradient(p) for p in params]
+    hess = np.zeros((k, k))
+    for i, g in enumerate(grads):
+        for j, p in enumerate(params):
+            h = _number(g.gradient(p)) if isinstance(g, ParameterExpression) else 0.0
+            if h is None:
+                return None
+            hess[i, j] = h
+    c0 = _at(value, zero)
+    lin = np.array([_at(g, zero) for g in grads])
+    rng = np.random.default_rng(0)
+    for _ in range(2):
+        a = rng.uniform(-2, 2, k)
+        exact = _at(value, dict(zip(params, a)))
+        if abs(exact - (c0 + lin @ a + a @ hess @ a / 2)) > 1e-9 * (1 + abs(exact)):
+            return None
+
+    def fn(*a):
+        return c0 + sum(lin[i] * a[i] for i in range(k) if lin[i]) + sum(
+            hess[i, j] * a[i] * a[j] * (0.5 if i == j else 1.0)
+            for i in range(k) for j in range(i, k) if hess[i, j])
+
+    def partial(i):
+        return lambda *a: lin[i] + sum(hess[i, j] * a[j] for j in range(k) if hess[i, j])
+
+    return fn, [partial(i) for i in range(k)]
+
+
+_LAMBDIFIED: dict = {}
+
+
+def _lambdified(expr, symbols):
+    """NumPy functions of an angle expression and of its partial derivatives.
+
+    Expressions are cached by their structure with the symbols renamed by position, so the
+    many angles of one feature map (``2 (pi - x_i)(pi - x_j)`` for every pair) share one
+    compiled function: compiling is the slow part of sympy.
+    """
+    import sympy
+
+    slots = sympy.symbols(f"a0:{len(symbols)}")
+    canonical = expr.xreplace(dict(zip(symbols, slots)))
+    key = sympy.srepr(canonical)
+    if key not in _LAMBDIFIED:
+        _LAMBDIFIED[key] = (
+            sympy.lambdify(slots, canonical, modules="numpy"),
+            [sympy.lambdify(slots, sympy.diff(canonical, s), modules="numpy") for s in slots],
+        )
+    return _LAMBDIFIED[key]
+
+
 class _Angle:
     """One gate angle as a function of inputs X (B, d) and weights W (P, m).
 
@@ -127,17 +197,15 @@ class _Angle:
         self._compile_expression(value, sources)
 
     def _compile_expression(self, value: ParameterExpression, sources) -> None:
-        import sympy
-
-        expr = value.sympify()
-        by_name = {p.name: p for p in value.parameters}
-        symbols = sorted(expr.free_symbols, key=lambda s: s.name)
-        self.args = [sources[by_name[s.name]] for s in symbols]
-        self.fn = sympy.lambdify(symbols, expr, modules="numpy")
-        self.partials = [
-            (src, sympy.lambdify(symbols, sympy.diff(expr, sym), modules="numpy"))
-            for sym, src in zip(symbols, self.args)
-        ]
+        params = sorted(value.parameters, key=lambda p: p.name)
+        self.args = [sources[p] for p in params]
+        compiled = _quadratic(value, params)
+        if compiled is None:
+            expr = value.sympify()
+            by_name = {sym.name: sym for sym in expr.free_symbols}
+            compiled = _lambdified(expr, [by_name[p.name] for p in params])
+        self.fn, partials = compiled
+        self.partials = list(zip(self.args, partials))
 
     @property
     def parametrised(self) -> bool:
@@ -156,8 +224,10 @@ class _Angle:
         if self.constant is not None:
             return self.constant
         if self.direct is not None:
-            return self._column(self.direct, X, W)
-        return np.real(self.fn(*(self._column(s, X, W) for s in self.args)))
+            v = self._column(self.direct, X, W)
+        else:
+            v = np.real(self.fn(*(self._column(s, X, W) for s in self.args)))
+        return float(v.flat[0]) if np.size(v) == 1 else v  # shared scalars are cheaper
 
     def derivatives(self, X, W):
         """Yield (source, d angle / d source) for every parameter in this angle."""
@@ -166,89 +236,6 @@ class _Angle:
                 yield src, 1.0
             else:
                 yield src, np.real(dfn(*(self._column(s, X, W) for s in self.args)))
-
-
-# ------------------------------------------------------------------------------ gates
-def _dense_to_elems(m: np.ndarray, tol: float = 0.0) -> dict:
-    return {(i, j): complex(m[i, j]) for i in range(m.shape[0]) for j in range(m.shape[1])
-            if abs(m[i, j]) > tol}
-
-
-def _rotation_elems(gen: np.ndarray, theta):
-    c, s = np.cos(theta / 2), np.sin(theta / 2)
-    d = gen.shape[0]
-    m = {}
-    dm = {}
-    for i in range(d):
-        for j in range(d):
-            eye, g = (1.0 if i == j else 0.0), gen[i, j]
-            if eye or g:
-                m[(i, j)] = c * eye - 1j * s * g
-                dm[(i, j)] = (-s * eye - 1j * c * g) / 2
-    return m, [dm]
-
-
-def _controlled(elems: dict) -> dict:
-    # control = first qarg = bit 0 of the 4x4 index; target = bit 1.
-    out = {(0, 0): 1.0, (2, 2): 1.0}
-    for (a, b), v in elems.items():
-        out[(1 + 2 * a, 1 + 2 * b)] = v
-    return out
-
-
-def _controlled_rotation_elems(gen, theta):
-    m, (dm,) = _rotation_elems(gen, theta)
-    dm_full = {(1 + 2 * a, 1 + 2 * b): v for (a, b), v in dm.items()}
-    return _controlled(m), [dm_full]
-
-
-def _phase_elems(size: int, lam):
-    e = np.exp(1j * lam)
-    m = {(i, i): 1.0 for i in range(size - 1)}
-    m[(size - 1, size - 1)] = e
-    return m, [{(size - 1, size - 1): 1j * e}]
-
-
-def _u_elems(theta, phi, lam):
-    c, s = np.cos(theta / 2), np.sin(theta / 2)
-    ep, el, epl = np.exp(1j * phi), np.exp(1j * lam), np.exp(1j * (phi + lam))
-    m = {(0, 0): c, (0, 1): -el * s, (1, 0): ep * s, (1, 1): epl * c}
-    d_theta = {(0, 0): -s / 2, (0, 1): -el * c / 2, (1, 0): ep * c / 2, (1, 1): -epl * s / 2}
-    d_phi = {(1, 0): 1j * ep * s, (1, 1): 1j * epl * c}
-    d_lam = {(0, 1): -1j * el * s, (1, 1): 1j * epl * c}
-    return m, [d_theta, d_phi, d_lam]
-
-
-def _r_elems(theta, phi):
-    c, s = np.cos(theta / 2), np.sin(theta / 2)
-    em, ep = np.exp(-1j * phi), np.exp(1j * phi)
-    m = {(0, 0): c, (0, 1): -1j * em * s, (1, 0): -1j * ep * s, (1, 1): c}
-    d_theta = {(0, 0): -s / 2, (0, 1): -1j * em * c / 2, (1, 0): -1j * ep * c / 2,
-               (1, 1): -s / 2}
-    d_phi = {(0, 1): -em * s, (1, 0): ep * s}
-    return m, [d_theta, d_phi]
-
-
-def _parametric_elems(name: str, angles: list):
-    """Matrix elements and their derivatives (one dict per angle) of a parametric gate."""
-    if name in _ROTATIONS:
-        return _rotation_elems(_ROTATIONS[name], angles[0])
-    if name in _CONTROLLED_ROTATIONS:
-        return _controlled_rotation_elems(_CONTROLLED_ROTATIONS[name], angles[0])
-    if name in _PHASES:
-        return _phase_elems(_PHASES[name], angles[0])
-    if name in ("u", "u3"):
-        return _u_elems(*angles)
-    if name == "u2":
-        m, (_, d_phi, d_lam) = _u_elems(np.pi / 2, *angles)
-        return m, [d_phi, d_lam]
-    if name == "r":
-        return _r_elems(*angles)
-    raise KeyError(name)  # pragma: no cover - guarded by _PARAMETRIC_GATES
-
-
-_PARAMETRIC_GATES = (set(_ROTATIONS) | set(_CONTROLLED_ROTATIONS) | set(_PHASES)
-                     | {"u", "u3", "u2", "r"})
 
 
 @dataclass
@@ -270,7 +257,7 @@ def _is_supported(inst) -> bool:
     op = inst.operation
     if op.name in _SKIPPED:
         return True
-    if op.name in _PARAMETRIC_GATES:
+    if op.name in PARAMETRIC_GATES:
         return True
     if op.name in ("measure", "reset") or getattr(op, "condition", None) is not None:
         return False
@@ -299,68 +286,6 @@ def _flatten(circuit: QuantumCircuit, max_rounds: int = 8) -> QuantumCircuit:
         f"the exact engine does not support the instructions {bad}; "
         "remove them or evaluate the circuit with Aer"
     )
-
-
-# ------------------------------------------------------------------ state application
-def _expand(coeff, extra: int):
-    if np.ndim(coeff) == 0:
-        return coeff
-    return np.reshape(coeff, np.shape(coeff) + (1,) * extra)
-
-
-def _batch_shape(state: np.ndarray, elems: dict) -> tuple[int, int]:
-    shapes = [state.shape[:2]] + [np.shape(v)[:2] for v in elems.values() if np.ndim(v)]
-    return np.broadcast_shapes(*shapes)
-
-
-def _blocks(view: np.ndarray, qubits: tuple[int, ...], hi_first: bool):
-    """Sub-arrays of ``view`` for every basis index of the gate's qubits."""
-    if len(qubits) == 1:
-        return [view[:, :, :, j, :] for j in range(2)]
-    out = []
-    for j in range(4):
-        b0, b1 = j & 1, j >> 1  # bits of qargs[0] and qargs[1]
-        hi, lo = (b0, b1) if hi_first else (b1, b0)
-        out.append(view[:, :, :, hi, :, lo, :])
-    return out
-
-
-def _view(state: np.ndarray, n: int, qubits: tuple[int, ...]):
-    P, B = state.shape[:2]
-    if len(qubits) == 1:
-        q = qubits[0]
-        return state.reshape(P, B, 2 ** (n - 1 - q), 2, 2**q), True
-    hi, lo = max(qubits), min(qubits)
-    shape = (P, B, 2 ** (n - 1 - hi), 2, 2 ** (hi - lo - 1), 2, 2**lo)
-    return state.reshape(shape), qubits[0] == hi
-
-
-def apply_elems(state: np.ndarray, n: int, qubits: tuple[int, ...], elems: dict) -> np.ndarray:
-    """Return ``M @ state`` for a gate on ``qubits`` given by its nonzero matrix elements.
-
-    ``state`` has shape ``(P, B, 2**n)``; each element is a scalar or an array broadcastable to
-    ``(P, B)``, so one call applies per-sample or per-parameter-set matrices.
-    """
-    P, B = _batch_shape(state, elems)
-    view, hi_first = _view(state, n, qubits)
-    out = np.empty((P, B, 2**n), dtype=complex)
-    out_view, _ = _view(out, n, qubits)
-    src, dst = _blocks(view, qubits, hi_first), _blocks(out_view, qubits, hi_first)
-    extra = src[0].ndim - 2
-    for k in range(len(dst)):
-        acc = None
-        for (row, col), coeff in elems.items():
-            if row != k:
-                continue
-            unit = np.ndim(coeff) == 0 and coeff == 1
-            term = src[col] if unit else _expand(coeff, extra) * src[col]
-            acc = term if acc is None else acc + term
-        dst[k][...] = 0 if acc is None else acc
-    return out
-
-
-def _dagger(elems: dict) -> dict:
-    return {(j, i): np.conj(v) for (i, j), v in elems.items()}
 
 
 def _weight_free_first(ops: list[_Op]) -> list[_Op]:
@@ -444,8 +369,8 @@ class ExactCircuit:
         if op.fixed is not None:
             elems = op.fixed
         else:
-            elems, _ = _parametric_elems(op.name, [a.value(X, W) for a in op.angles])
-        return apply_elems(state, self.n_qubits, op.qubits, _dagger(elems) if inverse else elems)
+            elems, _ = parametric_elems(op.name, [a.value(X, W) for a in op.angles])
+        return apply_elems(state, self.n_qubits, op.qubits, dagger(elems) if inverse else elems)
 
     def _run(self, state, ops, X, W):
         for op in ops:
@@ -455,12 +380,12 @@ class ExactCircuit:
         return state
 
     def _initial(self, B: int) -> np.ndarray:
-        state = np.zeros((1, B, 2**self.n_qubits), dtype=complex)
-        state[:, :, 0] = 1.0
+        state = np.zeros((1, 2**self.n_qubits, B), dtype=complex)
+        state[:, 0, :] = 1.0
         return state
 
     def _prefix_states(self, X: np.ndarray, use_cache: bool) -> np.ndarray:
-        """States after the weight-free leading ops, shape (1, B, N); cached per data set."""
+        """States after the weight-free leading ops, shape (1, N, B); cached per data set."""
         if not use_cache:
             return self._run(self._initial(len(X)), self.ops[: self.prefix], X, None)
         key = hashlib.sha1(np.ascontiguousarray(X).tobytes() + str(X.shape).encode()).digest()
@@ -482,29 +407,32 @@ class ExactCircuit:
             yield slice(start, start + size), cache
 
     def _expect(self, state: np.ndarray) -> np.ndarray:
+        """Expectations (P, B, K) of states (P, N, B)."""
         if self._diagonal:
-            return (np.abs(state) ** 2) @ self._diag.T
-        flat = state.reshape(-1, state.shape[-1])
-        cols = [np.real(np.sum(flat.conj() * (m @ flat.T).T, axis=1)) for m in self._sparse]
-        return np.stack(cols, axis=-1).reshape(state.shape[:2] + (self.n_outputs,))
+            return np.einsum("kn,pnb->pbk", self._diag, np.abs(state) ** 2)
+        cols = [np.real(np.einsum("pnb,pnb->pb", state.conj(), self._sparse_apply(m, state)))
+                for m in self._sparse]
+        return np.stack(cols, axis=-1)
+
+    @staticmethod
+    def _sparse_apply(matrix, state: np.ndarray) -> np.ndarray:
+        return np.stack([matrix @ s for s in state])
 
     def _observe(self, state: np.ndarray, cot: np.ndarray) -> np.ndarray:
-        """lambda = sum_k cot[..., k] O_k |state>."""
+        """lambda = sum_k cot[p, b, k] O_k |state[p, :, b]>, shape (P, N, B)."""
         if self._diagonal:
-            return state * (cot @ self._diag)
-        flat = state.reshape(-1, state.shape[-1])
-        shape = state.shape[:2] + (self.n_outputs,)
-        cflat = np.broadcast_to(cot, shape).reshape(-1, self.n_outputs)
-        lam = sum(cflat[:, [k]] * (m @ flat.T).T for k, m in enumerate(self._sparse))
-        return lam.reshape(state.shape)
+            return state * np.einsum("pbk,kn->pnb", cot, self._diag)
+        cot = np.broadcast_to(cot, (state.shape[0], state.shape[2], self.n_outputs))
+        return sum(cot[:, None, :, k] * self._sparse_apply(m, state)
+                   for k, m in enumerate(self._sparse))
 
     # -- public
     def statevectors(self, X=None, W=None) -> np.ndarray:
         """Final state vectors, shape ``(P, B, 2**n)``, global phase included."""
         X, W = self._check(X, W)
-        states = self._forward(X, W, use_cache=False)
-        phase = self.global_phase.value(X, W)
-        states = states * np.exp(1j * _expand(phase, 1))
+        states = self._forward(X, W, use_cache=False).transpose(0, 2, 1)
+        phase = np.asarray(self.global_phase.value(X, W))
+        states = states * np.exp(1j * phase.reshape(phase.shape + (1,) * (3 - phase.ndim)))
         return np.broadcast_to(states, (len(W), len(X), 2**self.n_qubits))
 
     def expectations(self, X=None, W=None) -> np.ndarray:
@@ -549,29 +477,33 @@ class ExactCircuit:
         return E, gW, gX
 
     def _backward(self, psi, lam, X, W, gW, gX):
+        """Un-compute psi and lambda together, gate by gate, collecting gradients."""
+        n_sets, n = psi.shape[0], self.n_qubits
+        both = np.concatenate([psi, lam])  # one kernel call per gate for the two
         stop = 0 if gX is not None else self.prefix
         for op in reversed(self.ops[stop:]):
             if op.name in _SKIPPED:
                 continue
             if op.fixed is not None:
-                psi = apply_elems(psi, self.n_qubits, op.qubits, _dagger(op.fixed))
-                lam = apply_elems(lam, self.n_qubits, op.qubits, _dagger(op.fixed))
+                both = apply_elems(both, n, op.qubits, dagger(op.fixed))
                 continue
-            elems, delems = _parametric_elems(op.name, [a.value(X, W) for a in op.angles])
-            psi = apply_elems(psi, self.n_qubits, op.qubits, _dagger(elems))
-            for angle, d in zip(op.angles, delems):
-                if not angle.parametrised:
-                    continue
-                t = apply_elems(psi, self.n_qubits, op.qubits, d)
-                g = 2 * np.real(np.einsum("pbn,pbn->pb", lam.conj(), t)) if lam.shape == t.shape \
-                    else 2 * np.real(np.sum(lam.conj() * t, axis=-1))
-                for src, dval in angle.derivatives(X, W):
-                    contrib = g * dval
-                    if src.kind == "weight":
-                        gW[:, src.index] += contrib.sum(axis=1)
-                    elif gX is not None:
-                        gX[:, :, src.index] += np.broadcast_to(contrib, gX.shape[:2])
-            lam = apply_elems(lam, self.n_qubits, op.qubits, _dagger(elems))
+            elems, delems = parametric_elems(op.name, [a.value(X, W) for a in op.angles])
+            generators = derivative_generators(op.name, elems, delems)
+            for angle, gen in zip(op.angles, generators):
+                if angle.parametrised:
+                    g = 2 * np.real(sandwich(both[n_sets:], both[:n_sets], n, op.qubits, gen))
+                    self._accumulate(angle, g, X, W, gW, gX)
+            both = apply_elems(both, n, op.qubits, stacked(dagger(elems)))
+
+    @staticmethod
+    def _accumulate(angle, g, X, W, gW, gX):
+        """Chain rule from a gate angle's gradient g (P, B) to weights and inputs."""
+        for src, dval in angle.derivatives(X, W):
+            contrib = g * dval
+            if src.kind == "weight":
+                gW[:, src.index] += np.broadcast_to(contrib, (gW.shape[0], g.shape[1])).sum(1)
+            elif gX is not None:
+                gX[:, :, src.index] += np.broadcast_to(contrib, gX.shape[:2])
 
 
 def compile_circuit(circuit: QuantumCircuit, inputs: Sequence[Parameter],
@@ -608,15 +540,15 @@ def compile_circuit(circuit: QuantumCircuit, inputs: Sequence[Parameter],
         qubits = tuple(flat.find_bit(q).index for q in inst.qubits)
         if op.name in _SKIPPED:
             continue
-        if op.name in _PARAMETRIC_GATES:
+        if op.name in PARAMETRIC_GATES:
             angles = tuple(_Angle(p, sources) for p in op.params)
             if not any(a.parametrised for a in angles):
-                elems, _ = _parametric_elems(op.name, [a.constant for a in angles])
+                elems, _ = parametric_elems(op.name, [a.constant for a in angles])
                 ops.append(_Op(qubits, op.name, fixed=elems))
             else:
                 ops.append(_Op(qubits, op.name, angles=angles))
         else:
-            ops.append(_Op(qubits, op.name, fixed=_dense_to_elems(Operator(op).data, 1e-15)))
+            ops.append(_Op(qubits, op.name, fixed=dense_to_elems(Operator(op).data, 1e-15)))
     return ExactCircuit(flat.num_qubits, ops, len(inputs), len(weights), observables,
                         _Angle(flat.global_phase, sources), chunk_bytes)
 

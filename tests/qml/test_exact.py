@@ -5,43 +5,12 @@ import pytest
 from qiskit import QuantumCircuit
 from qiskit.circuit import ParameterVector
 from qiskit.circuit import library as lib
-from qiskit.quantum_info import Operator, SparsePauliOp
+from qiskit.quantum_info import SparsePauliOp
 
 from circuits import build_classifier, build_readout
 from qml.errors import StateTooLargeError, UnsupportedCircuitError
-from qml.exact import _parametric_elems, check_state_memory, compile_circuit
+from qml.exact import check_state_memory, compile_circuit
 from tests.conftest import ANSATZE, FEATURE_MAPS, aer_statevectors
-
-PARAMETRIC = {
-    "rx": lib.RXGate, "ry": lib.RYGate, "rz": lib.RZGate, "p": lib.PhaseGate,
-    "rxx": lib.RXXGate, "ryy": lib.RYYGate, "rzz": lib.RZZGate, "rzx": lib.RZXGate,
-    "crx": lib.CRXGate, "cry": lib.CRYGate, "crz": lib.CRZGate, "cp": lib.CPhaseGate,
-    "u": lib.UGate, "u2": lib.U2Gate, "r": lib.RGate,
-}
-
-
-def _dense(elems, d):
-    m = np.zeros((d, d), dtype=complex)
-    for (i, j), v in elems.items():
-        m[i, j] = v
-    return m
-
-
-@pytest.mark.parametrize("name", sorted(PARAMETRIC))
-def test_gate_matrices_and_derivatives_match_qiskit(name, rng):
-    gate_cls = PARAMETRIC[name]
-    n_params = {"u": 3, "u2": 2, "r": 2}.get(name, 1)
-    angles = list(rng.uniform(-3, 3, n_params))
-    ref = Operator(gate_cls(*angles)).data
-    elems, derivs = _parametric_elems(name, angles)
-    np.testing.assert_allclose(_dense(elems, len(ref)), ref, atol=1e-14)
-    h = 1e-6
-    for k, d in enumerate(derivs):
-        up, down = list(angles), list(angles)
-        up[k] += h
-        down[k] -= h
-        fd = (Operator(gate_cls(*up)).data - Operator(gate_cls(*down)).data) / (2 * h)
-        np.testing.assert_allclose(_dense(d, len(ref)), fd, atol=1e-8)
 
 
 def _setup(fm, an, readout, rng, n_features=3, n_qubits=3):
