@@ -99,7 +99,20 @@ def run_qml(n, iterations, sampler_kind="default"):
     seconds = time.perf_counter() - start
     return {"fit_seconds": seconds, "n_iter": len(curve), "final_loss": float(vqc.fit_result.fun),
             "loss_curve": curve, "test_accuracy": float(vqc.score(X_te, y_te)),
-            "circuit_evaluations": len(curve) * len(X)}
+            "circuit_evaluations": len(curve) * len(X),
+            "final_weights": np.asarray(vqc.fit_result.x).tolist(),
+            "qlimits_loss_at_final_weights": qlimits_loss(n, vqc.fit_result.x)}
+
+
+def qlimits_loss(n: int, weights) -> float:
+    """qlimits' training loss at given weights (to cross-check a peer's final point)."""
+    from qml import VQC
+
+    X, y, _, _, w0 = standard_problem(n)
+    clf = VQC(feature_map="zz", feature_map_reps=2, readout="parity", optimizer="cobyla",
+              maxiter=1, initial_weights=w0, input_scaling=None).fit(X, y)
+    clf.weights_ = np.asarray(weights, dtype=float)
+    return cross_entropy(clf.predict_proba(X)[:, 1], y)
 
 
 def _pennylane_circuit(n, device_name, diff_method):
@@ -355,26 +368,35 @@ def main() -> None:
     parser.add_argument("--shot-iterations", type=int, default=20,
                         help="COBYLA iterations of the shot-based runs (per-iteration cost)")
     parser.add_argument("--timeout", type=float, default=1500.0)
+    parser.add_argument("--only", default=None,
+                        help="comma-separated configurations to re-run, merged into the stored "
+                             "results.json (e.g. after fixing one peer)")
     args = parser.parse_args()
     if args.child:
         child(args.child, args.n, args.iterations)
         return
     iterations = 10 if args.quick else args.iterations
-    results: dict = {"versions": versions(), "machine": machine(),
-                     "command": " ".join([Path(sys.executable).name, *sys.argv]),
-                     "date": time.strftime("%Y-%m-%d"), "iterations": iterations,
-                     "shot_iterations": args.shot_iterations, "runs": {}}
+    command = " ".join([Path(sys.executable).name, *sys.argv])
+    only = None if args.only is None else set(args.only.split(","))
+    if only:
+        results = json.loads((args.out / "results.json").read_text())
+        results["command"] += f"; then `{command}`"
+    else:
+        results = {"versions": versions(), "machine": machine(), "command": command,
+                   "date": time.strftime("%Y-%m-%d"), "iterations": iterations,
+                   "shot_iterations": args.shot_iterations, "runs": {}}
     for n in (4, 8):
         print(f"n = {n}")
         runs = results["runs"].setdefault(str(n), {})
         for name in CONFIGS:
-            if name == "qlimits-memory":
+            if name == "qlimits-memory" or (only and name not in only):
                 continue
             it = args.shot_iterations if "aer" in name else iterations
             runs[name] = spawn(name, n, min(it, iterations) if args.quick else it, args.timeout)
     width = 12 if args.quick else 16
-    print(f"memory: n = {width}, 1000 samples")
-    results["memory"] = spawn("qlimits-memory", width, 1, args.timeout)
+    if not only or "qlimits-memory" in only:
+        print(f"memory: n = {width}, 1000 samples")
+        results["memory"] = spawn("qlimits-memory", width, 1, args.timeout)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=1))
     from report import write_report  # benchmarks/report.py, beside this script

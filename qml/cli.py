@@ -1,4 +1,4 @@
-"""The ``qlimits`` command: ``demo`` and ``train``.
+"""The ``qlimits`` command: ``demo``, ``train``, ``qv measure`` and ``qv devices``.
 
 Every subcommand writes its results to disk before it draws or prints anything that could
 fail, and turns qlimits' own errors into one clear line and exit status 2.
@@ -146,6 +146,102 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def parse_widths(text: str) -> list[int]:
+    """``"2-6"`` -> [2, 3, 4, 5, 6]; ``"2,4,5"`` -> [2, 4, 5]."""
+    try:
+        if "-" in text:
+            lo, hi = (int(v) for v in text.split("-", 1))
+            return list(range(lo, hi + 1))
+        return [int(v) for v in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"widths look like 2-6 or 2,3,5; got {text!r}") from None
+
+
+def _qv_table(result) -> str:
+    rows = [(w.width, f"{w.mean_hop:.4f} ± {w.sigma:.4f}", f"{w.lower_bound:.4f}", w.verdict,
+             "never" if w.trials_needed is None else w.trials_needed) for w in result.widths]
+    return _table(rows, ("width", "mean HOP ± σ", "lower bound (2σ)", "verdict",
+                         "trials needed"))
+
+
+def _measure_with_progress(backend, args, label=None):
+    from tqdm.auto import tqdm
+
+    from qml.volume import measure_quantum_volume
+
+    with tqdm(total=len(args.widths), desc=label or f"QV on {backend}", unit="width") as bar:
+        def progress(w):
+            bar.update(1)
+            bar.set_postfix(width=w.width, hop=f"{w.mean_hop:.3f}")
+
+        return measure_quantum_volume(backend, args.widths, trials=args.trials, shots=args.shots,
+                                      seed=args.seed, qubits=getattr(args, "qubits", None),
+                                      optimization_level=args.optimization_level,
+                                      early_stop=args.early_stop, progress=progress)
+
+
+def cmd_qv_measure(args) -> int:
+    from qml import plots
+
+    out = Path(args.out)
+    result = _measure_with_progress(args.backend, args)
+    result.save(out / "qv.json")
+    print(_qv_table(result))
+    print(f"\nquantum volume on {args.backend}: {result.quantum_volume}")
+    for w in result.widths:
+        plots.save_figure(plots.qv_trials(w), out / f"qv_width_{w.width}.png")
+    plots.save_figure(plots.qv_widths(result), out / "qv_widths.png")
+    print(f"wrote {out / 'qv.json'} and the plots in {out}")
+    return 0
+
+
+DEVICE_NOTE = """\
+Why simulated and reported quantum volumes differ:
+- the noise model is one calibration snapshot (gate errors, T1/T2, readout) with none of the
+  crosstalk, leakage, drift or non-Markovian noise of the device on the day it was measured;
+- the reported figure came from the vendor's own run: its best qubits that day, its compiler
+  settings, sometimes approximate synthesis and error suppression;
+- a width that is not simulated here is not credited, so the simulated figure is capped by the
+  widths asked for (and by time: every width costs 100 noisy simulations).
+The simulation is a consistency check of the noise model, not a measurement of the machine."""
+
+
+def cmd_qv_devices(args) -> int:
+    from qml.backends import fake_backend
+
+    out = Path(args.out)
+    rows, summary = [], []
+    for name in args.backends.split(","):
+        name = name.strip()
+        device = fake_backend(name)  # validates the name before any work
+        reported = getattr(device.configuration(), "quantum_volume", None)
+        result = _measure_with_progress(f"aer:{name}", args, label=name)
+        result.save(out / f"{name}.json")
+        summary.append({"backend": name, "simulated_quantum_volume": result.quantum_volume,
+                        "reported_quantum_volume": reported,
+                        "widths": [w.width for w in result.widths],
+                        "mean_hops": [w.mean_hop for w in result.widths]})
+        rows.append((name, device.num_qubits, reported, result.quantum_volume,
+                     " ".join(f"{w.width}:{w.mean_hop:.3f}" for w in result.widths)))
+        _write_json(out / "devices.json", {"devices": summary, "note": DEVICE_NOTE})
+    print(_table(rows, ("backend", "qubits", "reported QV", "simulated QV",
+                        "mean HOP by width")))
+    print("\n" + DEVICE_NOTE)
+    print(f"\nwrote {out / 'devices.json'}")
+    return 0
+
+
+def _add_qv_arguments(p: argparse.ArgumentParser, widths: str) -> None:
+    p.add_argument("--widths", type=parse_widths, default=parse_widths(widths),
+                   help=f"widths to measure, e.g. 2-6 or 2,3,5 (default {widths})")
+    p.add_argument("--trials", type=int, default=100, help="circuits per width (default 100)")
+    p.add_argument("--shots", type=int, default=1024, help="shots per circuit (default 1024)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--optimization-level", type=int, default=3, choices=[0, 1, 2, 3])
+    p.add_argument("--early-stop", action="store_true",
+                   help="stop after the first width that fails with a verdict")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qlimits",
@@ -170,6 +266,28 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--out", required=True, help="output folder")
     add_vqc_arguments(train)
     train.set_defaults(func=cmd_train)
+
+    qv = sub.add_parser("qv", help="quantum volume: measure on simulators and fake devices",
+                        description="The quantum-volume protocol of Cross et al. (2019).")
+    qv_sub = qv.add_subparsers(dest="qv_command", required=True, metavar="QV_COMMAND")
+    measure = qv_sub.add_parser("measure", help="measure the quantum volume of one backend",
+                                description="Run QV model circuits at each width, print mean "
+                                            "HOP, bounds and verdicts; write qv.json and plots.")
+    measure.add_argument("--backend", required=True,
+                         help="statevector | aer | aer:<fake backend>, e.g. aer:fake_kolkata")
+    measure.add_argument("--qubits", type=lambda t: [int(q) for q in t.split(",")],
+                         default=None, help="physical qubits to use, e.g. 0,1,2,3,5")
+    measure.add_argument("--out", default="runs/qv", help="output folder (default runs/qv)")
+    _add_qv_arguments(measure, "2-5")
+    measure.set_defaults(func=cmd_qv_measure)
+    devices = qv_sub.add_parser("devices", help="simulated vs reported QV of fake backends",
+                                description="Measure the QV of several fake backends with "
+                                            "their noise models, beside the QV each reports.")
+    devices.add_argument("--backends", default="fake_lima,fake_athens,fake_kolkata,fake_montreal",
+                         help="comma-separated fake backend names")
+    devices.add_argument("--out", default="runs/qv_devices")
+    _add_qv_arguments(devices, "2-5")
+    devices.set_defaults(func=cmd_qv_devices)
     return parser
 
 

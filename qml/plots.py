@@ -72,3 +72,58 @@ def save_figure(fig: Figure, path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=150)
     return path
+
+
+def qv_trials(width_result, ax=None) -> Figure:
+    """The standard QV plot of one width: each trial's HOP, the cumulative mean with its
+    two-sigma band, and the 2/3 threshold.
+
+    Examples
+    --------
+    >>> from qml.volume import WidthResult
+    >>> fig = qv_trials(WidthResult.from_hops(3, np.linspace(0.7, 0.9, 100), shots=100))
+    >>> fig.axes[0].get_ylabel()
+    'heavy-output probability'
+    """
+    fig, ax = _figure(6, 4) if ax is None else (ax.figure, ax)
+    hops = np.asarray(width_result.hops)
+    k = np.arange(1, len(hops) + 1)
+    mean = np.cumsum(hops) / k
+    band = 2 * np.sqrt(mean * (1 - mean) / k)
+    ax.scatter(k, hops, s=8, color="0.55", label="trial HOP")
+    ax.plot(k, mean, color="C0", lw=1.5, label="cumulative mean")
+    ax.fill_between(k, mean - band, mean + band, color="C0", alpha=0.2, label="±2σ")
+    ax.axhline(2 / 3, color="C3", ls="--", lw=1, label="threshold 2/3")
+    ax.set_xlabel("trial")
+    ax.set_ylabel("heavy-output probability")
+    ax.set_ylim(0.3, 1.0)
+    ax.set_title(f"width {width_result.width}: {width_result.verdict}, "
+                 f"mean HOP {width_result.mean_hop:.3f} ± {width_result.sigma:.3f}")
+    ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+def qv_widths(result, ax=None) -> Figure:
+    """Mean HOP against width, with two-sigma error bars and the 2/3 threshold.
+
+    Examples
+    --------
+    >>> from qml.volume import QuantumVolumeResult, WidthResult
+    >>> res = QuantumVolumeResult("aer", 0, 100, [WidthResult.from_hops(2, [0.8] * 100, 100)])
+    >>> len(qv_widths(res).axes)
+    1
+    """
+    fig, ax = _figure(5.5, 4) if ax is None else (ax.figure, ax)
+    widths = [w.width for w in result.widths]
+    means = [w.mean_hop for w in result.widths]
+    errs = [2 * w.sigma for w in result.widths]
+    colors = ["C2" if w.passed else "C3" for w in result.widths]
+    ax.errorbar(widths, means, yerr=errs, fmt="none", ecolor="0.4", capsize=3)
+    ax.scatter(widths, means, c=colors, zorder=3)
+    ax.axhline(2 / 3, color="C3", ls="--", lw=1)
+    ax.axhline((1 + np.log(2)) / 2, color="0.6", ls=":", lw=1)
+    ax.set_xticks(widths)
+    ax.set_xlabel("width n (= depth)")
+    ax.set_ylabel("mean heavy-output probability")
+    ax.set_title(f"{result.backend}: quantum volume {result.quantum_volume}")
+    return fig

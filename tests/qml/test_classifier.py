@@ -280,3 +280,41 @@ def test_pickling_is_possible_for_joblib_but_drops_the_engine(iris2):
         warnings.simplefilter("error")
         copy = pickle.loads(pickle.dumps(clf))  # in memory only, as joblib does
     np.testing.assert_allclose(copy.predict_proba(iris2.X_test), clf.predict_proba(iris2.X_test))
+
+
+@pytest.mark.parametrize("fm", FEATURE_MAPS)
+@pytest.mark.parametrize("an", ANSATZE)
+@pytest.mark.parametrize("readout", ["parity", "z_per_class", "observables"])
+def test_training_gradient_matches_finite_differences(fm, an, readout, iris3, rng):
+    """The loss gradient used for training (adjoint through readout and cross-entropy)."""
+    from qiskit.quantum_info import SparsePauliOp
+
+    from qml.classifier import _CrossEntropy
+
+    n_classes = 2 if readout != "z_per_class" else 3
+    if readout == "observables":
+        readout = [SparsePauliOp("XZI"), SparsePauliOp("YYZ")]
+    keep = np.isin(iris3.y_train, range(n_classes))
+    X, y = iris3.X_train[keep][:12, :3], iris3.y_train[keep][:12]
+    clf = VQC(feature_map=fm, ansatz=an, readout=readout, ansatz_reps=1, maxiter=1,
+              optimizer="adam", seed=0).fit(X, y)
+    objective = _CrossEntropy(clf._evaluator, clf._readout, clf._angles(X),
+                              np.searchsorted(clf.classes_, y))
+    w = rng.uniform(-np.pi, np.pi, len(clf.weights_))
+    loss, grad = objective.loss_and_grad(w)
+    assert loss == pytest.approx(objective.losses(w[None])[0], abs=1e-12)
+    h, eye = 1e-5, np.eye(len(w))
+    central = (objective.losses(w + h * eye) - objective.losses(w - h * eye)) / (2 * h)
+    np.testing.assert_allclose(grad, central, atol=1e-6)
+
+
+def test_shot_based_training_is_one_primitive_call_per_iteration(iris2, monkeypatch):
+    from qiskit_aer.primitives import SamplerV2
+
+    calls = []
+    original = SamplerV2.run
+    monkeypatch.setattr(SamplerV2, "run",
+                        lambda self, pubs, **kw: calls.append(1) or original(self, pubs, **kw))
+    clf = VQC(backend="aer", shots=64, optimizer="adam", maxiter=3, seed=0)
+    clf.fit(iris2.X_train[:10], iris2.y_train[:10])
+    assert len(calls) == 3 + 1  # one per iteration (all shifts inside) + the final loss

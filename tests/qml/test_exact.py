@@ -145,3 +145,18 @@ def test_shape_errors(rng):
         engine.expectations(X[:, :2], W)
     with pytest.raises(ValueError, match="W must have shape"):
         engine.expectations(X, W[:, :3])
+
+
+def test_non_polynomial_angles_use_the_symbolic_fallback(rng):
+    x, w = ParameterVector("x", 1), ParameterVector("w", 1)
+    qc = QuantumCircuit(1)
+    qc.ry(x[0].sin() * w[0] + w[0].exp() / 3, 0)
+    engine = compile_circuit(qc, list(x), list(w), [SparsePauliOp("Z")])
+    X, W = rng.uniform(-1, 1, (4, 1)), rng.uniform(-1, 1, (1, 1))
+    angle = np.sin(X[:, 0]) * W[0, 0] + np.exp(W[0, 0]) / 3
+    np.testing.assert_allclose(engine.expectations(X, W)[0, :, 0], np.cos(angle), atol=1e-12)
+    _, g, gx = engine.vjp(X, W, np.ones((1, 4, 1)), inputs=True)
+    d_angle_dw = np.sin(X[:, 0]) + np.exp(W[0, 0]) / 3
+    np.testing.assert_allclose(g[0, 0], np.sum(-np.sin(angle) * d_angle_dw), atol=1e-10)
+    np.testing.assert_allclose(gx[0, :, 0], -np.sin(angle) * np.cos(X[:, 0]) * W[0, 0],
+                               atol=1e-10)

@@ -1,0 +1,391 @@
+"""The quantum-volume protocol (Cross et al., Phys. Rev. A 100, 032328, 2019).
+
+Three parts, kept apart as in qiskit-experiments:
+
+* circuits and ideal distributions: ``circuits.quantum_volume``;
+* execution: ``measure_quantum_volume`` transpiles every trial of a width to the backend (on a
+  device, onto a well-connected low-error set of physical qubits) and runs them in one job;
+* analysis: small pure functions of counts and heavy-output masks — ``heavy_output_probabilities``,
+  ``hop_statistics``, ``trials_needed`` — and the result objects, which serialize to JSON.
+
+A width ``n`` passes when the mean heavy-output probability (HOP) over at least 100 trials
+exceeds 2/3 by two standard errors (z = 2, one-sided confidence 0.97725), with the binomial
+standard error ``sqrt(h (1 - h) / trials)`` that qiskit-experiments uses. The quantum volume is
+``2**n`` for the largest passing width.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from circuits.quantum_volume import heavy_outputs, ideal_probabilities, model_circuits
+from qml.backends import BackendSpec, build_simulator, fake_backend, parse_backend
+from qml.errors import CircuitTooWideError, ConfigurationError, ModelFileError
+
+__all__ = [
+    "HOP_THRESHOLD", "Z", "CONFIDENCE", "MIN_TRIALS",
+    "heavy_output_probabilities", "hop_statistics", "trials_needed", "select_qubits",
+    "WidthResult", "QuantumVolumeResult", "measure_quantum_volume",
+]
+
+HOP_THRESHOLD = 2 / 3
+Z = 2.0
+CONFIDENCE = 0.5 * (1 + math.erf(Z / math.sqrt(2)))  # 0.97725
+MIN_TRIALS = 100
+
+
+# ------------------------------------------------------------------------- analysis
+def heavy_output_probabilities(counts: np.ndarray, heavy: np.ndarray) -> np.ndarray:
+    """Per-trial fraction of shots that landed in the heavy set.
+
+    ``counts`` (trials, 2**n) holds shot counts, or exact probabilities for an ideal run.
+
+    Examples
+    --------
+    >>> heavy_output_probabilities(np.array([[10, 30, 40, 20]]), np.array([[0, 1, 1, 0]], bool))
+    array([0.7])
+    """
+    counts = np.asarray(counts, dtype=float)
+    return (counts * heavy).sum(axis=1) / counts.sum(axis=1)
+
+
+def hop_statistics(hops: Sequence[float]) -> tuple[float, float, float]:
+    """Mean HOP, its binomial standard error, and the one-sided two-sigma lower bound.
+
+    Examples
+    --------
+    >>> [round(v, 4) for v in hop_statistics([0.8] * 100)]
+    [0.8, 0.04, 0.72]
+    """
+    hops = np.asarray(hops, dtype=float)
+    mean = float(hops.mean())
+    sigma = math.sqrt(mean * (1 - mean) / len(hops))
+    return mean, sigma, mean - Z * sigma
+
+
+def trials_needed(mean_hop: float) -> int | None:
+    """Fewest trials for which ``mean_hop`` would pass (at least ``MIN_TRIALS``); None if it
+    can never pass (mean HOP at or below 2/3).
+
+    Examples
+    --------
+    >>> trials_needed(0.70), trials_needed(0.85), trials_needed(0.6)
+    (840, 100, None)
+    """
+    if mean_hop <= HOP_THRESHOLD:
+        return None
+    n = Z**2 * mean_hop * (1 - mean_hop) / (mean_hop - HOP_THRESHOLD) ** 2
+    return max(MIN_TRIALS, math.floor(n) + 1)
+
+
+def _confidence(mean: float, sigma: float) -> float:
+    z = (mean - HOP_THRESHOLD) / max(sigma, 1e-10)
+    return 0.5 * (1 + math.erf(z / math.sqrt(2)))
+
+
+@dataclass
+class WidthResult:
+    """Everything measured at one width; ``passed`` is the certified verdict."""
+
+    width: int
+    trials: int
+    shots: int | None
+    hops: list[float]
+    mean_hop: float
+    sigma: float
+    lower_bound: float
+    confidence: float
+    passed: bool
+    certified: bool
+    trials_needed: int | None
+    physical_qubits: list[int] | None = None
+    seconds: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_hops(cls, width: int, hops, shots: int | None, **extra) -> WidthResult:
+        """Summarise per-trial HOPs into a verdict.
+
+        Examples
+        --------
+        >>> r = WidthResult.from_hops(3, [0.75] * 100, shots=1000)
+        >>> r.passed, round(r.lower_bound, 4)
+        (True, 0.6634)
+        """
+        hops = [float(h) for h in hops]
+        mean, sigma, lower = hop_statistics(hops)
+        certified = len(hops) >= MIN_TRIALS
+        return cls(width, len(hops), shots, hops, mean, sigma, lower, _confidence(mean, sigma),
+                   bool(certified and lower > HOP_THRESHOLD), certified, trials_needed(mean),
+                   **extra)
+
+    @property
+    def verdict(self) -> str:
+        if self.passed:
+            return "pass"
+        if not self.certified:
+            return f"no verdict ({self.trials} < {MIN_TRIALS} trials)"
+        return "fail"
+
+
+@dataclass
+class QuantumVolumeResult:
+    """A quantum-volume measurement: one ``WidthResult`` per width measured."""
+
+    backend: str
+    seed: int | None
+    shots: int | None
+    widths: list[WidthResult]
+
+    @property
+    def quantum_volume(self) -> int:
+        """``2**n`` for the largest passing width; 1 when none passes."""
+        passing = [w.width for w in self.widths if w.passed]
+        return 2 ** max(passing) if passing else 1
+
+    def to_dict(self) -> dict:
+        return {"quantum_volume": self.quantum_volume, "backend": self.backend,
+                "seed": self.seed, "shots": self.shots,
+                "widths": [asdict(w) for w in self.widths]}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=1)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> QuantumVolumeResult:
+        try:
+            widths = [WidthResult(**w) for w in data["widths"]]
+            return cls(data["backend"], data["seed"], data["shots"], widths)
+        except (KeyError, TypeError) as exc:
+            raise ModelFileError(f"not a quantum-volume result: {exc}") from exc
+
+    @classmethod
+    def from_json(cls, text: str) -> QuantumVolumeResult:
+        return cls.from_dict(json.loads(text))
+
+    def save(self, path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(self.to_json())
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    def load(cls, path) -> QuantumVolumeResult:
+        try:
+            return cls.from_json(Path(path).read_text())
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ModelFileError(f"cannot read {path}: {exc}") from exc
+
+
+# ------------------------------------------------------------------- qubit selection
+def _two_qubit_errors(target) -> dict[tuple[int, int], float]:
+    errors: dict[tuple[int, int], float] = {}
+    for name in target.operation_names:
+        if target.operation_from_name(name).num_qubits != 2:
+            continue
+        for qargs, props in target[name].items():
+            if qargs is None:
+                continue
+            err = getattr(props, "error", None) if props is not None else None
+            key = tuple(sorted(qargs))
+            errors[key] = min(errors.get(key, 1.0), 0.01 if err is None else err)
+    return errors
+
+
+def _readout_errors(target) -> dict[int, float]:
+    out = {}
+    if "measure" in target.operation_names:
+        for qargs, props in target["measure"].items():
+            if qargs is not None:
+                err = getattr(props, "error", None) if props is not None else None
+                out[qargs[0]] = 0.02 if err is None else err
+    return out
+
+
+def select_qubits(target, width: int) -> list[int]:
+    """A connected, low-error set of ``width`` physical qubits on a device ``target``.
+
+    Grows a set from every qubit, each time adding the neighbour that brings the most
+    connections and the smallest two-qubit and readout errors; keeps the best set by
+    (connections inside, then total error).
+
+    Examples
+    --------
+    >>> from qml.backends import fake_backend
+    >>> sorted(select_qubits(fake_backend("fake_lima").target, 3)) in ([0, 1, 2], [1, 2, 3], [1, 3, 4])
+    True
+    """
+    edges = _two_qubit_errors(target)
+    readout = _readout_errors(target)
+    neighbours: dict[int, set[int]] = {}
+    for a, b in edges:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    if width > target.num_qubits:
+        raise CircuitTooWideError(f"width {width} exceeds the backend's {target.num_qubits} qubits")
+
+    def score(chosen: list[int]) -> tuple[int, float]:
+        inside = [e for e in edges if e[0] in chosen and e[1] in chosen]
+        error = sum(edges[e] for e in inside) / max(len(inside), 1)
+        error += sum(readout.get(q, 0.0) for q in chosen) / len(chosen)
+        return len(inside), -error
+
+    best, best_score = None, None
+    for start in sorted(neighbours) or range(target.num_qubits):
+        chosen = [start]
+        while len(chosen) < width:
+            frontier = {b for q in chosen for b in neighbours.get(q, ()) if b not in chosen}
+            if not frontier:
+                break
+            chosen.append(max(sorted(frontier), key=lambda b: score(chosen + [b])))
+        if len(chosen) == width and (best_score is None or score(chosen) > best_score):
+            best, best_score = chosen, score(chosen)
+    if best is None:
+        raise CircuitTooWideError(f"no connected set of {width} qubits on this backend")
+    return best
+
+
+# ------------------------------------------------------------------------ execution
+def _counts(bits, width: int) -> np.ndarray:
+    """Shot counts (trials, 2**width) from a SamplerV2 BitArray of shape (trials,)."""
+    raw = bits.array.astype(np.int64)  # (trials, shots, bytes), big-endian bytes
+    weights = 256 ** np.arange(raw.shape[-1] - 1, -1, -1)
+    ints = (raw * weights).sum(axis=-1) & (2**width - 1)
+    offsets = np.arange(ints.shape[0])[:, None] * 2**width
+    flat = np.bincount((ints + offsets).ravel(), minlength=ints.shape[0] * 2**width)
+    return flat.reshape(ints.shape[0], 2**width)
+
+
+def _check_args(spec: BackendSpec, widths: Sequence[int], trials: int, shots: int) -> None:
+    if not widths:
+        raise ConfigurationError("give at least one width")
+    for w in widths:
+        if not isinstance(w, (int, np.integer)) or w < 2:
+            raise ConfigurationError(f"widths must be integers >= 2; got {w!r}")
+    if not isinstance(trials, (int, np.integer)) or trials < 1:
+        raise ConfigurationError(f"trials must be a positive integer; got {trials!r}")
+    if not isinstance(shots, (int, np.integer)) or shots < 1:
+        raise ConfigurationError(f"shots must be a positive integer; got {shots!r}")
+
+
+class _Runner:
+    """Transpiles and runs the trials of one width on the chosen backend."""
+
+    def __init__(self, spec: BackendSpec, shots: int, seed: int | None,
+                 optimization_level: int, qubits: Sequence[int] | None, simulator=None):
+        self.spec, self.shots, self.level = spec, shots, optimization_level
+        self.qubits = None if qubits is None else list(qubits)
+        self.device = fake_backend(spec.device) if spec.kind == "aer_noisy" else None
+        self.custom = simulator is not None
+        self.simulator = simulator if self.custom else (
+            None if spec.exact else build_simulator(spec))
+        self.rng = np.random.default_rng(seed)
+        self.seed = seed
+
+    @property
+    def max_width(self) -> int | None:
+        return None if self.device is None else self.device.num_qubits
+
+    def run(self, circuits, ideal, width: int) -> tuple[np.ndarray, list[int] | None, dict]:
+        from qiskit import transpile
+        from qiskit_aer.primitives import SamplerV2
+
+        t0 = time.perf_counter()
+        if self.spec.exact:
+            return ideal, None, {"transpile": 0.0, "simulate": 0.0}
+        measured = [c.measure_all(inplace=False) for c in circuits]
+        layout = None
+        if self.device is not None:
+            layout = self.qubits[:width] if self.qubits else select_qubits(self.device.target,
+                                                                           width)
+            measured = transpile(measured, self.device, initial_layout=layout,
+                                 optimization_level=self.level, seed_transpiler=self.seed)
+        elif self.custom:  # the simulator's own basis, e.g. a noise model's
+            measured = transpile(measured, self.simulator, optimization_level=self.level,
+                                 seed_transpiler=self.seed)
+        t1 = time.perf_counter()
+        sampler = SamplerV2.from_backend(self.simulator, seed=int(self.rng.integers(2**31 - 1)),
+                                         default_shots=self.shots)
+        result = sampler.run([(c,) for c in measured]).result()
+        counts = np.concatenate([_counts(r.data.meas.reshape(1), width) for r in result])
+        return counts, layout, {"transpile": t1 - t0, "simulate": time.perf_counter() - t1}
+
+
+def measure_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
+                           shots: int = 1024, seed: int | None = None,
+                           qubits: Sequence[int] | None = None, optimization_level: int = 3,
+                           early_stop: bool = False,
+                           progress: Callable[[WidthResult], object] | None = None,
+                           ) -> QuantumVolumeResult:
+    """Run the quantum-volume protocol on a backend.
+
+    Parameters
+    ----------
+    backend : str or AerSimulator
+        ``"statevector"`` (ideal: exact HOPs, no shot noise), ``"aer"`` (noiseless shots) or
+        ``"aer:<fake backend>"`` (the device's noise model and coupling map); or an
+        ``AerSimulator`` of your own (say, with a custom noise model), transpiled to.
+    widths : sequence of int
+        Circuit widths ``n >= 2`` (square circuits: depth = width).
+    trials : int
+        Random circuits per width; a verdict needs at least 100.
+    shots : int
+        Shots per circuit.
+    seed : int, optional
+        Drives circuits (as qiskit-experiments does), transpiler and simulator.
+    qubits : sequence of int, optional
+        Physical qubits to use on a device (the first ``n`` for width ``n``); by default the
+        best connected set found by ``select_qubits``.
+    optimization_level : int
+        Preset pass manager level for the device transpilation.
+    early_stop : bool
+        Stop after the first width that fails with a verdict.
+    progress : callable, optional
+        Called with each ``WidthResult`` as it is finished.
+
+    Examples
+    --------
+    >>> res = measure_quantum_volume("statevector", widths=[2, 3], trials=100, seed=1)
+    >>> res.quantum_volume, [w.passed for w in res.widths]
+    (8, [True, True])
+    """
+    simulator = None
+    if isinstance(backend, str):
+        spec = parse_backend(backend)
+    else:
+        simulator, spec = backend, BackendSpec("custom", None, getattr(backend, "name", "aer"))
+    _check_args(spec, widths, trials, shots)
+    runner = _Runner(spec, int(shots), seed, optimization_level, qubits, simulator)
+    for w in widths:
+        if runner.max_width is not None and w > runner.max_width:
+            raise CircuitTooWideError(
+                f"width {w} exceeds the {runner.max_width} qubits of {spec.device}"
+            )
+        if qubits is not None and w > len(qubits):
+            raise ConfigurationError(f"width {w} needs {w} qubits; {len(qubits)} were given")
+    results = []
+    for w in widths:
+        t0 = time.perf_counter()
+        circuits = model_circuits(w, trials, seed)
+        ideal = ideal_probabilities(circuits)
+        t1 = time.perf_counter()
+        counts, layout, seconds = runner.run(circuits, ideal, w)
+        t2 = time.perf_counter()
+        hops = heavy_output_probabilities(counts, heavy_outputs(ideal))
+        seconds = {"ideal": t1 - t0, **seconds, "analysis": time.perf_counter() - t2}
+        result = WidthResult.from_hops(w, hops, None if spec.exact else int(shots),
+                                       physical_qubits=layout, seconds=seconds)
+        results.append(result)
+        if progress is not None:
+            progress(result)
+        if early_stop and result.certified and not result.passed:
+            break
+    return QuantumVolumeResult(spec.text, seed, None if spec.exact else int(shots), results)

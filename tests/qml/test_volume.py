@@ -1,0 +1,153 @@
+"""Quantum volume: analysis against qiskit-experiments, simulations, results, errors."""
+
+import json
+
+import numpy as np
+import pytest
+
+from qml.errors import CircuitTooWideError, ConfigurationError, UnknownBackendError
+from qml.volume import (
+    CONFIDENCE,
+    QuantumVolumeResult,
+    WidthResult,
+    heavy_output_probabilities,
+    hop_statistics,
+    measure_quantum_volume,
+    select_qubits,
+    trials_needed,
+)
+
+
+def _qiskit_experiments_analysis(circuits, counts):
+    """Their QuantumVolumeAnalysis on given circuits (with metadata) and counts."""
+    from qiskit_experiments.framework import ExperimentData
+    from qiskit_experiments.library.quantum_volume import QuantumVolumeAnalysis
+
+    data = ExperimentData()
+    width = circuits[0].num_qubits
+    data.add_data([{"counts": {format(k, f"0{width}b"): int(v) for k, v in enumerate(row) if v},
+                    "metadata": c.metadata, "shots": int(row.sum())}
+                   for c, row in zip(circuits, counts)])
+    analysis = QuantumVolumeAnalysis()
+    analysis.set_options(plot=False)
+    analysis.run(data).block_for_results()
+    table = data.analysis_results(dataframe=True)
+    hop = table[table.name == "mean_HOP"].iloc[0]
+    qv = table[table.name == "quantum_volume"].iloc[0]
+    return hop, qv
+
+
+@pytest.mark.parametrize("shift", [0.0, -0.12])
+def test_analysis_equals_qiskit_experiments(shift):
+    from qiskit_experiments.library import QuantumVolume
+
+    from circuits.quantum_volume import heavy_outputs, ideal_probabilities, model_circuits
+
+    width, trials = 3, 100
+    theirs = QuantumVolume(range(width), trials=trials, seed=5).circuits()
+    ideal = ideal_probabilities(model_circuits(width, trials, seed=5))
+    # counts from a distorted ideal distribution: a realistic, non-trivial HOP
+    rng = np.random.default_rng(0)
+    noisy = np.clip(ideal + shift * heavy_outputs(ideal) / 4, 1e-3, None)
+    noisy /= noisy.sum(axis=1, keepdims=True)
+    counts = np.array([rng.multinomial(500, p) for p in noisy])
+    hop, qv = _qiskit_experiments_analysis(theirs, counts)
+    ours = WidthResult.from_hops(width, heavy_output_probabilities(counts, heavy_outputs(ideal)),
+                                 shots=500)
+    np.testing.assert_allclose(ours.hops, hop.extra["HOPs"], atol=1e-15)
+    assert ours.mean_hop == pytest.approx(hop.value.nominal_value, abs=1e-15)
+    assert ours.sigma == pytest.approx(hop.value.std_dev, abs=1e-15)
+    assert 2 * ours.sigma == pytest.approx(hop.extra["two_sigma"], abs=1e-15)
+    assert ours.passed == bool(qv.extra["success"])
+    assert ours.confidence == pytest.approx(qv.extra["confidence"], abs=1e-12)
+    assert ours.passed == (shift == 0.0)
+
+
+def test_statistics_by_hand():
+    mean, sigma, lower = hop_statistics([0.7, 0.9])
+    assert mean == pytest.approx(0.8)
+    assert sigma == pytest.approx(np.sqrt(0.8 * 0.2 / 2))
+    assert lower == pytest.approx(0.8 - 2 * sigma)
+    assert CONFIDENCE == pytest.approx(0.97725, abs=1e-5)
+    n = trials_needed(0.72)
+    assert 0.72 - 2 * np.sqrt(0.72 * 0.28 / n) > 2 / 3
+    assert 0.72 - 2 * np.sqrt(0.72 * 0.28 / (n - 1)) <= 2 / 3
+    assert trials_needed(0.5) is None
+    few = WidthResult.from_hops(2, [0.9] * 20, shots=10)
+    assert not few.passed and not few.certified and "no verdict" in few.verdict
+
+
+def test_noiseless_width_5_passes_near_the_asymptote():
+    res = measure_quantum_volume("aer", [5], trials=100, shots=400, seed=3)
+    w = res.widths[0]
+    assert 0.8 < w.mean_hop < 0.9 and w.passed and res.quantum_volume == 32
+
+
+def test_fully_depolarizing_noise_fails():
+    from qiskit_aer import AerSimulator
+    from qiskit_aer.noise import NoiseModel, depolarizing_error
+
+    noise = NoiseModel(basis_gates=["cx", "u"])
+    noise.add_all_qubit_quantum_error(depolarizing_error(1.0, 2), ["cx"])
+    res = measure_quantum_volume(AerSimulator(noise_model=noise), [3], trials=100, shots=200,
+                                 seed=1)
+    w = res.widths[0]
+    assert abs(w.mean_hop - 0.5) < 0.03 and not w.passed and res.quantum_volume == 1
+
+
+def test_same_seed_same_everything_and_json_round_trip(tmp_path):
+    a = measure_quantum_volume("aer:fake_lima", [2, 3], trials=12, shots=100, seed=4)
+    b = measure_quantum_volume("aer:fake_lima", [2, 3], trials=12, shots=100, seed=4)
+    assert [w.hops for w in a.widths] == [w.hops for w in b.widths]
+    assert a.widths[0].physical_qubits == b.widths[0].physical_qubits
+    again = QuantumVolumeResult.load(a.save(tmp_path / "qv.json"))
+    assert again.to_dict() == a.to_dict()
+    doc = json.loads((tmp_path / "qv.json").read_text())
+    assert {"quantum_volume", "backend", "seed"} <= set(doc)
+    assert {"width", "trials", "mean_hop", "sigma", "lower_bound", "passed", "hops"} <= set(
+        doc["widths"][0])
+    assert not a.widths[0].certified  # 12 trials cannot certify
+
+
+def test_statevector_backend_gives_exact_hops():
+    res = measure_quantum_volume("statevector", [2, 4], trials=100, seed=0)
+    assert res.shots is None and res.quantum_volume == 16
+
+
+def test_early_stop():
+    from qiskit_aer import AerSimulator
+    from qiskit_aer.noise import NoiseModel, depolarizing_error
+
+    noise = NoiseModel(basis_gates=["cx", "u"])
+    noise.add_all_qubit_quantum_error(depolarizing_error(1.0, 2), ["cx"])
+    res = measure_quantum_volume(AerSimulator(noise_model=noise), [2, 3, 4], trials=100,
+                                 shots=50, seed=1, early_stop=True)
+    assert [w.width for w in res.widths] == [2]
+
+
+def test_qubit_selection_is_connected_and_explicit_lists_are_used():
+    from qml.backends import fake_backend
+
+    target = fake_backend("fake_kolkata").target
+    chosen = select_qubits(target, 5)
+    edges = {tuple(sorted(q)) for q in target["cx"]}
+    assert len(set(chosen)) == 5
+    # connected: every chosen qubit after the first touches an earlier one
+    assert all(any(tuple(sorted((q, p))) in edges for p in chosen[:i])
+               for i, q in enumerate(chosen) if i)
+    res = measure_quantum_volume("aer:fake_kolkata", [2], trials=3, shots=10, seed=0,
+                                 qubits=[12, 13])
+    assert res.widths[0].physical_qubits == [12, 13]
+
+
+def test_bad_input():
+    with pytest.raises(ConfigurationError, match=">= 2"):
+        measure_quantum_volume("aer", [1], trials=5)
+    with pytest.raises(ConfigurationError, match="shots"):
+        measure_quantum_volume("aer", [2], trials=5, shots=0)
+    with pytest.raises(ConfigurationError, match="trials"):
+        measure_quantum_volume("aer", [2], trials=0)
+    with pytest.raises(CircuitTooWideError, match="5 qubits"):
+        measure_quantum_volume("aer:fake_lima", [6], trials=5)
+    with pytest.raises(UnknownBackendError, match="statevector"):
+        measure_quantum_volume("quantum_computer", [2], trials=5)
