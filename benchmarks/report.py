@@ -114,10 +114,11 @@ def _curve_check(results: dict) -> list[str]:
                 f"- n={n}: the COBYLA loss curves of qlimits and qiskit-machine-learning agree "
                 f"to {head:.1e} for the first {same} of {len(diffs)} evaluations, then part. "
                 "The standard circuit has flat directions: the last RY layer on qubits 1..n-1 "
-                "cannot change the parity of qubit 0, so COBYLA's initial simplex meets exact "
-                "ties in those weights, and which way a tie breaks depends on last-bit rounding "
-                "(exactly equal in qlimits, equal to ~1e-16 in the peer). From there the two "
-                "runs follow different, equally valid paths.")
+                "cannot change the parity of qubit 0, so the simplex steps along those weights "
+                "return the same loss. qlimits computes them bitwise equal; the peer's values "
+                "differ by ~1e-12 of rounding noise. COBYLA's later choices between those "
+                "vertices follow that noise, and from there the two runs take different, "
+                "equally valid paths.")
         p = runs.get("qml-cobyla-default-sampler", {})
         if "qlimits_loss_at_final_weights" in p:
             out.append(f"- n={n}: at qiskit-machine-learning's final weights, qlimits computes "

@@ -45,3 +45,36 @@ def test_help_reads_well(args):
     res = subprocess.run([sys.executable, "-m", "qml.cli", *args], capture_output=True,
                          text=True, check=True)
     assert "usage: qlimits" in res.stdout and len(res.stdout.splitlines()) > 3
+
+
+def test_qv_measure_writes_json_table_and_plots(tmp_path, capsys):
+    out = tmp_path / "qv"
+    code = main(["qv", "measure", "--backend", "aer:fake_lima", "--widths", "2-3", "--trials",
+                 "10", "--shots", "64", "--seed", "0", "--out", str(out)])
+    assert code == 0
+    doc = json.loads((out / "qv.json").read_text())
+    assert doc["backend"] == "aer:fake_lima" and doc["seed"] == 0
+    assert [w["width"] for w in doc["widths"]] == [2, 3]
+    assert len(doc["widths"][0]["hops"]) == 10
+    for name in ("qv_width_2.png", "qv_width_3.png", "qv_widths.png"):
+        assert (out / name).stat().st_size > 1000
+    text = capsys.readouterr().out
+    assert "mean HOP" in text and "no verdict (10 < 100 trials)" in text
+    assert "quantum volume on aer:fake_lima: 1" in text
+
+
+def test_qv_devices_reports_both_figures(tmp_path, capsys):
+    code = main(["qv", "devices", "--backends", "fake_lima,fake_athens", "--widths", "2",
+                 "--trials", "5", "--shots", "32", "--out", str(tmp_path)])
+    assert code == 0
+    doc = json.loads((tmp_path / "devices.json").read_text())
+    assert [d["reported_quantum_volume"] for d in doc["devices"]] == [8, 32]
+    assert "Why simulated and reported" in capsys.readouterr().out
+
+
+def test_qv_errors_exit_2(tmp_path, capsys):
+    assert main(["qv", "measure", "--backend", "aer:fake_lima", "--widths", "6",
+                 "--out", str(tmp_path)]) == 2
+    assert "exceeds the 5 qubits" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["qv", "measure", "--backend", "aer", "--widths", "two"])
