@@ -40,15 +40,17 @@ def run_qlimits(widths, trials, shots, level):
 
     layouts = _layouts(widths)
     start = time.perf_counter()
+    res = measure_quantum_volume("aer:fake_kolkata", widths, trials=trials, shots=shots,
+                                 seed=0, optimization_level=level)
+    total = time.perf_counter() - start
     stages = {"ideal": 0.0, "transpile": 0.0, "simulate": 0.0, "analysis": 0.0}
-    hops = {}
-    for w in widths:  # one call per width so each width gets its own chosen qubits
-        res = measure_quantum_volume("aer:fake_kolkata", [w], trials=trials, shots=shots,
-                                     seed=0, qubits=layouts[w], optimization_level=level)
-        for k, v in res.widths[0].seconds.items():
+    for w in res.widths:
+        assert w.physical_qubits == layouts[w.width]  # the qubits qiskit-experiments gets
+        for k, v in w.seconds.items():
             stages[k] += v
-        hops[w] = res.widths[0].mean_hop
-    return {"seconds": time.perf_counter() - start, "stages": stages, "mean_hop": hops}
+    stages["setup (noise model, backend)"] = total - sum(stages.values())
+    return {"seconds": total, "stages": stages,
+            "mean_hop": {w.width: w.mean_hop for w in res.widths}}
 
 
 def run_qiskit_experiments(widths, trials, shots, level):
@@ -57,9 +59,10 @@ def run_qiskit_experiments(widths, trials, shots, level):
     from qiskit_ibm_runtime.fake_provider import FakeKolkataV2
 
     layouts = _layouts(widths)
-    backend = AerSimulator.from_backend(FakeKolkataV2())
     start = time.perf_counter()
-    stages = {"circuits+ideal": 0.0, "transpile": 0.0, "run+analysis": 0.0}
+    backend = AerSimulator.from_backend(FakeKolkataV2())
+    stages = {"setup (noise model, backend)": time.perf_counter() - start,
+              "circuits+ideal": 0.0, "transpile": 0.0, "run+analysis": 0.0}
     hops = {}
     for w in widths:
         exp = QuantumVolume(layouts[w], backend=backend, trials=trials, seed=0)
@@ -79,8 +82,8 @@ def run_qiskit_experiments(widths, trials, shots, level):
         hops[w] = float(table[table.name == "mean_HOP"].iloc[0].value.nominal_value)
     total = time.perf_counter() - start
     # run() repeats circuit generation and transpilation; count them once in the total
-    return {"seconds": stages["circuits+ideal"] + stages["transpile"] + stages["run+analysis"],
-            "seconds_with_repeated_stages": total, "stages": stages, "mean_hop": hops}
+    return {"seconds": sum(stages.values()), "seconds_with_repeated_stages": total,
+            "stages": stages, "mean_hop": hops}
 
 
 RUNNERS = {"qlimits": run_qlimits, "qiskit-experiments": run_qiskit_experiments}
@@ -105,6 +108,16 @@ def spawn(name, args) -> dict:
     result = json.loads(lines[-1][7:])
     print(f" {result['seconds']:.1f} s")
     return result
+
+
+NOTE = """\
+Reading: both sides do the same expensive work — level-3 transpilation of every trial and
+Aer's noisy simulation — and those dominate. qlimits saves what can be saved without
+changing the physics: exact ideal distributions without a simulator job, compilation onto the
+chosen qubits only, simulation with the device noise model restricted to those qubits (the
+same local noise, none of the 27-qubit device around them), counts read straight from Aer,
+and no plotting or result database in the loop. A 5x gain would need less transpilation (a
+lower optimization level changes the circuits and the HOP) or a faster noisy simulator."""
 
 
 def write_report(results: dict, path: Path) -> None:
@@ -136,7 +149,7 @@ def write_report(results: dict, path: Path) -> None:
         lines += [f"| {w} | {q['mean_hop'][w]:.4f} | {e['mean_hop'][w]:.4f} |"
                   for w in q["mean_hop"]]
         lines += ["", f"Bar (at least 5x faster): {'met' if ratio >= 5 else '**not met**'} "
-                  f"({ratio:.1f}x)."]
+                  f"({ratio:.1f}x).", "", NOTE]
     path.write_text("\n".join(lines) + "\n")
 
 
