@@ -32,7 +32,7 @@ from qml.errors import CircuitTooWideError, ConfigurationError, ModelFileError
 __all__ = [
     "HOP_THRESHOLD", "Z", "CONFIDENCE", "MIN_TRIALS",
     "heavy_output_probabilities", "hop_statistics", "trials_needed", "select_qubits",
-    "restrict_noise_model",
+    "device_errors", "restricted_noise_model",
     "WidthResult", "QuantumVolumeResult", "measure_quantum_volume",
 ]
 
@@ -255,35 +255,42 @@ def select_qubits(target, width: int) -> list[int]:
 
 
 # ------------------------------------------------------------------------ execution
-def restrict_noise_model(noise, qubits: Sequence[int]):
-    """The part of a device noise model that acts on ``qubits``, relabelled ``0..k-1`` in
-    that order. Device noise models are local (gate, relaxation and readout errors on the
-    qubits a gate or measurement touches), so circuits confined to ``qubits`` see exactly
-    the same noise, while the simulator no longer carries the rest of the device.
+def device_errors(backend) -> tuple[list, list]:
+    """A device's gate errors ``(name, qubits, QuantumError)`` and readout errors
+    ``(qubits, ReadoutError)``, as qiskit-aer's ``NoiseModel.from_backend`` derives them."""
+    from qiskit_aer.noise.device import basic_device_gate_errors, basic_device_readout_errors
+
+    target = backend.target
+    return (basic_device_gate_errors(target=target),
+            basic_device_readout_errors(target=target))
+
+
+def restricted_noise_model(backend, qubits: Sequence[int], errors=None):
+    """The noise model of ``backend`` on ``qubits`` only, relabelled ``0..k-1`` in that order.
+
+    Device noise models are local (gate, relaxation and readout errors on the qubits a gate
+    or measurement touches), so circuits confined to ``qubits`` see the same noise as with
+    ``NoiseModel.from_backend``, while the simulator no longer carries the rest of the device.
+    ``errors`` is ``device_errors(backend)``, computed once and reused across widths.
 
     Examples
     --------
-    >>> from qiskit_aer.noise import NoiseModel
     >>> from qml.backends import fake_backend
-    >>> small = restrict_noise_model(NoiseModel.from_backend(fake_backend("fake_lima")), [3, 4])
-    >>> sorted(small.noise_qubits)
+    >>> sorted(restricted_noise_model(fake_backend("fake_lima"), [3, 4]).noise_qubits)
     [0, 1]
     """
     from qiskit_aer.noise import NoiseModel
 
+    gate_errors, readout_errors = device_errors(backend) if errors is None else errors
     index = {q: i for i, q in enumerate(qubits)}
-    doc = noise.to_dict()
-    kept = []
-    for error in doc["errors"]:
-        gate_qubits = error.get("gate_qubits")
-        if gate_qubits is None:
-            kept.append(error)
-            continue
-        local = [[index[q] for q in qs] for qs in gate_qubits if all(q in index for q in qs)]
-        if local:
-            kept.append({**error, "gate_qubits": local})
-    doc["errors"] = kept
-    return NoiseModel.from_dict(doc)
+    noise = NoiseModel(basis_gates=backend.operation_names)
+    for qargs, error in readout_errors:
+        if all(q in index for q in qargs):
+            noise.add_readout_error(error, [index[q] for q in qargs])
+    for name, qargs, error in gate_errors:
+        if all(q in index for q in qargs):
+            noise.add_quantum_error(error, name, [index[q] for q in qargs])
+    return noise
 
 
 def _check_args(spec: BackendSpec, widths: Sequence[int], trials: int, shots: int) -> None:
@@ -313,9 +320,7 @@ class _Runner:
         self.device = fake_backend(spec.device) if spec.kind == "aer_noisy" else None
         self.custom = simulator is not None
         if self.device is not None:
-            from qiskit_aer.noise import NoiseModel
-
-            self.noise = NoiseModel.from_backend(self.device)
+            self.errors = device_errors(self.device)
             self.simulator = None
         elif self.custom:
             self.simulator = simulator
@@ -343,7 +348,8 @@ class _Runner:
                         coupling_map=self.device.coupling_map.reduce(layout),
                         initial_layout=list(range(width)), optimization_level=self.level,
                         seed_transpiler=self.seed)
-        simulator = AerSimulator(noise_model=restrict_noise_model(self.noise, layout))
+        simulator = AerSimulator(
+            noise_model=restricted_noise_model(self.device, layout, self.errors))
         return isa, layout, simulator
 
     def run(self, circuits, ideal, width: int) -> tuple[np.ndarray, list[int] | None, dict]:

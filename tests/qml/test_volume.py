@@ -156,3 +156,29 @@ def test_bad_input():
         measure_quantum_volume("aer:fake_lima", [6], trials=5)
     with pytest.raises(UnknownBackendError, match="statevector"):
         measure_quantum_volume("quantum_computer", [2], trials=5)
+
+
+def test_restricted_noise_model_is_the_device_model_on_those_qubits():
+    from qiskit_aer.noise import NoiseModel
+
+    from qml.backends import fake_backend
+    from qml.volume import restricted_noise_model
+
+    device = fake_backend("fake_lima")
+    qubits = [3, 1]  # physical 3 -> 0, physical 1 -> 1
+    full = NoiseModel.from_backend(device).to_dict()["errors"]
+    small = restricted_noise_model(device, qubits).to_dict()["errors"]
+
+    def table(errors, relabel):
+        out = {}
+        for e in errors:
+            for qs in e["gate_qubits"]:
+                mapped = tuple(relabel.get(q) for q in qs)
+                if None not in mapped:
+                    out[(tuple(e["operations"]), mapped)] = (str(e.get("instructions")),
+                                                            str(e["probabilities"]))
+        return out
+
+    expected = table(full, {3: 0, 1: 1})
+    got = table(small, {0: 0, 1: 1})
+    assert got == expected and len(got) >= 4  # sx, x, cx both ways, readout...
