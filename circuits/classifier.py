@@ -49,6 +49,17 @@ def _sorted_params(circuit: QuantumCircuit, prefix: str | None) -> list[Paramete
     return [p for p in params if p.name.startswith(prefix + "[")]
 
 
+def _user_inputs(circuit: QuantumCircuit) -> list[Parameter]:
+    """Inputs of a user feature map: a whole ``ParameterVector`` when all its parameters come
+    from one (so an element the circuit never reads is still an input, with zero effect),
+    else ``circuit.parameters`` in order."""
+    params = list(circuit.parameters)
+    vectors = {id(getattr(p, "vector", None)) for p in params}
+    if params and len(vectors) == 1 and getattr(params[0], "vector", None) is not None:
+        return list(params[0].vector)
+    return params
+
+
 def _as_circuit(spec, n_features: int, reps: int, kind: str, n_qubits: int) -> QuantumCircuit:
     if isinstance(spec, QuantumCircuit):
         return spec
@@ -63,8 +74,9 @@ def build_classifier(feature_map="angle", ansatz="real_amplitudes", *, n_feature
     """Feature map on the first ``n_features`` qubits, then an ansatz on all ``n_qubits``.
 
     ``feature_map`` and ``ansatz`` are names (see ``FEATURE_MAPS`` and ``ANSATZE``) or
-    circuits. For a user feature-map circuit every parameter is a data input (in
-    ``circuit.parameters`` order); for a user ansatz every parameter is a weight.
+    circuits. For a user feature-map circuit every parameter is a data input (all elements
+    of its ``ParameterVector`` when it uses one, else ``circuit.parameters`` order); for a
+    user ansatz every parameter is a weight.
 
     Examples
     --------
@@ -86,7 +98,7 @@ def build_classifier(feature_map="angle", ansatz="real_amplitudes", *, n_feature
             f"the classifier has {n_qubits}"
         )
     user_fm = isinstance(feature_map, QuantumCircuit)
-    fm_inputs = _sorted_params(fm, None if user_fm else INPUT_PREFIX)
+    fm_inputs = _user_inputs(fm) if user_fm else _sorted_params(fm, INPUT_PREFIX)
     fm_weights = [] if user_fm else _sorted_params(fm, FEATURE_WEIGHT_PREFIX)
     an_weights = list(an.parameters)
     if len(fm_inputs) != n_features:
@@ -97,7 +109,8 @@ def build_classifier(feature_map="angle", ansatz="real_amplitudes", *, n_feature
     x = ParameterVector(INPUT_PREFIX, n_features)
     w = ParameterVector(WEIGHT_PREFIX, len(fm_weights) + len(an_weights))
     qc = QuantumCircuit(n_qubits, name="classifier")
-    qc.compose(fm.assign_parameters(dict(zip(fm_inputs + fm_weights, list(x) + list(w)))),
+    qc.compose(fm.assign_parameters(dict(zip(fm_inputs + fm_weights, list(x) + list(w))),
+                                    strict=False),
                qubits=range(fm.num_qubits), inplace=True)
     qc.compose(an.assign_parameters(dict(zip(an_weights, list(w)[len(fm_weights):]))),
                inplace=True)

@@ -1,4 +1,4 @@
-"""The ``qlimits`` command: ``demo``, ``train``, ``qv measure`` and ``qv devices``.
+"""The ``qlimits`` command: ``demo``, ``train``, ``compare``, ``qv measure`` and ``qv devices``.
 
 Every subcommand writes its results to disk before it draws or prints anything that could
 fail, and turns qlimits' own errors into one clear line and exit status 2.
@@ -146,6 +146,32 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_compare(args) -> int:
+    from qml import plots
+    from qml.compare import compare
+    from qml.datasets import load_raw
+
+    out = Path(args.out)
+    X, y, names = load_raw(args.dataset, seed=args.seed)
+    models = None if args.models is None else [m.strip() for m in args.models.split(",")]
+    vqc = vqc_from_args(args, verbose=False)
+    vqc.set_params(n_qubits=None)  # the comparison's PCA (--qubits) sets the width
+    report = compare(X, y, dataset=args.dataset, vqc=vqc, models=models, folds=args.folds,
+                     n_features=args.qubits, seed=args.seed, feature_names=names)
+    report.save(out)
+    rows = [(m.name, f"{m.accuracy_mean:.3f} ± {m.accuracy_sd:.3f}",
+             f"{m.balanced_mean:.3f} ± {m.balanced_sd:.3f}", m.n_parameters,
+             f"{m.train_seconds:.3g}", f"{m.inference_seconds:.2g}",
+             f"{m.training_cost:.3g} {m.cost_unit}") for m in report.models]
+    print(_table(rows, ("model", "accuracy", "balanced accuracy", "parameters",
+                        "train s/fold", "predict s/fold", "training cost")))
+    plots.save_figure(plots.comparison(report), out / "comparison.png")
+    plots.save_figure(plots.importances(report), out / "importances.png")
+    plots.save_figure(plots.learning_curves(report), out / "learning_curve.png")
+    print(f"wrote comparison.json, comparison.csv and three figures to {out}")
+    return 0
+
+
 def parse_widths(text: str) -> list[int]:
     """``"2-6"`` -> [2, 3, 4, 5, 6]; ``"2,4,5"`` -> [2, 4, 5]."""
     try:
@@ -266,6 +292,20 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--out", required=True, help="output folder")
     add_vqc_arguments(train)
     train.set_defaults(func=cmd_train)
+
+    cmp_ = sub.add_parser("compare", help="VQC against classical baselines on one dataset",
+                          description="Cross-validate a VQC and classical baselines on the "
+                                      "same folds; report accuracy, size, cost, "
+                                      "explainability and learning curves.")
+    cmp_.add_argument("--dataset", required=True,
+                      help="iris | breast_cancer | wine | moons | circles | ad_hoc | FILE.csv")
+    cmp_.add_argument("--folds", type=int, default=5)
+    cmp_.add_argument("--models", default=None,
+                      help="comma-separated baselines (default: logistic_regression, "
+                           "decision_tree, random_forest, rbf_svm, mlp)")
+    cmp_.add_argument("--out", required=True, help="output folder")
+    add_vqc_arguments(cmp_)
+    cmp_.set_defaults(func=cmd_compare)
 
     qv = sub.add_parser("qv", help="quantum volume: measure on simulators and fake devices",
                         description="The quantum-volume protocol of Cross et al. (2019).")

@@ -21,7 +21,7 @@ from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from qml.errors import ConfigurationError, InvalidInputError
 
-__all__ = ["Dataset", "DATASETS", "load_dataset", "load_csv", "ad_hoc"]
+__all__ = ["Dataset", "DATASETS", "load_dataset", "load_raw", "load_csv", "ad_hoc"]
 
 DATASETS = ("iris", "breast_cancer", "wine", "moons", "circles", "ad_hoc")
 
@@ -110,6 +110,20 @@ def _raw(name: str, n_samples: int | None, seed: int | None):
     return X, y, [f"x{i}" for i in range(X.shape[1])]
 
 
+def load_raw(name: str, n_samples: int | None = None, seed: int | None = 0):
+    """Unsplit, unscaled ``(X, y, feature_names)`` of a named dataset or a CSV file.
+
+    Examples
+    --------
+    >>> X, y, names = load_raw("wine")
+    >>> X.shape, names[0]
+    ((178, 13), 'alcohol')
+    """
+    if str(name).endswith(".csv"):
+        return _read_csv(Path(name), -1)
+    return _raw(name, n_samples, seed)
+
+
 def _prepare(name, X, y, feature_names, *, n_features, classes, test_size, seed, scale):
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     if not np.isfinite(X).all():
@@ -131,6 +145,22 @@ def _prepare(name, X, y, feature_names, *, n_features, classes, test_size, seed,
         X_tr = step.fit_transform(X_tr)
         X_te = step.transform(X_te)
     return Dataset(name, X_tr, X_te, y_tr, y_te, list(feature_names))
+
+
+def _read_csv(path: Path, target: str | int):
+    if not path.is_file():
+        raise ConfigurationError(f"CSV file not found: {path}")
+    header = path.read_text().splitlines()[0].split(",")
+    col = header.index(target) if isinstance(target, str) else target % len(header)
+    raw = np.genfromtxt(path, delimiter=",", skip_header=1, dtype=str)
+    if raw.ndim != 2 or raw.shape[1] != len(header):
+        raise InvalidInputError(f"{path}: every row needs {len(header)} comma-separated values")
+    y = raw[:, col]
+    try:
+        X = np.delete(raw, col, axis=1).astype(float)
+    except ValueError as exc:
+        raise InvalidInputError(f"{path}: feature columns must be numeric ({exc})") from exc
+    return X, y, [h for i, h in enumerate(header) if i != col]
 
 
 def load_dataset(name: str, *, n_features: int | None = None, classes=None,
@@ -193,18 +223,6 @@ def load_csv(path, *, target: str | int = -1, n_features: int | None = None, cla
     2
     """
     path = Path(path)
-    if not path.is_file():
-        raise ConfigurationError(f"CSV file not found: {path}")
-    header = path.read_text().splitlines()[0].split(",")
-    col = header.index(target) if isinstance(target, str) else target % len(header)
-    raw = np.genfromtxt(path, delimiter=",", skip_header=1, dtype=str)
-    if raw.ndim != 2 or raw.shape[1] != len(header):
-        raise InvalidInputError(f"{path}: every row needs {len(header)} comma-separated values")
-    y = raw[:, col]
-    try:
-        X = np.delete(raw, col, axis=1).astype(float)
-    except ValueError as exc:
-        raise InvalidInputError(f"{path}: feature columns must be numeric ({exc})") from exc
-    names = [h for i, h in enumerate(header) if i != col]
+    X, y, names = _read_csv(path, target)
     return _prepare(path.stem, X, y, names, n_features=n_features, classes=classes,
                     test_size=test_size, seed=seed, scale=scale)

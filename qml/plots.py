@@ -127,3 +127,81 @@ def qv_widths(result, ax=None) -> Figure:
     ax.set_ylabel("mean heavy-output probability")
     ax.set_title(f"{result.backend}: quantum volume {result.quantum_volume}")
     return fig
+
+
+def comparison(report, ax=None) -> Figure:
+    """Accuracy (mean ± sd over folds) and trainable parameters of every model.
+
+    Examples
+    --------
+    >>> from qml.compare import Comparison, ModelReport
+    >>> rep = Comparison("d", 2, 0, ["x0"], [ModelReport("m", [0.9, 1.0], [0.9, 1.0], 3, 0.1,
+    ...                                                  0.01, 10.0, "FLOP", "f")])
+    >>> len(comparison(rep).axes)
+    2
+    """
+    fig = Figure(figsize=(10, 4), layout="constrained")
+    ax1, ax2 = fig.subplots(1, 2)
+    names = [m.name for m in report.models]
+    colors = ["C1" if n == "vqc" else "C0" for n in names]
+    ax1.bar(names, [m.accuracy_mean for m in report.models],
+            yerr=[m.accuracy_sd for m in report.models], color=colors, capsize=3)
+    ax1.set_ylabel(f"accuracy ({report.folds}-fold mean ± sd)")
+    ax1.set_ylim(0, 1)
+    ax1.set_title(f"{report.dataset}: accuracy")
+    ax2.bar(names, [max(m.n_parameters, 1) for m in report.models], color=colors)
+    ax2.set_yscale("log")
+    ax2.set_ylabel("trained parameters")
+    ax2.set_title("model size")
+    for a in (ax1, ax2):
+        a.tick_params(axis="x", rotation=35)
+    return fig
+
+
+def importances(report) -> Figure:
+    """Every attribution method of every model, side by side, normalised to sum 1.
+
+    Examples
+    --------
+    >>> from qml.compare import Comparison
+    >>> rep = Comparison("d", 2, 0, ["a", "b"], [], {"m": {"permutation": [0.2, 0.1]}})
+    >>> len(importances(rep).axes)
+    1
+    """
+    items = [(f"{m}\n{k}", np.abs(np.asarray(v))) for m, d in report.importances.items()
+             for k, v in d.items()]
+    fig = Figure(figsize=(max(5, 1.1 * len(items) + 2), 4), layout="constrained")
+    ax = fig.add_subplot()
+    n_feat = len(report.feature_names)
+    width = 0.8 / max(n_feat, 1)
+    for j, feat in enumerate(report.feature_names):
+        vals = [v[j] / v.sum() if v.sum() > 0 else 0.0 for _, v in items]
+        ax.bar(np.arange(len(items)) + j * width, vals, width, label=feat)
+    ax.set_xticks(np.arange(len(items)) + 0.4 - width / 2, [k for k, _ in items], fontsize=7)
+    ax.set_ylabel("share of importance")
+    ax.set_title(f"{report.dataset}: what each model relies on")
+    ax.legend(fontsize=7, ncol=min(n_feat, 6))
+    return fig
+
+
+def learning_curves(report, ax=None) -> Figure:
+    """Test accuracy against training-set size for every model.
+
+    Examples
+    --------
+    >>> from qml.compare import Comparison
+    >>> rep = Comparison("d", 2, 0, [], [], {}, {}, {"sizes": [5, 10],
+    ...                                             "accuracy": {"m": [0.6, 0.8]}})
+    >>> learning_curves(rep).axes[0].get_xlabel()
+    'training samples'
+    """
+    fig, ax = _figure() if ax is None else (ax.figure, ax)
+    sizes = report.learning_curve.get("sizes", [])
+    for name, acc in report.learning_curve.get("accuracy", {}).items():
+        ax.plot(sizes, acc, marker="o", lw=2 if name == "vqc" else 1, label=name)
+    ax.set_xlabel("training samples")
+    ax.set_ylabel("test accuracy")
+    ax.set_title(f"{report.dataset}: learning curves")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    return fig

@@ -1,0 +1,384 @@
+"""Quantum against classical, side by side: accuracy, cost and explainability.
+
+Every model sees the same stratified k-fold splits and the same preprocessing (standardise,
+optionally PCA, scale to [0, pi]), fitted on each training fold. Per model: accuracy and
+balanced accuracy over folds, trainable-parameter count, training and inference wall time,
+and a training cost in stated units:
+
+* VQC: circuit executions (samples x parameter sets over the whole fit), and executions x
+  shots on a shot-based backend;
+* classical models: an estimate of floating-point operations, by the formulas in
+  ``FLOP_FORMULAS`` (order-of-magnitude counts, not measurements).
+
+Explainability on one held-out split: scikit-learn's permutation importance for every model,
+the trees' impurity importances, and for the VQC exact input-gradient attributions (the mean
+absolute derivative of the predicted class probability with respect to each feature). Learning
+curves: test accuracy against training-set size.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+from scipy.stats import spearmanr
+from sklearn.base import clone
+from sklearn.decomposition import PCA
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.inspection import permutation_importance
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, balanced_accuracy_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier
+
+from qml.errors import ConfigurationError, InvalidInputError
+
+__all__ = ["BASELINES", "FLOP_FORMULAS", "ModelReport", "Comparison", "baseline",
+           "compare", "n_parameters", "training_cost"]
+
+BASELINES = ("logistic_regression", "decision_tree", "random_forest", "rbf_svm", "mlp")
+
+FLOP_FORMULAS = {
+    "logistic_regression": "4 * n_iter * n_samples * n_features * n_outputs "
+                           "(a forward and a gradient pass per L-BFGS iteration)",
+    "decision_tree": "2 * n_samples * n_features * depth (every level scans every feature)",
+    "random_forest": "sum over trees of 2 * n_samples * max_features * depth",
+    "rbf_svm": "3 * n_samples**2 * n_features (one RBF kernel matrix; SMO reuses it)",
+    "mlp": "6 * n_iter * n_samples * n_parameters (forward 2, backward 4 per weight)",
+    "other": "not estimated",
+}
+
+
+def baseline(name: str, seed: int | None = 0):
+    """A classical baseline by name (one of ``BASELINES``), seeded.
+
+    Examples
+    --------
+    >>> type(baseline("random_forest")).__name__
+    'RandomForestClassifier'
+    """
+    models = {
+        "logistic_regression": lambda: LogisticRegression(max_iter=1000),
+        "decision_tree": lambda: DecisionTreeClassifier(random_state=seed),
+        "random_forest": lambda: RandomForestClassifier(n_estimators=100, random_state=seed),
+        "rbf_svm": lambda: SVC(kernel="rbf", random_state=seed),
+        "mlp": lambda: MLPClassifier(hidden_layer_sizes=(16,), max_iter=2000,
+                                     random_state=seed),
+    }
+    if name not in models:
+        raise ConfigurationError(
+            f"unknown model {name!r}; valid: vqc, {', '.join(BASELINES)}, or pass a "
+            "scikit-learn estimator in models={name: estimator}"
+        )
+    return models[name]()
+
+
+def _kind(model) -> str:
+    from qml.classifier import VQC
+
+    if isinstance(model, VQC):
+        return "vqc"
+    for name, cls in (("logistic_regression", LogisticRegression),
+                      ("random_forest", RandomForestClassifier),
+                      ("decision_tree", DecisionTreeClassifier), ("rbf_svm", SVC),
+                      ("mlp", MLPClassifier)):
+        if isinstance(model, cls):
+            return name
+    return "other"
+
+
+def n_parameters(model) -> int:
+    """Trainable (fitted) numbers in a fitted model: weights for linear models, networks and
+    the VQC; split thresholds and leaf values (node count) for trees; support vectors and
+    their coefficients for an SVM.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> X, y = load_iris(return_X_y=True)
+    >>> n_parameters(LogisticRegression(max_iter=500).fit(X, y))
+    15
+    """
+    kind = _kind(model)
+    if kind == "vqc":
+        return int(len(model.weights_))
+    if kind == "logistic_regression":
+        return int(model.coef_.size + model.intercept_.size)
+    if kind == "decision_tree":
+        return int(model.tree_.node_count)
+    if kind == "random_forest":
+        return int(sum(t.tree_.node_count for t in model.estimators_))
+    if kind == "rbf_svm":
+        return int(model.support_vectors_.size + model.dual_coef_.size + model.intercept_.size)
+    if kind == "mlp":
+        return int(sum(w.size for w in model.coefs_) + sum(b.size for b in model.intercepts_))
+    return 0
+
+
+def training_cost(model, n_samples: int, n_features: int) -> tuple[float, str]:
+    """``(cost, unit)`` of one fit; see ``FLOP_FORMULAS`` for the classical estimates.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> X, y = load_iris(return_X_y=True)
+    >>> training_cost(DecisionTreeClassifier(random_state=0).fit(X, y), 150, 4)[1]
+    'FLOP (estimate)'
+    """
+    kind = _kind(model)
+    flop = "FLOP (estimate)"
+    if kind == "vqc":
+        runs = float(model.n_circuit_evaluations_)
+        if model._evaluator.exact:
+            return runs, "circuit executions (exact simulation)"
+        return runs * model._evaluator.shots, "circuit executions x shots"
+    if kind == "logistic_regression":
+        outputs = model.coef_.shape[0]
+        return 4.0 * int(np.max(model.n_iter_)) * n_samples * n_features * outputs, flop
+    if kind == "decision_tree":
+        return 2.0 * n_samples * n_features * model.get_depth(), flop
+    if kind == "random_forest":
+        per = max(1, int(np.sqrt(n_features)))
+        return float(sum(2.0 * n_samples * per * t.get_depth() for t in model.estimators_)), flop
+    if kind == "rbf_svm":
+        return 3.0 * n_samples**2 * n_features, flop
+    if kind == "mlp":
+        return 6.0 * model.n_iter_ * n_samples * n_parameters(model), flop
+    return float("nan"), "not estimated"
+
+
+def _preprocessing(n_features: int | None, seed):
+    steps = [StandardScaler()]
+    if n_features is not None:
+        steps.append(PCA(n_components=n_features, random_state=seed))
+    steps.append(MinMaxScaler(feature_range=(0.0, np.pi)))
+    return make_pipeline(*steps)
+
+
+@dataclass
+class ModelReport:
+    """One model's scores over the folds, its size, cost and timing."""
+
+    name: str
+    accuracy: list[float]
+    balanced_accuracy: list[float]
+    n_parameters: int
+    train_seconds: float
+    inference_seconds: float
+    training_cost: float
+    cost_unit: str
+    cost_formula: str
+
+    @property
+    def accuracy_mean(self) -> float:
+        return float(np.mean(self.accuracy))
+
+    @property
+    def accuracy_sd(self) -> float:
+        return float(np.std(self.accuracy))
+
+    @property
+    def balanced_mean(self) -> float:
+        return float(np.mean(self.balanced_accuracy))
+
+    @property
+    def balanced_sd(self) -> float:
+        return float(np.std(self.balanced_accuracy))
+
+
+@dataclass
+class Comparison:
+    """The whole report: fold scores, importances, their rank correlations, learning curves."""
+
+    dataset: str
+    folds: int
+    seed: int | None
+    feature_names: list[str]
+    models: list[ModelReport]
+    importances: dict = field(default_factory=dict)
+    rank_correlations: dict = field(default_factory=dict)
+    learning_curve: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        doc = asdict(self)
+        for report, row in zip(self.models, doc["models"]):
+            row.update(accuracy_mean=report.accuracy_mean, accuracy_sd=report.accuracy_sd,
+                       balanced_accuracy_mean=report.balanced_mean,
+                       balanced_accuracy_sd=report.balanced_sd)
+        return doc
+
+    @classmethod
+    def from_dict(cls, doc: dict) -> Comparison:
+        fields = {f for f in ModelReport.__dataclass_fields__}
+        models = [ModelReport(**{k: v for k, v in m.items() if k in fields})
+                  for m in doc["models"]]
+        return cls(doc["dataset"], doc["folds"], doc["seed"], doc["feature_names"], models,
+                   doc.get("importances", {}), doc.get("rank_correlations", {}),
+                   doc.get("learning_curve", {}))
+
+    def save(self, folder) -> Path:
+        """Write ``comparison.json`` and ``comparison.csv`` into ``folder``."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "comparison.json").write_text(json.dumps(self.to_dict(), indent=1))
+        rows = ["model,accuracy_mean,accuracy_sd,balanced_accuracy_mean,balanced_accuracy_sd,"
+                "n_parameters,train_seconds,inference_seconds,training_cost,cost_unit"]
+        for m in self.models:
+            rows.append(f"{m.name},{m.accuracy_mean:.6f},{m.accuracy_sd:.6f},"
+                        f"{m.balanced_mean:.6f},{m.balanced_sd:.6f},{m.n_parameters},"
+                        f"{m.train_seconds:.6f},{m.inference_seconds:.6f},"
+                        f"{m.training_cost:.6g},{m.cost_unit}")
+        (folder / "comparison.csv").write_text("\n".join(rows) + "\n")
+        return folder
+
+
+def _models(vqc, models, seed) -> dict:
+    from qml.classifier import VQC
+
+    out = {"vqc": VQC(seed=seed) if vqc is None else vqc}
+    for item in (BASELINES if models is None else models):
+        if isinstance(item, str):
+            out[item] = baseline(item, seed)
+        else:
+            raise ConfigurationError("models must be names; pass estimators as a dict")
+    return out
+
+
+def _check(X, y, folds: int):
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    if X.ndim != 2 or len(X) != len(y):
+        raise InvalidInputError(f"X must be (n_samples, n_features) matching y; got {X.shape}, "
+                                f"{y.shape}")
+    if not np.isfinite(X).all():
+        raise InvalidInputError("X contains NaN or infinity")
+    smallest = int(np.unique(y, return_counts=True)[1].min())
+    if not isinstance(folds, (int, np.integer)) or folds < 2 or folds > smallest:
+        raise ConfigurationError(
+            f"folds must be between 2 and the size of the smallest class ({smallest}); "
+            f"got {folds!r}"
+        )
+    return X, y
+
+
+def _fit_timed(model, X, y):
+    start = time.perf_counter()
+    model.fit(X, y)
+    return time.perf_counter() - start
+
+
+def _score_folds(name, model, X, y, splits, n_features, seed) -> ModelReport:
+    acc, bal, train_s, infer_s = [], [], 0.0, 0.0
+    fitted = prep = None
+    for train, test in splits:
+        prep = _preprocessing(n_features, seed).fit(X[train])
+        fitted = clone(model)
+        train_s += _fit_timed(fitted, prep.transform(X[train]), y[train])
+        start = time.perf_counter()
+        pred = fitted.predict(prep.transform(X[test]))
+        infer_s += time.perf_counter() - start
+        acc.append(float(accuracy_score(y[test], pred)))
+        bal.append(float(balanced_accuracy_score(y[test], pred)))
+    n_train = len(splits[-1][0])
+    cost, unit = training_cost(fitted, n_train, prep.transform(X[:1]).shape[1])
+    return ModelReport(name, acc, bal, n_parameters(fitted), train_s / len(splits),
+                       infer_s / len(splits), cost, unit,
+                       FLOP_FORMULAS.get(_kind(fitted), "circuit executions counted"))
+
+
+def _explain(fitted: dict, X_test, y_test, seed) -> dict:
+    out = {}
+    for name, model in fitted.items():
+        perm = permutation_importance(model, X_test, y_test, n_repeats=5, random_state=seed)
+        out[name] = {"permutation": perm.importances_mean.tolist()}
+        if hasattr(model, "feature_importances_"):
+            out[name]["impurity"] = model.feature_importances_.tolist()
+        if _kind(model) == "vqc" and model._evaluator.exact:
+            grads = model.input_gradients(X_test)
+            out[name]["input_gradient"] = np.abs(grads).mean(axis=0).tolist()
+    return out
+
+
+def _rank_correlations(importances: dict) -> dict:
+    vectors = {f"{m}:{k}": np.asarray(v) for m, d in importances.items() for k, v in d.items()}
+    names = sorted(vectors)
+    out = {}
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            rho = spearmanr(vectors[a], vectors[b]).statistic
+            out[f"{a} ~ {b}"] = None if np.isnan(rho) else float(rho)
+    return out
+
+
+def _learning_curve(models, X_tr, y_tr, X_te, y_te, sizes, seed) -> dict:
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(y_tr))
+    curve = {"sizes": [], "accuracy": {name: [] for name in models}}
+    for frac in sizes:
+        n = max(int(round(frac * len(y_tr))), 2 * len(np.unique(y_tr)))
+        idx = order[:n]
+        if len(np.unique(y_tr[idx])) < len(np.unique(y_tr)):
+            continue
+        curve["sizes"].append(int(n))
+        for name, model in models.items():
+            fitted = clone(model).fit(X_tr[idx], y_tr[idx])
+            curve["accuracy"][name].append(float(fitted.score(X_te, y_te)))
+    return curve
+
+
+def compare(X, y, *, dataset: str = "data", vqc=None, models=None, extra_models=None,
+            folds: int = 5, n_features: int | None = None, seed: int | None = 0,
+            feature_names=None, learning_sizes=(0.1, 0.25, 0.5, 0.75, 1.0)) -> Comparison:
+    """Cross-validate a VQC and classical baselines on the same splits and preprocessing.
+
+    Parameters
+    ----------
+    X, y : arrays
+        Raw features and labels; preprocessing is fitted inside every training fold.
+    vqc : VQC, optional
+        The quantum model (default ``VQC(seed=seed)``).
+    models : sequence of str, optional
+        Baselines by name (default all of ``BASELINES``).
+    extra_models : dict, optional
+        More scikit-learn estimators, ``{name: estimator}``.
+    folds : int
+        Stratified folds, at most the size of the smallest class.
+    n_features : int, optional
+        PCA to this many features (for the VQC: qubits).
+    seed : int, optional
+        Drives splits, PCA, baselines, the VQC default, permutations.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from qml import VQC
+    >>> X, y = load_iris(return_X_y=True)
+    >>> rep = compare(X, y, vqc=VQC(seed=0, maxiter=20), models=["decision_tree"], folds=3,
+    ...               learning_sizes=())
+    >>> [m.name for m in rep.models]
+    ['vqc', 'decision_tree']
+    """
+    X, y = _check(X, y, folds)
+    all_models = _models(vqc, models, seed)
+    all_models.update(extra_models or {})
+    splits = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(X, y))
+    reports = [_score_folds(name, model, X, y, splits, n_features, seed)
+               for name, model in all_models.items()]
+    train, test = splits[0]
+    prep = _preprocessing(n_features, seed).fit(X[train])
+    X_tr, X_te = prep.transform(X[train]), prep.transform(X[test])
+    fitted = {name: clone(m).fit(X_tr, y[train]) for name, m in all_models.items()}
+    importances = _explain(fitted, X_te, y[test], seed)
+    if feature_names is None or n_features is not None:
+        feature_names = ([f"pc{i + 1}" for i in range(X_tr.shape[1])] if n_features
+                         else [f"x{i}" for i in range(X.shape[1])])
+    curve = _learning_curve(all_models, X_tr, y[train], X_te, y[test], learning_sizes, seed)
+    return Comparison(dataset, folds, seed, list(feature_names), reports, importances,
+                      _rank_correlations(importances), curve)

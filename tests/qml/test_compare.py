@@ -1,0 +1,110 @@
+"""The quantum-vs-classical report: end to end, attributions, reproducibility, errors."""
+
+import json
+
+import numpy as np
+import pytest
+from qiskit import QuantumCircuit
+from qiskit.circuit import ParameterVector
+from sklearn.datasets import load_iris
+from sklearn.naive_bayes import GaussianNB
+
+from qml import VQC
+from qml.compare import BASELINES, Comparison, compare, n_parameters, training_cost
+from qml.errors import ConfigurationError
+
+
+@pytest.fixture(scope="module")
+def iris():
+    return load_iris(return_X_y=True)
+
+
+@pytest.fixture(scope="module")
+def iris_report(iris):
+    X, y = iris
+    return compare(X, y, dataset="iris", vqc=VQC(seed=0, maxiter=40), folds=5, seed=0,
+                   extra_models={"naive_bayes": GaussianNB()})
+
+
+def test_iris_end_to_end(iris_report, tmp_path):
+    names = [m.name for m in iris_report.models]
+    assert names == ["vqc", *BASELINES, "naive_bayes"]
+    for m in iris_report.models:
+        assert len(m.accuracy) == 5 and 0 <= m.accuracy_mean <= 1
+        assert m.train_seconds > 0 and m.inference_seconds > 0
+    vqc = iris_report.models[0]
+    assert vqc.n_parameters == 16 and vqc.cost_unit.startswith("circuit executions")
+    assert vqc.accuracy_mean > 0.85
+    assert set(iris_report.importances["random_forest"]) == {"permutation", "impurity"}
+    assert set(iris_report.importances["vqc"]) == {"permutation", "input_gradient"}
+    assert all(-1 <= r <= 1 for r in iris_report.rank_correlations.values() if r is not None)
+    assert iris_report.learning_curve["sizes"] == sorted(iris_report.learning_curve["sizes"])
+    iris_report.save(tmp_path)
+    again = Comparison.from_dict(json.loads((tmp_path / "comparison.json").read_text()))
+    assert again.models[0].accuracy == vqc.accuracy
+    assert (tmp_path / "comparison.csv").read_text().count("\n") == len(names) + 1
+
+
+def test_same_seed_same_scores_and_importances(iris, iris_report):
+    X, y = iris
+    again = compare(X, y, dataset="iris", vqc=VQC(seed=0, maxiter=40), folds=5, seed=0,
+                    extra_models={"naive_bayes": GaussianNB()})
+    for a, b in zip(again.models, iris_report.models):
+        assert a.accuracy == b.accuracy and a.balanced_accuracy == b.balanced_accuracy
+    assert again.importances == iris_report.importances
+
+
+def test_input_gradients_match_finite_differences_and_unread_features_are_zero(iris):
+    X, y = iris
+    x = ParameterVector("x", 4)
+    fm = QuantumCircuit(4)
+    for q in range(3):  # feature 3 is never read
+        fm.ry(x[q], q)
+    clf = VQC(feature_map=fm, readout="z_per_class", maxiter=30, seed=1).fit(X, y)
+    grads = clf.input_gradients(X[:6])
+    assert np.all(grads[:, 3] == 0.0)
+    probs = clf.predict_proba(X[:6])
+    cls = probs.argmax(axis=1)
+    h = 1e-5
+    for j in range(4):
+        d = np.zeros(4)
+        d[j] = h
+        fd = (clf.predict_proba(X[:6] + d) - clf.predict_proba(X[:6] - d)) / (2 * h)
+        np.testing.assert_allclose(grads[:, j], fd[np.arange(6), cls], atol=1e-6)
+
+
+def test_costs_and_sizes_follow_their_formulas(iris):
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = iris
+    lr = LogisticRegression(max_iter=500).fit(X, y)
+    assert n_parameters(lr) == 3 * 4 + 3
+    cost, unit = training_cost(lr, 150, 4)
+    assert cost == 4 * lr.n_iter_.max() * 150 * 4 * 3 and unit == "FLOP (estimate)"
+    shots = VQC(backend="aer", shots=32, maxiter=2, optimizer="spsa", seed=0)
+    shots.fit(X[40:60], y[40:60])
+    cost, unit = training_cost(shots, 20, 4)
+    assert cost == shots.n_circuit_evaluations_ * 32 and unit == "circuit executions x shots"
+
+
+def test_bad_input(iris):
+    X, y = iris
+    with pytest.raises(ConfigurationError, match="smallest class"):
+        compare(X, y, folds=51)
+    with pytest.raises(ConfigurationError, match="unknown model 'xgboost'"):
+        compare(X, y, models=["xgboost"])
+    from qml.cli import main
+
+    assert main(["compare", "--dataset", "mnist", "--out", "unused"]) == 2
+
+
+def test_cli_compare_writes_table_files_and_figures(tmp_path, capsys):
+    from qml.cli import main
+
+    code = main(["compare", "--dataset", "iris", "--folds", "3", "--maxiter", "20",
+                 "--models", "logistic_regression,decision_tree", "--out", str(tmp_path)])
+    assert code == 0
+    assert "balanced accuracy" in capsys.readouterr().out
+    for name in ("comparison.json", "comparison.csv", "comparison.png", "importances.png",
+                 "learning_curve.png"):
+        assert (tmp_path / name).exists()
