@@ -142,8 +142,31 @@ def cmd_demo(args) -> int:
     print(f"\nmoons test accuracy {metrics['moons_test_accuracy']:.3f}; "
           f"{model.n_circuit_evaluations_} circuit evaluations; "
           f"{time.perf_counter() - start:.1f} s in all")
-    print(f"wrote {out}/model.json, metrics.json, loss.png, decision_regions.png")
+    _demo_projection(out)
+    print(f"wrote {out}/model.json, metrics.json, loss.png, decision_regions.png, "
+          "verification_frontier.png")
     return 0
+
+
+def _demo_projection(out: Path) -> None:
+    """The projection's headline: QV doubling times beside classical ones, and the year QV
+    outgrows classical verification."""
+    from qml.projection import project
+
+    projection = project(until=2035)
+    names = ("QV IBM", "QV Quantinuum", "QV record frontier (all vendors)", "TOP500 #1 Rmax",
+             "moore_law", "ai_compute_amodei_2018", "ai_compute_epoch_2024")
+    rows = [(s["name"], f"{s['doubling_time_months']:.1f}") for s in projection.series
+            if s["name"] in names]
+    print("\nIs quantum volume outrunning classical compute? Doubling times (months):")
+    print(_table(rows, ("series", "doubling time")))
+    cross = next(c for c in projection.crossovers
+                 if c["qv_series"] == "QV record frontier (all vendors)"
+                 and c["frontier"] == "state-vector simulation record")
+    print(f"QV outgrows the largest classical state-vector simulations (its own verification) "
+          f"around {cross['year']:.0f} (95% interval {cross['interval'][0]:.0f}-"
+          f"{cross['interval'][1]:.0f}).")
+    _projection_figures(projection, 2035, None, None, out)
 
 
 def cmd_compare(args) -> int:
@@ -257,6 +280,69 @@ def cmd_qv_devices(args) -> int:
     return 0
 
 
+def _projection_figures(projection, until: int, vendor, data, out: Path, machine=None):
+    from qml import plots
+    from qml.projection import frontier_lines, load_qv_records, qv_fits
+
+    rows = load_qv_records(data)
+    fits = qv_fits(rows, vendor=vendor)
+    plots.save_figure(plots.qv_projection(projection, rows, fits, until), out / "qv_records.png")
+    plots.save_figure(plots.growth_comparison(projection, until=until), out / "growth.png")
+    plots.save_figure(plots.verification_frontier(projection, fits, frontier_lines(),
+                                                  max(until, 2045), machine),
+                      out / "verification_frontier.png")
+
+
+def _fmt_interval(pair, fmt="{:.1f}"):
+    if not pair or None in pair:
+        return ""
+    return "[" + ", ".join("inf" if v == float("inf") else fmt.format(v) for v in pair) + "]"
+
+
+def cmd_qv_project(args) -> int:
+    from qml.projection import project
+
+    out = Path(args.out)
+    projection = project(until=args.until, vendor=args.vendor, data=args.data)
+    (out).mkdir(parents=True, exist_ok=True)
+    (out / "projection.json").write_text(projection.to_json())
+    rows = [(s["name"], f"{s['growth_per_year']:.2f}x", f"{s['doubling_time_months']:.1f}",
+             _fmt_interval(s["doubling_time_months_interval"]),
+             "" if "value_at_horizon" not in s else f"{s['value_at_horizon']:.1f} {s['unit']}")
+            for s in projection.series]
+    print(_table(rows, ("series", "growth/yr", "doubling (months)", "95% interval",
+                        f"value in {args.until}")))
+    print()
+    print(_table([(c["qv_series"], c["frontier"], f"{c['year']:.1f}",
+                   _fmt_interval(c["interval"])) for c in projection.crossovers],
+                 ("QV series", "classical frontier", "crossover year", "95% interval")))
+    _projection_figures(projection, args.until, args.vendor, args.data, out)
+    print(f"\nwrote {out / 'projection.json'} and qv_records.png, growth.png, "
+          "verification_frontier.png")
+    return 0
+
+
+def cmd_qv_cost(args) -> int:
+    import time as _time
+
+    from qml.projection import project, verification_cost
+
+    out = Path(args.out)
+    cost = verification_cost(args.max_width, seed=args.seed)
+    cost["year"] = float(_time.strftime("%Y")) + float(_time.strftime("%j")) / 366
+    _write_json(out / "cost.json", cost)
+    print(_table([(n, f"{s:.3g}") for n, s in zip(cost["widths"], cost["seconds"])],
+                 ("width", "seconds per ideal distribution")))
+    print(f"\nexponential fit: x{2 ** cost['log2_seconds_per_qubit']:.2f} time per extra qubit; "
+          f"this machine's free memory holds a {cost['machine_max_width']}-qubit state vector; "
+          f"a 100-circuit QV test at that width would take about "
+          f"{cost['certification_seconds_at_max_width'] / 3600:.3g} hours")
+    projection = project(until=2045)
+    _projection_figures(projection, 2045, None, None, out, machine=cost)
+    print(f"wrote {out / 'cost.json'} and verification_frontier.png")
+    return 0
+
+
 def _add_qv_arguments(p: argparse.ArgumentParser, widths: str) -> None:
     p.add_argument("--widths", type=parse_widths, default=parse_widths(widths),
                    help=f"widths to measure, e.g. 2-6 or 2,3,5 (default {widths})")
@@ -328,6 +414,23 @@ def build_parser() -> argparse.ArgumentParser:
     devices.add_argument("--out", default="runs/qv_devices")
     _add_qv_arguments(devices, "2-5")
     devices.set_defaults(func=cmd_qv_devices)
+    proj = qv_sub.add_parser("project", help="fit and project QV growth against classical compute",
+                             description="Fit log2 QV against time (OLS with intervals, "
+                                         "Theil-Sen), compare with classical trends, and find "
+                                         "when QV outgrows classical verification.")
+    proj.add_argument("--until", type=int, default=2035, help="projection horizon (year)")
+    proj.add_argument("--vendor", default=None, help="fit one vendor only (e.g. IBM, Quantinuum)")
+    proj.add_argument("--data", default=None, help="your own QV records CSV (same schema)")
+    proj.add_argument("--out", default="runs/projection")
+    proj.set_defaults(func=cmd_qv_project)
+    cost = qv_sub.add_parser("cost", help="time the classical cost of QV verification here",
+                             description="Time the ideal distribution of one QV model circuit "
+                                         "per width, fit the exponential, place this machine "
+                                         "on the verification frontier.")
+    cost.add_argument("--max-width", type=int, default=20)
+    cost.add_argument("--seed", type=int, default=0)
+    cost.add_argument("--out", default="runs/qv_cost")
+    cost.set_defaults(func=cmd_qv_cost)
     return parser
 
 

@@ -205,3 +205,102 @@ def learning_curves(report, ax=None) -> Figure:
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     return fig
+
+
+_SOURCES = ("Sources: qml/data/*.csv (one URL per value); QV records from vendor announcements and "
+            "the Quantinuum QV repository; TOP500 lists; Amodei & Hernandez 2018; Sevilla et al. "
+            "2022; Epoch AI 2024.")
+
+
+def qv_projection(projection, rows, fits, until: int) -> Figure:
+    """QV records (log scale) with the fitted trends and their 95% prediction bands.
+
+    Examples
+    --------
+    >>> from qml.projection import load_qv_records, project, qv_fits
+    >>> rows = load_qv_records()
+    >>> len(qv_projection(project(2030), rows, qv_fits(rows), 2030).axes)
+    1
+    """
+    fig, ax = _figure(7, 4.5)
+    for vendor in sorted({r["vendor"] for r in rows}):
+        pts = [r for r in rows if r["vendor"] == vendor]
+        conf = [r for r in pts if r["status"] == "confirmed"]
+        claimed = [r for r in pts if r["status"] != "confirmed"]
+        line = ax.scatter([r["year"] for r in conf], [r["log2_qv"] for r in conf], s=18,
+                          label=vendor)
+        if claimed:
+            ax.scatter([r["year"] for r in claimed], [r["log2_qv"] for r in claimed], s=30,
+                       facecolors="none", edgecolors=line.get_facecolor())
+    for fit in fits:
+        years = np.linspace(fit.x_mean - np.sqrt(fit.sxx / fit.n) * 1.8, until, 100)
+        lo, hi = fit.prediction_band(years)
+        (trend,) = ax.plot(years, fit.predict(years), lw=1.2,
+                           label=f"{fit.name}: x{fit.growth_per_year:.1f}/yr")
+        ax.fill_between(years, lo, hi, color=trend.get_color(), alpha=0.12)
+    ax.set_xlabel("year")
+    ax.set_ylabel("log2 quantum volume (= qubits n)")
+    ax.set_title("Quantum volume records, fits and 95% prediction bands (hollow: claimed)")
+    ax.legend(fontsize=6, loc="upper left")
+    fig.text(0.01, 0.005, _SOURCES, fontsize=5)
+    return fig
+
+
+def growth_comparison(projection, start_year: float = 2020.0, until: int = 2035) -> Figure:
+    """Every series as a growth factor since a common year, on one log axis.
+
+    Examples
+    --------
+    >>> from qml.projection import project
+    >>> len(growth_comparison(project(2030)).axes)
+    1
+    """
+    fig, ax = _figure(7, 4.5)
+    years = np.linspace(start_year, until, 50)
+    for s in projection.series:
+        ls = "-" if s["kind"] == "quantum_volume" else "--"
+        ax.plot(years, (years - start_year) * 12 / s["doubling_time_months"], ls=ls, lw=1.1,
+                label=f"{s['name']} ({s['doubling_time_months']:.1f} mo)")
+    for s in projection.scenarios:
+        ax.plot(years, (years - start_year) * 12 / s["doubling_time_months"], ls=":", lw=1.5,
+                label=s["name"])
+    ax.set_xlabel("year")
+    ax.set_ylabel(f"log2 growth since {start_year:g}")
+    ax.set_title("Growth rates on one footing (doubling time in brackets)")
+    ax.legend(fontsize=5.5, ncol=2)
+    fig.text(0.01, 0.005, _SOURCES, fontsize=5)
+    return fig
+
+
+def verification_frontier(projection, fits, lines, until: int = 2045, machine=None) -> Figure:
+    """Effective qubits n = log2 QV of the QV fits against the classical simulation
+    frontiers, with the crossover years marked (and this machine, if measured).
+
+    Examples
+    --------
+    >>> from qml.projection import frontier_lines, project, qv_fits
+    >>> p = project(2040)
+    >>> len(verification_frontier(p, qv_fits(), frontier_lines()).axes)
+    1
+    """
+    fig, ax = _figure(7, 4.5)
+    years = np.linspace(2017, until, 100)
+    for fit in fits:
+        ax.plot(years, fit.predict(years), lw=1.2, label=f"{fit.name} (n = log2 QV)")
+    for name, (a, b) in lines.items():
+        ax.plot(years, a + b * years, ls="--", color="k" if "simulation" in name else "0.5",
+                label=f"classical: {name}")
+    for c in projection.crossovers:
+        if c["qv_series"] == "QV record frontier (all vendors)" and c["year"] < until:
+            ax.axvline(c["year"], color="C3", lw=0.8, alpha=0.6)
+            ax.axvspan(*c["interval"], color="C3", alpha=0.06)
+    if machine is not None:
+        ax.scatter([machine["year"]], [machine["machine_max_width"]], marker="*", s=120,
+                   color="C4", zorder=5, label="this machine (memory limit)")
+    ax.set_ylim(0, 80)
+    ax.set_xlabel("year")
+    ax.set_ylabel("qubits")
+    ax.set_title("When QV outgrows classical verification (red: crossover, 95% band)")
+    ax.legend(fontsize=6)
+    fig.text(0.01, 0.005, _SOURCES, fontsize=5)
+    return fig

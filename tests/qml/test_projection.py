@@ -1,0 +1,143 @@
+"""Projection: fits against hand computation, interval coverage, shipped data, bad CSVs, CLI."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from qml.errors import InvalidInputError
+from qml.projection import (
+    QV_COLUMNS,
+    classical_fits,
+    crossover_year,
+    decimal_year,
+    fit_log2,
+    load_classical,
+    load_qv_records,
+    project,
+    qv_fits,
+    record_frontier,
+    year_of_multiple,
+)
+
+
+def test_fit_reproduces_hand_computed_values():
+    x = np.array([2000.0, 2001.0, 2002.0, 2003.0, 2004.0])
+    y = np.array([1.0, 2.5, 2.9, 4.2, 5.1])
+    f = fit_log2(x, y, "toy", "test")
+    xm, ym = x.mean(), y.mean()
+    slope = ((x - xm) * (y - ym)).sum() / ((x - xm) ** 2).sum()
+    resid = y - (ym + slope * (x - xm))
+    s2 = (resid**2).sum() / 3
+    se = math.sqrt(s2 / ((x - xm) ** 2).sum())
+    t = 3.182446305284263  # t_{0.975, 3}
+    assert f.slope == pytest.approx(slope, abs=1e-12)
+    assert f.slope_se == pytest.approx(se, abs=1e-12)
+    assert f.slope_ci == pytest.approx((slope - t * se, slope + t * se), abs=1e-9)
+    assert f.doubling_time_months == pytest.approx(12 / slope)
+    assert f.growth_per_year == pytest.approx(2**slope)
+    lo, hi = f.prediction_band(2006)
+    pred = ym + slope * (2006 - xm)
+    half = t * math.sqrt(s2 * (1 + 1 / 5 + (2006 - xm) ** 2 / ((x - xm) ** 2).sum()))
+    assert (lo, hi) == pytest.approx((pred - half, pred + half), abs=1e-9)
+    clo, chi = f.confidence_band(2006)
+    assert chi - clo < hi - lo
+    # Theil-Sen: median of pairwise slopes
+    pairs = [(y[j] - y[i]) / (x[j] - x[i]) for i in range(5) for j in range(i + 1, 5)]
+    assert f.theil_sen_slope == pytest.approx(np.median(pairs))
+
+
+def test_confidence_intervals_cover_the_true_slope_at_the_nominal_rate():
+    rng = np.random.default_rng(7)
+    x = np.linspace(2015, 2025, 12)
+    hits = 0
+    trials = 2000
+    for _ in range(trials):
+        y = 3.0 + 0.8 * (x - 2015) + rng.normal(0, 0.7, len(x))
+        lo, hi = fit_log2(x, y, "sim", "test").slope_ci
+        hits += lo <= 0.8 <= hi
+    assert 0.935 <= hits / trials <= 0.965
+
+
+def test_every_shipped_row_is_sourced_dated_and_a_power_of_two():
+    rows = load_qv_records()
+    assert len(rows) >= 30
+    for r in rows:
+        assert r["source_url"].startswith("http")
+        assert 2015 < r["year"] < 2027
+        assert r["quantum_volume"] == 2 ** r["log2_qv"]
+    ionq = [r for r in rows if r["vendor"] == "IonQ"]
+    assert ionq and all(r["status"] == "claimed" for r in ionq)
+    for p in load_classical():
+        assert p["source_url"].startswith("http") and p["value"] > 0
+
+
+def test_record_frontier_and_fits_match_the_reference_figures():
+    fits = {f.name: f for f in qv_fits()}
+    # shared/reference/compute_trends.md, section 2 (computed there independently)
+    assert fits["QV IBM"].doubling_time_months == pytest.approx(10.5, abs=0.1)
+    assert fits["QV Quantinuum"].doubling_time_months == pytest.approx(3.65, abs=0.05)
+    assert fits["QV Quantinuum records"].doubling_time_months == pytest.approx(3.24, abs=0.05)
+    assert fits["QV record frontier (all vendors)"].n == 20
+    top = classical_fits()[0]
+    assert top.doubling_time_months == pytest.approx(18.8, abs=0.1)
+    env = record_frontier(load_qv_records())
+    assert all(b["log2_qv"] > a["log2_qv"] for a, b in zip(env, env[1:]))
+
+
+def test_multiples_and_crossovers():
+    assert year_of_multiple(3.4, 2**12, 2012) == pytest.approx(2012 + 3.4)
+    f = fit_log2([2020, 2021, 2022, 2023, 2024], [10, 12, 14, 16, 18.2], "q", "qv")
+    year, (lo, hi) = crossover_year(f, (30.0, 0.0))
+    assert year == pytest.approx(2020 + 20 / 2.04, abs=0.1) and lo < year < hi
+
+
+def test_projection_and_dates():
+    p = project(until=2030)
+    assert {c["frontier"] for c in p.crossovers} == {"state-vector simulation record",
+                                                   "TOP500 #1 memory"}
+    doc = json.loads(p.to_json())
+    for s in doc["series"]:
+        assert {"name", "kind", "growth_per_year", "doubling_time_months",
+                "doubling_time_months_interval"} <= set(s)
+    assert decimal_year("2020") == 2020.5
+    with pytest.raises(InvalidInputError, match="unparseable date"):
+        decimal_year("March 2020")
+
+
+@pytest.mark.parametrize("line,message", [
+    ("2021-03,IBM,x,48,https://a.example,confirmed,", "not a power of two"),
+    (",IBM,x,64,https://a.example,confirmed,", "missing date"),
+    ("2021-13,IBM,x,64,https://a.example,confirmed,", "bad month"),
+    ("soon,IBM,x,64,https://a.example,confirmed,", "unparseable date"),
+    ("2021,IBM,x,-4,https://a.example,confirmed,", "must be positive"),
+    ("2021,IBM,x,64,https://a.example,maybe,", "status must be"),
+])
+def test_bad_csv_rows_fail_clearly(tmp_path, line, message):
+    path = tmp_path / "qv.csv"
+    path.write_text(",".join(QV_COLUMNS) + "\n" + line + "\n")
+    with pytest.raises(InvalidInputError, match=message):
+        load_qv_records(path)
+
+
+def test_unknown_columns_fail_clearly(tmp_path):
+    path = tmp_path / "qv.csv"
+    path.write_text("date,vendor,system,quantum_volume,source_url,status,colour\n")
+    with pytest.raises(InvalidInputError, match="unknown columns \\['colour'\\]"):
+        load_qv_records(path)
+
+
+def test_cli_project_and_cost_write_their_files(tmp_path, capsys):
+    from qml.cli import main
+
+    assert main(["qv", "project", "--until", "2035", "--out", str(tmp_path / "p")]) == 0
+    doc = json.loads((tmp_path / "p" / "projection.json").read_text())
+    assert doc["crossovers"] and any(s["name"] == "TOP500 #1 Rmax" for s in doc["series"])
+    for name in ("qv_records.png", "growth.png", "verification_frontier.png"):
+        assert (tmp_path / "p" / name).stat().st_size > 1000
+    assert main(["qv", "project", "--vendor", "IBM", "--out", str(tmp_path / "ibm")]) == 0
+    assert main(["qv", "cost", "--max-width", "8", "--out", str(tmp_path / "c")]) == 0
+    cost = json.loads((tmp_path / "c" / "cost.json").read_text())
+    assert cost["widths"] == list(range(2, 9)) and cost["machine_max_width"] > 20
+    assert "crossover year" in capsys.readouterr().out
