@@ -144,7 +144,7 @@ def cmd_demo(args) -> int:
           f"{time.perf_counter() - start:.1f} s in all")
     _demo_projection(out)
     print(f"wrote {out}/model.json, metrics.json, loss.png, decision_regions.png, "
-          "verification_frontier.png")
+          "qv_records.png, growth.png, verification_frontier.png")
     return 0
 
 

@@ -30,6 +30,8 @@ def test_demo(tmp_path, capsys):
     metrics = json.loads((tmp_path / "metrics.json").read_text())
     assert metrics["test_accuracy"] >= 0.85
     assert (tmp_path / "decision_regions.png").exists() and (tmp_path / "loss.png").exists()
+    assert (tmp_path / "verification_frontier.png").exists()
+    assert "QV outgrows the largest classical state-vector simulations" in text
 
 
 def test_errors_are_one_line_and_exit_2(tmp_path, capsys):
