@@ -303,15 +303,20 @@ def cmd_qv_project(args) -> int:
     from qml.projection import project
 
     out = Path(args.out)
-    projection = project(until=args.until, vendor=args.vendor, data=args.data)
+    projection = project(until=args.until, vendor=args.vendor, data=args.data,
+                         start_year=args.start_year, multiple=args.multiple)
     (out).mkdir(parents=True, exist_ok=True)
     (out / "projection.json").write_text(projection.to_json())
     rows = [(s["name"], f"{s['growth_per_year']:.2f}x", f"{s['doubling_time_months']:.1f}",
              _fmt_interval(s["doubling_time_months_interval"]),
-             "" if "value_at_horizon" not in s else f"{s['value_at_horizon']:.1f} {s['unit']}")
+             "" if "value_at_horizon" not in s else f"{s['value_at_horizon']:.1f} {s['unit']}",
+             f"{s['year_of_multiple']:.0f}")
             for s in projection.series]
+    rows += [(s["name"], f"{s['growth_per_year']:.2f}x", f"{s['doubling_time_months']:.1f}",
+              "scenario", "", f"{s['year_of_multiple']:.0f}") for s in projection.scenarios]
     print(_table(rows, ("series", "growth/yr", "doubling (months)", "95% interval",
-                        f"value in {args.until}")))
+                        f"value in {args.until}",
+                        f"{args.multiple:.0e}x from {args.start_year:g}")))
     print()
     print(_table([(c["qv_series"], c["frontier"], f"{c['year']:.1f}",
                    _fmt_interval(c["interval"])) for c in projection.crossovers],
@@ -421,6 +426,11 @@ def build_parser() -> argparse.ArgumentParser:
     proj.add_argument("--until", type=int, default=2035, help="projection horizon (year)")
     proj.add_argument("--vendor", default=None, help="fit one vendor only (e.g. IBM, Quantinuum)")
     proj.add_argument("--data", default=None, help="your own QV records CSV (same schema)")
+    proj.add_argument("--multiple", type=float, default=1e5,
+                      help="report the year each trend delivers this multiple (default 1e5, "
+                           "the essay's compute for 5%% ImageNet error)")
+    proj.add_argument("--start-year", type=float, default=2025.0,
+                      help="year the multiple is counted from (default 2025)")
     proj.add_argument("--out", default="runs/projection")
     proj.set_defaults(func=cmd_qv_project)
     cost = qv_sub.add_parser("cost", help="time the classical cost of QV verification here",

@@ -375,6 +375,7 @@ class Projection:
     series: list[dict]
     crossovers: list[dict]
     scenarios: list[dict]
+    by_year: list[dict]
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1)
@@ -435,7 +436,20 @@ def project(until: int = 2035, vendor: str | None = None, data=None,
             year, interval = crossover_year(fit, line, other)
             crossovers.append({"qv_series": fit.name, "frontier": name, "year": year,
                                "interval": list(interval)})
-    return Projection(until, series, crossovers, scenarios)
+    return Projection(until, series, crossovers, scenarios, _by_year(fits, start_year, until))
+
+
+def _by_year(fits: list[Fit], start_year: float, until: int) -> list[dict]:
+    """Projected log2 QV per year for every QV fit, with 95% confidence and prediction bands."""
+    out = []
+    for fit in fits:
+        for year in range(int(math.floor(start_year)), until + 1):
+            clo, chi = fit.confidence_band(year)
+            plo, phi = fit.prediction_band(year)
+            out.append({"series": fit.name, "year": year, "log2_qv": float(fit.predict(year)),
+                        "confidence_interval": [float(clo), float(chi)],
+                        "prediction_interval": [float(plo), float(phi)]})
+    return out
 
 
 def verification_cost(max_width: int, seed: int = 0, repeats: int = 1) -> dict:

@@ -98,6 +98,8 @@ def test_projection_and_dates():
     assert {c["frontier"] for c in p.crossovers} == {"state-vector simulation record",
                                                    "TOP500 #1 memory"}
     doc = json.loads(p.to_json())
+    row = next(r for r in doc["by_year"] if r["year"] == 2030)
+    assert row["prediction_interval"][0] < row["confidence_interval"][0] < row["log2_qv"]
     for s in doc["series"]:
         assert {"name", "kind", "growth_per_year", "doubling_time_months",
                 "doubling_time_months_interval"} <= set(s)
