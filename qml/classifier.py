@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 import time
@@ -36,6 +37,7 @@ __all__ = ["VQC"]
 
 MODEL_FORMAT = "qlimits.vqc"
 MODEL_FORMAT_VERSION = 1
+CHECKPOINT_FORMAT = "qlimits.checkpoint"
 _PROB_FLOOR = 1e-10  # clip of qiskit-machine-learning's CrossEntropyLoss
 
 
@@ -127,6 +129,12 @@ class VQC(ClassifierMixin, BaseEstimator):
         Reduce the features to ``n_qubits`` with PCA fitted in ``fit``.
     input_scaling : {"minmax", None}, default="minmax"
         Scale each (reduced) feature to ``[0, pi]`` on the training data.
+    checkpoint : str or Path, optional
+        JSON file rewritten atomically after every iteration with the weights, the loss
+        curve, the optimizer state and the random-generator state.
+    resume : bool, default=False
+        Continue from ``checkpoint`` if it exists (same data and settings, else an error).
+        Adam and SPSA resume exactly; COBYLA and L-BFGS-B restart from the saved weights.
 
     Attributes
     ----------
@@ -164,7 +172,8 @@ class VQC(ClassifierMixin, BaseEstimator):
                  ansatz_reps=3, readout="auto", optimizer="auto", maxiter=100,
                  learning_rate=None, backend="statevector", shots=None, seed=None,
                  initial_weights=None, callback=None, verbose=False, warm_start=False,
-                 n_qubits=None, reduction=None, input_scaling="minmax"):
+                 n_qubits=None, reduction=None, input_scaling="minmax", checkpoint=None,
+                 resume=False):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.ansatz = ansatz
@@ -183,6 +192,8 @@ class VQC(ClassifierMixin, BaseEstimator):
         self.n_qubits = n_qubits
         self.reduction = reduction
         self.input_scaling = input_scaling
+        self.checkpoint = checkpoint
+        self.resume = resume
 
     # ------------------------------------------------------------------ validation
     def _validate_options(self) -> None:
@@ -320,7 +331,9 @@ class VQC(ClassifierMixin, BaseEstimator):
         if method in GRADIENT_OPTIMIZERS and not self._evaluator.exact:
             warnings.warn(f"{method} with shot noise: gradients are parameter-shift estimates; "
                           "SPSA or COBYLA are usually more robust", UserWarning, stacklevel=2)
-        result = self._optimize(method, objective, w0, rng)
+        fingerprint = self._fingerprint(X, y)
+        state = self._read_checkpoint(method, fingerprint) if self.resume else None
+        result = self._optimize(method, objective, w0, rng, state, fingerprint)
         self.weights_ = result.weights
         self.loss_curve_ = result.loss_curve
         self.loss_ = result.loss
@@ -329,7 +342,49 @@ class VQC(ClassifierMixin, BaseEstimator):
         self.fit_seconds_ = time.perf_counter() - start
         return self
 
-    def _optimize(self, method, objective, w0, rng):
+    def _fingerprint(self, X, y) -> str:
+        skip = {"callback", "verbose", "checkpoint", "resume"}
+        params = {k: repr(v) for k, v in self.get_params().items() if k not in skip}
+        h = hashlib.sha256(json.dumps(params, sort_keys=True).encode())
+        h.update(np.ascontiguousarray(X).tobytes())
+        h.update(np.asarray(y).astype(str).tobytes())
+        return h.hexdigest()
+
+    def _read_checkpoint(self, method: str, fingerprint: str) -> dict | None:
+        if self.checkpoint is None:
+            raise ConfigurationError("resume=True needs checkpoint=PATH")
+        path = Path(self.checkpoint)
+        if not path.exists():
+            return None
+        try:
+            doc = json.loads(path.read_text())
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ModelFileError(f"cannot read checkpoint {path}: {exc}") from exc
+        if doc.get("format") != CHECKPOINT_FORMAT or doc.get("method") != method:
+            raise ModelFileError(f"{path} is not a {method} checkpoint of a qlimits VQC")
+        if doc.get("fingerprint") != fingerprint:
+            raise ConfigurationError(
+                f"checkpoint {path} was written for other data or settings; remove it or "
+                "fit with resume=False"
+            )
+        return doc["state"]
+
+    def _checkpoint_writer(self, method: str, fingerprint: str):
+        if self.checkpoint is None:
+            return None
+        path = Path(self.checkpoint)
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+        def write(state: dict) -> None:
+            doc = {"format": CHECKPOINT_FORMAT, "method": method, "fingerprint": fingerprint,
+                   "iteration": len(state["curve"]), "state": state}
+            tmp = path.with_suffix(path.suffix + ".tmp")
+            tmp.write_text(json.dumps(doc))
+            tmp.replace(path)  # atomic: a kill leaves the old or the new file, never half
+
+        return write
+
+    def _optimize(self, method, objective, w0, rng, state=None, fingerprint=""):
         bar = None
         if self.verbose:
             from tqdm.auto import tqdm
@@ -345,7 +400,8 @@ class VQC(ClassifierMixin, BaseEstimator):
 
         try:
             return optimize(method, objective, w0, maxiter=self.maxiter,
-                            learning_rate=self.learning_rate, rng=rng, callback=on_iteration)
+                            learning_rate=self.learning_rate, rng=rng, callback=on_iteration,
+                            state=state, on_state=self._checkpoint_writer(method, fingerprint))
         finally:
             if bar is not None:
                 bar.close()

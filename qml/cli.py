@@ -55,6 +55,10 @@ def add_vqc_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--shots", type=int, default=None, help="shots per circuit (default 1024)")
     g.add_argument("--seed", type=int, default=0,
                    help="drives data split, initial weights, transpiler and simulator")
+    g.add_argument("--checkpoint", default=None,
+                   help="JSON file updated after every iteration (weights, optimizer and RNG)")
+    g.add_argument("--resume", action="store_true",
+                   help="continue a killed run from --checkpoint")
 
 
 def vqc_from_args(args, verbose: bool = True):
@@ -65,7 +69,7 @@ def vqc_from_args(args, verbose: bool = True):
                ansatz=args.ansatz, ansatz_reps=args.ansatz_reps, readout=args.readout,
                optimizer=args.optimizer, maxiter=args.maxiter, learning_rate=args.learning_rate,
                backend=args.backend, shots=args.shots, seed=args.seed, verbose=verbose,
-               n_qubits=args.qubits)
+               n_qubits=args.qubits, checkpoint=args.checkpoint, resume=args.resume)
 
 
 def _metrics(model, ds) -> dict:

@@ -64,12 +64,14 @@ class OptimizationResult:
 
 
 class _Recorder:
-    """Counts evaluations, records the loss curve and fires the callback."""
+    """Counts evaluations, records the loss curve, fires the callback, and hands the
+    optimizer's state to ``on_state`` after every iteration (for checkpoints)."""
 
-    def __init__(self, callback: Callable[[IterationInfo], object] | None):
+    def __init__(self, callback, on_state=None, state: dict | None = None):
         self.callback = callback
-        self.curve: list[float] = []
-        self.n_evaluations = 0
+        self.on_state = on_state
+        self.curve: list[float] = list(state["curve"]) if state else []
+        self.n_evaluations = int(state["n_evaluations"]) if state else 0
 
     def iteration(self, loss: float, weights: np.ndarray) -> None:
         self.curve.append(float(loss))
@@ -77,23 +79,37 @@ class _Recorder:
             self.callback(IterationInfo(len(self.curve), float(loss), np.array(weights, copy=True),
                                         self.n_evaluations))
 
+    def save(self, **state) -> None:
+        if self.on_state is not None:
+            self.on_state({"curve": list(self.curve), "n_evaluations": self.n_evaluations,
+                           **{k: (v.tolist() if isinstance(v, np.ndarray) else v)
+                              for k, v in state.items()}})
+
     def result(self, weights, loss) -> OptimizationResult:
         return OptimizationResult(np.asarray(weights, dtype=float), float(loss),
                                   np.array(self.curve), len(self.curve), self.n_evaluations)
 
 
-def _cobyla(objective, w0, maxiter, rec, **_):
+def _cobyla(objective, w0, maxiter, rec, state=None, **_):
+    best = {"w": np.array(w0), "loss": np.inf}
+
     def fun(w):
         rec.n_evaluations += 1
         loss = float(objective.losses(w[None, :])[0])
         rec.iteration(loss, w)
+        if loss < best["loss"]:
+            best.update(w=np.array(w), loss=loss)
+        rec.save(w=best["w"])
         return loss
 
-    res = _scipy_minimize(fun, w0, method="COBYLA", options={"maxiter": maxiter})
+    left = maxiter - len(rec.curve)
+    if left <= 0:
+        return rec.result(w0, min(rec.curve))
+    res = _scipy_minimize(fun, w0, method="COBYLA", options={"maxiter": left})
     return rec.result(res.x, res.fun)
 
 
-def _lbfgs(objective, w0, maxiter, rec, **_):
+def _lbfgs(objective, w0, maxiter, rec, state=None, **_):
     def fun(w):
         rec.n_evaluations += 1
         loss, grad = objective.loss_and_grad(w)
@@ -101,16 +117,20 @@ def _lbfgs(objective, w0, maxiter, rec, **_):
 
     def on_iteration(intermediate_result):
         rec.iteration(intermediate_result.fun, intermediate_result.x)
+        rec.save(w=intermediate_result.x)
 
+    left = maxiter - len(rec.curve)
+    if left <= 0:
+        return rec.result(w0, rec.curve[-1])
     res = _scipy_minimize(fun, w0, jac=True, method="L-BFGS-B", callback=on_iteration,
-                          options={"maxiter": maxiter})
+                          options={"maxiter": left})
     return rec.result(res.x, res.fun)
 
 
-def _spsa(objective, w0, maxiter, rec, learning_rate, rng, **_):
+def _spsa(objective, w0, maxiter, rec, learning_rate, rng, state=None, **_):
     w = np.array(w0, dtype=float)
     a, c, big_a = learning_rate, 0.1, 0.1 * maxiter
-    for k in range(maxiter):
+    for k in range(len(rec.curve), maxiter):
         ak = a * ((1 + big_a) / (k + 1 + big_a)) ** 0.602
         ck = c / (k + 1) ** 0.101
         delta = rng.choice([-1.0, 1.0], size=w.shape)
@@ -118,21 +138,25 @@ def _spsa(objective, w0, maxiter, rec, learning_rate, rng, **_):
         loss, plus, minus = objective.losses(np.stack([w, w + ck * delta, w - ck * delta]))
         rec.iteration(loss, w)
         w = w - ak * (plus - minus) / (2 * ck) * delta
+        rec.save(w=w, rng=rng.bit_generator.state)
     rec.n_evaluations += 1
     return rec.result(w, objective.losses(w[None, :])[0])
 
 
-def _adam(objective, w0, maxiter, rec, learning_rate, **_):
+def _adam(objective, w0, maxiter, rec, learning_rate, state=None, **_):
     w = np.array(w0, dtype=float)
     m, v = np.zeros_like(w), np.zeros_like(w)
+    if state is not None:
+        m, v = np.array(state["m"]), np.array(state["v"])
     beta1, beta2, eps = 0.9, 0.999, 1e-8
-    for k in range(1, maxiter + 1):
+    for k in range(len(rec.curve) + 1, maxiter + 1):
         rec.n_evaluations += 1
         loss, grad = objective.loss_and_grad(w)
         rec.iteration(loss, w)
         m = beta1 * m + (1 - beta1) * grad
         v = beta2 * v + (1 - beta2) * grad**2
         w = w - learning_rate * (m / (1 - beta1**k)) / (np.sqrt(v / (1 - beta2**k)) + eps)
+        rec.save(w=w, m=m, v=v)
     rec.n_evaluations += 1
     return rec.result(w, objective.losses(w[None, :])[0])
 
@@ -142,8 +166,15 @@ _IMPLEMENTATIONS = {"cobyla": _cobyla, "lbfgs": _lbfgs, "spsa": _spsa, "adam": _
 
 def optimize(method: str, objective, w0: np.ndarray, *, maxiter: int,
              learning_rate: float | None = None, rng: np.random.Generator | None = None,
-             callback: Callable[[IterationInfo], object] | None = None) -> OptimizationResult:
+             callback: Callable[[IterationInfo], object] | None = None,
+             state: dict | None = None,
+             on_state: Callable[[dict], object] | None = None) -> OptimizationResult:
     """Minimise ``objective`` from ``w0`` with one of ``OPTIMIZERS``.
+
+    ``on_state(state)`` receives a JSON-able snapshot after every iteration (weights, the loss
+    curve, Adam's moments, SPSA's random-generator state); passing it back as ``state``
+    resumes. Adam and SPSA resume exactly; COBYLA and L-BFGS-B restart scipy from the saved
+    weights with the iterations left (their internal state is not exposed).
 
     Examples
     --------
@@ -158,5 +189,10 @@ def optimize(method: str, objective, w0: np.ndarray, *, maxiter: int,
         raise ConfigurationError(f"unknown optimizer {method!r}; valid: {', '.join(OPTIMIZERS)}")
     lr = DEFAULT_LEARNING_RATE.get(method) if learning_rate is None else learning_rate
     rng = np.random.default_rng() if rng is None else rng
+    if state is not None:
+        w0 = np.asarray(state["w"], dtype=float)
+        if "rng" in state:
+            rng.bit_generator.state = state["rng"]
     return _IMPLEMENTATIONS[method](objective, np.asarray(w0, dtype=float), maxiter,
-                                    _Recorder(callback), learning_rate=lr, rng=rng)
+                                    _Recorder(callback, on_state, state), learning_rate=lr,
+                                    rng=rng, state=state)

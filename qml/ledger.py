@@ -1,0 +1,171 @@
+"""The job ledger: an SQLite record of every submission, written before it is sent.
+
+Default location ``~/.qlimits/ledger.db``; override with the ``QLIMITS_LEDGER`` environment
+variable or ``Ledger(path)``. SQLite in WAL mode with a busy timeout lets several processes
+share one ledger. A row is created (status ``pending``) before a job is submitted, gets its job
+id as soon as the service returns one, and its status, result path or error on every change.
+No credential is ever stored here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["Ledger", "JobRecord", "payload_hash", "default_ledger_path"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id TEXT,
+    backend TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    payload_hash TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created REAL NOT NULL,
+    updated REAL NOT NULL,
+    result_path TEXT,
+    error TEXT
+);
+CREATE INDEX IF NOT EXISTS jobs_payload ON jobs (payload_hash, backend);
+CREATE INDEX IF NOT EXISTS jobs_job_id ON jobs (job_id);
+"""
+
+FINAL = ("done", "failed", "cancelled")
+
+
+def default_ledger_path() -> Path:
+    """``$QLIMITS_LEDGER`` or ``~/.qlimits/ledger.db``."""
+    return Path(os.environ.get("QLIMITS_LEDGER", Path.home() / ".qlimits" / "ledger.db"))
+
+
+def payload_hash(circuits, values, shots) -> str:
+    """A stable hash of what a job computes: circuits (as text), parameter values, shots.
+
+    Examples
+    --------
+    >>> from qiskit import QuantumCircuit
+    >>> qc = QuantumCircuit(1); _ = qc.h(0)
+    >>> payload_hash([qc], np.zeros((2, 0)), 100) == payload_hash([qc], np.zeros((2, 0)), 100)
+    True
+    """
+    h = hashlib.sha256()
+    for c in circuits:
+        h.update(str(c.draw(output="text", fold=-1)).encode())
+    h.update(np.ascontiguousarray(np.asarray(values, dtype=float)).tobytes())
+    h.update(str(np.shape(values)).encode() + str(shots).encode())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """One ledger row."""
+
+    id: int
+    job_id: str | None
+    backend: str
+    kind: str
+    payload_hash: str
+    status: str
+    created: float
+    updated: float
+    result_path: str | None
+    error: str | None
+
+
+class Ledger:
+    """SQLite job ledger, safe to share between processes.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> ledger = Ledger(os.path.join(tempfile.mkdtemp(), "ledger.db"))
+    >>> row = ledger.record("training_step", "fake:fake_lima", "abc")
+    >>> ledger.update(row, "done", job_id="job-1", result_path="/tmp/r.npz")
+    >>> ledger.get(row).status, ledger.find("job-1").id == row
+    ('done', True)
+    """
+
+    def __init__(self, path=None):
+        self.path = Path(path) if path is not None else default_ledger_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connect(self):
+        db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        try:
+            yield db
+        finally:
+            db.close()
+
+    def record(self, kind: str, backend: str, payload: str) -> int:
+        """Create a ``pending`` row before submission; returns its id."""
+        now = time.time()
+        with self._connect() as db:
+            cur = db.execute(
+                "INSERT INTO jobs (backend, kind, payload_hash, status, created, updated) "
+                "VALUES (?, ?, ?, 'pending', ?, ?)", (backend, kind, payload, now, now))
+            return int(cur.lastrowid)
+
+    def update(self, row: int, status: str, *, job_id: str | None = None,
+               result_path: str | None = None, error: str | None = None) -> None:
+        """Record a state change (only the fields given change)."""
+        sets, args = ["status = ?", "updated = ?"], [status, time.time()]
+        for name, value in (("job_id", job_id), ("result_path", result_path),
+                            ("error", error)):
+            if value is not None:
+                sets.append(f"{name} = ?")
+                args.append(value)
+        with self._connect() as db:
+            db.execute(f"UPDATE jobs SET {', '.join(sets)} WHERE id = ?", (*args, row))
+
+    def _rows(self, where: str = "", args=()) -> list[JobRecord]:
+        with self._connect() as db:
+            rows = db.execute(f"SELECT id, job_id, backend, kind, payload_hash, status, created, "
+                              f"updated, result_path, error FROM jobs {where} ORDER BY id",
+                              args).fetchall()
+        return [JobRecord(*r) for r in rows]
+
+    def get(self, row: int) -> JobRecord | None:
+        rows = self._rows("WHERE id = ?", (row,))
+        return rows[0] if rows else None
+
+    def find(self, job_id: str) -> JobRecord | None:
+        rows = self._rows("WHERE job_id = ?", (job_id,))
+        return rows[-1] if rows else None
+
+    def list(self, limit: int | None = None) -> list[JobRecord]:
+        rows = self._rows()
+        return rows if limit is None else rows[-limit:]
+
+    def reusable(self, payload: str, backend: str) -> JobRecord | None:
+        """The latest finished or in-flight job for the same payload on the same backend."""
+        rows = [r for r in self._rows("WHERE payload_hash = ? AND backend = ?",
+                                      (payload, backend))
+                if r.status in ("done", "submitted") and (r.status != "done" or r.result_path)]
+        return rows[-1] if rows else None
+
+
+def save_result(folder: Path, row: int, arrays: dict) -> Path:
+    """Write a job's result arrays (NPZ) atomically; returns the path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"job_{row}.npz"
+    tmp = folder / f".job_{row}.tmp.npz"
+    np.savez(tmp, **arrays)
+    tmp.replace(path)
+    return path
+
+
+def to_json(record: JobRecord) -> str:
+    return json.dumps(record.__dict__, indent=1)
