@@ -6,8 +6,10 @@ Backend strings::
     aer                  shot-based, noiseless AerSimulator
     aer:<fake backend>   AerSimulator with a qiskit-ibm-runtime fake backend's noise model and
                          coupling map, e.g. aer:fake_kolkata (needs ``pip install qlimits[ibm]``)
-    fake:<name>          reserved: qiskit-ibm-runtime local testing mode (not yet available)
-    ibm:<name>[@inst]    reserved: IBM Quantum hardware (not yet available)
+    fake:<name>          qiskit-ibm-runtime's local testing mode with that fake backend: the
+                         same primitives, ISA transpilation, ledger and resume as hardware
+    ibm:<name>[@inst]    an IBM Quantum backend through QiskitRuntimeService (optionally on
+                         an instance); ``ibm:least_busy`` picks the least busy operational one
 
 No backend is ever chosen silently: every entry point takes one of these strings.
 """
@@ -23,8 +25,8 @@ from qml.errors import ConfigurationError, UnknownBackendError
 __all__ = ["BackendSpec", "parse_backend", "fake_backend", "fake_backend_names",
            "build_simulator", "BACKEND_FORMS"]
 
-BACKEND_FORMS = ("statevector", "aer", "aer:<fake backend>")
-_RESERVED = ("fake", "ibm")
+BACKEND_FORMS = ("statevector", "aer", "aer:<fake backend>", "fake:<fake backend>",
+                 "ibm:<backend>[@<instance>]", "ibm:least_busy")
 _IBM_EXTRA = "pip install 'qlimits[ibm]'"
 
 
@@ -35,20 +37,28 @@ class BackendSpec:
     Attributes
     ----------
     kind : str
-        ``"statevector"``, ``"aer"`` or ``"aer_noisy"``.
+        ``"statevector"``, ``"aer"``, ``"aer_noisy"``, ``"fake"`` or ``"ibm"``.
     device : str or None
-        Fake-backend name for ``aer_noisy``.
+        Fake-backend name (``aer_noisy``, ``fake``) or IBM backend name (``ibm``).
     text : str
         The original string.
+    instance : str or None
+        IBM Quantum instance (``ibm:<name>@<instance>``).
     """
 
     kind: str
     device: str | None
     text: str
+    instance: str | None = None
 
     @property
     def exact(self) -> bool:
         return self.kind == "statevector"
+
+    @property
+    def runtime(self) -> bool:
+        """Runs through qiskit-ibm-runtime primitives (and the job ledger)."""
+        return self.kind in ("fake", "ibm")
 
 
 def _valid_message() -> str:
@@ -61,7 +71,9 @@ def parse_backend(text: str) -> BackendSpec:
     Examples
     --------
     >>> parse_backend("aer:fake_kolkata")
-    BackendSpec(kind='aer_noisy', device='fake_kolkata', text='aer:fake_kolkata')
+    BackendSpec(kind='aer_noisy', device='fake_kolkata', text='aer:fake_kolkata', instance=None)
+    >>> parse_backend("ibm:ibm_torino@my-hub").instance
+    'my-hub'
     """
     if not isinstance(text, str):
         raise UnknownBackendError(f"backend must be a string; got {text!r}. {_valid_message()}")
@@ -69,14 +81,13 @@ def parse_backend(text: str) -> BackendSpec:
     if value in ("statevector", "aer"):
         return BackendSpec(value, None, text)
     prefix, _, rest = value.partition(":")
-    if prefix == "aer" and rest:
+    if prefix in ("aer", "fake") and rest:
         _check_fake_name(rest)
-        return BackendSpec("aer_noisy", rest, text)
-    if prefix in _RESERVED and rest:
-        raise UnknownBackendError(
-            f"backend {text!r}: the '{prefix}:' backends are not available in this version of "
-            f"qlimits. {_valid_message()}"
-        )
+        return BackendSpec("aer_noisy" if prefix == "aer" else "fake", rest, text)
+    if prefix == "ibm" and rest:
+        name, _, instance = text.strip().partition(":")[2].partition("@")
+        _fake_provider()  # qiskit-ibm-runtime must be installed
+        return BackendSpec("ibm", name, text, instance or None)
     raise UnknownBackendError(f"unknown backend {text!r}; {_valid_message()}")
 
 

@@ -415,7 +415,11 @@ class VQC(ClassifierMixin, BaseEstimator):
         """Class probabilities, shape (n_samples, n_classes), columns in ``classes_`` order."""
         X = self._validate_x(X)
         evaluator = self._evaluator_ready()
-        E = evaluator.expectations(self._angles(X), self.weights_[None, :])[0]
+        evaluator.kind = "prediction"
+        try:
+            E = evaluator.expectations(self._angles(X), self.weights_[None, :])[0]
+        finally:
+            evaluator.kind = "training_step"
         return self._readout.probabilities(E)
 
     def decision_function(self, X) -> np.ndarray:
@@ -474,6 +478,8 @@ class VQC(ClassifierMixin, BaseEstimator):
         if params["callback"] is not None:
             warnings.warn("the callback is not saved with the model", UserWarning, stacklevel=3)
         params["callback"] = None
+        if params["checkpoint"] is not None:
+            params["checkpoint"] = str(params["checkpoint"])
         return params
 
     def save(self, path) -> Path:

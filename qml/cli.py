@@ -199,6 +199,52 @@ def cmd_compare(args) -> int:
     return 0
 
 
+def cmd_jobs(args) -> int:
+    import json as _json
+
+    from qml.ledger import Ledger, to_json
+
+    ledger = Ledger(args.ledger)
+    if args.jobs_command == "list":
+        rows = [(r.id, r.job_id or "-", r.backend, r.kind, r.status,
+                 time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r.updated)),
+                 r.result_path or "") for r in ledger.list(args.last)]
+        print(_table(rows, ("row", "job id", "backend", "kind", "status", "updated", "result")))
+        return 0
+    record = ledger.find(args.job) or (ledger.get(int(args.job)) if args.job.isdigit() else None)
+    if record is None:
+        raise QlimitsError(f"no job {args.job!r} in the ledger {ledger.path}")
+    if args.jobs_command == "show":
+        print(to_json(record))
+    elif args.jobs_command == "fetch":
+        if record.status == "done":
+            print(f"result of job {record.job_id}: {record.result_path}")
+        elif record.backend.startswith("ibm:") and record.job_id:
+            from qml.backends import parse_backend
+            from qml.runtime import RuntimeRunner, get_service
+
+            spec = parse_backend(record.backend)
+            service = get_service(spec.instance)
+            runner = RuntimeRunner(spec, None, ledger, service=service)
+            runner.collect(record.id, service.job(record.job_id), record.job_id, 0)
+            print(_json.dumps(ledger.get(record.id).__dict__, indent=1))
+        else:
+            raise QlimitsError(f"job {record.job_id} is {record.status} and cannot be fetched "
+                               "(local fake: jobs end with their process)")
+    elif args.jobs_command == "cancel":
+        if record.status in ("done", "failed", "cancelled"):
+            print(f"job {record.job_id} is already {record.status}")
+            return 0
+        if record.backend.startswith("ibm:") and record.job_id:
+            from qml.backends import parse_backend
+            from qml.runtime import get_service
+
+            get_service(parse_backend(record.backend).instance).job(record.job_id).cancel()
+        ledger.update(record.id, "cancelled")
+        print(f"cancelled job {record.job_id or record.id}")
+    return 0
+
+
 def parse_widths(text: str) -> list[int]:
     """``"2-6"`` -> [2, 3, 4, 5, 6]; ``"2,4,5"`` -> [2, 4, 5]."""
     try:
@@ -401,6 +447,21 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--out", required=True, help="output folder")
     add_vqc_arguments(cmp_)
     cmp_.set_defaults(func=cmd_compare)
+
+    jobs = sub.add_parser("jobs", help="the job ledger: list, show, fetch, cancel",
+                          description="Work with the SQLite job ledger "
+                                      "($QLIMITS_LEDGER or ~/.qlimits/ledger.db).")
+    jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True, metavar="JOBS_COMMAND")
+    for name, text in (("list", "list recorded jobs"), ("show", "one job's record"),
+                       ("fetch", "get a job's result (from disk, or from IBM Quantum)"),
+                       ("cancel", "cancel a job")):
+        p = jobs_sub.add_parser(name, help=text, description=text)
+        if name == "list":
+            p.add_argument("--last", type=int, default=None, help="only the last N jobs")
+        else:
+            p.add_argument("job", help="job id (or ledger row number)")
+        p.add_argument("--ledger", default=None, help="ledger file (default $QLIMITS_LEDGER)")
+        p.set_defaults(func=cmd_jobs)
 
     qv = sub.add_parser("qv", help="quantum volume: measure on simulators and fake devices",
                         description="The quantum-volume protocol of Cross et al. (2019).")

@@ -8,7 +8,14 @@ working::
     ├── InvalidInputError             bad data: NaN/inf, wrong shape, one class only (ValueError)
     ├── ConfigurationError            bad option: unknown name, incompatible settings (ValueError)
     │   ├── UnknownBackendError       backend string not understood; lists the valid ones
-    │   └── CircuitTooWideError       circuit needs more qubits than the backend has
+    │   ├── CircuitTooWideError       circuit needs more qubits than the backend has
+    │   └── CredentialsError          no IBM Quantum credentials (says how to set them),
+    │                                 or the service refused them
+    ├── JobError                      a hardware/runtime job failed for good (RuntimeError);
+    │   │                             carries .job_id and says how to fetch or resume
+    │   ├── InvalidCircuitError       the backend rejected the circuits (not ISA)
+    │   ├── BackendOfflineError       the backend is not operational
+    │   └── JobCancelledError         the job was cancelled
     ├── StateTooLargeError            state vector would not fit in memory (MemoryError)
     ├── UnsupportedCircuitError       the exact engine cannot run a circuit (ValueError);
     │                                 the classifier catches it and falls back to Aer
@@ -33,6 +40,11 @@ __all__ = [
     "UnsupportedCircuitError",
     "ModelFileError",
     "NotFittedError",
+    "CredentialsError",
+    "JobError",
+    "InvalidCircuitError",
+    "BackendOfflineError",
+    "JobCancelledError",
     "FallbackWarning",
     "VersionMismatchWarning",
 ]
@@ -56,6 +68,33 @@ class UnknownBackendError(ConfigurationError):
 
 class CircuitTooWideError(ConfigurationError):
     """A circuit needs more qubits than the chosen backend offers."""
+
+
+class CredentialsError(ConfigurationError):
+    """No usable IBM Quantum credentials; the message says how to set them."""
+
+
+class JobError(QlimitsError, RuntimeError):
+    """A runtime job failed permanently. ``job_id`` names it (None if never submitted)."""
+
+    def __init__(self, message: str, job_id: str | None = None):
+        hint = (f" Job {job_id}: inspect it with `qlimits jobs show {job_id}`; a finished "
+                f"result is fetched with `qlimits jobs fetch {job_id}`, and a training run "
+                "continues with --resume." if job_id else "")
+        super().__init__(message + hint)
+        self.job_id = job_id
+
+
+class InvalidCircuitError(JobError):
+    """The backend rejected the circuits (not in its instruction set or layout)."""
+
+
+class BackendOfflineError(JobError):
+    """The backend is not operational."""
+
+
+class JobCancelledError(JobError):
+    """The job was cancelled."""
 
 
 class StateTooLargeError(QlimitsError, MemoryError):

@@ -33,8 +33,8 @@ from qml.errors import (
 )
 from qml.exact import compile_circuit
 
-__all__ = ["ExactEvaluator", "AerEstimatorEvaluator", "AerSamplerEvaluator", "make_evaluator",
-           "shift_rule_compatible"]
+__all__ = ["ExactEvaluator", "AerEstimatorEvaluator", "AerSamplerEvaluator",
+           "RuntimeSamplerEvaluator", "make_evaluator", "shift_rule_compatible"]
 
 _SHIFT_GATES = {"rx", "ry", "rz", "p", "u1", "rxx", "ryy", "rzz", "rzx"}
 
@@ -64,6 +64,7 @@ class _Evaluator:
 
     exact = True
     shots: int | None = None
+    kind = "training_step"  # what a ledger calls the jobs: training_step or prediction
 
     def __init__(self):
         self.n_circuits = 0
@@ -196,6 +197,36 @@ class AerSamplerEvaluator(_ShiftRuleEvaluator):
         return np.stack([bits.expectation_values(o) for o in self.observables], axis=-1)
 
 
+class RuntimeSamplerEvaluator(_ShiftRuleEvaluator):
+    """Shots through qiskit-ibm-runtime's SamplerV2 (``fake:`` local mode or ``ibm:``), every
+    job recorded in the ledger before it is sent; one job per batch."""
+
+    exact = False
+
+    def __init__(self, cc, observables, spec: BackendSpec, shots: int, seed: int | None = None,
+                 optimization_level: int = 1, ledger=None, options=None, service=None):
+        from qml.runtime import RuntimeRunner, runtime_backend
+
+        super().__init__(cc, observables)
+        if any(o.paulis.x.any() for o in self.observables):
+            raise ConfigurationError("runtime backends measure in the computational basis: "
+                                     "readout observables must be made of Z and I only")
+        backend = runtime_backend(spec, cc.num_qubits, service)
+        self.runner = RuntimeRunner(spec, backend, ledger, options=options, service=service)
+        self.runner.open_mode("session")  # iterative training: one session where allowed
+        measured = cc.circuit.copy()
+        measured.measure_all()
+        self.circuit = self.runner.transpile([measured], optimization_level, seed)[0]
+        self.shots = int(shots)
+        self._rng = np.random.default_rng(seed)
+
+    def _run(self, X, W) -> np.ndarray:
+        values = self._values(self.circuit, X, W)
+        seed = int(self._rng.integers(2**31 - 1))
+        bits = self.runner.run([self.circuit], [values], self.shots, self.kind, seed)[0]
+        return np.stack([bits.expectation_values(o) for o in self.observables], axis=-1)
+
+
 def make_evaluator(spec: BackendSpec, cc: ClassifierCircuit,
                    observables: Sequence[SparsePauliOp], shots: int | None = None,
                    seed: int | None = None):
@@ -221,5 +252,7 @@ def make_evaluator(spec: BackendSpec, cc: ClassifierCircuit,
             warnings.warn(f"{exc}; falling back to Aer's exact estimator (slower)",
                           FallbackWarning, stacklevel=2)
             return AerEstimatorEvaluator(cc, observables, seed=seed)
-    return AerSamplerEvaluator(cc, observables, build_simulator(spec),
-                               shots=1024 if shots is None else shots, seed=seed)
+    shots = 1024 if shots is None else shots
+    if spec.runtime:
+        return RuntimeSamplerEvaluator(cc, observables, spec, shots, seed)
+    return AerSamplerEvaluator(cc, observables, build_simulator(spec), shots=shots, seed=seed)

@@ -319,7 +319,10 @@ class _Runner:
         self.qubits = None if qubits is None else list(qubits)
         self.device = fake_backend(spec.device) if spec.kind == "aer_noisy" else None
         self.custom = simulator is not None
-        if self.device is not None:
+        self.runtime = None
+        if spec.runtime:
+            self.simulator = None
+        elif self.device is not None:
             self.errors = device_errors(self.device)
             self.simulator = None
         elif self.custom:
@@ -331,7 +334,29 @@ class _Runner:
 
     @property
     def max_width(self) -> int | None:
+        if self.spec.runtime and self.spec.kind == "fake":
+            return fake_backend(self.spec.device).num_qubits
         return None if self.device is None else self.device.num_qubits
+
+    def _runtime_counts(self, circuits, width: int):
+        """Through qiskit-ibm-runtime (fake: or ibm:), one job per width, ledger first."""
+        from qml.runtime import RuntimeRunner, runtime_backend
+
+        if self.runtime is None:
+            backend = runtime_backend(self.spec, width)
+            self.runtime = RuntimeRunner(self.spec, backend)
+            self.runtime.open_mode("batch")  # independent widths: batch mode where allowed
+        target = self.runtime.backend.target
+        layout = self.qubits[:width] if self.qubits else select_qubits(target, width)
+        isa = self.runtime.transpile(circuits, self.level, self.seed, initial_layout=layout)
+        t1 = time.perf_counter()
+        bits = self.runtime.run(isa, [None] * len(isa), self.shots, f"qv_width_{width}",
+                                int(self.rng.integers(2**31 - 1)))
+        counts = np.zeros((len(isa), 2**width), dtype=np.int64)
+        for i, b in enumerate(bits):
+            for value, n in b.get_int_counts().items():
+                counts[i, value & (2**width - 1)] += n
+        return counts, layout, t1
 
     def _device_circuits(self, measured, width: int):
         from qiskit import transpile
@@ -361,6 +386,9 @@ class _Runner:
         measured = circuits  # the trial circuits are ours: measure them in place
         for c in measured:
             c.measure_all()
+        if self.spec.runtime:
+            counts, layout, t1 = self._runtime_counts(measured, width)
+            return counts, layout, {"transpile": t1 - t0, "simulate": time.perf_counter() - t1}
         layout, simulator = None, self.simulator
         if self.device is not None:
             measured, layout, simulator = self._device_circuits(measured, width)
@@ -388,9 +416,10 @@ def measure_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
     Parameters
     ----------
     backend : str or AerSimulator
-        ``"statevector"`` (ideal: exact HOPs, no shot noise), ``"aer"`` (noiseless shots) or
-        ``"aer:<fake backend>"`` (the device's noise model and coupling map); or an
-        ``AerSimulator`` of your own (say, with a custom noise model), transpiled to.
+        ``"statevector"`` (ideal: exact HOPs, no shot noise), ``"aer"`` (noiseless shots),
+        ``"aer:<fake backend>"`` (the device's noise model and coupling map),
+        ``"fake:<name>"`` or ``"ibm:<name>"`` (qiskit-ibm-runtime, one ledger-recorded job per
+        width, resumable); or an ``AerSimulator`` of your own, transpiled to.
     widths : sequence of int
         Circuit widths ``n >= 2`` (square circuits: depth = width).
     trials : int

@@ -31,3 +31,9 @@ def aer_statevectors(circuit: QuantumCircuit, bindings: list[dict]) -> np.ndarra
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)
+
+
+@pytest.fixture(autouse=True)
+def _private_ledger(tmp_path, monkeypatch):
+    """Every test gets its own job ledger; nothing is written to the user's home."""
+    monkeypatch.setenv("QLIMITS_LEDGER", str(tmp_path / "ledger" / "ledger.db"))

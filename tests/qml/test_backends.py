@@ -26,10 +26,14 @@ def test_unknown_backends_list_valid_ones(text):
         parse_backend(text)
 
 
-@pytest.mark.parametrize("text", ["ibm:ibm_torino", "fake:fake_kolkata"])
-def test_reserved_kinds_say_so(text):
-    with pytest.raises(UnknownBackendError, match="not available in this version"):
-        parse_backend(text)
+def test_runtime_kinds():
+    assert parse_backend("fake:fake_lima") == BackendSpec("fake", "fake_lima", "fake:fake_lima")
+    spec = parse_backend("ibm:ibm_torino@hub/group/project")
+    assert (spec.kind, spec.device, spec.instance, spec.runtime) == (
+        "ibm", "ibm_torino", "hub/group/project", True)
+    assert parse_backend("ibm:least_busy").device == "least_busy"
+    with pytest.raises(UnknownBackendError, match="fake_lima"):
+        parse_backend("fake:lima")
 
 
 def test_fake_backends():

@@ -1,0 +1,296 @@
+"""IBM Quantum through qiskit-ibm-runtime, without losing work.
+
+``fake:<name>`` runs qiskit-ibm-runtime's SamplerV2 in local testing mode on a fake backend;
+``ibm:<name>[@instance]`` and ``ibm:least_busy`` run on IBM Quantum through
+``QiskitRuntimeService``. Both go through the same path:
+
+1. circuits are transpiled to the backend's ISA with the preset pass manager (optimization
+   level and seed configurable) and checked against its target before submission;
+2. the job ledger (``qml.ledger``) gets a row before anything is sent, the job id as soon as
+   there is one, and every state change after;
+3. results are written to disk (NPZ) the moment they arrive; a run repeated after a crash
+   finds the stored result, or fetches the in-flight job, instead of resubmitting;
+4. transient failures (network, timeouts, 5xx) are retried with bounded exponential backoff;
+   permanent ones raise at once as ``qml.errors`` types that carry the job id.
+
+Credentials: the saved qiskit-ibm-runtime account, or ``QISKIT_IBM_TOKEN`` (and
+``QISKIT_IBM_INSTANCE``). qlimits never writes a token anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from qml.backends import BackendSpec, fake_backend
+from qml.errors import (
+    BackendOfflineError,
+    CircuitTooWideError,
+    ConfigurationError,
+    CredentialsError,
+    InvalidCircuitError,
+    JobCancelledError,
+    JobError,
+)
+from qml.ledger import Ledger, payload_hash, save_result
+
+__all__ = ["get_service", "runtime_backend", "RuntimeRunner", "retry", "is_transient",
+           "CREDENTIALS_HELP"]
+
+CREDENTIALS_HELP = (
+    "Set QISKIT_IBM_TOKEN (and QISKIT_IBM_INSTANCE) in the environment, or save an account "
+    "once with `from qiskit_ibm_runtime import QiskitRuntimeService; "
+    "QiskitRuntimeService.save_account(token=..., instance=...)`."
+)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Network trouble, timeouts and server-side (5xx) errors are worth another try."""
+    if isinstance(exc, (ConnectionError, TimeoutError)):
+        return True
+    status = getattr(exc, "status_code", None) or getattr(getattr(exc, "response", None),
+                                                           "status_code", None)
+    if isinstance(status, int) and 500 <= status < 600:
+        return True
+    name = type(exc).__name__
+    return name in ("RequestsApiError", "RuntimeJobTimeoutError", "ConnectTimeout",
+                    "ReadTimeout") and not (isinstance(status, int) and status < 500)
+
+
+def retry(call: Callable, attempts: int = 4, base_delay: float = 1.0,
+          sleep: Callable[[float], None] = time.sleep):
+    """``call()`` with bounded exponential backoff on transient errors (1, 2, 4 s ...).
+
+    Examples
+    --------
+    >>> calls = []
+    >>> def flaky():
+    ...     calls.append(1)
+    ...     if len(calls) < 3:
+    ...         raise ConnectionError("reset")
+    ...     return "ok"
+    >>> retry(flaky, sleep=lambda s: None), len(calls)
+    ('ok', 3)
+    """
+    for attempt in range(attempts):
+        try:
+            return call()
+        except Exception as exc:  # noqa: BLE001 - classified, then re-raised unless transient
+            if not is_transient(exc) or attempt == attempts - 1:
+                raise
+            sleep(base_delay * 2**attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _runtime():
+    try:
+        import qiskit_ibm_runtime
+    except ImportError as exc:
+        raise ConfigurationError(
+            "the fake: and ibm: backends need qiskit-ibm-runtime: pip install 'qlimits[ibm]'"
+        ) from exc
+    return qiskit_ibm_runtime
+
+
+def get_service(instance: str | None = None):
+    """A ``QiskitRuntimeService`` from the environment or the saved account.
+
+    Raises ``CredentialsError`` (saying how to set credentials) before any work starts.
+    """
+    rt = _runtime()
+    token = os.environ.get("QISKIT_IBM_TOKEN")
+    instance = instance or os.environ.get("QISKIT_IBM_INSTANCE")
+    try:
+        if token:
+            return rt.QiskitRuntimeService(channel="ibm_quantum_platform", token=token,
+                                           instance=instance)
+        return rt.QiskitRuntimeService(instance=instance)
+    except Exception as exc:  # noqa: BLE001 - every failure here means: no usable account
+        # the message never includes the token
+        raise CredentialsError(
+            f"no usable IBM Quantum credentials ({type(exc).__name__}). {CREDENTIALS_HELP}"
+        ) from None
+
+
+def runtime_backend(spec: BackendSpec, n_qubits: int, service=None):
+    """The backend object for a ``fake:`` or ``ibm:`` spec, checked to be usable."""
+    if spec.kind == "fake":
+        backend = fake_backend(spec.device)
+    else:
+        service = service if service is not None else get_service(spec.instance)
+        if spec.device == "least_busy":
+            backend = service.least_busy(min_num_qubits=n_qubits, operational=True,
+                                         simulator=False)
+        else:
+            backend = service.backend(spec.device)
+        status = getattr(backend, "status", None)
+        if callable(status) and not getattr(status(), "operational", True):
+            raise BackendOfflineError(f"backend {spec.device} is not operational now")
+    if n_qubits > backend.num_qubits:
+        raise CircuitTooWideError(
+            f"the circuit needs {n_qubits} qubits; {spec.text} has {backend.num_qubits}"
+        )
+    return backend
+
+
+def _make_sampler(mode, options: dict | None):
+    rt = _runtime()
+    return rt.SamplerV2(mode=mode, options=options or None)
+
+
+class RuntimeRunner:
+    """Submits sampler jobs for one backend through the ledger.
+
+    Parameters
+    ----------
+    spec : BackendSpec
+        A ``fake:`` or ``ibm:`` backend.
+    backend : Backend
+        From ``runtime_backend``.
+    ledger : Ledger, optional
+        Default: ``Ledger()`` (``$QLIMITS_LEDGER`` or ``~/.qlimits/ledger.db``).
+    results_dir : path, optional
+        Where result NPZ files go (default: ``results`` beside the ledger).
+    options : dict, optional
+        SamplerV2 options passed through (error suppression, twirling, ...).
+    service : optional
+        The runtime service, to fetch in-flight jobs after a restart.
+    """
+
+    def __init__(self, spec: BackendSpec, backend, ledger: Ledger | None = None,
+                 results_dir=None, options: dict | None = None, service=None,
+                 base_delay: float = 1.0):
+        self.spec, self.backend, self.options, self.service = spec, backend, options, service
+        self.ledger = ledger if ledger is not None else Ledger()
+        self.results_dir = Path(results_dir) if results_dir else self.ledger.path.parent / "results"
+        self.base_delay = base_delay
+        self.mode = backend  # a Session or Batch once open_mode() succeeds
+
+    def open_mode(self, kind: str) -> None:
+        """Run later jobs in a runtime ``Session`` (iterative training) or ``Batch``
+        (independent jobs) on IBM hardware; where the account does not allow it, stay in job
+        mode with a warning. Local fake: runs need neither."""
+        if self.spec.kind != "ibm":
+            return
+        rt = _runtime()
+        cls = rt.Session if kind == "session" else rt.Batch
+        try:
+            self.mode = cls(backend=self.backend)
+        except (ValueError, rt.exceptions.IBMRuntimeError) as exc:
+            warn_session_fallback(f"{type(exc).__name__}: {exc}")
+
+    def transpile(self, circuits, optimization_level: int = 1, seed: int | None = None,
+                  initial_layout=None):
+        """ISA circuits for the backend, validated against its target."""
+        from qiskit.transpiler import generate_preset_pass_manager
+
+        pm = generate_preset_pass_manager(optimization_level=optimization_level,
+                                          backend=self.backend, seed_transpiler=seed,
+                                          initial_layout=initial_layout)
+        isa = pm.run(list(circuits))
+        target = self.backend.target
+        for qc in isa:
+            for inst in qc.data:
+                name = inst.operation.name
+                if name == "barrier":
+                    continue
+                qargs = tuple(qc.find_bit(q).index for q in inst.qubits)
+                if not target.instruction_supported(name, qargs):
+                    raise InvalidCircuitError(
+                        f"instruction {name} on qubits {qargs} is not supported by "
+                        f"{self.spec.text} after transpilation"
+                    )
+        return isa
+
+    def run(self, isa_circuits, values_list, shots: int, kind: str,
+            seed: int | None = None) -> list:
+        """Run pubs ``(circuit, values)`` as one job; returns one BitArray per pub.
+
+        ``seed`` seeds the local simulator of a ``fake:`` backend (ignored on hardware).
+        """
+        pubs = [(c, v) if v is not None and np.size(v) else (c,)
+                for c, v in zip(isa_circuits, values_list)]
+        payload = payload_hash(isa_circuits, np.concatenate(
+            [np.ravel(v) for v in values_list if v is not None] or [np.zeros(0)]), shots)
+        reused = self._reuse(payload)
+        if reused is not None:
+            return reused
+        row = self.ledger.record(kind, self.spec.text, payload)
+        try:
+            options = dict(self.options or {})
+            if self.spec.kind == "fake" and seed is not None:
+                options["simulator"] = {**options.get("simulator", {}), "seed_simulator": seed}
+            job = retry(lambda: _make_sampler(self.mode, options).run(pubs, shots=shots),
+                        base_delay=self.base_delay)
+        except Exception as exc:  # noqa: BLE001 - recorded in the ledger, then re-raised typed
+            self.ledger.update(row, "failed", error=f"{type(exc).__name__}: {exc}")
+            raise _permanent(exc, None) from exc
+        job_id = job.job_id()
+        self.ledger.update(row, "submitted", job_id=job_id)
+        return self.collect(row, job, job_id, len(pubs))
+
+    def collect(self, row: int, job, job_id: str, n_pubs: int = 0) -> list:
+        """Wait for a submitted job, store its result (NPZ) and mark the ledger row done."""
+        try:
+            result = retry(job.result, base_delay=self.base_delay)
+        except Exception as exc:  # noqa: BLE001 - recorded in the ledger, then re-raised typed
+            status = _status(job)
+            self.ledger.update(row, "cancelled" if status == "CANCELLED" else "failed",
+                               error=f"{type(exc).__name__}: {exc}")
+            raise _permanent(exc, job_id, status) from exc
+        bits = [r.data.meas for r in result]
+        arrays = {f"pub{i}": b.array for i, b in enumerate(bits)}
+        arrays.update({f"pub{i}_bits": np.array(b.num_bits) for i, b in enumerate(bits)})
+        path = save_result(self.results_dir, row, arrays)  # on disk before anything else
+        self.ledger.update(row, "done", result_path=str(path))
+        return bits
+
+    def _reuse(self, payload: str):
+        """A stored result for the same work, or the in-flight job's result after a restart."""
+        from qiskit.primitives import BitArray
+
+        record = self.ledger.reusable(payload, self.spec.text)
+        if record is None:
+            return None
+        if record.status == "done" and record.result_path and Path(record.result_path).exists():
+            data = np.load(record.result_path)
+            n = len([k for k in data.files if not k.endswith("_bits")])
+            return [BitArray(data[f"pub{i}"], int(data[f"pub{i}_bits"])) for i in range(n)]
+        if record.status == "submitted" and record.job_id and self.service is not None:
+            job = self.service.job(record.job_id)
+            return self.collect(record.id, job, record.job_id, 0)
+        return None
+
+
+def _status(job) -> str | None:
+    try:
+        status = job.status()
+    except Exception:  # noqa: BLE001 - the status is only used to pick an error type
+        return None
+    return getattr(status, "name", str(status)).upper()
+
+
+def _permanent(exc: BaseException, job_id: str | None, status: str | None = None):
+    """Map a runtime exception to qlimits' distinct permanent error types."""
+    text = f"{type(exc).__name__}: {exc}"
+    name = type(exc).__name__
+    if status == "CANCELLED" or "cancel" in text.lower():
+        return JobCancelledError(f"job cancelled ({text}).", job_id)
+    if "ISA" in text or "not supported" in text or name == "IBMInputValueError":
+        return InvalidCircuitError(f"the backend rejected the circuits ({text}).", job_id)
+    if "not operational" in text.lower() or "offline" in text.lower():
+        return BackendOfflineError(f"backend offline ({text}).", job_id)
+    if name in ("IBMNotAuthorizedError", "IBMAccountError") or "401" in text or "403" in text:
+        return CredentialsError(f"the service refused the credentials ({name}). "
+                                f"{CREDENTIALS_HELP}")
+    return JobError(f"job failed ({text}).", job_id)
+
+
+def warn_session_fallback(reason: str) -> None:
+    warnings.warn(f"runtime sessions are not available ({reason}); running in job mode",
+                  UserWarning, stacklevel=3)

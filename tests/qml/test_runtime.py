@@ -1,0 +1,188 @@
+"""The hardware path without a network: fake: local mode, a test double of the IBM service,
+the ledger across processes, retries, typed permanent errors, credentials, no token on disk."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import qml.runtime as runtime
+from qml import VQC
+from qml.backends import fake_backend
+from qml.cli import main
+from qml.datasets import load_dataset
+from qml.errors import CredentialsError, InvalidCircuitError, JobCancelledError
+from qml.ledger import Ledger
+from qml.volume import measure_quantum_volume
+
+SECRET = "TEST-TOKEN-0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+@pytest.fixture
+def iris2():
+    ds = load_dataset("iris", classes=[1, 2], seed=0)
+    return ds.X_train[:16], ds.y_train[:16]
+
+
+def test_training_through_fake_backend_records_every_job(iris2):
+    X, y = iris2
+    clf = VQC(backend="fake:fake_lima", shots=128, optimizer="spsa", maxiter=3, seed=0).fit(X, y)
+    rows = Ledger().list()
+    assert len(rows) == 4 and all(r.status == "done" and r.job_id for r in rows)
+    clf.predict(X[:4])
+    assert Ledger().list()[-1].kind == "prediction"
+    again = VQC(backend="fake:fake_lima", shots=128, optimizer="spsa", maxiter=3, seed=0)
+    again.fit(X, y)  # identical work: every result comes back from disk, nothing is resubmitted
+    np.testing.assert_array_equal(again.weights_, clf.weights_)
+    assert len(Ledger().list()) == 5
+
+
+def test_qv_through_fake_backend_resumes_width_by_width():
+    first = measure_quantum_volume("fake:fake_lima", [2], trials=10, shots=64, seed=1)
+    assert [r.kind for r in Ledger().list()] == ["qv_width_2"]
+    both = measure_quantum_volume("fake:fake_lima", [2, 3], trials=10, shots=64, seed=1)
+    assert both.widths[0].hops == first.widths[0].hops  # width 2 came from the ledger
+    assert [r.kind for r in Ledger().list()] == ["qv_width_2", "qv_width_3"]
+
+
+def test_ledger_is_shared_between_processes(tmp_path):
+    path = tmp_path / "shared.db"
+    code = ("import sys; from qml.ledger import Ledger; l = Ledger(sys.argv[1]); "
+            "[l.update(l.record('qv_width_2', 'fake:fake_lima', 'h'), 'done', job_id=f'j{i}') "
+            "for i in range(25)]")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(path)]) for _ in range(2)]
+    assert all(p.wait() == 0 for p in procs)
+    rows = Ledger(path).list()
+    assert len(rows) == 50 and {r.status for r in rows} == {"done"}
+
+
+class CannedJobServiceDouble:
+    """A stand-in for QiskitRuntimeService: fake backends, canned jobs, no network."""
+
+    def __init__(self):
+        self.backend_calls = []
+
+    def backend(self, name):
+        self.backend_calls.append(name)
+        return fake_backend("fake_lima")
+
+    def least_busy(self, min_num_qubits, operational, simulator):
+        return fake_backend("fake_lima")
+
+
+class FlakySampler:
+    """SamplerV2 that fails with a network error first, then delegates to local mode."""
+
+    failures = 1
+
+    def __init__(self, mode, options=None):
+        from qiskit_ibm_runtime import SamplerV2
+
+        self.inner = SamplerV2(mode=mode)
+
+    def run(self, pubs, shots=None):
+        if FlakySampler.failures:
+            FlakySampler.failures -= 1
+            raise ConnectionError("connection reset by peer")
+        return self.inner.run(pubs, shots=shots)
+
+
+def test_ibm_path_retries_transient_errors(monkeypatch, iris2):
+    monkeypatch.setattr(runtime, "get_service", lambda instance=None: CannedJobServiceDouble())
+    monkeypatch.setattr(runtime, "_make_sampler", FlakySampler)
+    monkeypatch.setattr(runtime.time, "sleep", lambda s: None)
+    FlakySampler.failures = 1
+    X, y = iris2
+    VQC(backend="ibm:ibm_double", shots=64, optimizer="spsa", maxiter=2, seed=0).fit(X, y)
+    assert FlakySampler.failures == 0
+    assert all(r.status == "done" and r.backend == "ibm:ibm_double" for r in Ledger().list())
+
+
+def test_ibm_path_permanent_errors_are_typed(monkeypatch, iris2):
+    class IBMInputValueError(Exception):
+        pass
+
+    class RejectingSampler:
+        def __init__(self, mode, options=None):
+            pass
+
+        def run(self, pubs, shots=None):
+            raise IBMInputValueError("circuit is not ISA")
+
+    monkeypatch.setattr(runtime, "get_service", lambda instance=None: CannedJobServiceDouble())
+    monkeypatch.setattr(runtime, "_make_sampler", RejectingSampler)
+    X, y = iris2
+    with pytest.raises(InvalidCircuitError, match="rejected"):
+        VQC(backend="ibm:ibm_double", shots=64, optimizer="cobyla", maxiter=2).fit(X, y)
+    assert Ledger().list()[-1].status == "failed"
+
+    class CancelledJob:
+        def job_id(self):
+            return "job-cancelled-1"
+
+        def result(self):
+            raise RuntimeError("job was cancelled")
+
+        def status(self):
+            return "CANCELLED"
+
+    class CancellingSampler(RejectingSampler):
+        def run(self, pubs, shots=None):
+            return CancelledJob()
+
+    monkeypatch.setattr(runtime, "_make_sampler", CancellingSampler)
+    with pytest.raises(JobCancelledError, match="job-cancelled-1") as info:
+        VQC(backend="ibm:ibm_double", shots=64, optimizer="cobyla", maxiter=2).fit(X, y)
+    assert info.value.job_id == "job-cancelled-1"
+    assert Ledger().find("job-cancelled-1").status == "cancelled"
+
+
+def test_missing_credentials_say_how_to_set_them(monkeypatch, iris2):
+    import qiskit_ibm_runtime
+
+    def no_account(*args, **kwargs):
+        raise qiskit_ibm_runtime.accounts.AccountNotFoundError("no saved account")
+
+    monkeypatch.delenv("QISKIT_IBM_TOKEN", raising=False)
+    monkeypatch.setattr(qiskit_ibm_runtime, "QiskitRuntimeService", no_account)
+    X, y = iris2
+    with pytest.raises(CredentialsError, match="QISKIT_IBM_TOKEN"):
+        VQC(backend="ibm:ibm_torino").fit(X, y)
+    assert Ledger().list() == []  # refused before any work
+
+
+def test_no_token_reaches_any_file(monkeypatch, tmp_path, iris2):
+    import qiskit_ibm_runtime
+
+    seen = {}
+
+    def service(**kwargs):
+        seen.update(kwargs)
+        return CannedJobServiceDouble()
+
+    monkeypatch.setenv("QISKIT_IBM_TOKEN", SECRET)
+    monkeypatch.setattr(qiskit_ibm_runtime, "QiskitRuntimeService", service)
+    X, y = iris2
+    clf = VQC(backend="ibm:ibm_double", shots=64, optimizer="spsa", maxiter=2, seed=0,
+              checkpoint=tmp_path / "ck.json").fit(X, y)
+    clf.save(tmp_path / "model.json")
+    assert seen["token"] == SECRET  # it was used ...
+    for path in tmp_path.rglob("*"):  # ... and written nowhere: ledger, results, model, checkpoint
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_jobs_cli(capsys, iris2):
+    X, y = iris2
+    VQC(backend="fake:fake_lima", shots=64, optimizer="spsa", maxiter=1, seed=0).fit(X, y)
+    assert main(["jobs", "list"]) == 0
+    assert "training_step" in capsys.readouterr().out
+    job = Ledger().list()[0].job_id
+    assert main(["jobs", "show", job]) == 0
+    assert job in capsys.readouterr().out
+    assert main(["jobs", "fetch", job]) == 0
+    assert ".npz" in capsys.readouterr().out
+    assert main(["jobs", "cancel", job]) == 0
+    assert "already done" in capsys.readouterr().out
+    assert main(["jobs", "show", "no-such-job"]) == 2
