@@ -105,16 +105,17 @@ def get_service(instance: str | None = None):
     rt = _runtime()
     token = os.environ.get("QISKIT_IBM_TOKEN")
     instance = instance or os.environ.get("QISKIT_IBM_INSTANCE")
+    refused = (rt.accounts.AccountNotFoundError, rt.accounts.InvalidAccountError,
+               rt.exceptions.IBMNotAuthorizedError, rt.exceptions.IBMAccountError)
     try:
         if token:
             return rt.QiskitRuntimeService(channel="ibm_quantum_platform", token=token,
                                            instance=instance)
         return rt.QiskitRuntimeService(instance=instance)
-    except Exception as exc:  # noqa: BLE001 - every failure here means: no usable account
-        # the message never includes the token
+    except refused as exc:  # the message names the error type, never the token
         raise CredentialsError(
             f"no usable IBM Quantum credentials ({type(exc).__name__}). {CREDENTIALS_HELP}"
-        ) from None
+        ) from exc
 
 
 def runtime_backend(spec: BackendSpec, n_qubits: int, service=None):

@@ -186,3 +186,51 @@ def test_jobs_cli(capsys, iris2):
     assert main(["jobs", "cancel", job]) == 0
     assert "already done" in capsys.readouterr().out
     assert main(["jobs", "show", "no-such-job"]) == 2
+
+
+class CannedJob:
+    """A finished job as the service hands it back after a restart."""
+
+    def __init__(self, job_id, result):
+        self._id, self._result = job_id, result
+
+    def job_id(self):
+        return self._id
+
+    def result(self):
+        return self._result
+
+    def status(self):
+        return "DONE"
+
+
+def test_rerun_fetches_the_in_flight_job_instead_of_resubmitting(monkeypatch):
+    from qiskit import QuantumCircuit
+    from qiskit_ibm_runtime import SamplerV2
+
+    from qml.backends import parse_backend
+    from qml.ledger import payload_hash
+    from qml.runtime import RuntimeRunner
+
+    spec = parse_backend("ibm:ibm_double")
+    service = CannedJobServiceDouble()
+    runner = RuntimeRunner(spec, service.backend("ibm_double"), service=service)
+    qc = QuantumCircuit(2)
+    qc.h(0)
+    qc.cx(0, 1)
+    qc.measure_all()
+    isa = runner.transpile([qc])
+    # a previous process submitted this job, recorded its id, and died before the result came
+    finished = SamplerV2(mode=fake_backend("fake_lima")).run([(isa[0],)], shots=100).result()
+    row = runner.ledger.record("qv_width_2", spec.text, payload_hash(isa, np.zeros(0), 100))
+    runner.ledger.update(row, "submitted", job_id="job-inflight-7")
+    service.job = lambda job_id: CannedJob(job_id, finished)
+
+    def no_submission(*args, **kwargs):
+        raise AssertionError("the finished job must be fetched, not resubmitted")
+
+    monkeypatch.setattr(runtime, "_make_sampler", no_submission)
+    bits = runner.run(isa, [None], 100, "qv_width_2")
+    assert bits[0].get_counts() == finished[0].data.meas.get_counts()
+    record = Ledger().find("job-inflight-7")
+    assert record.status == "done" and record.result_path.endswith(".npz")
