@@ -135,6 +135,11 @@ class VQC(ClassifierMixin, BaseEstimator):
     resume : bool, default=False
         Continue from ``checkpoint`` if it exists (same data and settings, else an error).
         Adam and SPSA resume exactly; COBYLA and L-BFGS-B restart from the saved weights.
+    optimization_level : int, default=1
+        Preset pass-manager level for device backends (``aer:<fake>``, ``fake:``, ``ibm:``).
+    runtime_options : dict, optional
+        SamplerV2 options for ``fake:``/``ibm:`` backends, passed through unchanged (error
+        suppression, twirling, ...).
 
     Attributes
     ----------
@@ -173,7 +178,7 @@ class VQC(ClassifierMixin, BaseEstimator):
                  learning_rate=None, backend="statevector", shots=None, seed=None,
                  initial_weights=None, callback=None, verbose=False, warm_start=False,
                  n_qubits=None, reduction=None, input_scaling="minmax", checkpoint=None,
-                 resume=False):
+                 resume=False, optimization_level=1, runtime_options=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.ansatz = ansatz
@@ -194,6 +199,8 @@ class VQC(ClassifierMixin, BaseEstimator):
         self.input_scaling = input_scaling
         self.checkpoint = checkpoint
         self.resume = resume
+        self.optimization_level = optimization_level
+        self.runtime_options = runtime_options
 
     # ------------------------------------------------------------------ validation
     def _validate_options(self) -> None:
@@ -216,6 +223,12 @@ class VQC(ClassifierMixin, BaseEstimator):
             raise ConfigurationError(f"learning_rate must be > 0; got {self.learning_rate!r}")
         if self.reduction not in (None, "pca"):
             raise ConfigurationError(f"reduction must be None or 'pca'; got {self.reduction!r}")
+        if self.optimization_level not in (0, 1, 2, 3):
+            raise ConfigurationError(
+                f"optimization_level must be 0, 1, 2 or 3; got {self.optimization_level!r}"
+            )
+        if self.runtime_options is not None and not isinstance(self.runtime_options, dict):
+            raise ConfigurationError("runtime_options must be a dict of SamplerV2 options")
         if self.input_scaling not in (None, "minmax"):
             raise ConfigurationError(
                 f"input_scaling must be 'minmax' or None; got {self.input_scaling!r}"
@@ -285,7 +298,9 @@ class VQC(ClassifierMixin, BaseEstimator):
         self.circuit_: ClassifierCircuit = circuit
         self._readout = readout
         self._evaluator = make_evaluator(parse_backend(self.backend), circuit, observables,
-                                         shots=self.shots, seed=self.seed)
+                                         shots=self.shots, seed=self.seed,
+                                         optimization_level=self.optimization_level,
+                                         runtime_options=self.runtime_options)
 
     def _initial_weights(self, n_weights: int, rng: np.random.Generator) -> np.ndarray:
         if self.warm_start and hasattr(self, "weights_") and len(self.weights_) == n_weights:

@@ -55,6 +55,8 @@ def add_vqc_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--shots", type=int, default=None, help="shots per circuit (default 1024)")
     g.add_argument("--seed", type=int, default=0,
                    help="drives data split, initial weights, transpiler and simulator")
+    g.add_argument("--optimization-level", type=int, default=1, choices=[0, 1, 2, 3],
+                   help="transpiler level for device backends (aer:<fake>, fake:, ibm:)")
     g.add_argument("--checkpoint", default=None,
                    help="JSON file updated after every iteration (weights, optimizer and RNG)")
     g.add_argument("--resume", action="store_true",
@@ -69,7 +71,8 @@ def vqc_from_args(args, verbose: bool = True):
                ansatz=args.ansatz, ansatz_reps=args.ansatz_reps, readout=args.readout,
                optimizer=args.optimizer, maxiter=args.maxiter, learning_rate=args.learning_rate,
                backend=args.backend, shots=args.shots, seed=args.seed, verbose=verbose,
-               n_qubits=args.qubits, checkpoint=args.checkpoint, resume=args.resume)
+               n_qubits=args.qubits, checkpoint=args.checkpoint, resume=args.resume,
+               optimization_level=args.optimization_level)
 
 
 def _metrics(model, ds) -> dict:

@@ -229,7 +229,8 @@ class RuntimeSamplerEvaluator(_ShiftRuleEvaluator):
 
 def make_evaluator(spec: BackendSpec, cc: ClassifierCircuit,
                    observables: Sequence[SparsePauliOp], shots: int | None = None,
-                   seed: int | None = None):
+                   seed: int | None = None, optimization_level: int = 1,
+                   runtime_options: dict | None = None):
     """The evaluator for a parsed backend string.
 
     ``statevector`` uses the exact engine and falls back, with a ``FallbackWarning``, to Aer's
@@ -254,5 +255,7 @@ def make_evaluator(spec: BackendSpec, cc: ClassifierCircuit,
             return AerEstimatorEvaluator(cc, observables, seed=seed)
     shots = 1024 if shots is None else shots
     if spec.runtime:
-        return RuntimeSamplerEvaluator(cc, observables, spec, shots, seed)
-    return AerSamplerEvaluator(cc, observables, build_simulator(spec), shots=shots, seed=seed)
+        return RuntimeSamplerEvaluator(cc, observables, spec, shots, seed, optimization_level,
+                                       options=runtime_options)
+    return AerSamplerEvaluator(cc, observables, build_simulator(spec), shots=shots, seed=seed,
+                               optimization_level=optimization_level)

@@ -234,3 +234,21 @@ def test_rerun_fetches_the_in_flight_job_instead_of_resubmitting(monkeypatch):
     assert bits[0].get_counts() == finished[0].data.meas.get_counts()
     record = Ledger().find("job-inflight-7")
     assert record.status == "done" and record.result_path.endswith(".npz")
+
+
+def test_runtime_options_and_optimization_level_pass_through(monkeypatch, iris2):
+    seen = []
+
+    class RecordingSampler(FlakySampler):
+        def __init__(self, mode, options=None):
+            seen.append(options)
+            super().__init__(mode, options)
+
+    FlakySampler.failures = 0
+    monkeypatch.setattr(runtime, "_make_sampler", RecordingSampler)
+    X, y = iris2
+    clf = VQC(backend="fake:fake_lima", shots=32, optimizer="spsa", maxiter=1, seed=0,
+              optimization_level=0, runtime_options={"twirling": {"enable_gates": True}})
+    clf.fit(X, y)
+    assert seen and all(o["twirling"] == {"enable_gates": True} for o in seen)
+    assert all("seed_simulator" in o["simulator"] for o in seen)
