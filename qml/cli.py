@@ -1,4 +1,4 @@
-"""The ``qlimits`` command: ``demo``, ``train``, ``compare``, ``qv measure`` and ``qv devices``.
+"""The ``qlimits`` command: ``demo``, ``train``, ``compare``, ``jobs`` and ``qv``.
 
 Every subcommand writes its results to disk before it draws or prints anything that could
 fail, and turns qlimits' own errors into one clear line and exit status 2.
@@ -466,7 +466,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--ledger", default=None, help="ledger file (default $QLIMITS_LEDGER)")
         p.set_defaults(func=cmd_jobs)
 
-    qv = sub.add_parser("qv", help="quantum volume: measure on simulators and fake devices",
+    qv = sub.add_parser("qv", help="quantum volume: measure, compare devices, project, cost",
                         description="The quantum-volume protocol of Cross et al. (2019).")
     qv_sub = qv.add_subparsers(dest="qv_command", required=True, metavar="QV_COMMAND")
     measure = qv_sub.add_parser("measure", help="measure the quantum volume of one backend",
