@@ -373,8 +373,9 @@ class _Runner:
                         coupling_map=self.device.coupling_map.reduce(layout),
                         initial_layout=list(range(width)), optimization_level=self.level,
                         seed_transpiler=self.seed)
-        simulator = AerSimulator(
-            noise_model=restricted_noise_model(self.device, layout, self.errors))
+        simulator = AerSimulator(  # trials are independent: simulate them in parallel
+            noise_model=restricted_noise_model(self.device, layout, self.errors),
+            max_parallel_experiments=0)
         return isa, layout, simulator
 
     def run(self, circuits, ideal, width: int) -> tuple[np.ndarray, list[int] | None, dict]:
