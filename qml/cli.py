@@ -260,10 +260,12 @@ def parse_widths(text: str) -> list[int]:
 
 
 def _qv_table(result) -> str:
-    rows = [(w.width, f"{w.mean_hop:.4f} ± {w.sigma:.4f}", f"{w.lower_bound:.4f}", w.verdict,
+    boot = any(w.bootstrap_lower_bound is not None for w in result.widths)
+    rows = [(w.width, f"{w.mean_hop:.4f} ± {w.sigma:.4f}", f"{w.lower_bound:.4f}",
+             *([f"{w.bootstrap_lower_bound:.4f}"] if boot else []), w.verdict,
              "never" if w.trials_needed is None else w.trials_needed) for w in result.widths]
-    return _table(rows, ("width", "mean HOP ± σ", "lower bound (2σ)", "verdict",
-                         "trials needed"))
+    return _table(rows, ("width", "mean HOP ± σ", "lower bound (2σ)",
+                         *(["bootstrap bound"] if boot else []), "verdict", "trials needed"))
 
 
 def _measure_with_progress(backend, args, label=None):
@@ -279,7 +281,8 @@ def _measure_with_progress(backend, args, label=None):
         return measure_quantum_volume(backend, args.widths, trials=args.trials, shots=args.shots,
                                       seed=args.seed, qubits=getattr(args, "qubits", None),
                                       optimization_level=args.optimization_level,
-                                      early_stop=args.early_stop, progress=progress)
+                                      early_stop=args.early_stop, progress=progress,
+                                      bootstrap=getattr(args, "bootstrap", False))
 
 
 def cmd_qv_measure(args) -> int:
@@ -477,6 +480,8 @@ def build_parser() -> argparse.ArgumentParser:
     measure.add_argument("--qubits", type=lambda t: [int(q) for q in t.split(",")],
                          default=None, help="physical qubits to use, e.g. 0,1,2,3,5")
     measure.add_argument("--out", default="runs/qv", help="output folder (default runs/qv)")
+    measure.add_argument("--bootstrap", action="store_true",
+                         help="also report the bootstrap bound of Baldwin et al. (2022)")
     _add_qv_arguments(measure, "2-5")
     measure.set_defaults(func=cmd_qv_measure)
     devices = qv_sub.add_parser("devices", help="simulated vs reported QV of fake backends",

@@ -52,7 +52,7 @@ def test_help_reads_well(args):
 def test_qv_measure_writes_json_table_and_plots(tmp_path, capsys):
     out = tmp_path / "qv"
     code = main(["qv", "measure", "--backend", "aer:fake_lima", "--widths", "2-3", "--trials",
-                 "10", "--shots", "64", "--seed", "0", "--out", str(out)])
+                 "10", "--shots", "64", "--seed", "0", "--bootstrap", "--out", str(out)])
     assert code == 0
     doc = json.loads((out / "qv.json").read_text())
     assert doc["backend"] == "aer:fake_lima" and doc["seed"] == 0
@@ -62,6 +62,7 @@ def test_qv_measure_writes_json_table_and_plots(tmp_path, capsys):
         assert (out / name).stat().st_size > 1000
     text = capsys.readouterr().out
     assert "mean HOP" in text and "no verdict (10 < 100 trials)" in text
+    assert "bootstrap bound" in text and doc["widths"][0]["bootstrap_lower_bound"] < 1
     assert "quantum volume on aer:fake_lima: 1" in text
 
 

@@ -182,3 +182,21 @@ def test_restricted_noise_model_is_the_device_model_on_those_qubits():
     expected = table(full, {3: 0, 1: 1})
     got = table(small, {0: 0, 1: 1})
     assert got == expected and len(got) >= 4  # sx, x, cx both ways, readout...
+
+
+def test_bootstrap_lower_bound():
+    from qml.volume import bootstrap_lower_bound
+
+    rng = np.random.default_rng(0)
+    hops = np.clip(rng.normal(0.75, 0.05, 200), 0, 1)
+    lb = bootstrap_lower_bound(hops, shots=None, resamples=4000, seed=2)
+    # circuits only: close to the normal-theory bound on the mean of the observed HOPs
+    normal = hops.mean() - 2 * hops.std(ddof=1) / np.sqrt(len(hops))
+    assert lb == pytest.approx(normal, abs=0.003)
+    assert bootstrap_lower_bound(hops, shots=50, seed=2) < lb  # shot noise widens it
+    assert bootstrap_lower_bound(hops, shots=50, seed=2) == bootstrap_lower_bound(hops, 50, seed=2)
+    res = measure_quantum_volume("statevector", [3], trials=100, seed=0, bootstrap=True)
+    w = res.widths[0]
+    assert w.bootstrap_lower_bound is not None and w.bootstrap_lower_bound < w.mean_hop
+    assert QuantumVolumeResult.from_json(res.to_json()).widths[0].bootstrap_lower_bound == \
+        w.bootstrap_lower_bound
