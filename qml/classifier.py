@@ -460,19 +460,18 @@ class VQC(ClassifierMixin, BaseEstimator):
         """
         X = self._validate_x(X)
         evaluator = self._evaluator_ready()
-        angles = self._angles(X)
-        probs = self.predict_proba(X)
-        if target is None:
-            cls = np.argmax(probs, axis=1)
-        else:
-            cls = np.full(len(X), int(np.searchsorted(self.classes_, target)))
-        grad_p = np.zeros((1,) + probs.shape)
-        grad_p[0, np.arange(len(X)), cls] = 1.0
+        fixed = None if target is None else int(np.searchsorted(self.classes_, target))
 
         def cotangent(E, rows):
-            return self._readout.vjp(E, grad_p[:, rows])
+            # the forward pass of the adjoint method gives the probabilities: pick the class
+            probs = self._readout.probabilities(E)
+            cls = np.argmax(probs, axis=-1) if fixed is None else np.full(probs.shape[:-1], fixed)
+            grad_p = np.zeros_like(probs)
+            np.put_along_axis(grad_p, cls[..., None], 1.0, axis=-1)
+            return self._readout.vjp(E, grad_p)
 
-        _, _, g_angles = evaluator.vjp(angles, self.weights_[None, :], cotangent, inputs=True)
+        _, _, g_angles = evaluator.vjp(self._angles(X), self.weights_[None, :], cotangent,
+                                       inputs=True)
         return g_angles[0] @ self.input_matrix_.T
 
     # ------------------------------------------------------------------ persistence

@@ -229,7 +229,7 @@ def cmd_jobs(args) -> int:
             spec = parse_backend(record.backend)
             service = get_service(spec.instance)
             runner = RuntimeRunner(spec, None, ledger, service=service)
-            runner.collect(record.id, service.job(record.job_id), record.job_id, 0)
+            runner.collect(record.id, service.job(record.job_id), record.job_id)
             print(_json.dumps(ledger.get(record.id).__dict__, indent=1))
         else:
             raise QlimitsError(f"job {record.job_id} is {record.status} and cannot be fetched "

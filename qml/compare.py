@@ -274,13 +274,16 @@ def _fit_timed(model, X, y):
     return time.perf_counter() - start
 
 
-def _score_folds(name, model, X, y, splits, n_features, seed) -> ModelReport:
+def _score_folds(name, model, X, y, splits, n_features, seed):
+    """Scores over the folds; also returns the first fold's fitted model (for the
+    explanations, which use that fold's split)."""
     acc, bal, train_s, infer_s = [], [], 0.0, 0.0
-    fitted = prep = None
+    first = fitted = prep = None
     for train, test in splits:
         prep = _preprocessing(n_features, seed).fit(X[train])
         fitted = clone(model)
         train_s += _fit_timed(fitted, prep.transform(X[train]), y[train])
+        first = fitted if first is None else first
         start = time.perf_counter()
         pred = fitted.predict(prep.transform(X[test]))
         infer_s += time.perf_counter() - start
@@ -288,9 +291,10 @@ def _score_folds(name, model, X, y, splits, n_features, seed) -> ModelReport:
         bal.append(float(balanced_accuracy_score(y[test], pred)))
     n_train = len(splits[-1][0])
     cost, unit = training_cost(fitted, n_train, prep.transform(X[:1]).shape[1])
-    return ModelReport(name, acc, bal, n_parameters(fitted), train_s / len(splits),
-                       infer_s / len(splits), cost, unit,
-                       FLOP_FORMULAS.get(_kind(fitted), "circuit executions counted"))
+    report = ModelReport(name, acc, bal, n_parameters(fitted), train_s / len(splits),
+                         infer_s / len(splits), cost, unit,
+                         FLOP_FORMULAS.get(_kind(fitted), "circuit executions counted"))
+    return report, first
 
 
 def _explain(fitted: dict, X_test, y_test, seed) -> dict:
@@ -369,13 +373,14 @@ def compare(X, y, *, dataset: str = "data", vqc=None, models=None, extra_models=
     all_models = _models(vqc, models, seed)
     all_models.update(extra_models or {})
     splits = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(X, y))
-    reports = [_score_folds(name, model, X, y, splits, n_features, seed)
-               for name, model in all_models.items()]
+    scored = {name: _score_folds(name, model, X, y, splits, n_features, seed)
+              for name, model in all_models.items()}
+    reports = [report for report, _ in scored.values()]
     train, test = splits[0]
-    prep = _preprocessing(n_features, seed).fit(X[train])
+    prep = _preprocessing(n_features, seed).fit(X[train])  # as fitted for the first fold
     X_tr, X_te = prep.transform(X[train]), prep.transform(X[test])
-    fitted = {name: clone(m).fit(X_tr, y[train]) for name, m in all_models.items()}
-    importances = _explain(fitted, X_te, y[test], seed)
+    importances = _explain({name: first for name, (_, first) in scored.items()}, X_te,
+                           y[test], seed)
     if feature_names is None or n_features is not None:
         feature_names = ([f"pc{i + 1}" for i in range(X_tr.shape[1])] if n_features
                          else [f"x{i}" for i in range(X.shape[1])])

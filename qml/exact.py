@@ -365,12 +365,12 @@ class ExactCircuit:
         per_sample = _WORKING_STATES * state_bytes(self.n_qubits) * max(n_sets, 1)
         return max(1, self.chunk_bytes // per_sample)
 
-    def _apply(self, state, op: _Op, X, W, inverse=False):
+    def _apply(self, state, op: _Op, X, W):
         if op.fixed is not None:
             elems = op.fixed
         else:
             elems, _ = parametric_elems(op.name, [a.value(X, W) for a in op.angles])
-        return apply_elems(state, self.n_qubits, op.qubits, dagger(elems) if inverse else elems)
+        return apply_elems(state, self.n_qubits, op.qubits, elems)
 
     def _run(self, state, ops, X, W):
         for op in ops:

@@ -39,9 +39,6 @@ CREATE INDEX IF NOT EXISTS jobs_payload ON jobs (payload_hash, backend);
 CREATE INDEX IF NOT EXISTS jobs_job_id ON jobs (job_id);
 """
 
-FINAL = ("done", "failed", "cancelled")
-
-
 def default_ledger_path() -> Path:
     """``$QLIMITS_LEDGER`` or ``~/.qlimits/ledger.db``."""
     return Path(os.environ.get("QLIMITS_LEDGER", Path.home() / ".qlimits" / "ledger.db"))
@@ -97,9 +94,18 @@ class Ledger:
     def __init__(self, path=None):
         self.path = Path(path) if path is not None else default_ledger_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(_SCHEMA)
+        # Switching to WAL while another process opens the same file can report "locked"
+        # without waiting on the busy timeout; that moment passes, so try again briefly.
+        for attempt in range(50):
+            try:
+                with self._connect() as db:
+                    db.execute("PRAGMA journal_mode=WAL")
+                    db.executescript(_SCHEMA)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 49:
+                    raise
+                time.sleep(0.02 * (attempt + 1))
 
     @contextmanager
     def _connect(self):

@@ -245,10 +245,6 @@ class Fit:
     def growth_interval(self) -> tuple[float, float]:
         return 2.0 ** self.slope_ci[0], 2.0 ** self.slope_ci[1]
 
-    def year_reaching(self, value: float) -> float:
-        """Year at which the fitted line reaches ``value`` (in the fit's log2 units)."""
-        return (value - self.intercept) / self.slope
-
 
 def fit_log2(years, log2_values, name: str, kind: str, unit: str = "log2") -> Fit:
     """OLS and Theil-Sen fits of log2 values against decimal years.

@@ -233,9 +233,9 @@ class RuntimeRunner:
             raise _permanent(exc, None) from exc
         job_id = job.job_id()
         self.ledger.update(row, "submitted", job_id=job_id)
-        return self.collect(row, job, job_id, len(pubs))
+        return self.collect(row, job, job_id)
 
-    def collect(self, row: int, job, job_id: str, n_pubs: int = 0) -> list:
+    def collect(self, row: int, job, job_id: str) -> list:
         """Wait for a submitted job, store its result (NPZ) and mark the ledger row done."""
         try:
             result = retry(job.result, base_delay=self.base_delay)
@@ -264,7 +264,7 @@ class RuntimeRunner:
             return [BitArray(data[f"pub{i}"], int(data[f"pub{i}_bits"])) for i in range(n)]
         if record.status == "submitted" and record.job_id and self.service is not None:
             job = self.service.job(record.job_id)
-            return self.collect(record.id, job, record.job_id, 0)
+            return self.collect(record.id, job, record.job_id)
         return None
 
 
