@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,14 +28,20 @@ import numpy as np
 
 from circuits.quantum_volume import heavy_outputs, ideal_probabilities, model_circuits
 from qml.backends import BackendSpec, build_simulator, fake_backend, parse_backend
-from qml.errors import CircuitTooWideError, ConfigurationError, ModelFileError
+from qml.errors import (
+    CircuitTooWideError,
+    ConfigurationError,
+    FallbackWarning,
+    ModelFileError,
+    UnsupportedCircuitError,
+)
 
 __all__ = [
     "HOP_THRESHOLD", "Z", "CONFIDENCE", "MIN_TRIALS",
     "heavy_output_probabilities", "hop_statistics", "trials_needed", "select_qubits",
     "bootstrap_lower_bound",
     "device_errors", "restricted_noise_model",
-    "WidthResult", "QuantumVolumeResult", "measure_quantum_volume",
+    "WidthResult", "QuantumVolumeResult", "measure_quantum_volume", "METHODS",
 ]
 
 HOP_THRESHOLD = 2 / 3
@@ -279,14 +286,48 @@ def select_qubits(target, width: int) -> list[int]:
 
 
 # ------------------------------------------------------------------------ execution
-def device_errors(backend) -> tuple[list, list]:
+class _TargetView:
+    """The part of a ``Target`` on some qubits: what qiskit-aer's device-noise functions read
+    (``items``, ``get``, ``operation_from_name``, ``qubit_properties``, ``num_qubits``)."""
+
+    def __init__(self, target, qubits: Sequence[int]):
+        self._target, self._qubits = target, {int(q) for q in qubits}
+        self.num_qubits = target.num_qubits
+        self.qubit_properties = target.qubit_properties
+        self.operation_from_name = target.operation_from_name
+
+    def _restrict(self, props):
+        if props is None:
+            return None
+        return {qargs: p for qargs, p in props.items()
+                if qargs is not None and set(qargs) <= self._qubits}
+
+    def items(self):
+        return [(name, self._restrict(props)) for name, props in self._target.items()]
+
+    def get(self, name, default=None):
+        return self._restrict(self._target[name]) if name in self._target else default
+
+
+def device_errors(backend, qubits: Sequence[int] | None = None) -> tuple[list, list]:
     """A device's gate errors ``(name, qubits, QuantumError)`` and readout errors
-    ``(qubits, ReadoutError)``, as qiskit-aer's ``NoiseModel.from_backend`` derives them."""
+    ``(qubits, ReadoutError)``, as qiskit-aer's ``NoiseModel.from_backend`` derives them;
+    with ``qubits``, only those on these physical qubits (computed for them alone).
+
+    Examples
+    --------
+    >>> from qml.backends import fake_backend
+    >>> gates, readout = device_errors(fake_backend("fake_lima"), [0, 1])
+    >>> sorted({name for name, _, _ in gates}), [qs for qs, _ in readout]
+    (['cx', 'id', 'reset', 'sx', 'x'], [[0], [1]])
+    """
     from qiskit_aer.noise.device import basic_device_gate_errors, basic_device_readout_errors
 
-    target = backend.target
-    return (basic_device_gate_errors(target=target),
-            basic_device_readout_errors(target=target))
+    target = backend.target if qubits is None else _TargetView(backend.target, qubits)
+    with warnings.catch_warnings():  # "warnings are ignored when target is supplied"
+        warnings.filterwarnings("ignore", message="When `target` is supplied", category=UserWarning)
+        gate_errors = basic_device_gate_errors(target=target)
+    return gate_errors, basic_device_readout_errors(target=target)
 
 
 def restricted_noise_model(backend, qubits: Sequence[int], errors=None):
@@ -329,25 +370,30 @@ def _check_args(spec: BackendSpec, widths: Sequence[int], trials: int, shots: in
         raise ConfigurationError(f"shots must be a positive integer; got {shots!r}")
 
 
+METHODS = ("auto", "aer")
+
+
 class _Runner:
     """Transpiles and runs the trials of one width on the chosen backend.
 
     On a device, the trials are compiled onto the chosen physical qubits only (the device's
-    coupling map reduced to them) and simulated with the device noise model restricted to
-    them: the same noise, without simulating a 27- or 127-qubit device around them.
+    coupling map reduced to them) and simulated under the device's noise on those qubits:
+    by ``qml.density`` (exact distributions, then shots) with ``method="auto"``, or by Aer
+    with the device noise model restricted to them with ``method="aer"``. Either way the same
+    noise, without simulating a 27- or 127-qubit device around them.
     """
 
     def __init__(self, spec: BackendSpec, shots: int, seed: int | None,
-                 optimization_level: int, qubits: Sequence[int] | None, simulator=None):
-        self.spec, self.shots, self.level = spec, shots, optimization_level
+                 optimization_level: int, qubits: Sequence[int] | None, simulator=None,
+                 method: str = "auto"):
+        self.spec, self.shots, self.level, self.method = spec, shots, optimization_level, method
         self.qubits = None if qubits is None else list(qubits)
         self.device = fake_backend(spec.device) if spec.kind == "aer_noisy" else None
         self.custom = simulator is not None
         self.runtime = None
-        if spec.runtime:
-            self.simulator = None
-        elif self.device is not None:
-            self.errors = device_errors(self.device)
+        self.layouts: dict[int, list[int]] = {}
+        self._ptms: dict = {}  # Pauli transfer matrices of device errors, by physical qubits
+        if spec.runtime or self.device is not None:
             self.simulator = None
         elif self.custom:
             self.simulator = simulator
@@ -361,6 +407,17 @@ class _Runner:
         if self.spec.runtime and self.spec.kind == "fake":
             return fake_backend(self.spec.device).num_qubits
         return None if self.device is None else self.device.num_qubits
+
+    def prepare(self, widths: Sequence[int]) -> None:
+        """On a device: choose the qubits of every width and derive the device errors on all
+        of them at once (deriving them for the whole device costs more than the runs)."""
+        if self.device is None:
+            return
+        target = self.device.target
+        self.layouts = {w: self.qubits[:w] if self.qubits else select_qubits(target, w)
+                        for w in widths}
+        used = sorted({q for layout in self.layouts.values() for q in layout})
+        self.errors = device_errors(self.device, used)
 
     def _runtime_counts(self, circuits, width: int):
         """Through qiskit-ibm-runtime (fake: or ibm:), one job per width, ledger first."""
@@ -382,25 +439,60 @@ class _Runner:
                 counts[i, value & (2**width - 1)] += n
         return counts, layout, t1
 
-    def _device_circuits(self, measured, width: int):
-        from qiskit import transpile
-        from qiskit_aer import AerSimulator
+    def _device_transpile(self, measured, width: int):
+        """The trials compiled onto the chosen qubits, relabelled ``0..width-1``."""
+        from qiskit.transpiler import generate_preset_pass_manager
 
         target = self.device.target
-        layout = self.qubits[:width] if self.qubits else select_qubits(target, width)
+        layout = self.layouts[width]
         basis = [name for name in target.operation_names
                  if name not in ("measure", "delay", "reset")
                  and target.operation_from_name(name).num_qubits <= 2
                  and not target.operation_from_name(name).params]
         basis += [name for name in target.operation_names if name in ("rz", "rx", "ry")]
-        isa = transpile(measured, basis_gates=sorted(set(basis)),
-                        coupling_map=self.device.coupling_map.reduce(layout),
-                        initial_layout=list(range(width)), optimization_level=self.level,
-                        seed_transpiler=self.seed)
+        manager = generate_preset_pass_manager(
+            self.level, basis_gates=sorted(set(basis)),
+            coupling_map=self.device.coupling_map.reduce(layout),
+            initial_layout=list(range(width)), seed_transpiler=self.seed)
+        return manager.run(measured), layout
+
+    def _device_counts(self, isa, layout: list[int], width: int) -> np.ndarray:
+        """Shots under the device noise on ``layout``: exact distributions from
+        ``qml.density`` (``method="auto"``) or Aer's density-matrix run (``"aer"``)."""
+        from qml.density import PauliTransferSimulator, channel_ptm
+
+        seed = int(self.rng.integers(2**31 - 1))
+        gate_errors, readout_errors = self.errors
+        index = {q: i for i, q in enumerate(layout)}
+        if self.method == "auto":
+            local = []
+            for name, qubits, error in gate_errors:
+                if all(q in index for q in qubits):
+                    key = (name, tuple(qubits))
+                    if key not in self._ptms:
+                        self._ptms[key] = channel_ptm(error)
+                    local.append((name, [index[q] for q in qubits], self._ptms[key]))
+            readout = [([index[q] for q in qs], e) for qs, e in readout_errors
+                       if all(q in index for q in qs)]
+            try:
+                return PauliTransferSimulator(local, readout).sample_counts(isa, self.shots, seed)
+            except UnsupportedCircuitError as exc:
+                warnings.warn(f"exact noisy simulation not possible ({exc}); using Aer",
+                              FallbackWarning, stacklevel=3)
+        from qiskit_aer import AerSimulator
+
         simulator = AerSimulator(  # trials are independent: simulate them in parallel
             noise_model=restricted_noise_model(self.device, layout, self.errors),
             max_parallel_experiments=0)
-        return isa, layout, simulator
+        return self._aer_counts(simulator, isa, width, seed)
+
+    def _aer_counts(self, simulator, circuits, width: int, seed: int) -> np.ndarray:
+        result = simulator.run(circuits, shots=self.shots, seed_simulator=seed).result()
+        counts = np.zeros((len(circuits), 2**width), dtype=np.int64)
+        for i in range(len(circuits)):
+            for key, value in result.get_counts(i).items():
+                counts[i, int(key.replace(" ", ""), 2) & (2**width - 1)] += value
+        return counts
 
     def run(self, circuits, ideal, width: int) -> tuple[np.ndarray, list[int] | None, dict]:
         from qiskit import transpile
@@ -414,19 +506,18 @@ class _Runner:
         if self.spec.runtime:
             counts, layout, t1 = self._runtime_counts(measured, width)
             return counts, layout, {"transpile": t1 - t0, "simulate": time.perf_counter() - t1}
-        layout, simulator = None, self.simulator
+        layout = None
         if self.device is not None:
-            measured, layout, simulator = self._device_circuits(measured, width)
-        elif self.custom:  # the simulator's own basis, e.g. a noise model's
-            measured = transpile(measured, simulator, optimization_level=self.level,
-                                 seed_transpiler=self.seed)
-        t1 = time.perf_counter()
-        result = simulator.run(measured, shots=self.shots,
-                               seed_simulator=int(self.rng.integers(2**31 - 1))).result()
-        counts = np.zeros((len(measured), 2**width), dtype=np.int64)
-        for i in range(len(measured)):
-            for key, value in result.get_counts(i).items():
-                counts[i, int(key.replace(" ", ""), 2) & (2**width - 1)] += value
+            measured, layout = self._device_transpile(measured, width)
+            t1 = time.perf_counter()
+            counts = self._device_counts(measured, layout, width)
+        else:
+            if self.custom:  # the simulator's own basis, e.g. a noise model's
+                measured = transpile(measured, self.simulator, optimization_level=self.level,
+                                     seed_transpiler=self.seed)
+            t1 = time.perf_counter()
+            counts = self._aer_counts(self.simulator, measured, width,
+                                      int(self.rng.integers(2**31 - 1)))
         return counts, layout, {"transpile": t1 - t0, "simulate": time.perf_counter() - t1}
 
 
@@ -435,7 +526,7 @@ def measure_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
                            qubits: Sequence[int] | None = None, optimization_level: int = 3,
                            early_stop: bool = False,
                            progress: Callable[[WidthResult], object] | None = None,
-                           bootstrap: bool = False) -> QuantumVolumeResult:
+                           bootstrap: bool = False, method: str = "auto") -> QuantumVolumeResult:
     """Run the quantum-volume protocol on a backend.
 
     Parameters
@@ -465,6 +556,12 @@ def measure_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
     bootstrap : bool
         Also report the bootstrap lower bound of Baldwin et al. (2022) per width
         (``WidthResult.bootstrap_lower_bound``); the verdict stays the Cross et al. one.
+    method : {"auto", "aer"}
+        How ``aer:<fake backend>`` runs are simulated. ``"auto"``: the exact output
+        distribution of every trial under the device noise (``qml.density``, density matrices
+        in the Pauli basis; Aer if a circuit is beyond it), then ``shots`` samples from it.
+        ``"aer"``: Aer's simulator with the device noise model. Both are the same
+        density-matrix mathematics; ``"auto"`` is several times faster on many small circuits.
 
     Examples
     --------
@@ -478,7 +575,9 @@ def measure_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
     else:
         simulator, spec = backend, BackendSpec("custom", None, getattr(backend, "name", "aer"))
     _check_args(spec, widths, trials, shots)
-    runner = _Runner(spec, int(shots), seed, optimization_level, qubits, simulator)
+    if method not in METHODS:
+        raise ConfigurationError(f"unknown method {method!r}; valid: {', '.join(METHODS)}")
+    runner = _Runner(spec, int(shots), seed, optimization_level, qubits, simulator, method)
     for w in widths:
         if runner.max_width is not None and w > runner.max_width:
             raise CircuitTooWideError(
@@ -486,6 +585,7 @@ def measure_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
             )
         if qubits is not None and w > len(qubits):
             raise ConfigurationError(f"width {w} needs {w} qubits; {len(qubits)} were given")
+    runner.prepare(widths)
     results = []
     for w in widths:
         t0 = time.perf_counter()

@@ -184,6 +184,22 @@ def test_restricted_noise_model_is_the_device_model_on_those_qubits():
     assert got == expected and len(got) >= 4  # sx, x, cx both ways, readout...
 
 
+def test_device_errors_on_some_qubits_are_those_of_the_whole_device():
+    from qml.backends import fake_backend
+    from qml.volume import device_errors
+
+    device = fake_backend("fake_kolkata")
+    qubits = {21, 23, 24}
+    gates, readout = device_errors(device)
+    some_gates, some_readout = device_errors(device, sorted(qubits))
+    expected = [(n, list(qs), e) for n, qs, e in gates if set(qs) <= qubits]
+    assert [(n, list(qs)) for n, qs, _ in some_gates] == [(n, qs) for n, qs, _ in expected]
+    assert all(a == b for (_, _, a), (_, _, b) in zip(some_gates, expected, strict=True))
+    assert [qs for qs, _ in some_readout] == [[21], [23], [24]]
+    assert [e for qs, e in readout if qs[0] in qubits] == [e for _, e in some_readout]
+    assert {n for n, qs, _ in some_gates if len(qs) == 2} == {"cx"}
+
+
 def test_bootstrap_lower_bound():
     from qml.volume import bootstrap_lower_bound
 
