@@ -2,22 +2,31 @@
 
 A sweep of widths 2-5, 100 trials each, 1024 shots, on FakeKolkataV2's noise model:
 qlimits' ``measure_quantum_volume("aer:fake_kolkata", ...)`` against qiskit-experiments'
-``QuantumVolume`` run on ``AerSimulator.from_backend(FakeKolkataV2())``, with the same
-physical qubits, the same transpiler optimization level and the same circuits (both draw
-trial seeds the same way). Each side runs in its own process; the time of each stage is
-reported (ideal simulation, transpilation, noisy simulation, analysis).
+``QuantumVolume(...).run()`` on ``AerSimulator.from_backend(FakeKolkataV2())``, with the same
+physical qubits, the same transpiler optimization level (3) and the same circuits (both draw
+trial seeds the same way).
+
+Each side runs in its own process and does the whole sweep ``--repeats`` times, its backend
+built inside the clock each time. The first sweep of a process also pays one-time library
+start-up (qiskit loads its transpiler plugins on the first preset pass manager; with
+qiskit-experiments installed that imports qiskit-experiments itself, which its own process has
+already imported); the bar is judged on the median of the later sweeps, and the first sweep is
+reported beside it. Where the time goes is measured in a separate instrumented sweep per side
+(ideal simulation, transpilation, noisy simulation, analysis). qlimits is also run with
+``method="aer"`` (Aer's simulator instead of ``qml.density``) to show what each part buys.
 
 Usage::
 
     pip install -e ".[bench]"
     python benchmarks/qv_speed.py                       # writes benchmarks/QV_RESULTS.md
-    python benchmarks/qv_speed.py --widths 2-3 --trials 20 --out /tmp/qv   # smoke test
+    python benchmarks/qv_speed.py --widths 2-3 --trials 20 --repeats 2 --out /tmp/qv  # smoke
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import time
@@ -35,70 +44,126 @@ def _layouts(widths):
     return {w: select_qubits(target, w) for w in widths}
 
 
-def run_qlimits(widths, trials, shots, level):
+# ----------------------------------------------------------------------------- qlimits
+def _qlimits_sweep(widths, trials, shots, level, method):
     from qml.volume import measure_quantum_volume
 
+    return measure_quantum_volume("aer:fake_kolkata", widths, trials=trials, shots=shots,
+                                  seed=0, optimization_level=level, method=method)
+
+
+def run_qlimits(widths, trials, shots, level, repeats, method="auto"):
     layouts = _layouts(widths)
-    start = time.perf_counter()
-    res = measure_quantum_volume("aer:fake_kolkata", widths, trials=trials, shots=shots,
-                                 seed=0, optimization_level=level)
-    total = time.perf_counter() - start
-    stages = {"ideal": 0.0, "transpile": 0.0, "simulate": 0.0, "analysis": 0.0}
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        res = _qlimits_sweep(widths, trials, shots, level, method)
+        times.append(time.perf_counter() - start)
+    stages = {"setup (backend, device errors)": 0.0, "ideal": 0.0, "transpile": 0.0,
+              "simulate": 0.0, "analysis": 0.0}
     for w in res.widths:
         assert w.physical_qubits == layouts[w.width]  # the qubits qiskit-experiments gets
         for k, v in w.seconds.items():
             stages[k] += v
-    stages["setup (noise model, backend)"] = total - sum(stages.values())
-    return {"seconds": total, "stages": stages,
-            "mean_hop": {w.width: w.mean_hop for w in res.widths}}
+    stages["setup (backend, device errors)"] = times[-1] - sum(stages.values())
+    return {"times": times, "stages": stages, "stages_total": times[-1],
+            "mean_hop": {w.width: w.mean_hop for w in res.widths},
+            "zero_hop_trials": {w.width: sum(h == 0 for h in w.hops) for w in res.widths}}
 
 
-def run_qiskit_experiments(widths, trials, shots, level):
-    from qiskit_aer import AerSimulator
+def run_qlimits_aer(widths, trials, shots, level, repeats):
+    return run_qlimits(widths, trials, shots, level, repeats, method="aer")
+
+
+# -------------------------------------------------------------------- qiskit-experiments
+def _experiment(layout, backend, trials, shots, level):
     from qiskit_experiments.library import QuantumVolume
+
+    exp = QuantumVolume(layout, backend=backend, trials=trials, seed=0)
+    exp.set_transpile_options(optimization_level=level)
+    exp.set_run_options(shots=shots)
+    return exp
+
+
+def _backend():
+    from qiskit_aer import AerSimulator
     from qiskit_ibm_runtime.fake_provider import FakeKolkataV2
 
-    layouts = _layouts(widths)
-    start = time.perf_counter()
-    backend = AerSimulator.from_backend(FakeKolkataV2())
-    stages = {"setup (noise model, backend)": time.perf_counter() - start,
-              "circuits+ideal": 0.0, "transpile": 0.0, "run+analysis": 0.0}
-    hops = {}
-    for w in widths:
-        exp = QuantumVolume(layouts[w], backend=backend, trials=trials, seed=0)
-        exp.set_transpile_options(optimization_level=level)
-        exp.set_run_options(shots=shots)
+    return AerSimulator.from_backend(FakeKolkataV2())
+
+
+def _xp_sweep(layouts, trials, shots, level):
+    """What a user runs: one experiment per width, run() and wait for the analysis."""
+    backend = _backend()
+    out = {}
+    for w, layout in layouts.items():
+        data = _experiment(layout, backend, trials, shots, level).run().block_for_results()
+        hop = data.analysis_results("mean_HOP", dataframe=True).iloc[0]
+        out[w] = (float(hop.value.nominal_value), list(hop["HOPs"]))
+    return out
+
+
+def _xp_stages(layouts, trials, shots, level):
+    """The same work, stage by stage (the calls run() makes, timed one at a time)."""
+    from qiskit_experiments.framework import ExperimentData
+
+    stages = {"setup (backend, noise model)": 0.0, "ideal": 0.0, "transpile": 0.0,
+              "simulate": 0.0, "analysis": 0.0}
+    t0 = time.perf_counter()
+    backend = _backend()
+    stages["setup (backend, noise model)"] = time.perf_counter() - t0
+    for layout in layouts.values():
+        exp = _experiment(layout, backend, trials, shots, level)
         t0 = time.perf_counter()
-        exp.circuits()
+        exp.circuits()  # model circuits and their ideal distributions (an Aer run)
         t1 = time.perf_counter()
-        exp._transpiled_circuits()  # what run() does first; timed on its own
+        isa = exp._transpiled_circuits()  # generates the circuits again, then transpiles
         t2 = time.perf_counter()
-        data = exp.run().block_for_results()
+        result = backend.run(isa, shots=shots).result()
         t3 = time.perf_counter()
-        stages["circuits+ideal"] += t1 - t0
-        stages["transpile"] += (t2 - t1) - (t1 - t0)  # _transpiled_circuits regenerates circuits
-        stages["run+analysis"] += (t3 - t2) - (t2 - t0)  # run() generates and transpiles again
-        table = data.analysis_results(dataframe=True)
-        hops[w] = float(table[table.name == "mean_HOP"].iloc[0].value.nominal_value)
-    total = time.perf_counter() - start
-    # run() repeats circuit generation and transpilation; count them once in the total
-    return {"seconds": sum(stages.values()), "seconds_with_repeated_stages": total,
-            "stages": stages, "mean_hop": hops}
+        data = ExperimentData(experiment=exp)
+        data.add_data(result)
+        exp.analysis.run(data).block_for_results()
+        t4 = time.perf_counter()
+        stages["ideal"] += t1 - t0
+        stages["transpile"] += (t2 - t1) - (t1 - t0)
+        stages["simulate"] += t3 - t2
+        stages["analysis"] += t4 - t3
+    return stages
 
 
-RUNNERS = {"qlimits": run_qlimits, "qiskit-experiments": run_qiskit_experiments}
+def run_qiskit_experiments(widths, trials, shots, level, repeats):
+    layouts = _layouts(widths)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        hops = _xp_sweep(layouts, trials, shots, level)
+        times.append(time.perf_counter() - start)
+    stages = _xp_stages(layouts, trials, shots, level)
+    return {"times": times, "stages": stages, "stages_total": sum(stages.values()),
+            "mean_hop": {w: h[0] for w, h in hops.items()},
+            "zero_hop_trials": {w: sum(x == 0 for x in h[1]) for w, h in hops.items()}}
 
 
-def child(name, widths, trials, shots, level):
+RUNNERS = {"qlimits": run_qlimits, "qlimits (method='aer')": run_qlimits_aer,
+           "qiskit-experiments": run_qiskit_experiments}
+
+
+# ------------------------------------------------------------------------------ driver
+def child(name, widths, trials, shots, level, repeats):
     import warnings
 
     warnings.filterwarnings("ignore")
-    print("RESULT " + json.dumps(RUNNERS[name](widths, trials, shots, level)))
+    result = RUNNERS[name](widths, trials, shots, level, repeats)
+    result["first"] = result["times"][0]
+    result["seconds"] = statistics.median(result["times"][1:] or result["times"])
+    print("RESULT " + json.dumps(result))
 
 
 def spawn(name, args) -> dict:
     cmd = [sys.executable, __file__, "--child", name, "--widths", args.widths_text,
-           "--trials", str(args.trials), "--shots", str(args.shots), "--level", str(args.level)]
+           "--trials", str(args.trials), "--shots", str(args.shots), "--level", str(args.level),
+           "--repeats", str(args.repeats)]
     print(f"  {name} ...", end="", flush=True)
     proc = subprocess.run(cmd, capture_output=True, text=True)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
@@ -106,50 +171,81 @@ def spawn(name, args) -> dict:
         print(" failed")
         return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1][:300]}
     result = json.loads(lines[-1][7:])
-    print(f" {result['seconds']:.1f} s")
+    print(f" {result['seconds']:.2f} s (first sweep {result['first']:.2f} s)")
     return result
 
 
 NOTE = """\
-Reading: both sides do the same expensive work — level-3 transpilation of every trial and
-Aer's noisy simulation — and those dominate. qlimits saves what can be saved without
-changing the physics: exact ideal distributions without a simulator job, compilation onto the
-chosen qubits only, simulation with the device noise model restricted to those qubits (the
-same local noise, none of the 27-qubit device around them), counts read straight from Aer,
-and no plotting or result database in the loop. A 5x gain would need less transpilation (a
-lower optimization level changes the circuits and the HOP) or a faster noisy simulator."""
+Reading. Both sides generate the same circuits, transpile them at level 3 onto the same
+qubits and simulate them under the same device noise; the difference is how.
+qlimits computes ideal distributions exactly without a simulator job; compiles onto the chosen
+qubits only (the device coupling map reduced to them) with one preset pass manager per width;
+derives the device's errors for the chosen qubits only (Aer's `from_backend` derives them for
+all 27 qubits); and simulates with `qml.density`: each trial's exact output distribution
+under the device noise, with every gate and its error channel as a Pauli transfer matrix and
+the operations on one qubit pair multiplied into one block before they touch the density
+matrix, then 1024 multinomial shots from it. That is the density-matrix computation Aer does
+(tests compare the distributions to 1e-12), without Aer's per-operation cost: a width-5
+trial has about 250 noisy operations but 15-20 blocks. qlimits with `method='aer'` is
+the same pipeline with Aer's density-matrix simulation instead. No plotting or result
+database sits in qlimits' loop; qiskit-experiments' analysis draws a figure per width.
+Transpilation (Qiskit's level-3 preset pass manager, the same on both sides) is now most of
+qlimits' time.
+
+Mean HOPs agree within sampling noise except at width 3, where qiskit-experiments scores some
+trials 0: a width-3 model circuit can leave a qubit untouched, `QuantumVolume.circuits()`
+then measures only the active qubits (`measure_active`), and its analysis compares the
+shorter count keys with 3-bit heavy strings, so no shot of those trials counts as heavy.
+qlimits measures every qubit. The column "trials with HOP 0" shows how many trials that hit."""
+
+
+def _table(results, names, rows):
+    lines = ["| " + " | ".join(["", *names]) + " |", "|" + " --- |" * (len(names) + 1)]
+    lines += ["| " + " | ".join([label, *[fmt(results[n]) for n in names]]) + " |"
+              for label, fmt in rows]
+    return lines
 
 
 def write_report(results: dict, path: Path) -> None:
-    q, e = results["qlimits"], results["qiskit-experiments"]
+    names = [n for n in RUNNERS if "error" not in results[n]]
+    failed = [f"{n}: {results[n]['error']}" for n in RUNNERS if "error" in results[n]]
     lines = [
         "# Quantum-volume speed: measured results", "",
         f"Produced by `{results['command']}` on {results['date']}; machine: "
         f"{results['machine']}.", "",
         f"Widths {results['widths']}, {results['trials']} trials each, {results['shots']} "
         f"shots, FakeKolkataV2 noise model, optimization level {results['level']}, the same "
-        "physical qubits per width on both sides.", "",
+        f"physical qubits per width on both sides; each side in its own process, "
+        f"{results['repeats']} sweeps.", "",
     ]
-    if "error" in q or "error" in e:
-        lines.append(f"failed: {q.get('error') or e.get('error')}")
-    else:
-        ratio = e["seconds"] / q["seconds"]
-        lines += [
-            "| | qlimits | qiskit-experiments |", "| --- | --- | --- |",
-            f"| whole sweep (s) | {q['seconds']:.1f} | {e['seconds']:.1f} "
-            f"({e['seconds_with_repeated_stages']:.1f} as `run()` does it) |",
-            f"| ratio | 1 | {ratio:.1f}x |",
-        ]
-        lines += ["", "Where the time goes (seconds):", "",
-                  "| stage | qlimits | qiskit-experiments |", "| --- | --- | --- |"]
-        lines += [f"| {k} | {v:.2f} | |" for k, v in q["stages"].items()]
-        lines += [f"| {k} | | {v:.2f} |" for k, v in e["stages"].items()]
-        lines += ["", "Mean HOP per width (same circuits, independent shots):", "",
-                  "| width | qlimits | qiskit-experiments |", "| --- | --- | --- |"]
-        lines += [f"| {w} | {q['mean_hop'][w]:.4f} | {e['mean_hop'][w]:.4f} |"
-                  for w in q["mean_hop"]]
+    lines += [f"failed: {f}" for f in failed]
+    if "qlimits" in names and "qiskit-experiments" in names:
+        xp, q = results["qiskit-experiments"], results["qlimits"]
+        lines += _table(results, names, [
+            ("whole sweep, median of later sweeps (s)", lambda r: f"{r['seconds']:.2f}"),
+            ("first sweep of the process (s)", lambda r: f"{r['first']:.2f}"),
+            ("qiskit-experiments time / this", lambda r: f"{xp['seconds'] / r['seconds']:.1f}x"),
+            ("same, first sweeps", lambda r: f"{xp['first'] / r['first']:.1f}x"),
+        ])
+        ratio = xp["seconds"] / q["seconds"]
         lines += ["", f"Bar (at least 5x faster): {'met' if ratio >= 5 else '**not met**'} "
-                  f"({ratio:.1f}x).", "", NOTE]
+                  f"({ratio:.1f}x on the median sweep; {xp['first'] / q['first']:.1f}x "
+                  "on the first sweep of each process).", ""]
+        stages = sorted({k for n in names for k in results[n]["stages"]},
+                        key=lambda k: (not k.startswith("setup"), k))
+        lines += ["Where the time goes, one instrumented sweep (seconds):", ""]
+        lines += _table(results, names, [
+            (k, lambda r, k=k: f"{r['stages'][k]:.2f}" if k in r["stages"] else "")
+            for k in ["setup (backend, device errors)", "setup (backend, noise model)",
+                      "ideal", "transpile", "simulate", "analysis"] if k in stages
+        ] + [("total", lambda r: f"{r['stages_total']:.2f}")])
+        lines += ["", "Mean HOP per width (same circuits, independent shots), and trials "
+                  "with HOP 0:", ""]
+        lines += _table(results, names, [
+            (str(w), lambda r, w=w: f"{r['mean_hop'][str(w)]:.4f} "
+                                    f"({r['zero_hop_trials'][str(w)]})")
+            for w in results["widths"]])
+        lines += ["", NOTE]
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -160,6 +256,7 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--shots", type=int, default=1024)
     parser.add_argument("--level", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, default=HERE)
     args = parser.parse_args()
     from qml.cli import parse_widths
@@ -167,13 +264,13 @@ def main() -> None:
     args.widths_text = args.widths
     widths = parse_widths(args.widths)
     if args.child:
-        child(args.child, widths, args.trials, args.shots, args.level)
+        child(args.child, widths, args.trials, args.shots, args.level, args.repeats)
         return
     from vqc_speed import machine
 
     results = {"command": " ".join(["python", *sys.argv]), "date": time.strftime("%Y-%m-%d"),
                "machine": machine(), "widths": widths, "trials": args.trials,
-               "shots": args.shots, "level": args.level}
+               "shots": args.shots, "level": args.level, "repeats": args.repeats}
     for name in RUNNERS:
         results[name] = spawn(name, args)
     args.out.mkdir(parents=True, exist_ok=True)

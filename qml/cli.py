@@ -282,7 +282,8 @@ def _measure_with_progress(backend, args, label=None):
                                       seed=args.seed, qubits=getattr(args, "qubits", None),
                                       optimization_level=args.optimization_level,
                                       early_stop=args.early_stop, progress=progress,
-                                      bootstrap=getattr(args, "bootstrap", False))
+                                      bootstrap=getattr(args, "bootstrap", False),
+                                      method=args.method)
 
 
 def cmd_qv_measure(args) -> int:
@@ -413,6 +414,9 @@ def _add_qv_arguments(p: argparse.ArgumentParser, widths: str) -> None:
     p.add_argument("--optimization-level", type=int, default=3, choices=[0, 1, 2, 3])
     p.add_argument("--early-stop", action="store_true",
                    help="stop after the first width that fails with a verdict")
+    p.add_argument("--method", choices=["auto", "aer"], default="auto",
+                   help="noisy simulation of aer:<device>: auto = exact distributions in the "
+                        "Pauli basis, then shots (fast); aer = Aer's simulator (default auto)")
 
 
 def build_parser() -> argparse.ArgumentParser:

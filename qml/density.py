@@ -206,13 +206,14 @@ class PauliTransferSimulator:
         blocks: list = []
         measured: dict = {}
         for inst in circuit.data:
-            if inst.name == "barrier":
+            name = inst.name
+            if name == "barrier":
                 continue
             qubits = tuple([index[q] for q in inst.qubits])
-            if any(q in measured for q in qubits):
+            if measured and any(q in measured for q in qubits):
                 raise UnsupportedCircuitError("operations after a measurement are not supported")
-            if inst.name == "measure":
-                if (inst.name, qubits) in self._errors:
+            if name == "measure":
+                if (name, qubits) in self._errors:
                     raise UnsupportedCircuitError("error channels on measure are not supported")
                 clbit = circuit.find_bit(inst.clbits[0]).index
                 if clbit in measured.values():

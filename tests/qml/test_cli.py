@@ -68,7 +68,7 @@ def test_qv_measure_writes_json_table_and_plots(tmp_path, capsys):
 
 def test_qv_devices_reports_both_figures(tmp_path, capsys):
     code = main(["qv", "devices", "--backends", "fake_lima,fake_athens", "--widths", "2",
-                 "--trials", "5", "--shots", "32", "--out", str(tmp_path)])
+                 "--trials", "5", "--shots", "32", "--method", "aer", "--out", str(tmp_path)])
     assert code == 0
     doc = json.loads((tmp_path / "devices.json").read_text())
     assert [d["reported_quantum_volume"] for d in doc["devices"]] == [8, 32]

@@ -156,6 +156,32 @@ def test_bad_input():
         measure_quantum_volume("aer:fake_lima", [6], trials=5)
     with pytest.raises(UnknownBackendError, match="statevector"):
         measure_quantum_volume("quantum_computer", [2], trials=5)
+    with pytest.raises(ConfigurationError, match="valid: auto, aer"):
+        measure_quantum_volume("aer:fake_lima", [2], trials=5, method="exact")
+
+
+def test_exact_noisy_simulation_agrees_with_aer_trial_by_trial():
+    """method="auto" (qml.density, then shots) and method="aer" sample the same exact
+    distributions: per-trial HOPs differ only by shot noise."""
+    kw = dict(trials=30, shots=4000, seed=2)
+    auto = measure_quantum_volume("aer:fake_lima", [3], method="auto", **kw).widths[0]
+    aer = measure_quantum_volume("aer:fake_lima", [3], method="aer", **kw).widths[0]
+    assert auto.physical_qubits == aer.physical_qubits
+    diff = np.subtract(auto.hops, aer.hops)
+    # each HOP has shot noise sd <= 0.5 / sqrt(4000) = 0.008; the difference sqrt(2) more
+    assert np.abs(diff).max() < 5 * 0.008 * np.sqrt(2)
+    assert abs(diff.mean()) < 3 * 0.008 * np.sqrt(2) / np.sqrt(30)
+    assert 0.6 < auto.mean_hop < 0.85  # noisy: below the ideal ~0.85
+
+
+def test_falls_back_to_aer_beyond_the_exact_engine(monkeypatch):
+    import qml.density
+    from qml.errors import FallbackWarning
+
+    monkeypatch.setattr(qml.density, "MAX_QUBITS", 2)
+    with pytest.warns(FallbackWarning, match="using Aer"):
+        res = measure_quantum_volume("aer:fake_lima", [2, 3], trials=4, shots=50, seed=0)
+    assert [len(w.hops) for w in res.widths] == [4, 4]
 
 
 def test_restricted_noise_model_is_the_device_model_on_those_qubits():
