@@ -17,8 +17,8 @@ working::
     │   ├── BackendOfflineError       the backend is not operational
     │   └── JobCancelledError         the job was cancelled
     ├── StateTooLargeError            state vector would not fit in memory (MemoryError)
-    ├── UnsupportedCircuitError       the exact engine cannot run a circuit (ValueError);
-    │                                 the classifier catches it and falls back to Aer
+    ├── UnsupportedCircuitError       an exact engine cannot run a circuit (ValueError);
+    │                                 the classifier and QV catch it and fall back to Aer
     ├── ModelFileError                a saved model cannot be read (ValueError)
     └── NotFittedError                predict before fit (scikit-learn's NotFittedError)
 
@@ -102,7 +102,7 @@ class StateTooLargeError(QlimitsError, MemoryError):
 
 
 class UnsupportedCircuitError(QlimitsError, ValueError):
-    """The exact engine cannot evaluate a circuit (an instruction it does not know)."""
+    """An exact engine (``qml.exact``, ``qml.density``) cannot evaluate a circuit."""
 
 
 class ModelFileError(QlimitsError, ValueError):
@@ -114,7 +114,7 @@ class NotFittedError(QlimitsError, _SklearnNotFittedError):
 
 
 class FallbackWarning(UserWarning):
-    """The exact engine could not run a circuit, so a slower Aer path is used instead."""
+    """An exact engine could not run a circuit, so a slower Aer path is used instead."""
 
 
 class VersionMismatchWarning(UserWarning):

@@ -4,7 +4,9 @@ Three parts, kept apart as in qiskit-experiments:
 
 * circuits and ideal distributions: ``circuits.quantum_volume``;
 * execution: ``measure_quantum_volume`` transpiles every trial of a width to the backend (on a
-  device, onto a well-connected low-error set of physical qubits) and runs them in one job;
+  device, onto a well-connected low-error set of physical qubits) and runs them in one job, or,
+  under a fake device's noise, computes their exact noisy distributions (``qml.density``) and
+  samples the shots from them;
 * analysis: small pure functions of counts and heavy-output masks — ``heavy_output_probabilities``,
   ``hop_statistics``, ``trials_needed`` — and the result objects, which serialize to JSON.
 
