@@ -375,6 +375,20 @@ def _check_args(spec: BackendSpec, widths: Sequence[int], trials: int, shots: in
 METHODS = ("auto", "aer")
 
 
+def _device_basis(target) -> list[str]:
+    """A device's one- and two-qubit gates: the fixed ones and the rotations rz, rx, ry
+    (fractional gates with restricted angles, and control flow, are left out)."""
+    from qiskit.circuit import Gate
+
+    basis = []
+    for name in target.operation_names:
+        op = target.operation_from_name(name)  # control flow is listed as a class
+        if isinstance(op, Gate) and op.num_qubits <= 2 and (
+                not op.params or name in ("rz", "rx", "ry")):
+            basis.append(name)
+    return sorted(basis)
+
+
 class _Runner:
     """Transpiles and runs the trials of one width on the chosen backend.
 
@@ -447,13 +461,8 @@ class _Runner:
 
         target = self.device.target
         layout = self.layouts[width]
-        basis = [name for name in target.operation_names
-                 if name not in ("measure", "delay", "reset")
-                 and target.operation_from_name(name).num_qubits <= 2
-                 and not target.operation_from_name(name).params]
-        basis += [name for name in target.operation_names if name in ("rz", "rx", "ry")]
         manager = generate_preset_pass_manager(
-            self.level, basis_gates=sorted(set(basis)),
+            self.level, basis_gates=_device_basis(target),
             coupling_map=self.device.coupling_map.reduce(layout),
             initial_layout=list(range(width)), seed_transpiler=self.seed)
         return manager.run(measured), layout

@@ -174,6 +174,16 @@ def test_exact_noisy_simulation_agrees_with_aer_trial_by_trial():
     assert 0.6 < auto.mean_hop < 0.85  # noisy: below the ideal ~0.85
 
 
+@pytest.mark.parametrize("device", ["fake_sherbrooke", "fake_torino"])
+def test_devices_with_ecr_or_cz_and_control_flow_in_their_target(device):
+    """127/133-qubit devices whose targets list control flow; ECR and CZ two-qubit gates."""
+    kw = dict(trials=5, shots=4000, seed=1)
+    auto = measure_quantum_volume(f"aer:{device}", [2], **kw).widths[0]
+    aer = measure_quantum_volume(f"aer:{device}", [2], method="aer", **kw).widths[0]
+    assert auto.physical_qubits == aer.physical_qubits
+    assert np.abs(np.subtract(auto.hops, aer.hops)).max() < 5 * 0.008 * np.sqrt(2)
+
+
 def test_falls_back_to_aer_beyond_the_exact_engine(monkeypatch):
     import qml.density
     from qml.errors import FallbackWarning
