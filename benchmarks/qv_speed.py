@@ -192,6 +192,15 @@ database sits in qlimits' loop; qiskit-experiments' analysis draws a figure per 
 Transpilation (Qiskit's level-3 preset pass manager, the same on both sides) is now most of
 qlimits' time.
 
+The first sweep of each process also pays one-time start-up: Qiskit loads its transpiler
+plugins when it builds the first preset pass manager, and with qiskit-experiments installed
+that imports qiskit-experiments (about half a second); both sides pay it once.
+
+qiskit-experiments' `run()` takes longer than the sum of its stages called one by one: it
+submits the circuits through qiskit-ibm-runtime's SamplerV2 in local mode, which deep-copies
+every circuit, and runs job and analysis in background threads. The bar is judged against
+`run()`, as users call it; the ratio against its bare stage total is reported too.
+
 Mean HOPs agree within sampling noise except at width 3, where qiskit-experiments scores some
 trials 0: a width-3 model circuit can leave a qubit untouched, `QuantumVolume.circuits()`
 then measures only the active qubits (`measure_active`), and its analysis compares the
@@ -226,6 +235,8 @@ def write_report(results: dict, path: Path) -> None:
             ("first sweep of the process (s)", lambda r: f"{r['first']:.2f}"),
             ("qiskit-experiments time / this", lambda r: f"{xp['seconds'] / r['seconds']:.1f}x"),
             ("same, first sweeps", lambda r: f"{xp['first'] / r['first']:.1f}x"),
+            ("qiskit-experiments stage total / this stage total",
+             lambda r: f"{xp['stages_total'] / r['stages_total']:.1f}x"),
         ])
         ratio = xp["seconds"] / q["seconds"]
         lines += ["", f"Bar (at least 5x faster): {'met' if ratio >= 5 else '**not met**'} "
@@ -258,7 +269,13 @@ def main() -> None:
     parser.add_argument("--level", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, default=HERE)
+    parser.add_argument("--report-only", action="store_true",
+                        help="rewrite QV_RESULTS.md from the qv_results.json in --out")
     args = parser.parse_args()
+    if args.report_only:
+        write_report(json.loads((args.out / "qv_results.json").read_text()),
+                     args.out / "QV_RESULTS.md")
+        return
     from qml.cli import parse_widths
 
     args.widths_text = args.widths

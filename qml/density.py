@@ -26,6 +26,7 @@ array([0.475, 0.025, 0.025, 0.475])
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -179,8 +180,10 @@ class PauliTransferSimulator:
         if ptm is not None:
             return ptm
         if inst.name == "rz" and isinstance(inst.params[0], float):  # the common case, fast
-            c, s = np.cos(inst.params[0]), np.sin(inst.params[0])
-            ptm = np.array([[1.0, 0, 0, 0], [0, c, -s, 0], [0, s, c, 0], [0, 0, 0, 1.0]])
+            c, s = math.cos(inst.params[0]), math.sin(inst.params[0])
+            ptm = _EYE4.copy()  # rotation of the X and Y coordinates
+            ptm[1, 1] = ptm[2, 2] = c
+            ptm[1, 2], ptm[2, 1] = -s, s
             error = self._error("rz", qubits)
             return ptm if error is None else error @ ptm
         op = inst.operation
