@@ -175,11 +175,12 @@ class PauliTransferSimulator:
 
     def _operation(self, inst, qubits: tuple) -> np.ndarray:
         """The PTM of a gate followed by its error channel."""
+        standard = inst.is_standard_gate()  # a name then means one matrix (or one per angle)
         key = (inst.name, qubits)
-        ptm = self._fixed.get(key)
+        ptm = self._fixed.get(key) if standard else None
         if ptm is not None:
             return ptm
-        if inst.name == "rz" and isinstance(inst.params[0], float):  # the common case, fast
+        if standard and inst.name == "rz" and isinstance(inst.params[0], float):  # fast path
             c, s = math.cos(inst.params[0]), math.sin(inst.params[0])
             ptm = _EYE4.copy()  # rotation of the X and Y coordinates
             ptm[1, 1] = ptm[2, 2] = c
@@ -197,7 +198,7 @@ class PauliTransferSimulator:
         error = self._error(inst.name, qubits)
         if error is not None:
             ptm = error @ ptm
-        if not op.params:
+        if standard and not op.params:
             self._fixed[key] = ptm
         return ptm
 

@@ -163,6 +163,25 @@ def test_unsupported_circuits_are_refused(build, match):
         PauliTransferSimulator().probabilities(qc)
 
 
+def test_custom_gates_are_not_confused_with_standard_ones():
+    """A user gate named like a standard gate, or two different gates of one name."""
+    from qiskit.circuit import Gate
+
+    def custom(name, matrix):
+        gate = Gate(name, 1, [])
+        gate.__array__ = lambda dtype=None, copy=None: np.asarray(matrix, dtype=dtype)
+        return gate
+
+    qc = QuantumCircuit(2, 2)
+    qc.sx(0)
+    qc.append(custom("sx", [[0, 1], [1, 0]]), [0])  # really an X
+    qc.append(custom("mine", [[0, 1], [1, 0]]), [1])
+    qc.append(custom("mine", np.eye(2)), [1])
+    ideal = Statevector(qc).probabilities()
+    qc.measure([0, 1], [0, 1])
+    np.testing.assert_allclose(PauliTransferSimulator().probabilities(qc), ideal, atol=1e-13)
+
+
 def test_too_wide_is_refused_before_allocating():
     qc = QuantumCircuit(MAX_QUBITS + 1, 1)
     with pytest.raises(UnsupportedCircuitError, match="GiB"):
