@@ -65,8 +65,11 @@ def _available_memory() -> int:
         return 8 * 2**30
 
 
-def check_state_memory(n_qubits: int, available: int | None = None) -> None:
-    """Refuse, before allocating, a width whose working state vectors exceed free memory.
+def check_state_memory(n_qubits: int, available: int | None = None,
+                       advice: str = "Use fewer qubits (n_qubits with reduction='pca') or a "
+                                     "shot-based backend.") -> None:
+    """Refuse, before allocating, a width whose working state vectors exceed free memory;
+    ``advice`` ends the message.
 
     Raises
     ------
@@ -83,8 +86,7 @@ def check_state_memory(n_qubits: int, available: int | None = None) -> None:
         raise StateTooLargeError(
             f"an exact {n_qubits}-qubit evaluation needs at least {need / 2**30:.3g} GiB "
             f"({_WORKING_STATES} state vectors of {state_bytes(n_qubits) / 2**30:.3g} GiB); "
-            f"{available / 2**30:.3g} GiB is available. Use fewer qubits (n_qubits with "
-            "reduction='pca') or a shot-based backend."
+            f"{available / 2**30:.3g} GiB is available. {advice}"
         )
 
 

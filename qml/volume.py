@@ -37,6 +37,7 @@ from qml.errors import (
     ModelFileError,
     UnsupportedCircuitError,
 )
+from qml.exact import check_state_memory
 
 __all__ = [
     "HOP_THRESHOLD", "Z", "CONFIDENCE", "MIN_TRIALS",
@@ -596,6 +597,8 @@ def measure_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
             )
         if qubits is not None and w > len(qubits):
             raise ConfigurationError(f"width {w} needs {w} qubits; {len(qubits)} were given")
+    check_state_memory(max(widths), advice="Quantum volume needs the exact ideal "
+                       "distribution of every model circuit; choose smaller widths.")
     runner.prepare(widths)
     results = []
     for w in widths:

@@ -160,6 +160,15 @@ def test_bad_input():
         measure_quantum_volume("aer:fake_lima", [2], trials=5, method="exact")
 
 
+def test_too_wide_for_memory_is_refused_before_allocating(monkeypatch):
+    import qml.exact
+    from qml.errors import StateTooLargeError
+
+    monkeypatch.setattr(qml.exact, "_available_memory", lambda: 2**20)  # 1 MiB free
+    with pytest.raises(StateTooLargeError, match="ideal distribution.*smaller widths"):
+        measure_quantum_volume("statevector", [3, 16], trials=100, seed=0)
+
+
 def test_exact_noisy_simulation_agrees_with_aer_trial_by_trial():
     """method="auto" (qml.density, then shots) and method="aer" sample the same exact
     distributions: per-trial HOPs differ only by shot noise."""
