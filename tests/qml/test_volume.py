@@ -160,6 +160,20 @@ def test_bad_input():
         measure_quantum_volume("aer:fake_lima", [2], trials=5, method="exact")
 
 
+def test_trials_that_leave_a_qubit_idle_are_scored_on_all_qubits():
+    """Width 3, seed 0: trials 0, 4, 20, ... never touch one qubit. qiskit-experiments then
+    measures two qubits and scores those trials 0; here every qubit is measured."""
+    from circuits.quantum_volume import model_circuits
+
+    idle = [i for i, c in enumerate(model_circuits(3, 100, seed=0))
+            if len({q for inst in c.data for q in inst.qubits}) < 3]
+    assert idle[:2] == [0, 4]
+    exact = measure_quantum_volume("statevector", [3], trials=100, seed=0).widths[0]
+    sampled = measure_quantum_volume("aer", [3], trials=100, shots=2000, seed=0).widths[0]
+    for i in idle:
+        assert exact.hops[i] > 0.5 and abs(sampled.hops[i] - exact.hops[i]) < 0.05
+
+
 def test_too_wide_for_memory_is_refused_before_allocating(monkeypatch):
     import qml.exact
     from qml.errors import StateTooLargeError
