@@ -468,26 +468,31 @@ class _Runner:
             initial_layout=list(range(width)), seed_transpiler=self.seed)
         return manager.run(measured), layout
 
+    def _exact_simulator(self, layout: list[int]):
+        """``qml.density`` simulator of the device errors on ``layout``, relabelled
+        ``0..width-1``; each error's transfer matrix is computed once per sweep."""
+        from qml.density import PauliTransferSimulator, channel_ptm
+
+        gate_errors, readout_errors = self.errors
+        index = {q: i for i, q in enumerate(layout)}
+        local = []
+        for name, qubits, error in gate_errors:
+            if all(q in index for q in qubits):
+                key = (name, tuple(qubits))
+                if key not in self._ptms:
+                    self._ptms[key] = channel_ptm(error)
+                local.append((name, [index[q] for q in qubits], self._ptms[key]))
+        readout = [([index[q] for q in qs], e) for qs, e in readout_errors
+                   if all(q in index for q in qs)]
+        return PauliTransferSimulator(local, readout)
+
     def _device_counts(self, isa, layout: list[int], width: int) -> np.ndarray:
         """Shots under the device noise on ``layout``: exact distributions from
         ``qml.density`` (``method="auto"``) or Aer's density-matrix run (``"aer"``)."""
-        from qml.density import PauliTransferSimulator, channel_ptm
-
         seed = int(self.rng.integers(2**31 - 1))
-        gate_errors, readout_errors = self.errors
-        index = {q: i for i, q in enumerate(layout)}
         if self.method == "auto":
-            local = []
-            for name, qubits, error in gate_errors:
-                if all(q in index for q in qubits):
-                    key = (name, tuple(qubits))
-                    if key not in self._ptms:
-                        self._ptms[key] = channel_ptm(error)
-                    local.append((name, [index[q] for q in qubits], self._ptms[key]))
-            readout = [([index[q] for q in qs], e) for qs, e in readout_errors
-                       if all(q in index for q in qs)]
             try:
-                return PauliTransferSimulator(local, readout).sample_counts(isa, self.shots, seed)
+                return self._exact_simulator(layout).sample_counts(isa, self.shots, seed)
             except UnsupportedCircuitError as exc:
                 warnings.warn(f"exact noisy simulation not possible ({exc}); using Aer",
                               FallbackWarning, stacklevel=3)
