@@ -19,6 +19,7 @@ Usage::
 
     pip install -e ".[bench]"
     python benchmarks/qv_speed.py                       # writes benchmarks/QV_RESULTS.md
+    python benchmarks/qv_speed.py --scaling 6,8,10,12   # and wider circuits (a few minutes)
     python benchmarks/qv_speed.py --widths 2-3 --trials 20 --repeats 2 --out /tmp/qv  # smoke
 """
 
@@ -149,21 +150,41 @@ RUNNERS = {"qlimits": run_qlimits, "qlimits (method='aer')": run_qlimits_aer,
            "qiskit-experiments": run_qiskit_experiments}
 
 
+def run_scaling(widths, trials, shots, level, repeats):
+    """Wider circuits: seconds of noisy simulation per trial, qml.density against Aer."""
+    from qml.volume import measure_quantum_volume
+
+    measure_quantum_volume("aer:fake_kolkata", [2], trials=2, shots=shots, seed=0)  # warm up
+    rows = []
+    for w in widths:
+        row = {"width": w}
+        for method in ("auto", "aer"):
+            res = measure_quantum_volume("aer:fake_kolkata", [w], trials=trials, shots=shots,
+                                         seed=3, optimization_level=level, method=method)
+            row[method] = res.widths[0].seconds["simulate"] / trials
+            row[f"{method}_hop"] = res.widths[0].mean_hop
+        rows.append(row)
+    return {"trials": trials, "rows": rows}
+
+
 # ------------------------------------------------------------------------------ driver
 def child(name, widths, trials, shots, level, repeats):
     import warnings
 
     warnings.filterwarnings("ignore")
+    if name == "scaling":
+        print("RESULT " + json.dumps(run_scaling(widths, trials, shots, level, repeats)))
+        return
     result = RUNNERS[name](widths, trials, shots, level, repeats)
     result["first"] = result["times"][0]
     result["seconds"] = statistics.median(result["times"][1:] or result["times"])
     print("RESULT " + json.dumps(result))
 
 
-def spawn(name, args) -> dict:
-    cmd = [sys.executable, __file__, "--child", name, "--widths", args.widths_text,
-           "--trials", str(args.trials), "--shots", str(args.shots), "--level", str(args.level),
-           "--repeats", str(args.repeats)]
+def spawn(name, args, widths=None, trials=None) -> dict:
+    cmd = [sys.executable, __file__, "--child", name, "--widths", widths or args.widths_text,
+           "--trials", str(trials or args.trials), "--shots", str(args.shots),
+           "--level", str(args.level), "--repeats", str(args.repeats)]
     print(f"  {name} ...", end="", flush=True)
     proc = subprocess.run(cmd, capture_output=True, text=True)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
@@ -171,7 +192,10 @@ def spawn(name, args) -> dict:
         print(" failed")
         return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1][:300]}
     result = json.loads(lines[-1][7:])
-    print(f" {result['seconds']:.2f} s (first sweep {result['first']:.2f} s)")
+    if "seconds" in result:
+        print(f" {result['seconds']:.2f} s (first sweep {result['first']:.2f} s)")
+    else:
+        print(" done")
     return result
 
 
@@ -257,18 +281,33 @@ def write_report(results: dict, path: Path) -> None:
                                     f"({r['zero_hop_trials'][str(w)]})")
             for w in results["widths"]])
         lines += ["", NOTE]
+    scaling = results.get("scaling")
+    if scaling and "rows" in scaling:
+        lines += ["", "## Wider circuits", "",
+                  f"Noisy simulation only, seconds per trial (mean of {scaling['trials']} "
+                  f"trials, {results['shots']} shots, level {results['level']}, FakeKolkataV2), "
+                  "`qml.density` against Aer; and the mean HOPs, which agree:", "",
+                  "| width | qml.density (s) | Aer (s) | Aer / qml.density | mean HOP, "
+                  "qml.density / Aer |", "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {r['width']} | {r['auto']:.3f} | {r['aer']:.3f} | "
+                  f"{r['aer'] / r['auto']:.1f}x | {r['auto_hop']:.3f} / {r['aer_hop']:.3f} |"
+                  for r in scaling["rows"]]
     path.write_text("\n".join(lines) + "\n")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--child", choices=sorted(RUNNERS))
+    parser.add_argument("--child", choices=sorted([*RUNNERS, "scaling"]))
     parser.add_argument("--widths", default="2-5")
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--shots", type=int, default=1024)
     parser.add_argument("--level", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, default=HERE)
+    parser.add_argument("--scaling", default=None, metavar="WIDTHS",
+                        help="also time the noisy simulation alone at these widths, e.g. "
+                             "6,8,10,12 (qml.density against Aer)")
+    parser.add_argument("--scaling-trials", type=int, default=3)
     parser.add_argument("--report-only", action="store_true",
                         help="rewrite QV_RESULTS.md from the qv_results.json in --out")
     args = parser.parse_args()
@@ -290,6 +329,8 @@ def main() -> None:
                "shots": args.shots, "level": args.level, "repeats": args.repeats}
     for name in RUNNERS:
         results[name] = spawn(name, args)
+    if args.scaling:
+        results["scaling"] = spawn("scaling", args, args.scaling, args.scaling_trials)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "qv_results.json").write_text(json.dumps(results, indent=1))
     write_report(results, args.out / "QV_RESULTS.md")
