@@ -210,7 +210,7 @@ under the device noise, with every gate and its error channel as a Pauli transfe
 the operations on one qubit pair multiplied into one block before they touch the density
 matrix, then 1024 multinomial shots from it. That is the density-matrix computation Aer does
 (tests compare the distributions to 1e-12), without Aer's per-operation cost: a width-5
-trial has about 250 noisy operations but 15-20 blocks. qlimits with `method='aer'` is
+trial has about 220 noisy operations but 13-22 blocks. qlimits with `method='aer'` is
 the same pipeline with Aer's density-matrix simulation instead. No plotting or result
 database sits in qlimits' loop; qiskit-experiments' analysis draws a figure per width.
 Transpilation (Qiskit's level-3 preset pass manager, the same on both sides) is now most of

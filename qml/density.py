@@ -4,8 +4,8 @@ A ``k``-qubit density matrix is held by its Pauli coordinates ``r_P = Tr(P rho)`
 real numbers, qubit ``q`` on axis ``k - 1 - q``. Every gate, followed by its error channel, is
 a real Pauli transfer matrix (PTM; 4 x 4 for one qubit, 16 x 16 for two), and the operations
 that follow one another on the same qubit pair are multiplied into one 16 x 16 block before
-they touch the state. A transpiled quantum-volume circuit of width 5 has about 250 noisy
-operations but only 15-20 such blocks, so the state is touched 15-20 times.
+they touch the state. A quantum-volume circuit of width 5 transpiled at level 3 has about
+220 noisy operations but only 13-22 such blocks, so the state is touched that often.
 
 This is the density-matrix simulation Aer runs (the tests compare the two to 1e-12), kept
 for what quantum volume needs: many small circuits of one- and two-qubit gates, measured at

@@ -138,6 +138,27 @@ def test_device_noise_on_transpiled_quantum_volume_equals_aer():
     np.testing.assert_allclose(sim.probabilities(isa), ref, atol=1e-12)
 
 
+def test_operations_on_a_pair_are_fused_into_few_blocks():
+    """The point of the engine: a level-3 width-5 QV trial on a device has a couple of hundred
+    noisy operations but touches the state in about twenty blocks."""
+    from circuits.quantum_volume import model_circuits
+    from qml.backends import parse_backend
+    from qml.volume import _Runner
+
+    runner = _Runner(parse_backend("aer:fake_kolkata"), 1024, 0, 3, None)
+    runner.prepare([5])
+    circuits = model_circuits(5, 5, seed=0)
+    for c in circuits:
+        c.measure_all()
+    isa, layout = runner._device_transpile(circuits, 5)
+    sim = runner._exact_simulator(layout)
+    for c in isa:
+        ops = sum(inst.name not in ("barrier", "measure") for inst in c.data)
+        blocks = sim._blocks(c)[0]
+        assert ops >= 150 and len(blocks) <= 25
+        assert all(len(qubits) <= 2 for qubits, _ in blocks)
+
+
 def test_noiseless_equals_statevector_and_sampling_is_seeded():
     qc = _random_circuit(3, 7, depth=20)
     ideal = Statevector(qc).probabilities()
