@@ -1,14 +1,22 @@
-"""qlimits' machine-learning package: the VQC estimator, backends, datasets and the CLI.
+"""qlimits' machine-learning package: the VQC estimator, backends, datasets, quantum volume,
+projection, the quantum-vs-classical comparison and the CLI.
 
-``from qml import VQC`` is the main entry point. Heavy modules load on first use.
+``from qml import VQC`` is the main entry point. Heavy modules load on first use. Every module
+logs to a logger named after it (``logging.getLogger("qml.volume.experiment")`` ...), under the
+package logger ``"qml"``, which has no handler of its own: configure ``logging`` to see them
+(the CLI's ``-v`` does).
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 
-__version__ = "0.1.0"
+from qml.version import __version__
+
 __all__ = ["VQC", "load_dataset", "__version__"]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 _LAZY = {"VQC": "qml.classifier", "load_dataset": "qml.datasets"}
 

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import io
 import json
+import logging
 import time
 import warnings
 from pathlib import Path
@@ -13,31 +14,38 @@ from pathlib import Path
 import numpy as np
 from qiskit import QuantumCircuit, qpy
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.decomposition import PCA
-from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-import qml
 from circuits.classifier import ClassifierCircuit, build_classifier
 from circuits.readouts import Readout, build_readout, readout_from_dict
 from qml.backends import parse_backend
 from qml.errors import (
     ConfigurationError,
     InvalidInputError,
-    ModelFileError,
     NotFittedError,
     VersionMismatchWarning,
 )
-from qml.exact import check_state_memory
-from qml.execution import make_evaluator
-from qml.optimizers import GRADIENT_OPTIMIZERS, OPTIMIZERS, optimize
+from qml.execution import PREDICTION, make_evaluator
+from qml.memory import check_state_memory
+from qml.optimizers import DEFAULT_LEARNING_RATE, GRADIENT_OPTIMIZERS, OPTIMIZERS, optimize
+from qml.preprocessing import angle_encoder
+from qml.results import (
+    ResultFile,
+    atomic_write,
+    check_stamp,
+    document_schema,
+    read_json,
+    validate_document,
+)
+from qml.version import __version__
 
 __all__ = ["VQC"]
 
-MODEL_FORMAT = "qlimits.vqc"
-MODEL_FORMAT_VERSION = 1
+logger = logging.getLogger(__name__)
+
 CHECKPOINT_FORMAT = "qlimits.checkpoint"
+CHECKPOINT_VERSION = 1
 _PROB_FLOOR = 1e-10  # clip of qiskit-machine-learning's CrossEntropyLoss
 
 
@@ -82,12 +90,36 @@ def _decode_circuit(data: dict) -> QuantumCircuit:
     return qpy.load(io.BytesIO(base64.b64decode(data["qpy"])))[0]
 
 
-class VQC(ClassifierMixin, BaseEstimator):
+_NUMBERS = {"type": "array", "items": {"type": "number"}}
+_MODEL_SCHEMA = document_schema({
+    "qiskit_version": {"type": "string"},
+    "params": {"type": "object", "required": ["feature_map", "ansatz", "readout", "backend"]},
+    "classes": {"type": "array", "minItems": 2},
+    "classes_dtype": {"type": "string"},
+    "n_features_in": {"type": "integer", "minimum": 1},
+    "n_qubits": {"type": "integer", "minimum": 1},
+    "weights": {**_NUMBERS, "minItems": 1},
+    "input_matrix": {"type": "array", "items": _NUMBERS, "minItems": 1},
+    "input_offset": _NUMBERS,
+    "loss_curve": _NUMBERS,
+    "loss": {"type": "number"},
+    "n_iter": {"type": "integer", "minimum": 0},
+    "optimizer": {"enum": list(OPTIMIZERS)},
+    "shots": {"type": ["integer", "null"], "minimum": 1},
+    "n_circuit_evaluations": {"type": ["integer", "null"], "minimum": 0},
+    "fit_seconds": {"type": ["number", "null"], "minimum": 0},
+}, required=["params", "classes", "classes_dtype", "n_features_in", "n_qubits", "weights",
+             "input_matrix", "input_offset", "loss_curve", "loss", "n_iter", "optimizer",
+             "shots", "n_circuit_evaluations", "fit_seconds"])
+
+
+class VQC(ResultFile, ClassifierMixin, BaseEstimator):
     """Variational quantum classifier: feature map + ansatz + readout, trained on a backend.
 
-    Inputs are mapped to rotation angles (min-max to ``[0, pi]`` on the training data, after
-    PCA when ``reduction="pca"``), loaded by the feature map, transformed by the trainable
-    ansatz, and read out as class probabilities. Training minimises the mean cross-entropy.
+    Inputs are mapped to rotation angles (``qml.preprocessing.angle_encoder``: min-max to
+    ``[0, pi]`` on the training data, after standardising and PCA when ``reduction="pca"``),
+    loaded by the feature map, transformed by the trainable ansatz, and read out as class
+    probabilities. Training minimises the mean cross-entropy.
 
     Parameters
     ----------
@@ -107,11 +139,13 @@ class VQC(ClassifierMixin, BaseEstimator):
     maxiter : int, default=100
         Optimizer iterations (for COBYLA: objective evaluations).
     learning_rate : float, optional
-        Step size of Adam (default 0.1) and SPSA (default 0.2).
+        Step size of Adam (default 0.1) and SPSA (default 0.2); COBYLA and L-BFGS-B take
+        none (a warning says so).
     backend : str, default="statevector"
         ``"statevector"`` (exact), ``"aer"`` (shots), ``"aer:<fake backend>"`` (noisy shots).
     shots : int, optional
-        Shots per circuit on shot-based backends (default 1024).
+        Shots per circuit on shot-based backends (default 1024). The exact ``statevector``
+        backend takes none (a warning says so).
     seed : int, optional
         Drives initial weights, SPSA perturbations, transpiler and simulator.
     initial_weights : array-like, optional
@@ -139,7 +173,7 @@ class VQC(ClassifierMixin, BaseEstimator):
         Preset pass-manager level for device backends (``aer:<fake>``, ``fake:``, ``ibm:``).
     runtime_options : dict, optional
         SamplerV2 options for ``fake:``/``ibm:`` backends, passed through unchanged (error
-        suppression, twirling, ...).
+        suppression, twirling, ...); other backends take none (a warning says so).
 
     Attributes
     ----------
@@ -151,6 +185,10 @@ class VQC(ClassifierMixin, BaseEstimator):
         Circuit width used.
     circuit_ : ClassifierCircuit
         The trained circuit with its input and weight parameter vectors.
+    readout_ : Readout
+        The readout: measured observables and their map to class probabilities.
+    input_matrix_, input_offset_ : ndarray
+        The fitted input map: angles ``= X @ input_matrix_ + input_offset_``.
     weights_ : ndarray
         Trained weights.
     loss_curve_ : ndarray
@@ -159,10 +197,18 @@ class VQC(ClassifierMixin, BaseEstimator):
         Final training loss.
     n_iter_ : int
         Iterations run.
+    optimizer_ : str
+        The optimizer that ran (``"auto"`` resolved).
+    shots_ : int or None
+        Shots per circuit during ``fit``; None when evaluated exactly.
     n_circuit_evaluations_ : int
         Circuits executed during ``fit`` (samples x parameter sets, all calls).
     fit_seconds_ : float
         Wall time of ``fit``.
+
+    The model file (``save``/``load``, ``to_dict``/``from_dict``) keeps all of these; a file
+    of format version 1 (qlimits 0.1) has no ``n_circuit_evaluations_`` or ``fit_seconds_``,
+    which load as None.
 
     Examples
     --------
@@ -172,6 +218,10 @@ class VQC(ClassifierMixin, BaseEstimator):
     >>> clf.score(X[:100], y[:100]) > 0.9
     True
     """
+
+    FORMAT = "qlimits.vqc"
+    FORMAT_VERSION = 2
+    SCHEMA = _MODEL_SCHEMA
 
     def __init__(self, feature_map="angle", feature_map_reps=1, ansatz="real_amplitudes",
                  ansatz_reps=3, readout="auto", optimizer="auto", maxiter=100,
@@ -233,6 +283,21 @@ class VQC(ClassifierMixin, BaseEstimator):
             raise ConfigurationError(
                 f"input_scaling must be 'minmax' or None; got {self.input_scaling!r}"
             )
+        parse_backend(self.backend)
+
+    def _warn_unused_options(self, method: str) -> None:
+        """Options that this backend or optimizer would not use are named, not ignored."""
+        spec = parse_backend(self.backend)
+        unused = []
+        if self.shots is not None and spec.exact:
+            unused.append(f"shots={self.shots} (backend {self.backend!r} evaluates exactly; "
+                          "use backend='aer' for shots)")
+        if self.learning_rate is not None and method not in DEFAULT_LEARNING_RATE:
+            unused.append(f"learning_rate={self.learning_rate} ({method} has no step size)")
+        if self.runtime_options and not spec.runtime:
+            unused.append("runtime_options (only fake: and ibm: backends take them)")
+        for item in unused:
+            warnings.warn(f"VQC option not used: {item}", UserWarning, stacklevel=3)
 
     def _validate_xy(self, X, y):
         try:
@@ -265,40 +330,28 @@ class VQC(ClassifierMixin, BaseEstimator):
         return "lbfgs" if parse_backend(self.backend).exact else "spsa"
 
     def _fit_input_map(self, X: np.ndarray, n_qubits: int) -> np.ndarray:
-        """Learn the affine map features -> angles (PCA, then min-max); return the angles."""
-        d = X.shape[1]
-        matrix, offset = np.eye(d), np.zeros(d)
-        if n_qubits < d:
-            if self.reduction != "pca":
-                raise InvalidInputError(
-                    f"X has {d} features but n_qubits={n_qubits}; pass reduction='pca' to "
-                    "reduce the features, or use more qubits"
-                )
-            pca = PCA(n_components=n_qubits, random_state=self.seed).fit(X)
-            matrix, offset = pca.components_.T, -pca.mean_ @ pca.components_.T
-        Z = X @ matrix + offset
-        if self.input_scaling == "minmax":
-            scaler = MinMaxScaler(feature_range=(0.0, np.pi)).fit(Z)
-            matrix, offset = matrix * scaler.scale_, offset * scaler.scale_ + scaler.min_
-        self.input_matrix_, self.input_offset_ = matrix, offset
-        return X @ matrix + offset
+        """Learn the affine map features -> angles (``angle_encoder``); return the angles."""
+        encoder = angle_encoder(X.shape[1], n_qubits, self.reduction, self.input_scaling,
+                                seed=self.seed).fit(X)
+        self.input_matrix_, self.input_offset_ = encoder.matrix_, encoder.offset_
+        return encoder.transform(X)
 
     def _angles(self, X: np.ndarray) -> np.ndarray:
         return X @ self.input_matrix_ + self.input_offset_
 
-    def _build(self, n_inputs: int, n_classes: int) -> None:
-        """Circuit, readout and evaluator from the parameters (deterministic)."""
-        readout = build_readout(self.readout, n_classes)
-        n_qubits = self.n_qubits_
-        circuit = build_classifier(self.feature_map, self.ansatz, n_features=n_inputs,
-                                   n_qubits=n_qubits, feature_map_reps=self.feature_map_reps,
-                                   ansatz_reps=self.ansatz_reps)
-        observables = readout.observables(circuit.num_qubits, n_classes)
-        check_state_memory(circuit.num_qubits)
-        self.circuit_: ClassifierCircuit = circuit
-        self._readout = readout
-        self._evaluator = make_evaluator(parse_backend(self.backend), circuit, observables,
-                                         shots=self.shots, seed=self.seed,
+    def _build_circuit(self, n_inputs: int, n_classes: int) -> None:
+        """Circuit and readout from the parameters (deterministic)."""
+        self.readout_: Readout = build_readout(self.readout, n_classes)
+        self.circuit_: ClassifierCircuit = build_classifier(
+            self.feature_map, self.ansatz, n_features=n_inputs, n_qubits=self.n_qubits_,
+            feature_map_reps=self.feature_map_reps, ansatz_reps=self.ansatz_reps)
+
+    def _build_evaluator(self) -> None:
+        """The evaluator of the built circuit on the backend."""
+        observables = self.readout_.observables(self.circuit_.num_qubits, len(self.classes_))
+        check_state_memory(self.circuit_.num_qubits)
+        self._evaluator = make_evaluator(parse_backend(self.backend), self.circuit_,
+                                         observables, shots=self.shots, seed=self.seed,
                                          optimization_level=self.optimization_level,
                                          runtime_options=self.runtime_options)
 
@@ -324,7 +377,8 @@ class VQC(ClassifierMixin, BaseEstimator):
         """
         start = time.perf_counter()
         self._validate_options()
-        parse_backend(self.backend)
+        method = self._resolved_optimizer()
+        self._warn_unused_options(method)
         X, y, classes = self._validate_xy(X, y)
         self.classes_ = classes
         readout = build_readout(self.readout, len(classes))
@@ -337,12 +391,12 @@ class VQC(ClassifierMixin, BaseEstimator):
             )
         check_state_memory(self.n_qubits_)
         angles = self._fit_input_map(X, self.n_qubits_)
-        self._build(angles.shape[1], len(classes))
+        self._build_circuit(angles.shape[1], len(classes))
+        self._build_evaluator()
         rng = np.random.default_rng(self.seed)
         w0 = self._initial_weights(len(self.circuit_.weights), rng)
         y_index = np.searchsorted(classes, y)
-        objective = _CrossEntropy(self._evaluator, self._readout, angles, y_index)
-        method = self._resolved_optimizer()
+        objective = _CrossEntropy(self._evaluator, self.readout_, angles, y_index)
         if method in GRADIENT_OPTIMIZERS and not self._evaluator.exact:
             warnings.warn(f"{method} with shot noise: gradients are parameter-shift estimates; "
                           "SPSA or COBYLA are usually more robust", UserWarning, stacklevel=2)
@@ -353,8 +407,13 @@ class VQC(ClassifierMixin, BaseEstimator):
         self.loss_curve_ = result.loss_curve
         self.loss_ = result.loss
         self.n_iter_ = result.n_iter
-        self.n_circuit_evaluations_ = self._evaluator.n_circuits
+        self.optimizer_ = method
+        self.shots_ = None if self._evaluator.exact else int(self._evaluator.shots)
+        self.n_circuit_evaluations_ = int(self._evaluator.n_circuits)
         self.fit_seconds_ = time.perf_counter() - start
+        logger.info("fit: %s on %s, %d iterations, loss %.6f, %d circuit evaluations, %.2f s",
+                    method, self.backend, self.n_iter_, self.loss_,
+                    self.n_circuit_evaluations_, self.fit_seconds_)
         return self
 
     def _fingerprint(self, X, y) -> str:
@@ -370,32 +429,35 @@ class VQC(ClassifierMixin, BaseEstimator):
             raise ConfigurationError("resume=True needs checkpoint=PATH")
         path = Path(self.checkpoint)
         if not path.exists():
+            logger.info("no checkpoint at %s: starting afresh", path)
             return None
-        try:
-            doc = json.loads(path.read_text())
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ModelFileError(f"cannot read checkpoint {path}: {exc}") from exc
-        if doc.get("format") != CHECKPOINT_FORMAT or doc.get("method") != method:
-            raise ModelFileError(f"{path} is not a {method} checkpoint of a qlimits VQC")
-        if doc.get("fingerprint") != fingerprint:
+        doc = read_json(path)
+        if isinstance(doc, dict) and "format_version" not in doc:
+            doc = {**doc, "format_version": 1}  # qlimits 0.1 stamped the format only
+        check_stamp(doc, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, str(path))
+        validate_document(doc, _CHECKPOINT_SCHEMA, str(path))
+        if doc["method"] != method:
+            raise ConfigurationError(f"checkpoint {path} is of a {doc['method']} run; this fit "
+                                     f"uses {method}: remove it or fit with resume=False")
+        if doc["fingerprint"] != fingerprint:
             raise ConfigurationError(
                 f"checkpoint {path} was written for other data or settings; remove it or "
                 "fit with resume=False"
             )
+        logger.info("resuming from %s after %d iterations", path, len(doc["state"]["curve"]))
         return doc["state"]
 
     def _checkpoint_writer(self, method: str, fingerprint: str):
         if self.checkpoint is None:
             return None
         path = Path(self.checkpoint)
-        path.parent.mkdir(parents=True, exist_ok=True)
 
         def write(state: dict) -> None:
-            doc = {"format": CHECKPOINT_FORMAT, "method": method, "fingerprint": fingerprint,
-                   "iteration": len(state["curve"]), "state": state}
-            tmp = path.with_suffix(path.suffix + ".tmp")
-            tmp.write_text(json.dumps(doc))
-            tmp.replace(path)  # atomic: a kill leaves the old or the new file, never half
+            doc = {"format": CHECKPOINT_FORMAT, "format_version": CHECKPOINT_VERSION,
+                   "qlimits_version": __version__, "method": method,
+                   "fingerprint": fingerprint, "iteration": len(state["curve"]),
+                   "state": state}
+            atomic_write(path, json.dumps(doc))  # a kill leaves the old or the new file
 
         return write
 
@@ -423,19 +485,15 @@ class VQC(ClassifierMixin, BaseEstimator):
 
     def _evaluator_ready(self):
         if getattr(self, "_evaluator", None) is None:
-            self._build(self.input_matrix_.shape[1], len(self.classes_))
+            self._build_evaluator()
         return self._evaluator
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, shape (n_samples, n_classes), columns in ``classes_`` order."""
         X = self._validate_x(X)
-        evaluator = self._evaluator_ready()
-        evaluator.kind = "prediction"
-        try:
-            E = evaluator.expectations(self._angles(X), self.weights_[None, :])[0]
-        finally:
-            evaluator.kind = "training_step"
-        return self._readout.probabilities(E)
+        E = self._evaluator_ready().expectations(self._angles(X), self.weights_[None, :],
+                                                 kind=PREDICTION)[0]
+        return self.readout_.probabilities(E)
 
     def decision_function(self, X) -> np.ndarray:
         """Log-odds of ``classes_[1]`` for two classes (n_samples,); log-probabilities
@@ -464,11 +522,11 @@ class VQC(ClassifierMixin, BaseEstimator):
 
         def cotangent(E, rows):
             # the forward pass of the adjoint method gives the probabilities: pick the class
-            probs = self._readout.probabilities(E)
+            probs = self.readout_.probabilities(E)
             cls = np.argmax(probs, axis=-1) if fixed is None else np.full(probs.shape[:-1], fixed)
             grad_p = np.zeros_like(probs)
             np.put_along_axis(grad_p, cls[..., None], 1.0, axis=-1)
-            return self._readout.vjp(E, grad_p)
+            return self.readout_.vjp(E, grad_p)
 
         _, _, g_angles = evaluator.vjp(self._angles(X), self.weights_[None, :], cotangent,
                                        inputs=True)
@@ -497,7 +555,7 @@ class VQC(ClassifierMixin, BaseEstimator):
         return params
 
     def save(self, path) -> Path:
-        """Write the fitted model to ``path`` as JSON (no pickle).
+        """Write the fitted model to ``path`` as JSON (no pickle), atomically.
 
         Examples
         --------
@@ -509,15 +567,26 @@ class VQC(ClassifierMixin, BaseEstimator):
         >>> bool((VQC.load(path).predict(X) == clf.predict(X)).all())
         True
         """
+        return super().save(path)
+
+    @classmethod
+    def load(cls, path) -> VQC:
+        """Read a model written by ``save``; warns if another qlimits/qiskit version wrote it.
+
+        Raises
+        ------
+        ResultFileError
+            Naming the file and what is wrong with it.
+        """
+        return super().load(path)
+
+    def _to_body(self) -> dict:
         if not hasattr(self, "weights_"):
             raise NotFittedError("fit the model before saving it")
         import qiskit
 
         classes = self.classes_
-        doc = {
-            "format": MODEL_FORMAT,
-            "format_version": MODEL_FORMAT_VERSION,
-            "qlimits_version": qml.__version__,
+        return {
             "qiskit_version": qiskit.__version__,
             "params": self._json_params(),
             "classes": classes.tolist(),
@@ -530,50 +599,83 @@ class VQC(ClassifierMixin, BaseEstimator):
             "loss_curve": self.loss_curve_.tolist(),
             "loss": float(self.loss_),
             "n_iter": int(self.n_iter_),
+            "optimizer": self.optimizer_,
+            "shots": self.shots_,
+            "n_circuit_evaluations": self.n_circuit_evaluations_,
+            "fit_seconds": self.fit_seconds_,
         }
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(json.dumps(doc, indent=1))
-        tmp.replace(path)
-        return path
 
     @classmethod
-    def load(cls, path) -> VQC:
-        """Read a model written by ``save``; warns if another qlimits/qiskit version wrote it."""
+    def _upgrade(cls, doc: dict, version: int) -> dict:
+        """Format 1 (qlimits 0.1) had no optimizer, shots, evaluations or fit time: the first
+        two follow from the parameters, the others are unknown."""
+        params = doc.get("params") if isinstance(doc.get("params"), dict) else {}
+        try:
+            spec = parse_backend(params.get("backend", "statevector"))
+        except ConfigurationError:
+            return doc  # the validation that follows names the problem
+        optimizer = params.get("optimizer", "auto")
+        if optimizer == "auto":
+            optimizer = "lbfgs" if spec.exact else "spsa"
+        shots = None if spec.exact else (params.get("shots") or 1024)
+        return {**doc, "optimizer": optimizer, "shots": shots, "n_circuit_evaluations": None,
+                "fit_seconds": None}
+
+    @classmethod
+    def _from_body(cls, doc: dict) -> VQC:
         import qiskit
 
-        path = Path(path)
-        try:
-            doc = json.loads(path.read_text())
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ModelFileError(f"cannot read model file {path}: {exc}") from exc
-        if not isinstance(doc, dict) or doc.get("format") != MODEL_FORMAT:
-            raise ModelFileError(f"{path} is not a qlimits VQC model file")
         saved = (doc.get("qlimits_version"), doc.get("qiskit_version"))
-        if saved != (qml.__version__, qiskit.__version__):
+        if saved != (__version__, qiskit.__version__):
             warnings.warn(
-                f"{path} was saved by qlimits {saved[0]} / qiskit {saved[1]}; this is qlimits "
-                f"{qml.__version__} / qiskit {qiskit.__version__}. Predictions may differ.",
-                VersionMismatchWarning, stacklevel=2,
+                f"model saved by qlimits {saved[0]} / qiskit {saved[1]}; this is qlimits "
+                f"{__version__} / qiskit {qiskit.__version__}. Predictions may differ.",
+                VersionMismatchWarning, stacklevel=4,
             )
-        try:
-            params = dict(doc["params"])
-            for key in ("feature_map", "ansatz"):
-                if isinstance(params[key], dict):
-                    params[key] = _decode_circuit(params[key])
-            if isinstance(params["readout"], dict):
-                params["readout"] = readout_from_dict(params["readout"])
-            model = cls(**params)
-            model.classes_ = np.array(doc["classes"], dtype=np.dtype(doc["classes_dtype"]))
-            model.n_features_in_ = doc["n_features_in"]
-            model.n_qubits_ = doc["n_qubits"]
-            model.weights_ = np.array(doc["weights"], dtype=float)
-            model.input_matrix_ = np.array(doc["input_matrix"], dtype=float)
-            model.input_offset_ = np.array(doc["input_offset"], dtype=float)
-            model.loss_curve_ = np.array(doc["loss_curve"], dtype=float)
-            model.loss_ = doc["loss"]
-            model.n_iter_ = doc["n_iter"]
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ModelFileError(f"{path} is missing or has malformed fields: {exc}") from exc
+        params = dict(doc["params"])
+        for key in ("feature_map", "ansatz"):
+            if isinstance(params.get(key), dict):
+                params[key] = _decode_circuit(params[key])
+        if isinstance(params.get("readout"), dict):
+            params["readout"] = readout_from_dict(params["readout"])
+        model = cls(**params)
+        model._validate_options()
+        model.classes_ = np.array(doc["classes"], dtype=np.dtype(doc["classes_dtype"]))
+        model.n_features_in_ = doc["n_features_in"]
+        model.n_qubits_ = doc["n_qubits"]
+        model.weights_ = np.array(doc["weights"], dtype=float)
+        model.input_matrix_ = np.array(doc["input_matrix"], dtype=float)
+        model.input_offset_ = np.array(doc["input_offset"], dtype=float)
+        model.loss_curve_ = np.array(doc["loss_curve"], dtype=float)
+        model.loss_ = doc["loss"]
+        model.n_iter_ = doc["n_iter"]
+        model.optimizer_ = doc["optimizer"]
+        model.shots_ = doc["shots"]
+        model.n_circuit_evaluations_ = doc["n_circuit_evaluations"]
+        model.fit_seconds_ = doc["fit_seconds"]
+        model._check_loaded()
         return model
+
+    def _check_loaded(self) -> None:
+        """The saved arrays fit each other and the circuit the parameters build."""
+        d, k = self.input_matrix_.shape if self.input_matrix_.ndim == 2 else (None, None)
+        if d != self.n_features_in_ or self.input_offset_.shape != (k,):
+            raise ValueError(f"input_matrix {self.input_matrix_.shape} and input_offset "
+                             f"{self.input_offset_.shape} do not map {self.n_features_in_} "
+                             "features to angles")
+        for name in ("weights_", "input_matrix_", "input_offset_"):
+            if not np.isfinite(getattr(self, name)).all():
+                raise ValueError(f"{name.rstrip('_')} holds NaN or infinite values")
+        self._build_circuit(k, len(self.classes_))
+        if len(self.weights_) != len(self.circuit_.weights):
+            raise ValueError(f"{len(self.weights_)} weights for a circuit with "
+                             f"{len(self.circuit_.weights)}")
+
+
+_CHECKPOINT_SCHEMA = document_schema({
+    "method": {"enum": list(OPTIMIZERS)},
+    "fingerprint": {"type": "string"},
+    "iteration": {"type": "integer", "minimum": 0},
+    "state": {"type": "object", "required": ["curve"],
+              "properties": {"curve": _NUMBERS}},
+}, required=["method", "fingerprint", "state"])

@@ -1,20 +1,28 @@
 """The ``qlimits`` command: ``demo``, ``train``, ``compare``, ``jobs`` and ``qv``.
 
 Every subcommand writes its results to disk before it draws or prints anything that could
-fail, and turns qlimits' own errors into one clear line and exit status 2.
+fail, and turns qlimits' own errors into one clear line and exit status 2. What happens
+inside (retries, ledger reuse, fallbacks, qubit choices, chunking) is logged: ``-v`` shows it,
+``-vv`` shows the details, ``-q`` only errors (and hides progress bars); warnings come out as
+one line each.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
+import logging
 import sys
 import time
+import warnings
 from pathlib import Path
 
 from qml.errors import QlimitsError
+from qml.results import atomic_write, to_json_text
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "add_vqc_arguments", "vqc_from_args", "parse_widths"]
+
+logger = logging.getLogger(__name__)
 
 
 def _table(rows: list[tuple], header: tuple) -> str:
@@ -26,10 +34,11 @@ def _table(rows: list[tuple], header: tuple) -> str:
 
 
 def _write_json(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, indent=2))
-    tmp.replace(path)
+    atomic_write(path, to_json_text(data))
+
+
+def _quiet(args) -> bool:
+    return bool(getattr(args, "quiet", False))
 
 
 def add_vqc_arguments(p: argparse.ArgumentParser) -> None:
@@ -64,9 +73,10 @@ def add_vqc_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def vqc_from_args(args, verbose: bool = True):
-    """A VQC built from the shared command-line options."""
+    """A VQC built from the shared command-line options (no progress bar under ``-q``)."""
     from qml.classifier import VQC
 
+    verbose = verbose and not _quiet(args)
     return VQC(feature_map=args.feature_map, feature_map_reps=args.feature_map_reps,
                ansatz=args.ansatz, ansatz_reps=args.ansatz_reps, readout=args.readout,
                optimizer=args.optimizer, maxiter=args.maxiter, learning_rate=args.learning_rate,
@@ -82,14 +92,14 @@ def _metrics(model, ds) -> dict:
         "seed": model.seed,
         "n_qubits": int(model.n_qubits_),
         "n_weights": int(len(model.weights_)),
-        "optimizer": model._resolved_optimizer(),
+        "optimizer": model.optimizer_,
         "n_iter": int(model.n_iter_),
         "train_accuracy": float(model.score(ds.X_train, ds.y_train)),
         "test_accuracy": float(model.score(ds.X_test, ds.y_test)),
         "final_loss": float(model.loss_),
         "fit_seconds": float(model.fit_seconds_),
         "circuit_evaluations": int(model.n_circuit_evaluations_),
-        "shots": model.shots if not model._evaluator.exact else None,
+        "shots": model.shots_,
     }
 
 
@@ -123,7 +133,7 @@ def cmd_demo(args) -> int:
     start = time.perf_counter()
     print("qlimits demo: a variational quantum classifier on real data, exact simulation\n")
     ds = load_dataset("breast_cancer", n_features=4, seed=args.seed)
-    model = VQC(seed=args.seed, verbose=True).fit(ds.X_train, ds.y_train)
+    model = VQC(seed=args.seed, verbose=not _quiet(args)).fit(ds.X_train, ds.y_train)
     baseline = LogisticRegression().fit(ds.X_train, ds.y_train)
     moons = load_dataset("moons", seed=args.seed)
     moons_model = VQC(seed=args.seed, ansatz_reps=4).fit(moons.X_train, moons.y_train)
@@ -155,25 +165,25 @@ def cmd_demo(args) -> int:
     return 0
 
 
+DEMO_SERIES = ("qv_ibm", "qv_quantinuum", "qv_frontier", "top500_rmax", "moore_law",
+               "ai_compute_amodei_2018", "ai_compute_epoch_2024")
+
+
 def _demo_projection(out: Path) -> None:
     """The projection's headline: QV doubling times beside classical ones, and the year QV
     outgrows classical verification."""
-    from qml.projection import project
+    from qml.projection import QV_FRONTIER, STATE_VECTOR_RECORD, project
 
     projection = project(until=2035)
-    names = ("QV IBM", "QV Quantinuum", "QV record frontier (all vendors)", "TOP500 #1 Rmax",
-             "moore_law", "ai_compute_amodei_2018", "ai_compute_epoch_2024")
     rows = [(s["name"], f"{s['doubling_time_months']:.1f}") for s in projection.series
-            if s["name"] in names]
+            if s["key"] in DEMO_SERIES]
     print("\nIs quantum volume outrunning classical compute? Doubling times (months):")
     print(_table(rows, ("series", "doubling time")))
-    cross = next(c for c in projection.crossovers
-                 if c["qv_series"] == "QV record frontier (all vendors)"
-                 and c["frontier"] == "state-vector simulation record")
+    cross = projection.crossover(QV_FRONTIER, STATE_VECTOR_RECORD)
     print(f"QV outgrows the largest classical state-vector simulations (its own verification) "
           f"around {cross['year']:.0f} (95% interval {cross['interval'][0]:.0f}-"
           f"{cross['interval'][1]:.0f}).")
-    _projection_figures(projection, 2035, None, None, out)
+    _projection_figures(projection, out)
 
 
 def cmd_compare(args) -> int:
@@ -187,8 +197,10 @@ def cmd_compare(args) -> int:
     vqc = vqc_from_args(args, verbose=False)
     vqc.set_params(n_qubits=None)  # the comparison's PCA (--qubits) sets the width
     report = compare(X, y, dataset=args.dataset, vqc=vqc, models=models, folds=args.folds,
-                     n_features=args.qubits, seed=args.seed, feature_names=names)
-    report.save(out)
+                     n_features=args.qubits, seed=args.seed,
+                     feature_names=names if args.qubits is None else None)
+    report.save(out / "comparison.json")
+    atomic_write(out / "comparison.csv", report.to_csv())
     rows = [(m.name, f"{m.accuracy_mean:.3f} ± {m.accuracy_sd:.3f}",
              f"{m.balanced_mean:.3f} ± {m.balanced_sd:.3f}", m.n_parameters,
              f"{m.train_seconds:.3g}", f"{m.inference_seconds:.2g}",
@@ -273,7 +285,8 @@ def _measure_with_progress(backend, args, label=None):
 
     from qml.volume import measure_quantum_volume
 
-    with tqdm(total=len(args.widths), desc=label or f"QV on {backend}", unit="width") as bar:
+    with tqdm(total=len(args.widths), desc=label or f"QV on {backend}", unit="width",
+              disable=_quiet(args)) as bar:
         def progress(w):
             bar.update(1)
             bar.set_postfix(width=w.width, hop=f"{w.mean_hop:.3f}")
@@ -337,17 +350,13 @@ def cmd_qv_devices(args) -> int:
     return 0
 
 
-def _projection_figures(projection, until: int, vendor, data, out: Path, machine=None):
+def _projection_figures(projection, out: Path, machine=None) -> None:
     from qml import plots
-    from qml.projection import frontier_lines, load_qv_records, qv_fits
 
-    rows = load_qv_records(data)
-    fits = qv_fits(rows, vendor=vendor)
-    plots.save_figure(plots.qv_projection(projection, rows, fits, until), out / "qv_records.png")
-    plots.save_figure(plots.growth_comparison(projection, until=until), out / "growth.png")
-    plots.save_figure(plots.verification_frontier(projection, fits, frontier_lines(),
-                                                  max(until, 2045), machine),
-                      out / "verification_frontier.png")
+    plots.save_figure(plots.qv_projection(projection), out / "qv_records.png")
+    plots.save_figure(plots.growth_comparison(projection), out / "growth.png")
+    plots.save_figure(plots.verification_frontier(projection, max(projection.until, 2045),
+                                                  machine), out / "verification_frontier.png")
 
 
 def _fmt_interval(pair, fmt="{:.1f}"):
@@ -362,8 +371,7 @@ def cmd_qv_project(args) -> int:
     out = Path(args.out)
     projection = project(until=args.until, vendor=args.vendor, data=args.data,
                          start_year=args.start_year, multiple=args.multiple)
-    (out).mkdir(parents=True, exist_ok=True)
-    (out / "projection.json").write_text(projection.to_json())
+    projection.save(out / "projection.json")
     rows = [(s["name"], f"{s['growth_per_year']:.2f}x", f"{s['doubling_time_months']:.1f}",
              _fmt_interval(s["doubling_time_months_interval"]),
              "" if "value_at_horizon" not in s else f"{s['value_at_horizon']:.1f} {s['unit']}",
@@ -378,30 +386,27 @@ def cmd_qv_project(args) -> int:
     print(_table([(c["qv_series"], c["frontier"], f"{c['year']:.1f}",
                    _fmt_interval(c["interval"])) for c in projection.crossovers],
                  ("QV series", "classical frontier", "crossover year", "95% interval")))
-    _projection_figures(projection, args.until, args.vendor, args.data, out)
+    _projection_figures(projection, out)
     print(f"\nwrote {out / 'projection.json'} and qv_records.png, growth.png, "
           "verification_frontier.png")
     return 0
 
 
 def cmd_qv_cost(args) -> int:
-    import time as _time
-
-    from qml.projection import project, verification_cost
+    from qml.projection import project
+    from qml.volume import verification_cost
 
     out = Path(args.out)
     cost = verification_cost(args.max_width, seed=args.seed)
-    cost["year"] = float(_time.strftime("%Y")) + float(_time.strftime("%j")) / 366
-    _write_json(out / "cost.json", cost)
-    print(_table([(n, f"{s:.3g}") for n, s in zip(cost["widths"], cost["seconds"])],
+    cost.save(out / "cost.json")
+    print(_table([(n, f"{s:.3g}") for n, s in zip(cost.widths, cost.seconds)],
                  ("width", "seconds per ideal distribution")))
-    print(f"\nexponential fit: x{2 ** cost['log2_seconds_per_qubit']:.2f} time per extra qubit; "
-          f"this machine's free memory holds a {cost['machine_max_width']}-qubit state vector; "
+    print(f"\nexponential fit: x{cost.factor_per_qubit:.2f} time per extra qubit; "
+          f"this machine's free memory holds a {cost.machine_max_width}-qubit state vector; "
           f"a 100-circuit QV test at that width would take about "
-          f"{cost['certification_seconds_at_max_width'] / 3600:.3g} hours")
-    projection = project(until=2045)
-    _projection_figures(projection, 2045, None, None, out, machine=cost)
-    print(f"wrote {out / 'cost.json'} and verification_frontier.png")
+          f"{cost.certification_seconds_at_max_width / 3600:.3g} hours")
+    _projection_figures(project(until=2045), out, machine=cost)
+    print(f"wrote {out / 'cost.json'} and the projection figures, this machine marked")
     return 0
 
 
@@ -409,7 +414,8 @@ def _add_qv_arguments(p: argparse.ArgumentParser, widths: str) -> None:
     p.add_argument("--widths", type=parse_widths, default=parse_widths(widths),
                    help=f"widths to measure, e.g. 2-6 or 2,3,5 (default {widths})")
     p.add_argument("--trials", type=int, default=100, help="circuits per width (default 100)")
-    p.add_argument("--shots", type=int, default=1024, help="shots per circuit (default 1024)")
+    p.add_argument("--shots", type=int, default=None,
+                   help="shots per circuit on shot-based backends (default 1024)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--optimization-level", type=int, default=3, choices=[0, 1, 2, 3])
     p.add_argument("--early-stop", action="store_true",
@@ -419,14 +425,31 @@ def _add_qv_arguments(p: argparse.ArgumentParser, widths: str) -> None:
                         "Pauli basis, then shots (fast); aer = Aer's simulator (default auto)")
 
 
+def _verbosity(parser: argparse.ArgumentParser, default) -> None:
+    """``-v``/``-q``, accepted before or after the subcommand."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("-v", "--verbose", action="count", default=default,
+                       help="show what happens inside (-vv: in detail)")
+    group.add_argument("-q", "--quiet", action="store_true", default=default,
+                       help="only errors: no warnings, no progress bars")
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The ``qlimits`` argument parser, every subcommand included."""
     parser = argparse.ArgumentParser(
         prog="qlimits",
         description="Variational quantum classifiers and quantum volume: test whether quantum "
                     "computing answers the compute limits of deep learning.",
     )
+    _verbosity(parser, None)
+    common = argparse.ArgumentParser(add_help=False)
+    _verbosity(common, argparse.SUPPRESS)  # after the subcommand; never resets the above
+
+    def add(subparsers, name: str, **kwargs) -> argparse.ArgumentParser:
+        return subparsers.add_parser(name, parents=[common], **kwargs)
+
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    demo = sub.add_parser("demo", help="train a VQC on real data next to a classical baseline",
+    demo = add(sub, "demo", help="train a VQC on real data next to a classical baseline",
                           description="Train a VQC on breast cancer (PCA to 4 qubits) with exact "
                                       "simulation, compare it with logistic regression on the "
                                       "same split, and write figures.")
@@ -434,7 +457,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0)
     demo.set_defaults(func=cmd_demo)
 
-    train = sub.add_parser("train", help="train a VQC on a dataset and save it",
+    train = add(sub, "train", help="train a VQC on a dataset and save it",
                            description="Train a VQC; write model.json, metrics.json, loss.png.")
     train.add_argument("--dataset", required=True,
                        help="iris | breast_cancer | wine | moons | circles | ad_hoc | FILE.csv")
@@ -444,7 +467,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_vqc_arguments(train)
     train.set_defaults(func=cmd_train)
 
-    cmp_ = sub.add_parser("compare", help="VQC against classical baselines on one dataset",
+    cmp_ = add(sub, "compare", help="VQC against classical baselines on one dataset",
                           description="Cross-validate a VQC and classical baselines on the "
                                       "same folds; report accuracy, size, cost, "
                                       "explainability and learning curves.")
@@ -458,14 +481,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_vqc_arguments(cmp_)
     cmp_.set_defaults(func=cmd_compare)
 
-    jobs = sub.add_parser("jobs", help="the job ledger: list, show, fetch, cancel",
+    jobs = add(sub, "jobs", help="the job ledger: list, show, fetch, cancel",
                           description="Work with the SQLite job ledger "
                                       "($QLIMITS_LEDGER or ~/.qlimits/ledger.db).")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True, metavar="JOBS_COMMAND")
     for name, text in (("list", "list recorded jobs"), ("show", "one job's record"),
                        ("fetch", "get a job's result (from disk, or from IBM Quantum)"),
                        ("cancel", "cancel a job")):
-        p = jobs_sub.add_parser(name, help=text, description=text)
+        p = add(jobs_sub, name, help=text, description=text)
         if name == "list":
             p.add_argument("--last", type=int, default=None, help="only the last N jobs")
         else:
@@ -473,10 +496,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--ledger", default=None, help="ledger file (default $QLIMITS_LEDGER)")
         p.set_defaults(func=cmd_jobs)
 
-    qv = sub.add_parser("qv", help="quantum volume: measure, compare devices, project, cost",
+    qv = add(sub, "qv", help="quantum volume: measure, compare devices, project, cost",
                         description="The quantum-volume protocol of Cross et al. (2019).")
     qv_sub = qv.add_subparsers(dest="qv_command", required=True, metavar="QV_COMMAND")
-    measure = qv_sub.add_parser("measure", help="measure the quantum volume of one backend",
+    measure = add(qv_sub, "measure", help="measure the quantum volume of one backend",
                                 description="Run QV model circuits at each width, print mean "
                                             "HOP, bounds and verdicts; write qv.json and plots.")
     measure.add_argument("--backend", required=True,
@@ -488,7 +511,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="also report the bootstrap bound of Baldwin et al. (2022)")
     _add_qv_arguments(measure, "2-5")
     measure.set_defaults(func=cmd_qv_measure)
-    devices = qv_sub.add_parser("devices", help="simulated vs reported QV of fake backends",
+    devices = add(qv_sub, "devices", help="simulated vs reported QV of fake backends",
                                 description="Measure the QV of several fake backends with "
                                             "their noise models, beside the QV each reports.")
     devices.add_argument("--backends", default="fake_lima,fake_athens,fake_kolkata,fake_montreal",
@@ -496,7 +519,7 @@ def build_parser() -> argparse.ArgumentParser:
     devices.add_argument("--out", default="runs/qv_devices")
     _add_qv_arguments(devices, "2-5")
     devices.set_defaults(func=cmd_qv_devices)
-    proj = qv_sub.add_parser("project", help="fit and project QV growth against classical compute",
+    proj = add(qv_sub, "project", help="fit and project QV growth against classical compute",
                              description="Fit log2 QV against time (OLS with intervals, "
                                          "Theil-Sen), compare with classical trends, and find "
                                          "when QV outgrows classical verification.")
@@ -510,7 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="year the multiple is counted from (default 2025)")
     proj.add_argument("--out", default="runs/projection")
     proj.set_defaults(func=cmd_qv_project)
-    cost = qv_sub.add_parser("cost", help="time the classical cost of QV verification here",
+    cost = add(qv_sub, "cost", help="time the classical cost of QV verification here",
                              description="Time the ideal distribution of one QV model circuit "
                                          "per width, fit the exponential, place this machine "
                                          "on the verification frontier.")
@@ -521,17 +544,46 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextlib.contextmanager
+def _logging(verbose: int | None, quiet: bool):
+    """Send qlimits' logs, and warnings, to stderr as one line each, for this command."""
+    level = (logging.ERROR if quiet else logging.DEBUG if (verbose or 0) >= 2
+             else logging.INFO if verbose else logging.WARNING)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(
+        "qlimits: %(levelname)s: %(name)s: %(message)s" if level == logging.DEBUG
+        else "qlimits: %(levelname)s: %(message)s"))
+    package = logging.getLogger("qml")
+    saved = package.level, package.propagate, warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        logging.getLogger("qml.warnings").warning("%s: %s", category.__name__, message)
+
+    package.addHandler(handler)
+    package.setLevel(level)
+    package.propagate = False
+    warnings.showwarning = show
+    try:
+        yield
+    finally:
+        package.removeHandler(handler)
+        package.setLevel(saved[0])
+        package.propagate = saved[1]
+        warnings.showwarning = saved[2]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``qlimits`` console script."""
     import matplotlib
 
     matplotlib.use("Agg")
     args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except QlimitsError as exc:
-        print(f"qlimits: error: {exc}", file=sys.stderr)
-        return 2
+    with _logging(args.verbose, args.quiet):
+        try:
+            return args.func(args)
+        except QlimitsError as exc:
+            print(f"qlimits: error: {exc}", file=sys.stderr)
+            return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,9 +1,10 @@
 """Quantum against classical, side by side: accuracy, cost and explainability.
 
-Every model sees the same stratified k-fold splits and the same preprocessing (standardise,
-optionally PCA, scale to [0, pi]), fitted on each training fold. Per model: accuracy and
-balanced accuracy over folds, trainable-parameter count, training and inference wall time,
-and a training cost in stated units:
+Every model sees the same stratified k-fold splits and the same preprocessing
+(``qml.preprocessing.FeaturePipeline``: standardise, optionally PCA), fitted on each training
+fold; the VQC maps those features to rotation angles itself, as it does anywhere else. Per
+model: accuracy and balanced accuracy over folds, trainable-parameter count, training and
+inference wall time, and a training cost in stated units:
 
 * VQC: circuit executions (samples x parameter sets over the whole fit), and executions x
   shots on a shot-based backend;
@@ -18,30 +19,33 @@ curves: test accuracy against training-set size.
 
 from __future__ import annotations
 
-import json
+import logging
 import time
-from dataclasses import asdict, dataclass, field
+import warnings
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
 from scipy.stats import spearmanr
 from sklearn.base import clone
-from sklearn.decomposition import PCA
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, balanced_accuracy_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.neural_network import MLPClassifier
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
+from qml.deprecation import deprecated
 from qml.errors import ConfigurationError, InvalidInputError
+from qml.preprocessing import FeaturePipeline
+from qml.results import ResultFile, atomic_write, document_schema
 
 __all__ = ["BASELINES", "FLOP_FORMULAS", "ModelReport", "Comparison", "baseline",
            "compare", "n_parameters", "training_cost"]
+
+logger = logging.getLogger(__name__)
 
 BASELINES = ("logistic_regression", "decision_tree", "random_forest", "rbf_svm", "mlp")
 
@@ -136,9 +140,9 @@ def training_cost(model, n_samples: int, n_features: int) -> tuple[float, str]:
     flop = "FLOP (estimate)"
     if kind == "vqc":
         runs = float(model.n_circuit_evaluations_)
-        if model._evaluator.exact:
+        if model.shots_ is None:
             return runs, "circuit executions (exact simulation)"
-        return runs * model._evaluator.shots, "circuit executions x shots"
+        return runs * model.shots_, "circuit executions x shots"
     if kind == "logistic_regression":
         outputs = model.coef_.shape[0]
         return 4.0 * int(np.max(model.n_iter_)) * n_samples * n_features * outputs, flop
@@ -154,12 +158,8 @@ def training_cost(model, n_samples: int, n_features: int) -> tuple[float, str]:
     return float("nan"), "not estimated"
 
 
-def _preprocessing(n_features: int | None, seed):
-    steps = [StandardScaler()]
-    if n_features is not None:
-        steps.append(PCA(n_components=n_features, random_state=seed))
-    steps.append(MinMaxScaler(feature_range=(0.0, np.pi)))
-    return make_pipeline(*steps)
+def _preprocessing(n_features: int | None, seed) -> FeaturePipeline:
+    return FeaturePipeline(n_components=n_features, seed=seed)
 
 
 @dataclass
@@ -178,24 +178,77 @@ class ModelReport:
 
     @property
     def accuracy_mean(self) -> float:
+        """Mean accuracy over the folds."""
         return float(np.mean(self.accuracy))
 
     @property
     def accuracy_sd(self) -> float:
+        """Standard deviation of the accuracy over the folds."""
         return float(np.std(self.accuracy))
 
     @property
     def balanced_mean(self) -> float:
+        """Mean balanced accuracy over the folds."""
         return float(np.mean(self.balanced_accuracy))
 
     @property
     def balanced_sd(self) -> float:
+        """Standard deviation of the balanced accuracy over the folds."""
         return float(np.std(self.balanced_accuracy))
 
 
+_SCORES = {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1},
+           "minItems": 1}
+_MODEL_SCHEMA = {
+    "type": "object",
+    "required": ["name", "accuracy", "balanced_accuracy", "n_parameters", "train_seconds",
+                 "inference_seconds", "training_cost", "cost_unit", "cost_formula"],
+    "properties": {"name": {"type": "string"}, "accuracy": _SCORES,
+                   "balanced_accuracy": _SCORES,
+                   "n_parameters": {"type": "integer", "minimum": 0},
+                   "train_seconds": {"type": "number", "minimum": 0},
+                   "inference_seconds": {"type": "number", "minimum": 0},
+                   "training_cost": {"type": "number"}, "cost_unit": {"type": "string"},
+                   "cost_formula": {"type": "string"}},
+}
+_MODEL_FIELDS = [f.name for f in fields(ModelReport)]
+_CSV_COLUMNS = ("model", "accuracy_mean", "accuracy_sd", "balanced_accuracy_mean",
+                "balanced_accuracy_sd", "n_parameters", "train_seconds", "inference_seconds",
+                "training_cost", "cost_unit")
+
+
 @dataclass
-class Comparison:
-    """The whole report: fold scores, importances, their rank correlations, learning curves."""
+class Comparison(ResultFile):
+    """The whole report: fold scores, importances, their rank correlations, learning curves.
+
+    Saved as ``"qlimits.comparison"`` JSON (``save``/``load``); ``to_csv()`` is the table of
+    models, one row each.
+
+    Examples
+    --------
+    >>> rep = Comparison("d", 2, 0, ["x0"], [ModelReport("m", [0.9, 1.0], [0.9, 1.0], 3, 0.1,
+    ...                                                  0.01, 10.0, "FLOP", "f")])
+    >>> Comparison.from_dict(rep.to_dict()) == rep
+    True
+    """
+
+    FORMAT = "qlimits.comparison"
+    FORMAT_VERSION = 1
+    SCHEMA = document_schema({
+        "dataset": {"type": "string"}, "folds": {"type": "integer", "minimum": 2},
+        "seed": {"type": ["integer", "null"]},
+        "feature_names": {"type": "array", "items": {"type": "string"}},
+        "models": {"type": "array", "items": _MODEL_SCHEMA},
+        "importances": {"type": "object", "additionalProperties": {
+            "type": "object", "additionalProperties": {"type": "array",
+                                                       "items": {"type": "number"}}}},
+        "rank_correlations": {"type": "object",
+                              "additionalProperties": {"type": ["number", "null"]}},
+        "learning_curve": {"type": "object", "properties": {
+            "sizes": {"type": "array", "items": {"type": "integer"}},
+            "accuracy": {"type": "object", "additionalProperties": {
+                "type": "array", "items": {"type": "number"}}}}},
+    }, required=["dataset", "folds", "seed", "feature_names", "models"])
 
     dataset: str
     folds: int
@@ -206,8 +259,8 @@ class Comparison:
     rank_correlations: dict = field(default_factory=dict)
     learning_curve: dict = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
-        doc = asdict(self)
+    def _to_body(self) -> dict:
+        doc = {k: v for k, v in asdict(self).items()}
         for report, row in zip(self.models, doc["models"]):
             row.update(accuracy_mean=report.accuracy_mean, accuracy_sd=report.accuracy_sd,
                        balanced_accuracy_mean=report.balanced_mean,
@@ -215,28 +268,41 @@ class Comparison:
         return doc
 
     @classmethod
-    def from_dict(cls, doc: dict) -> Comparison:
-        fields = {f for f in ModelReport.__dataclass_fields__}
-        models = [ModelReport(**{k: v for k, v in m.items() if k in fields})
-                  for m in doc["models"]]
+    def _from_body(cls, doc: dict) -> Comparison:
+        models = [ModelReport(**{k: m[k] for k in _MODEL_FIELDS}) for m in doc["models"]]
+        for m in models:
+            if len(m.accuracy) != doc["folds"] or len(m.balanced_accuracy) != doc["folds"]:
+                raise ValueError(f"model {m.name!r} has {len(m.accuracy)} fold scores for "
+                                 f"{doc['folds']} folds")
         return cls(doc["dataset"], doc["folds"], doc["seed"], doc["feature_names"], models,
                    doc.get("importances", {}), doc.get("rank_correlations", {}),
                    doc.get("learning_curve", {}))
 
-    def save(self, folder) -> Path:
-        """Write ``comparison.json`` and ``comparison.csv`` into ``folder``."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "comparison.json").write_text(json.dumps(self.to_dict(), indent=1))
-        rows = ["model,accuracy_mean,accuracy_sd,balanced_accuracy_mean,balanced_accuracy_sd,"
-                "n_parameters,train_seconds,inference_seconds,training_cost,cost_unit"]
+    def to_csv(self) -> str:
+        """The table of models as CSV text: accuracy and balanced accuracy (mean, sd),
+        parameters, times and training cost."""
+        rows = [",".join(_CSV_COLUMNS)]
         for m in self.models:
             rows.append(f"{m.name},{m.accuracy_mean:.6f},{m.accuracy_sd:.6f},"
                         f"{m.balanced_mean:.6f},{m.balanced_sd:.6f},{m.n_parameters},"
                         f"{m.train_seconds:.6f},{m.inference_seconds:.6f},"
                         f"{m.training_cost:.6g},{m.cost_unit}")
-        (folder / "comparison.csv").write_text("\n".join(rows) + "\n")
-        return folder
+        return "\n".join(rows) + "\n"
+
+    def save(self, path) -> Path:
+        """Write the report to ``path`` as JSON, atomically; returns the path.
+
+        A folder (a path without the ``.json`` suffix) is deprecated: it writes
+        ``comparison.json`` and ``comparison.csv`` inside, as qlimits 0.1 did.
+        """
+        path = Path(path)
+        if path.suffix == ".json":
+            return super().save(path)
+        deprecated("Comparison.save(folder)", "save('folder/comparison.json') and "
+                   "atomic_write('folder/comparison.csv', report.to_csv())")
+        atomic_write(path / "comparison.csv", self.to_csv())
+        super().save(path / "comparison.json")
+        return path
 
 
 def _models(vqc, models, seed) -> dict:
@@ -268,6 +334,20 @@ def _check(X, y, folds: int):
     return X, y
 
 
+def _feature_names(names, n_columns: int, n_features: int | None) -> list[str]:
+    if n_features is not None:
+        if names is not None:
+            warnings.warn(f"feature_names are not used: with n_features={n_features} the "
+                          "features are principal components (pc1, pc2, ...)", UserWarning,
+                          stacklevel=3)
+        return [f"pc{i + 1}" for i in range(n_features)]
+    if names is None:
+        return [f"x{i}" for i in range(n_columns)]
+    if len(names) != n_columns:
+        raise ConfigurationError(f"{len(names)} feature_names for {n_columns} columns of X")
+    return [str(n) for n in names]
+
+
 def _fit_timed(model, X, y):
     start = time.perf_counter()
     model.fit(X, y)
@@ -289,6 +369,7 @@ def _score_folds(name, model, X, y, splits, n_features, seed):
         infer_s += time.perf_counter() - start
         acc.append(float(accuracy_score(y[test], pred)))
         bal.append(float(balanced_accuracy_score(y[test], pred)))
+        logger.info("%s, fold %d/%d: accuracy %.3f", name, len(acc), len(splits), acc[-1])
     n_train = len(splits[-1][0])
     cost, unit = training_cost(fitted, n_train, prep.transform(X[:1]).shape[1])
     report = ModelReport(name, acc, bal, n_parameters(fitted), train_s / len(splits),
@@ -304,7 +385,7 @@ def _explain(fitted: dict, X_test, y_test, seed) -> dict:
         out[name] = {"permutation": perm.importances_mean.tolist()}
         if hasattr(model, "feature_importances_"):
             out[name]["impurity"] = model.feature_importances_.tolist()
-        if _kind(model) == "vqc" and model._evaluator.exact:
+        if _kind(model) == "vqc" and model.shots_ is None:
             grads = model.input_gradients(X_test)
             out[name]["input_gradient"] = np.abs(grads).mean(axis=0).tolist()
     return out
@@ -358,6 +439,12 @@ def compare(X, y, *, dataset: str = "data", vqc=None, models=None, extra_models=
         PCA to this many features (for the VQC: qubits).
     seed : int, optional
         Drives splits, PCA, baselines, the VQC default, permutations.
+    feature_names : sequence of str, optional
+        Names of the columns of ``X`` (default ``x0, x1, ...``); with ``n_features`` the
+        features are principal components, named ``pc1, pc2, ...``, and names given here are
+        not used (a warning says so).
+    learning_sizes : sequence of float
+        Fractions of the first training fold for the learning curves (empty: none).
 
     Examples
     --------
@@ -370,6 +457,7 @@ def compare(X, y, *, dataset: str = "data", vqc=None, models=None, extra_models=
     ['vqc', 'decision_tree']
     """
     X, y = _check(X, y, folds)
+    feature_names = _feature_names(feature_names, X.shape[1], n_features)
     all_models = _models(vqc, models, seed)
     all_models.update(extra_models or {})
     splits = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(X, y))
@@ -381,9 +469,6 @@ def compare(X, y, *, dataset: str = "data", vqc=None, models=None, extra_models=
     X_tr, X_te = prep.transform(X[train]), prep.transform(X[test])
     importances = _explain({name: first for name, (_, first) in scored.items()}, X_te,
                            y[test], seed)
-    if feature_names is None or n_features is not None:
-        feature_names = ([f"pc{i + 1}" for i in range(X_tr.shape[1])] if n_features
-                         else [f"x{i}" for i in range(X.shape[1])])
     curve = _learning_curve(all_models, X_tr, y[train], X_te, y[test], learning_sizes, seed)
     return Comparison(dataset, folds, seed, list(feature_names), reports, importances,
                       _rank_correlations(importances), curve)

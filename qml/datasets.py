@@ -1,29 +1,35 @@
-"""Datasets, ready for a classifier: stratified train/test splits, scaled, optionally reduced.
+"""Datasets, ready for a classifier: stratified train/test splits, standardised, optionally
+reduced.
 
 Bundled (scikit-learn's copies): ``iris``, ``breast_cancer``, ``wine``. Generated: ``moons``,
 ``circles`` and ``ad_hoc`` (Havlicek et al., Nature 567, 209 (2019): labels that a ZZ feature
 map separates by construction). Any CSV file with a label column works too.
 
-Preprocessing is fitted on the training part only: standardise, PCA to ``n_features`` when
-asked, then scale every feature to ``[0, pi]`` (rotation angles).
+Preprocessing (``qml.preprocessing.FeaturePipeline``) is fitted on the training part only:
+standardise, then PCA to ``n_features`` when asked. Mapping features to rotation angles is the
+quantum model's job (``VQC(input_scaling="minmax")``), done there once; ``scale=(low, high)``
+min-maxes here as well, for models that want it.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from sklearn import datasets as _sk
-from sklearn.decomposition import PCA
 from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from qml.errors import ConfigurationError, InvalidInputError
+from qml.preprocessing import FeaturePipeline
 
-__all__ = ["Dataset", "DATASETS", "load_dataset", "load_raw", "load_csv", "ad_hoc"]
+__all__ = ["Dataset", "DATASETS", "GENERATED", "load_dataset", "load_raw", "load_csv", "ad_hoc"]
+
+logger = logging.getLogger(__name__)
 
 DATASETS = ("iris", "breast_cancer", "wine", "moons", "circles", "ad_hoc")
+GENERATED = ("moons", "circles", "ad_hoc")
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class Dataset:
 
     @property
     def n_features(self) -> int:
+        """Number of features (columns of ``X_train``)."""
         return self.X_train.shape[1]
 
 
@@ -86,7 +93,7 @@ def ad_hoc(n_samples: int = 100, n_qubits: int = 2, gap: float = 0.3, seed: int 
     return X[order], y[order]
 
 
-def _raw(name: str, n_samples: int | None, seed: int | None):
+def _raw(name: str, n_samples: int | None, seed: int | None, ad_hoc_qubits: int = 2):
     if name == "iris":
         d = _sk.load_iris()
         return d.data, d.target, list(d.feature_names)
@@ -102,7 +109,7 @@ def _raw(name: str, n_samples: int | None, seed: int | None):
     elif name == "circles":
         X, y = _sk.make_circles(n, noise=0.08, factor=0.5, random_state=seed)
     elif name == "ad_hoc":
-        X, y = ad_hoc(n, seed=seed)
+        X, y = ad_hoc(n, n_qubits=ad_hoc_qubits, seed=seed)
     else:
         raise ConfigurationError(
             f"unknown dataset {name!r}; valid: {', '.join(DATASETS)} or a path to a .csv file"
@@ -113,6 +120,9 @@ def _raw(name: str, n_samples: int | None, seed: int | None):
 def load_raw(name: str, n_samples: int | None = None, seed: int | None = 0):
     """Unsplit, unscaled ``(X, y, feature_names)`` of a named dataset or a CSV file.
 
+    ``n_samples`` is the size of a generated dataset (default 200); for a fixed one (bundled
+    or CSV) it draws a stratified, seeded subsample.
+
     Examples
     --------
     >>> X, y, names = load_raw("wine")
@@ -120,8 +130,23 @@ def load_raw(name: str, n_samples: int | None = None, seed: int | None = 0):
     ((178, 13), 'alcohol')
     """
     if str(name).endswith(".csv"):
-        return _read_csv(Path(name), -1)
-    return _raw(name, n_samples, seed)
+        X, y, names = _read_csv(Path(name), -1)
+    else:
+        X, y, names = _raw(name, n_samples, seed)
+    if n_samples is not None and name not in GENERATED:
+        X, y = _subsample(str(name), X, y, n_samples, seed)
+    return X, y, names
+
+
+def _subsample(name: str, X, y, n_samples: int, seed):
+    if not isinstance(n_samples, (int, np.integer)) or not 2 <= n_samples <= len(y):
+        raise ConfigurationError(f"n_samples must be between 2 and the {len(y)} samples of "
+                                 f"{name!r}; got {n_samples!r}")
+    if n_samples == len(y):
+        return X, y
+    X, _, y, _ = train_test_split(X, y, train_size=n_samples, random_state=seed, stratify=y)
+    logger.info("%s: stratified subsample of %d samples", name, n_samples)
+    return X, y
 
 
 def _prepare(name, X, y, feature_names, *, n_features, classes, test_size, seed, scale):
@@ -135,16 +160,16 @@ def _prepare(name, X, y, feature_names, *, n_features, classes, test_size, seed,
         X, y = X[keep], y[keep]
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=test_size, random_state=seed,
                                               stratify=y)
-    steps = [StandardScaler()]
-    if n_features is not None and n_features < X.shape[1]:
-        steps.append(PCA(n_components=n_features, random_state=seed))
-        feature_names = [f"pc{i + 1}" for i in range(n_features)]
-    if scale is not None:
-        steps.append(MinMaxScaler(feature_range=scale))
-    for step in steps:
-        X_tr = step.fit_transform(X_tr)
-        X_te = step.transform(X_te)
-    return Dataset(name, X_tr, X_te, y_tr, y_te, list(feature_names))
+    if n_features is not None and n_features > X.shape[1]:
+        raise ConfigurationError(f"n_features={n_features}: {name!r} has only {X.shape[1]} "
+                                 "features (PCA can only reduce)")
+    if name == "ad_hoc" and scale is None:  # labels are defined on the raw angles: keep them
+        return Dataset(name, X_tr, X_te, y_tr, y_te, list(feature_names))
+    reduce = n_features is not None and n_features < X.shape[1]
+    pipe = FeaturePipeline(n_components=n_features if reduce else None,
+                           feature_range=scale, seed=seed).fit(X_tr)
+    names = [f"pc{i + 1}" for i in range(n_features)] if reduce else list(feature_names)
+    return Dataset(name, pipe.transform(X_tr), pipe.transform(X_te), y_tr, y_te, names)
 
 
 def _read_csv(path: Path, target: str | int):
@@ -165,53 +190,54 @@ def _read_csv(path: Path, target: str | int):
 
 def load_dataset(name: str, *, n_features: int | None = None, classes=None,
                  n_samples: int | None = None, test_size: float = 0.3, seed: int | None = 0,
-                 scale: tuple[float, float] | None | str = "auto") -> Dataset:
-    """Load a dataset by name (``DATASETS``) or from a ``.csv`` path, split and scale it.
+                 scale: tuple[float, float] | None = None) -> Dataset:
+    """Load a dataset by name (``DATASETS``) or from a ``.csv`` path, split and standardise it.
 
     Parameters
     ----------
     name : str
         One of ``DATASETS``, or a path to a CSV file (last column is the label).
     n_features : int, optional
-        Reduce to this many features with PCA (fitted on the training part).
+        Reduce to this many features with PCA (fitted on the training part). For ``ad_hoc``:
+        the dimension of the generated data (its qubits; default 2), which PCA would destroy.
     classes : sequence, optional
         Keep only these labels, e.g. ``[0, 1]`` for two-class iris.
     n_samples : int, optional
-        Size of a generated dataset (moons, circles, ad_hoc); default 200.
+        Size of a generated dataset (moons, circles, ad_hoc; default 200); for a bundled
+        dataset or a CSV file, a stratified subsample of this size.
     test_size : float
         Fraction held out for testing, stratified.
     seed : int, optional
-        Drives the split, PCA and generated data.
-    scale : (low, high), None or "auto"
-        Final min-max range of every feature; None leaves standardised values. ``"auto"``:
-        ``(0, pi)``, except ``ad_hoc``, whose labels are defined on raw angles in
-        ``[0, 2 pi)`` and which is returned unscaled.
+        Drives the split, subsample, PCA and generated data.
+    scale : (low, high), optional
+        Also min-max every feature to this range (fitted on the training part). By default
+        features are standardised only: a VQC maps them to angles itself. ``ad_hoc`` is
+        returned on its raw angles in ``[0, 2 pi)`` unless ``scale`` is given.
 
     Examples
     --------
     >>> ds = load_dataset("breast_cancer", n_features=4, seed=0)
-    >>> ds.X_train.shape[1], float(ds.X_train.min()), round(float(ds.X_train.max()), 4)
-    (4, 0.0, 3.1416)
+    >>> ds.X_train.shape[1], ds.feature_names[0], round(float(ds.X_train.mean()), 6) == 0
+    (4, 'pc1', True)
     """
-    if isinstance(scale, str):
-        scale = None if name == "ad_hoc" else (0.0, np.pi)
     if str(name).endswith(".csv"):
         return load_csv(name, n_features=n_features, classes=classes, test_size=test_size,
-                        seed=seed, scale=scale)
-    X, y, names = _raw(name, n_samples, seed)
-    if name == "ad_hoc" and scale is None:
-        X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=test_size, random_state=seed,
-                                                  stratify=y)
-        return Dataset(name, X_tr, X_te, y_tr, y_te, names)
+                        seed=seed, scale=scale, n_samples=n_samples)
+    if name == "ad_hoc":
+        X, y, names = _raw(name, n_samples, seed, ad_hoc_qubits=n_features or 2)
+        n_features = None  # already the requested dimension
+    else:
+        X, y, names = load_raw(name, n_samples, seed)
     return _prepare(name, X, y, names, n_features=n_features, classes=classes,
                     test_size=test_size, seed=seed, scale=scale)
 
 
 def load_csv(path, *, target: str | int = -1, n_features: int | None = None, classes=None,
              test_size: float = 0.3, seed: int | None = 0,
-             scale: tuple[float, float] | None = (0.0, np.pi)) -> Dataset:
+             scale: tuple[float, float] | None = None, n_samples: int | None = None) -> Dataset:
     """Load a CSV file with a header row: numeric feature columns and one label column
-    (``target``: its name or position, the last column by default).
+    (``target``: its name or position, the last column by default); split, standardise and
+    optionally reduce it as ``load_dataset`` does.
 
     Examples
     --------
@@ -224,5 +250,7 @@ def load_csv(path, *, target: str | int = -1, n_features: int | None = None, cla
     """
     path = Path(path)
     X, y, names = _read_csv(path, target)
+    if n_samples is not None:
+        X, y = _subsample(path.name, X, y, n_samples, seed)
     return _prepare(path.stem, X, y, names, n_features=n_features, classes=classes,
                     test_size=test_size, seed=seed, scale=scale)

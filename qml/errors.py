@@ -19,16 +19,23 @@ working::
     ├── StateTooLargeError            state vector would not fit in memory (MemoryError)
     ├── UnsupportedCircuitError       an exact engine cannot run a circuit (ValueError);
     │                                 the classifier and QV catch it and fall back to Aer
-    ├── ModelFileError                a saved model cannot be read (ValueError)
+    ├── ResultFileError               a saved result or model cannot be read: missing, not JSON,
+    │                                 another format or a newer version, or a field that breaks
+    │                                 the schema; names the file and the problem (ValueError).
+    │                                 ``ModelFileError`` is the same class, by its older name
     └── NotFittedError                predict before fit (scikit-learn's NotFittedError)
 
 Warnings: ``FallbackWarning`` (exact engine -> Aer) and ``VersionMismatchWarning``
 (model saved by another qlimits/qiskit version).
+
+This module sits at the bottom of the dependency order: it imports only the standard library
+(``NotFittedError`` loads scikit-learn the first time it is used), so ``import circuits``
+stays light.
 """
 
 from __future__ import annotations
 
-from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+import threading
 
 __all__ = [
     "QlimitsError",
@@ -38,8 +45,9 @@ __all__ = [
     "CircuitTooWideError",
     "StateTooLargeError",
     "UnsupportedCircuitError",
+    "ResultFileError",
     "ModelFileError",
-    "NotFittedError",
+    "NotFittedError",  # noqa: F822 - made on first use by __getattr__ below
     "CredentialsError",
     "JobError",
     "InvalidCircuitError",
@@ -105,12 +113,12 @@ class UnsupportedCircuitError(QlimitsError, ValueError):
     """An exact engine (``qml.exact``, ``qml.density``) cannot evaluate a circuit."""
 
 
-class ModelFileError(QlimitsError, ValueError):
-    """A saved model file is missing, malformed, or of an unknown format."""
+class ResultFileError(QlimitsError, ValueError):
+    """A saved result, model or checkpoint cannot be read; the message names the file (or
+    ``<dict>``) and what is wrong with it."""
 
 
-class NotFittedError(QlimitsError, _SklearnNotFittedError):
-    """A method that needs a fitted model was called before ``fit``."""
+ModelFileError = ResultFileError  # the name used before results shared one convention
 
 
 class FallbackWarning(UserWarning):
@@ -119,3 +127,22 @@ class FallbackWarning(UserWarning):
 
 class VersionMismatchWarning(UserWarning):
     """A model file was written by another version of qlimits or qiskit."""
+
+
+_LOCK = threading.Lock()
+
+
+def __getattr__(name: str):
+    """``NotFittedError`` subclasses scikit-learn's; it is made on first use so that this
+    module does not import scikit-learn."""
+    if name != "NotFittedError":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    with _LOCK:
+        if "NotFittedError" not in globals():
+            from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+
+            globals()["NotFittedError"] = type(
+                "NotFittedError", (QlimitsError, _SklearnNotFittedError),
+                {"__doc__": "A method that needs a fitted model was called before ``fit``.",
+                 "__module__": __name__})
+    return globals()["NotFittedError"]

@@ -18,7 +18,7 @@ Qubit ``q`` is bit ``q`` of the basis-state index, as in qiskit.
 from __future__ import annotations
 
 import hashlib
-import os
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,7 +27,7 @@ from qiskit import QuantumCircuit
 from qiskit.circuit import Parameter, ParameterExpression
 from qiskit.quantum_info import Operator, SparsePauliOp
 
-from qml.errors import StateTooLargeError, UnsupportedCircuitError
+from qml.errors import UnsupportedCircuitError
 from qml.gates import (
     PARAMETRIC_GATES,
     apply_elems,
@@ -38,56 +38,14 @@ from qml.gates import (
     sandwich,
     stacked,
 )
+from qml.memory import WORKING_STATES, check_state_memory, state_bytes
 
-__all__ = ["ExactCircuit", "compile_circuit", "check_state_memory", "state_bytes"]
+__all__ = ["ExactCircuit", "compile_circuit", "DEFAULT_CHUNK_BYTES"]
+
+logger = logging.getLogger(__name__)
 
 _SKIPPED = {"barrier", "delay", "id"}
-# Memory working set of one sample during a gradient pass, in state vectors.
-_WORKING_STATES = 6
 DEFAULT_CHUNK_BYTES = 256 * 2**20
-
-
-def state_bytes(n_qubits: int) -> int:
-    """Bytes of one complex128 state vector of ``n_qubits`` qubits.
-
-    Examples
-    --------
-    >>> state_bytes(10)
-    16384
-    """
-    return 16 * 2**n_qubits
-
-
-def _available_memory() -> int:
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
-        return 8 * 2**30
-
-
-def check_state_memory(n_qubits: int, available: int | None = None,
-                       advice: str = "Use fewer qubits (n_qubits with reduction='pca') or a "
-                                     "shot-based backend.") -> None:
-    """Refuse, before allocating, a width whose working state vectors exceed free memory;
-    ``advice`` ends the message.
-
-    Raises
-    ------
-    StateTooLargeError
-        With the memory the evaluation would need and the memory available.
-
-    Examples
-    --------
-    >>> check_state_memory(10)
-    """
-    need = _WORKING_STATES * state_bytes(n_qubits)
-    available = _available_memory() if available is None else available
-    if need > available:
-        raise StateTooLargeError(
-            f"an exact {n_qubits}-qubit evaluation needs at least {need / 2**30:.3g} GiB "
-            f"({_WORKING_STATES} state vectors of {state_bytes(n_qubits) / 2**30:.3g} GiB); "
-            f"{available / 2**30:.3g} GiB is available. {advice}"
-        )
 
 
 # ----------------------------------------------------------------------------- angles
@@ -364,7 +322,7 @@ class ExactCircuit:
         return X, W
 
     def _chunk_size(self, n_sets: int) -> int:
-        per_sample = _WORKING_STATES * state_bytes(self.n_qubits) * max(n_sets, 1)
+        per_sample = WORKING_STATES * state_bytes(self.n_qubits) * max(n_sets, 1)
         return max(1, self.chunk_bytes // per_sample)
 
     def _apply(self, state, op: _Op, X, W):
@@ -405,6 +363,10 @@ class ExactCircuit:
     def _chunks(self, X, n_sets):
         size = self._chunk_size(n_sets)
         cache = self._can_cache(len(X)) and size >= len(X)
+        if size < len(X):
+            logger.debug("%d qubits, %d parameter sets: %d samples in chunks of %d "
+                         "(budget %d MiB); feature states not cached", self.n_qubits, n_sets,
+                         len(X), size, self.chunk_bytes // 2**20)
         for start in range(0, max(len(X), 1), size):
             yield slice(start, start + size), cache
 

@@ -1,7 +1,9 @@
 """Evaluators: where and how a classifier circuit runs.
 
 Every evaluator takes a batch — inputs ``X`` (B, d) and parameter sets ``W`` (P, m) — and returns
-expectation values shaped (P, B, K), in as few calls as the backend allows:
+expectation values shaped (P, B, K), in as few calls as the backend allows. ``kind`` says what
+the batch is for (``"training_step"`` or ``"prediction"``); hardware backends record it with
+each job in the ledger:
 
 * ``ExactEvaluator``: qlimits' vectorised state-vector engine (``qml.exact``) with adjoint
   gradients.
@@ -16,6 +18,7 @@ sets in the same single call. ``make_evaluator`` picks one from a backend string
 
 from __future__ import annotations
 
+import logging
 import warnings
 from collections.abc import Sequence
 
@@ -34,9 +37,13 @@ from qml.errors import (
 from qml.exact import compile_circuit
 
 __all__ = ["ExactEvaluator", "AerEstimatorEvaluator", "AerSamplerEvaluator",
-           "RuntimeSamplerEvaluator", "make_evaluator", "shift_rule_compatible"]
+           "RuntimeSamplerEvaluator", "make_evaluator", "shift_rule_compatible", "TRAINING",
+           "PREDICTION"]
+
+logger = logging.getLogger(__name__)
 
 _SHIFT_GATES = {"rx", "ry", "rz", "p", "u1", "rxx", "ryy", "rzz", "rzx"}
+TRAINING, PREDICTION = "training_step", "prediction"  # what a batch is for
 
 
 def shift_rule_compatible(cc: ClassifierCircuit) -> bool:
@@ -64,7 +71,6 @@ class _Evaluator:
 
     exact = True
     shots: int | None = None
-    kind = "training_step"  # what a ledger calls the jobs: training_step or prediction
 
     def __init__(self):
         self.n_circuits = 0
@@ -80,11 +86,13 @@ class ExactEvaluator(_Evaluator):
         super().__init__()
         self.engine = compile_circuit(cc.circuit, cc.inputs, cc.weights, observables)
 
-    def expectations(self, X, W) -> np.ndarray:
+    def expectations(self, X, W, kind: str = TRAINING) -> np.ndarray:
+        """Expectations (P, B, K) of every parameter set on every sample."""
         self._count(np.atleast_2d(W).shape[0], len(X))
         return self.engine.expectations(X, W)
 
     def vjp(self, X, W, cotangent, inputs: bool = False):
+        """Expectations and their vector-Jacobian product by adjoint differentiation."""
         self._count(np.atleast_2d(W).shape[0], len(X))
         return self.engine.vjp(X, W, cotangent, inputs=inputs)
 
@@ -107,16 +115,18 @@ class _ShiftRuleEvaluator(_Evaluator):
         column.update({p.name: ("w", i) for i, p in enumerate(self.cc.weights)})
         values = np.empty((P, B, circuit.num_parameters))
         for j, p in enumerate(circuit.parameters):
-            kind, i = column[p.name]
-            values[:, :, j] = X[None, :, i] if kind == "x" else W[:, i][:, None]
+            source, i = column[p.name]
+            values[:, :, j] = X[None, :, i] if source == "x" else W[:, i][:, None]
         return values.reshape(P * B, -1)
 
-    def expectations(self, X, W) -> np.ndarray:
+    def expectations(self, X, W, kind: str = TRAINING) -> np.ndarray:
+        """Expectations (P, B, K) of every parameter set on every sample, in one call."""
         W = np.atleast_2d(W)
         self._count(len(W), len(X))
-        return self._run(X, W).reshape(len(W), len(X), len(self.observables))
+        return self._run(X, W, kind).reshape(len(W), len(X), len(self.observables))
 
     def vjp(self, X, W, cotangent, inputs: bool = False):
+        """Expectations and the parameter-shift gradient, every shifted set in one call."""
         if inputs:
             raise ConfigurationError(
                 "input gradients need the exact engine (backend='statevector')"
@@ -149,7 +159,7 @@ class AerEstimatorEvaluator(_ShiftRuleEvaluator):
                                               "run_options": {"seed_simulator": seed}})
         self.circuit = cc.circuit
 
-    def _run(self, X, W) -> np.ndarray:
+    def _run(self, X, W, kind: str) -> np.ndarray:
         values = self._values(self.circuit, X, W)
         obs = [[o] for o in self.observables]  # shape (K, 1) against values (P*B,)
         result = self.estimator.run([(self.circuit, obs, values)]).result()[0]
@@ -187,7 +197,7 @@ class AerSamplerEvaluator(_ShiftRuleEvaluator):
         self.shots = int(shots)
         self._rng = np.random.default_rng(seed)
 
-    def _run(self, X, W) -> np.ndarray:
+    def _run(self, X, W, kind: str) -> np.ndarray:
         from qiskit_aer.primitives import SamplerV2
 
         values = self._values(self.circuit, X, W)
@@ -220,10 +230,10 @@ class RuntimeSamplerEvaluator(_ShiftRuleEvaluator):
         self.shots = int(shots)
         self._rng = np.random.default_rng(seed)
 
-    def _run(self, X, W) -> np.ndarray:
+    def _run(self, X, W, kind: str) -> np.ndarray:
         values = self._values(self.circuit, X, W)
         seed = int(self._rng.integers(2**31 - 1))
-        bits = self.runner.run([self.circuit], [values], self.shots, self.kind, seed)[0]
+        bits = self.runner.run([self.circuit], [values], self.shots, kind, seed)[0]
         return np.stack([bits.expectation_values(o) for o in self.observables], axis=-1)
 
 
@@ -250,6 +260,7 @@ def make_evaluator(spec: BackendSpec, cc: ClassifierCircuit,
         try:
             return ExactEvaluator(cc, observables)
         except UnsupportedCircuitError as exc:
+            logger.info("exact engine cannot compile the circuit: %s", exc)
             warnings.warn(f"{exc}; falling back to Aer's exact estimator (slower)",
                           FallbackWarning, stacklevel=2)
             return AerEstimatorEvaluator(cc, observables, seed=seed)

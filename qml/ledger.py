@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 import time
@@ -20,7 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Ledger", "JobRecord", "payload_hash", "default_ledger_path"]
+from qml.results import atomic_write
+
+__all__ = ["Ledger", "JobRecord", "payload_hash", "default_ledger_path", "save_result",
+           "to_json"]
+
+logger = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -122,7 +128,9 @@ class Ledger:
             cur = db.execute(
                 "INSERT INTO jobs (backend, kind, payload_hash, status, created, updated) "
                 "VALUES (?, ?, ?, 'pending', ?, ?)", (backend, kind, payload, now, now))
-            return int(cur.lastrowid)
+            row = int(cur.lastrowid)
+        logger.info("ledger row %d: %s job on %s recorded before submission", row, kind, backend)
+        return row
 
     def update(self, row: int, status: str, *, job_id: str | None = None,
                result_path: str | None = None, error: str | None = None) -> None:
@@ -135,6 +143,7 @@ class Ledger:
                 args.append(value)
         with self._connect() as db:
             db.execute(f"UPDATE jobs SET {', '.join(sets)} WHERE id = ?", (*args, row))
+        logger.debug("ledger row %d: %s%s", row, status, f" (job {job_id})" if job_id else "")
 
     def _rows(self, where: str = "", args=()) -> list[JobRecord]:
         with self._connect() as db:
@@ -144,14 +153,17 @@ class Ledger:
         return [JobRecord(*r) for r in rows]
 
     def get(self, row: int) -> JobRecord | None:
+        """The row with this id, or None."""
         rows = self._rows("WHERE id = ?", (row,))
         return rows[0] if rows else None
 
     def find(self, job_id: str) -> JobRecord | None:
+        """The latest row of a job id, or None."""
         rows = self._rows("WHERE job_id = ?", (job_id,))
         return rows[-1] if rows else None
 
     def list(self, limit: int | None = None) -> list[JobRecord]:
+        """Every row in order, or the last ``limit``."""
         rows = self._rows()
         return rows if limit is None else rows[-limit:]
 
@@ -165,13 +177,11 @@ class Ledger:
 
 def save_result(folder: Path, row: int, arrays: dict) -> Path:
     """Write a job's result arrays (NPZ) atomically; returns the path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"job_{row}.npz"
-    tmp = folder / f".job_{row}.tmp.npz"
-    np.savez(tmp, **arrays)
-    tmp.replace(path)
+    path = atomic_write(Path(folder) / f"job_{row}.npz", lambda f: np.savez(f, **arrays))
+    logger.info("ledger row %d: result written to %s", row, path)
     return path
 
 
 def to_json(record: JobRecord) -> str:
+    """A ledger row as indented JSON text."""
     return json.dumps(record.__dict__, indent=1)

@@ -15,6 +15,7 @@ The objective is any object with two methods:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,7 +24,10 @@ from scipy.optimize import minimize as _scipy_minimize
 
 from qml.errors import ConfigurationError
 
-__all__ = ["IterationInfo", "OptimizationResult", "OPTIMIZERS", "optimize"]
+__all__ = ["IterationInfo", "OptimizationResult", "OPTIMIZERS", "GRADIENT_OPTIMIZERS",
+           "DEFAULT_LEARNING_RATE", "optimize"]
+
+logger = logging.getLogger(__name__)
 
 OPTIMIZERS = ("cobyla", "lbfgs", "spsa", "adam")
 GRADIENT_OPTIMIZERS = ("lbfgs", "adam")
@@ -75,6 +79,8 @@ class _Recorder:
 
     def iteration(self, loss: float, weights: np.ndarray) -> None:
         self.curve.append(float(loss))
+        logger.debug("iteration %d: loss %.8g (%d evaluations)", len(self.curve), loss,
+                     self.n_evaluations)
         if self.callback is not None:
             self.callback(IterationInfo(len(self.curve), float(loss), np.array(weights, copy=True),
                                         self.n_evaluations))

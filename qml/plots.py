@@ -1,5 +1,7 @@
 """Every figure qlimits draws, in one style. Plots take results; they never recompute them
-beyond evaluating a fitted model on a grid."""
+beyond evaluating a fitted model on a grid. Single-panel figures draw into ``ax`` when given
+(and return its figure); otherwise they make a new ``Figure``.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +10,23 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["loss_curve", "decision_regions", "save_figure"]
+from qml.errors import InvalidInputError
+from qml.results import atomic_write
+from qml.volume.analysis import HOP_THRESHOLD, IDEAL_HOP_LIMIT
+
+__all__ = ["loss_curve", "decision_regions", "save_figure", "qv_trials", "qv_widths",
+           "comparison", "importances", "learning_curves", "qv_projection",
+           "growth_comparison", "verification_frontier"]
 
 
 def _figure(width: float = 5.5, height: float = 3.8) -> tuple[Figure, object]:
     fig = Figure(figsize=(width, height), layout="constrained")
     return fig, fig.add_subplot()
+
+
+def _axes(ax, width: float = 5.5, height: float = 3.8) -> tuple[Figure, object]:
+    """The given axes and their figure, or a new figure's."""
+    return _figure(width, height) if ax is None else (ax.figure, ax)
 
 
 def loss_curve(loss: np.ndarray, title: str = "VQC training loss", ax=None) -> Figure:
@@ -25,7 +38,7 @@ def loss_curve(loss: np.ndarray, title: str = "VQC training loss", ax=None) -> F
     >>> fig.axes[0].get_xlabel()
     'iteration'
     """
-    fig, ax = _figure() if ax is None else (ax.figure, ax)
+    fig, ax = _axes(ax)
     ax.plot(np.arange(1, len(loss) + 1), loss, color="C0", lw=1.5)
     ax.set_xlabel("iteration")
     ax.set_ylabel("cross-entropy (bits)")
@@ -48,8 +61,8 @@ def decision_regions(model, X: np.ndarray, y: np.ndarray, resolution: int = 60,
     1
     """
     if X.shape[1] != 2:
-        raise ValueError(f"decision regions need two features; X has {X.shape[1]}")
-    fig, ax = _figure(5, 4.2) if ax is None else (ax.figure, ax)
+        raise InvalidInputError(f"decision regions need two features; X has {X.shape[1]}")
+    fig, ax = _axes(ax, 5, 4.2)
     pad = 0.05 * (X.max(axis=0) - X.min(axis=0))
     lo, hi = X.min(axis=0) - pad, X.max(axis=0) + pad
     g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution),
@@ -67,11 +80,11 @@ def decision_regions(model, X: np.ndarray, y: np.ndarray, resolution: int = 60,
 
 
 def save_figure(fig: Figure, path) -> Path:
-    """Save a figure (PNG at 150 dpi unless the suffix says otherwise) and return its path."""
+    """Save a figure atomically (PNG at 150 dpi unless the suffix names another format) and
+    return its path."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=150)
-    return path
+    fmt = path.suffix.lstrip(".").lower() or "png"
+    return atomic_write(path, lambda f: fig.savefig(f, dpi=150, format=fmt))
 
 
 def qv_trials(width_result, ax=None) -> Figure:
@@ -85,7 +98,7 @@ def qv_trials(width_result, ax=None) -> Figure:
     >>> fig.axes[0].get_ylabel()
     'heavy-output probability'
     """
-    fig, ax = _figure(6, 4) if ax is None else (ax.figure, ax)
+    fig, ax = _axes(ax, 6, 4)
     hops = np.asarray(width_result.hops)
     k = np.arange(1, len(hops) + 1)
     mean = np.cumsum(hops) / k
@@ -93,7 +106,7 @@ def qv_trials(width_result, ax=None) -> Figure:
     ax.scatter(k, hops, s=8, color="0.55", label="trial HOP")
     ax.plot(k, mean, color="C0", lw=1.5, label="cumulative mean")
     ax.fill_between(k, mean - band, mean + band, color="C0", alpha=0.2, label="±2σ")
-    ax.axhline(2 / 3, color="C3", ls="--", lw=1, label="threshold 2/3")
+    ax.axhline(HOP_THRESHOLD, color="C3", ls="--", lw=1, label="threshold 2/3")
     ax.set_xlabel("trial")
     ax.set_ylabel("heavy-output probability")
     ax.set_ylim(0.3, 1.0)
@@ -113,15 +126,15 @@ def qv_widths(result, ax=None) -> Figure:
     >>> len(qv_widths(res).axes)
     1
     """
-    fig, ax = _figure(5.5, 4) if ax is None else (ax.figure, ax)
+    fig, ax = _axes(ax, 5.5, 4)
     widths = [w.width for w in result.widths]
     means = [w.mean_hop for w in result.widths]
     errs = [2 * w.sigma for w in result.widths]
     colors = ["C2" if w.passed else "C3" for w in result.widths]
     ax.errorbar(widths, means, yerr=errs, fmt="none", ecolor="0.4", capsize=3)
     ax.scatter(widths, means, c=colors, zorder=3)
-    ax.axhline(2 / 3, color="C3", ls="--", lw=1)
-    ax.axhline((1 + np.log(2)) / 2, color="0.6", ls=":", lw=1)
+    ax.axhline(HOP_THRESHOLD, color="C3", ls="--", lw=1)
+    ax.axhline(IDEAL_HOP_LIMIT, color="0.6", ls=":", lw=1)
     ax.set_xticks(widths)
     ax.set_xlabel("width n (= depth)")
     ax.set_ylabel("mean heavy-output probability")
@@ -129,8 +142,9 @@ def qv_widths(result, ax=None) -> Figure:
     return fig
 
 
-def comparison(report, ax=None) -> Figure:
-    """Accuracy (mean ± sd over folds) and trainable parameters of every model.
+def comparison(report, axes=None) -> Figure:
+    """Accuracy (mean ± sd over folds) and trainable parameters of every model, in two panels
+    (``axes``: a pair of axes to draw them into).
 
     Examples
     --------
@@ -140,8 +154,12 @@ def comparison(report, ax=None) -> Figure:
     >>> len(comparison(rep).axes)
     2
     """
-    fig = Figure(figsize=(10, 4), layout="constrained")
-    ax1, ax2 = fig.subplots(1, 2)
+    if axes is None:
+        fig = Figure(figsize=(10, 4), layout="constrained")
+        ax1, ax2 = fig.subplots(1, 2)
+    else:
+        ax1, ax2 = axes
+        fig = ax1.figure
     names = [m.name for m in report.models]
     colors = ["C1" if n == "vqc" else "C0" for n in names]
     ax1.bar(names, [m.accuracy_mean for m in report.models],
@@ -158,7 +176,7 @@ def comparison(report, ax=None) -> Figure:
     return fig
 
 
-def importances(report) -> Figure:
+def importances(report, ax=None) -> Figure:
     """Every attribution method of every model, side by side, normalised to sum 1.
 
     Examples
@@ -170,8 +188,7 @@ def importances(report) -> Figure:
     """
     items = [(f"{m}\n{k}", np.abs(np.asarray(v))) for m, d in report.importances.items()
              for k, v in d.items()]
-    fig = Figure(figsize=(max(5, 1.1 * len(items) + 2), 4), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = _axes(ax, max(5, 1.1 * len(items) + 2), 4)
     n_feat = len(report.feature_names)
     width = 0.8 / max(n_feat, 1)
     for j, feat in enumerate(report.feature_names):
@@ -195,7 +212,7 @@ def learning_curves(report, ax=None) -> Figure:
     >>> learning_curves(rep).axes[0].get_xlabel()
     'training samples'
     """
-    fig, ax = _figure() if ax is None else (ax.figure, ax)
+    fig, ax = _axes(ax)
     sizes = report.learning_curve.get("sizes", [])
     for name, acc in report.learning_curve.get("accuracy", {}).items():
         ax.plot(sizes, acc, marker="o", lw=2 if name == "vqc" else 1, label=name)
@@ -212,17 +229,18 @@ _SOURCES = ("Sources: qml/data/*.csv (one URL per value); QV records from vendor
             "2022; Epoch AI 2024.")
 
 
-def qv_projection(projection, rows, fits, until: int) -> Figure:
-    """QV records (log scale) with the fitted trends and their 95% prediction bands.
+def qv_projection(projection, ax=None) -> Figure:
+    """QV records (log scale) with the fitted trends and their 95% prediction bands, to the
+    projection's horizon.
 
     Examples
     --------
-    >>> from qml.projection import load_qv_records, project, qv_fits
-    >>> rows = load_qv_records()
-    >>> len(qv_projection(project(2030), rows, qv_fits(rows), 2030).axes)
+    >>> from qml.projection import project
+    >>> len(qv_projection(project(2030)).axes)
     1
     """
-    fig, ax = _figure(7, 4.5)
+    fig, ax = _axes(ax, 7, 4.5)
+    rows = projection.records
     for vendor in sorted({r["vendor"] for r in rows}):
         pts = [r for r in rows if r["vendor"] == vendor]
         conf = [r for r in pts if r["status"] == "confirmed"]
@@ -232,8 +250,8 @@ def qv_projection(projection, rows, fits, until: int) -> Figure:
         if claimed:
             ax.scatter([r["year"] for r in claimed], [r["log2_qv"] for r in claimed], s=30,
                        facecolors="none", edgecolors=line.get_facecolor())
-    for fit in fits:
-        years = np.linspace(fit.x_mean - np.sqrt(fit.sxx / fit.n) * 1.8, until, 100)
+    for fit in projection.qv_fits:
+        years = np.linspace(fit.x_mean - np.sqrt(fit.sxx / fit.n) * 1.8, projection.until, 100)
         lo, hi = fit.prediction_band(years)
         (trend,) = ax.plot(years, fit.predict(years), lw=1.2,
                            label=f"{fit.name}: x{fit.growth_per_year:.1f}/yr")
@@ -246,8 +264,10 @@ def qv_projection(projection, rows, fits, until: int) -> Figure:
     return fig
 
 
-def growth_comparison(projection, start_year: float = 2020.0, until: int = 2035) -> Figure:
-    """Every series as a growth factor since a common year, on one log axis.
+def growth_comparison(projection, start_year: float = 2020.0, until: int | None = None,
+                      ax=None) -> Figure:
+    """Every series as a growth factor since a common year, on one log axis, to ``until``
+    (default: the projection's horizon).
 
     Examples
     --------
@@ -255,8 +275,8 @@ def growth_comparison(projection, start_year: float = 2020.0, until: int = 2035)
     >>> len(growth_comparison(project(2030)).axes)
     1
     """
-    fig, ax = _figure(7, 4.5)
-    years = np.linspace(start_year, until, 50)
+    fig, ax = _axes(ax, 7, 4.5)
+    years = np.linspace(start_year, projection.until if until is None else until, 50)
     for s in projection.series:
         ls = "-" if s["kind"] == "quantum_volume" else "--"
         ax.plot(years, (years - start_year) * 12 / s["doubling_time_months"], ls=ls, lw=1.1,
@@ -272,30 +292,32 @@ def growth_comparison(projection, start_year: float = 2020.0, until: int = 2035)
     return fig
 
 
-def verification_frontier(projection, fits, lines, until: int = 2045, machine=None) -> Figure:
-    """Effective qubits n = log2 QV of the QV fits against the classical simulation
-    frontiers, with the crossover years marked (and this machine, if measured).
+def verification_frontier(projection, until: int = 2045, machine=None, ax=None) -> Figure:
+    """Effective qubits n = log2 QV of the QV fits against the classical verification
+    frontiers, with the record frontier's crossover years marked (and this machine, from a
+    ``VerificationCost``, if given).
 
     Examples
     --------
-    >>> from qml.projection import frontier_lines, project, qv_fits
-    >>> p = project(2040)
-    >>> len(verification_frontier(p, qv_fits(), frontier_lines()).axes)
+    >>> from qml.projection import project
+    >>> len(verification_frontier(project(2040)).axes)
     1
     """
-    fig, ax = _figure(7, 4.5)
+    from qml.projection import QV_FRONTIER
+
+    fig, ax = _axes(ax, 7, 4.5)
     years = np.linspace(2017, until, 100)
-    for fit in fits:
+    for fit in projection.qv_fits:
         ax.plot(years, fit.predict(years), lw=1.2, label=f"{fit.name} (n = log2 QV)")
-    for name, (a, b) in lines.items():
-        ax.plot(years, a + b * years, ls="--", color="k" if "simulation" in name else "0.5",
-                label=f"classical: {name}")
+    for frontier in projection.frontiers:
+        ax.plot(years, frontier.qubits(years), ls="--",
+                color="k" if frontier.fit_key else "0.5", label=f"classical: {frontier.name}")
     for c in projection.crossovers:
-        if c["qv_series"] == "QV record frontier (all vendors)" and c["year"] < until:
+        if c["qv_key"] == QV_FRONTIER and c["year"] < until:
             ax.axvline(c["year"], color="C3", lw=0.8, alpha=0.6)
             ax.axvspan(*c["interval"], color="C3", alpha=0.06)
     if machine is not None:
-        ax.scatter([machine["year"]], [machine["machine_max_width"]], marker="*", s=120,
+        ax.scatter([machine.year], [machine.machine_max_width], marker="*", s=120,
                    color="C4", zorder=5, label="this machine (memory limit)")
     ax.set_ylim(0, 80)
     ax.set_xlabel("year")

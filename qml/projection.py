@@ -1,5 +1,8 @@
 """Quantum volume, projected: QV growth against classical compute growth.
 
+Pure data and statistics: nothing here runs a circuit (timing QV verification on this machine
+is ``qml.volume.cost``).
+
 Data ship with the package (``qml/data``, one source URL per value). Fits regress log2 of a
 series on the decimal year: ordinary least squares with standard errors, 95% confidence and
 prediction intervals (scipy.stats.linregress and Student's t), and Theil-Sen (scipy.stats.
@@ -15,21 +18,32 @@ amplitude (Frontier's 9.2 PB in 2022, growing like the TOP500 #1 Rmax fit — an
 from __future__ import annotations
 
 import csv
-import json
+import logging
 import math
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 from scipy import stats
 
+from qml.deprecation import deprecated, moved_names
 from qml.errors import InvalidInputError
+from qml.results import ResultFile, document_schema
 
-__all__ = ["QV_COLUMNS", "Fit", "Trend", "decimal_year", "load_qv_records", "load_classical",
-           "load_trends", "record_frontier", "fit_log2", "qv_fits", "classical_fits",
-           "year_of_multiple", "crossover_year", "frontier_lines", "Projection", "project"]
+__all__ = ["QV_COLUMNS", "Fit", "Trend", "Frontier", "decimal_year", "load_qv_records",
+           "load_classical", "load_trends", "record_frontier", "fit_log2", "qv_fits",
+           "classical_fits", "verification_frontiers", "year_of_multiple", "crossover_year",
+           "Projection", "project", "QV_FRONTIER", "STATE_VECTOR_RECORD", "TOP500_MEMORY"]
+
+logger = logging.getLogger(__name__)
+
+__getattr__ = moved_names(__name__, {"verification_cost": "qml.volume.cost:verification_cost"})
+
+QV_FRONTIER = "qv_frontier"  # key of the all-vendor record-frontier fit
+STATE_VECTOR_RECORD = "state_vector_record"  # keys of the two verification frontiers
+TOP500_MEMORY = "top500_memory"
 
 QV_COLUMNS = ("date", "vendor", "system", "quantum_volume", "source_url", "status", "note")
 _STATUSES = ("confirmed", "claimed")
@@ -123,7 +137,13 @@ def load_qv_records(path=None) -> list[dict]:
 
 
 def load_classical(path=None) -> list[dict]:
-    """Classical series points: ``series``, ``kind``, ``year``, ``value``, ``unit``, source."""
+    """Classical series points: ``series``, ``kind``, ``year``, ``value``, ``unit``, source.
+
+    Examples
+    --------
+    >>> sorted({p["kind"] for p in load_classical()})
+    ['memory_anchor', 'simulation_frontier', 'top500']
+    """
     columns = ("series", "kind", "date", "value", "unit", "source_url", "status")
     source = _data_file("classical.csv") if path is None else Path(path)
     out = []
@@ -137,7 +157,8 @@ def load_classical(path=None) -> list[dict]:
 
 @dataclass(frozen=True)
 class Trend:
-    """A growth rate on the common footing (doublings per year)."""
+    """A published growth rate on the common footing (doublings per year); ``name`` is its
+    key in ``qml/data/trends.csv``."""
 
     name: str
     kind: str
@@ -147,15 +168,23 @@ class Trend:
 
     @property
     def doublings_per_year(self) -> float:
+        """Doublings per year."""
         return 12.0 / self.doubling_time_months
 
     @property
     def growth_per_year(self) -> float:
+        """Growth factor per year."""
         return 2.0 ** self.doublings_per_year
 
 
 def load_trends(path=None) -> list[Trend]:
-    """Published doubling times (Moore's law, AI training compute, GPU price-performance)."""
+    """Published doubling times (Moore's law, AI training compute, GPU price-performance).
+
+    Examples
+    --------
+    >>> next(t for t in load_trends() if t.name == "moore_law").doubling_time_months
+    24.0
+    """
     columns = ("name", "kind", "doubling_time_months", "low_months", "high_months",
                "source_url", "note")
     source = _data_file("trends.csv") if path is None else Path(path)
@@ -190,7 +219,8 @@ class Fit:
     """A straight line through (decimal year, log2 value), with its uncertainty.
 
     ``slope`` is doublings per year (qubits per year for a qubit series); every interval is
-    95% unless stated.
+    95% unless stated. ``key`` names the series for code (``"qv_ibm"``, ``"qv_frontier"``,
+    ``"top500_rmax"`` ...), ``name`` for people.
     """
 
     name: str
@@ -207,11 +237,13 @@ class Fit:
     theil_sen_slope: float
     theil_sen_ci: tuple[float, float]
     unit: str = "log2"
+    key: str = ""
 
     def _t(self, level: float) -> float:
         return float(stats.t.ppf(0.5 + level / 2, self.n - 2))
 
     def predict(self, year) -> np.ndarray:
+        """The fitted line at ``year`` (a number or an array)."""
         return self.intercept + self.slope * np.asarray(year, dtype=float)
 
     def confidence_band(self, year, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -230,23 +262,32 @@ class Fit:
 
     @property
     def doubling_time_months(self) -> float:
+        """Months per doubling (infinite for a flat or falling series)."""
         return 12.0 / self.slope if self.slope > 0 else math.inf
 
     @property
     def doubling_time_interval(self) -> tuple[float, float]:
+        """95% interval of the doubling time, from that of the slope."""
         lo, hi = self.slope_ci
         return (12.0 / hi if hi > 0 else math.inf, 12.0 / lo if lo > 0 else math.inf)
 
     @property
     def growth_per_year(self) -> float:
+        """Growth factor per year."""
         return 2.0 ** self.slope
 
     @property
     def growth_interval(self) -> tuple[float, float]:
+        """95% interval of the growth factor per year."""
         return 2.0 ** self.slope_ci[0], 2.0 ** self.slope_ci[1]
 
 
-def fit_log2(years, log2_values, name: str, kind: str, unit: str = "log2") -> Fit:
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def fit_log2(years, log2_values, name: str, kind: str, unit: str = "log2",
+             key: str | None = None) -> Fit:
     """OLS and Theil-Sen fits of log2 values against decimal years.
 
     Examples
@@ -268,13 +309,20 @@ def fit_log2(years, log2_values, name: str, kind: str, unit: str = "log2") -> Fi
                (float(res.slope - t * res.stderr), float(res.slope + t * res.stderr)),
                float(res.intercept), float(res.rvalue**2), float(x.mean()),
                float(((x - x.mean()) ** 2).sum()), sd, float(ts.slope),
-               (float(ts.low_slope), float(ts.high_slope)), unit)
+               (float(ts.low_slope), float(ts.high_slope)), unit, key or _slug(name))
 
 
 def qv_fits(rows: list[dict] | None = None, include_claimed: bool = False,
             vendor: str | None = None) -> list[Fit]:
     """Fits per vendor (all its points, and its record envelope) and for the all-vendor
-    record frontier. Honeywell and Quantinuum are one hardware line and fitted together."""
+    record frontier (key ``QV_FRONTIER``). Honeywell and Quantinuum are one hardware line and
+    fitted together.
+
+    Examples
+    --------
+    >>> [f.key for f in qv_fits()]
+    ['qv_ibm', 'qv_quantinuum', 'qv_quantinuum_records', 'qv_frontier']
+    """
     rows = load_qv_records() if rows is None else rows
     rows = [r for r in rows if include_claimed or r["status"] == "confirmed"]
     line = {"Honeywell": "Quantinuum"}
@@ -286,29 +334,86 @@ def qv_fits(rows: list[dict] | None = None, include_claimed: bool = False,
         mine = [r for r in rows if line.get(r["vendor"], r["vendor"]) == v]
         if len(mine) >= 3:
             fits.append(fit_log2([r["year"] for r in mine], [r["log2_qv"] for r in mine],
-                                 f"QV {v}", "quantum_volume"))
+                                 f"QV {v}", "quantum_volume", key=f"qv_{_slug(v)}"))
         env = record_frontier(mine)
         if len(env) >= 3 and len(env) < len(mine):
             fits.append(fit_log2([r["year"] for r in env], [r["log2_qv"] for r in env],
-                                 f"QV {v} records", "quantum_volume"))
+                                 f"QV {v} records", "quantum_volume",
+                                 key=f"qv_{_slug(v)}_records"))
     if vendor is None:
         env = record_frontier(rows)
         fits.append(fit_log2([r["year"] for r in env], [r["log2_qv"] for r in env],
-                             "QV record frontier (all vendors)", "quantum_volume"))
+                             "QV record frontier (all vendors)", "quantum_volume",
+                             key=QV_FRONTIER))
     return fits
 
 
 def classical_fits(points: list[dict] | None = None) -> list[Fit]:
-    """TOP500 #1 Rmax (log2 FLOP/s) and the largest state-vector simulation (qubits)."""
+    """TOP500 #1 Rmax (log2 FLOP/s, key ``"top500_rmax"``) and the largest state-vector
+    simulation (qubits, key ``"state_vector_simulation"``).
+
+    Examples
+    --------
+    >>> [f.key for f in classical_fits()]
+    ['top500_rmax', 'state_vector_simulation']
+    """
     points = load_classical() if points is None else points
     top = [p for p in points if p["kind"] == "top500" and p["status"] == "confirmed"]
     sim = [p for p in points if p["kind"] == "simulation_frontier" and p["status"] == "confirmed"]
     return [
         fit_log2([p["year"] for p in top], [math.log2(p["value"]) for p in top],
-                 "TOP500 #1 Rmax", "top500"),
+                 "TOP500 #1 Rmax", "top500", key="top500_rmax"),
         fit_log2([p["year"] for p in sim], [p["value"] for p in sim],
-                 "largest state-vector simulation", "simulation_frontier", unit="qubits"),
+                 "largest state-vector simulation", "simulation_frontier", unit="qubits",
+                 key="state_vector_simulation"),
     ]
+
+
+@dataclass(frozen=True)
+class Frontier:
+    """A classical verification frontier: the qubits ``intercept + slope * year`` that
+    classical computers can simulate exactly. ``fit_key`` names the classical fit whose
+    uncertainty a crossover carries (None: the line is taken as exact)."""
+
+    key: str
+    name: str
+    intercept: float
+    slope: float
+    fit_key: str | None = None
+
+    def qubits(self, year) -> np.ndarray:
+        """The frontier at ``year`` (a number or an array)."""
+        return self.intercept + self.slope * np.asarray(year, dtype=float)
+
+
+def verification_frontiers(points: list[dict] | None = None,
+                           fits: list[Fit] | None = None) -> list[Frontier]:
+    """The two verification frontiers: (a) the trend of the largest state-vector simulations
+    (key ``STATE_VECTOR_RECORD``); (b) the qubits the TOP500 #1 memory holds at 16 bytes per
+    amplitude, from Frontier's 9.2 PB growing at the TOP500 Rmax rate (key ``TOP500_MEMORY``;
+    the assumption is stated in the module docstring). ``fits`` are ``classical_fits(points)``,
+    computed when not given.
+
+    Examples
+    --------
+    >>> [f.key for f in verification_frontiers()]
+    ['state_vector_record', 'top500_memory']
+    """
+    points = load_classical() if points is None else points
+    by_key = {f.key: f for f in (classical_fits(points) if fits is None else fits)}
+    top, sim = by_key["top500_rmax"], by_key["state_vector_simulation"]
+    anchor = next(p for p in points if p["kind"] == "memory_anchor")
+    qubits0 = math.log2(anchor["value"] / BYTES_PER_AMPLITUDE)
+    return [Frontier(STATE_VECTOR_RECORD, "state-vector simulation record", sim.intercept,
+                     sim.slope, sim.key),
+            Frontier(TOP500_MEMORY, "TOP500 #1 memory", qubits0 - top.slope * anchor["year"],
+                     top.slope)]
+
+
+def frontier_lines(points: list[dict] | None = None) -> dict[str, tuple[float, float]]:
+    """Deprecated: ``verification_frontiers()``, as ``{name: (intercept, slope)}``."""
+    deprecated("qml.projection.frontier_lines()", "qml.projection.verification_frontiers()")
+    return {f.name: (f.intercept, f.slope) for f in verification_frontiers(points)}
 
 
 def year_of_multiple(doubling_time_months: float, multiple: float, start_year: float) -> float:
@@ -322,22 +427,11 @@ def year_of_multiple(doubling_time_months: float, multiple: float, start_year: f
     return start_year + math.log2(multiple) * doubling_time_months / 12.0
 
 
-def frontier_lines(points: list[dict] | None = None) -> dict[str, tuple[float, float]]:
-    """Verification frontiers as lines ``qubits = a + b * year``: (a) the state-vector
-    simulation fit; (b) the qubits the TOP500 #1 memory holds, from Frontier's 9.2 PB
-    growing at the TOP500 Rmax rate (the assumption is stated in the module docstring)."""
-    points = load_classical() if points is None else points
-    top, sim = classical_fits(points)
-    anchor = next(p for p in points if p["kind"] == "memory_anchor")
-    qubits0 = math.log2(anchor["value"] / BYTES_PER_AMPLITUDE)
-    return {"state-vector simulation record": (sim.intercept, sim.slope),
-            "TOP500 #1 memory": (qubits0 - top.slope * anchor["year"], top.slope)}
-
-
 def crossover_year(qv: Fit, line: tuple[float, float], other: Fit | None = None,
                    draws: int = 20000, seed: int = 0) -> tuple[float, tuple[float, float]]:
-    """Year where the fitted log2 QV (qubits n) crosses a frontier line, with a 95% interval
-    from the parameter uncertainty of the QV fit (and of the frontier's own fit, if given).
+    """Year where the fitted log2 QV (qubits n) crosses a frontier line ``(intercept,
+    slope)``, with a 95% interval from the parameter uncertainty of the QV fit (and of the
+    frontier's own fit, if given).
 
     Examples
     --------
@@ -363,23 +457,9 @@ def crossover_year(qv: Fit, line: tuple[float, float], other: Fit | None = None,
     return float(mid), (float(lo), float(hi))
 
 
-@dataclass
-class Projection:
-    """Everything ``qlimits qv project`` reports."""
-
-    until: int
-    series: list[dict]
-    crossovers: list[dict]
-    scenarios: list[dict]
-    by_year: list[dict]
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=1)
-
-
-def _series_row(fit: Fit, until: int) -> dict:
+def _series_row(fit: Fit, until: int, multiple: float, start_year: float) -> dict:
     lo, hi = fit.prediction_band(until)
-    return {"name": fit.name, "kind": fit.kind, "source": "fit", "n": fit.n,
+    return {"key": fit.key, "name": fit.name, "kind": fit.kind, "source": "fit", "n": fit.n,
             "growth_per_year": fit.growth_per_year,
             "growth_per_year_interval": list(fit.growth_interval),
             "doubling_time_months": fit.doubling_time_months,
@@ -388,7 +468,160 @@ def _series_row(fit: Fit, until: int) -> dict:
                                                if fit.theil_sen_slope > 0 else None),
             "r2": fit.r2, "unit": fit.unit,
             "value_at_horizon": float(fit.predict(until)),
-            "value_at_horizon_prediction_interval": [float(lo), float(hi)]}
+            "value_at_horizon_prediction_interval": [float(lo), float(hi)],
+            "year_of_multiple": year_of_multiple(fit.doubling_time_months, multiple,
+                                                 start_year)}
+
+
+def _trend_row(trend: Trend, multiple: float, start_year: float) -> dict:
+    return {"key": trend.name, "name": trend.name, "kind": trend.kind, "source": trend.source,
+            "n": None, "growth_per_year": trend.growth_per_year,
+            "growth_per_year_interval": None,
+            "doubling_time_months": trend.doubling_time_months,
+            "doubling_time_months_interval": list(trend.doubling_time_interval),
+            "year_of_multiple": year_of_multiple(trend.doubling_time_months, multiple,
+                                                 start_year)}
+
+
+_NUMBER = {"type": "number"}
+_PAIR = {"type": "array", "items": _NUMBER, "minItems": 2, "maxItems": 2}
+_FIT_SCHEMA = {
+    "type": "object",
+    "required": ["name", "kind", "n", "slope", "slope_se", "slope_ci", "intercept", "r2",
+                 "x_mean", "sxx", "residual_sd", "theil_sen_slope", "theil_sen_ci", "unit",
+                 "key"],
+    "properties": {"name": {"type": "string"}, "kind": {"type": "string"},
+                   "n": {"type": "integer", "minimum": 3}, "slope": _NUMBER,
+                   "slope_se": _NUMBER, "slope_ci": _PAIR, "intercept": _NUMBER, "r2": _NUMBER,
+                   "x_mean": _NUMBER, "sxx": {"type": "number", "exclusiveMinimum": 0},
+                   "residual_sd": _NUMBER, "theil_sen_slope": _NUMBER, "theil_sen_ci": _PAIR,
+                   "unit": {"type": "string"}, "key": {"type": "string"}},
+}
+_ROWS = {"type": "array", "items": {"type": "object"}}
+
+
+def _fit_from_dict(d: dict) -> Fit:
+    return Fit(**{**d, "slope_ci": tuple(d["slope_ci"]), "theil_sen_ci": tuple(d["theil_sen_ci"])})
+
+
+@dataclass
+class Projection(ResultFile):
+    """Everything ``qlimits qv project`` reports, and what its figures draw: the QV records
+    used, the QV and classical fits, the published trends, the verification frontiers, the
+    scenarios, the crossover years, and the projection per year.
+
+    Tables for people and JSON readers are ``series``, ``crossovers``, ``scenarios`` and
+    ``by_year`` (lists of dicts); code looks series up by key with ``fit(key)`` and
+    ``crossover(qv_key, frontier_key)``. Saved as ``"qlimits.projection"`` JSON.
+
+    Examples
+    --------
+    >>> p = project(until=2030)
+    >>> p.fit(QV_FRONTIER).name, Projection.from_dict(p.to_dict()).crossovers == p.crossovers
+    ('QV record frontier (all vendors)', True)
+    """
+
+    FORMAT = "qlimits.projection"
+    FORMAT_VERSION = 1
+    SCHEMA = document_schema({
+        "until": {"type": "integer"}, "start_year": _NUMBER,
+        "multiple": {"type": "number", "exclusiveMinimum": 0},
+        "vendor": {"type": ["string", "null"]}, "include_claimed": {"type": "boolean"},
+        "data": {"type": ["string", "null"]},
+        "records": {"type": "array", "items": {
+            "type": "object", "required": ["date", "vendor", "quantum_volume", "log2_qv",
+                                           "year", "status"],
+            "properties": {"quantum_volume": {"type": "integer", "minimum": 1},
+                           "log2_qv": {"type": "integer", "minimum": 0}, "year": _NUMBER,
+                           "status": {"enum": list(_STATUSES)}}}},
+        "qv_fits": {"type": "array", "items": _FIT_SCHEMA},
+        "classical_fits": {"type": "array", "items": _FIT_SCHEMA},
+        "trends": {"type": "array", "items": {
+            "type": "object", "required": ["name", "kind", "doubling_time_months",
+                                           "doubling_time_interval", "source"],
+            "properties": {"doubling_time_months": {"type": "number", "exclusiveMinimum": 0},
+                           "doubling_time_interval": {
+                               "type": "array", "items": {"type": ["number", "null"]},
+                               "minItems": 2, "maxItems": 2}}}},
+        "frontiers": {"type": "array", "items": {
+            "type": "object", "required": ["key", "name", "intercept", "slope"],
+            "properties": {"intercept": _NUMBER, "slope": _NUMBER,
+                           "fit_key": {"type": ["string", "null"]}}}},
+        "scenarios": _ROWS, "crossovers": _ROWS, "by_year": _ROWS,
+    }, required=["until", "start_year", "multiple", "records", "qv_fits", "classical_fits",
+                 "trends", "frontiers", "scenarios", "crossovers", "by_year"])
+
+    until: int
+    start_year: float
+    multiple: float
+    records: list[dict]
+    qv_fits: list[Fit]
+    classical_fits: list[Fit]
+    trends: list[Trend]
+    frontiers: list[Frontier]
+    scenarios: list[dict]
+    crossovers: list[dict]
+    by_year: list[dict]
+    vendor: str | None = None
+    include_claimed: bool = False
+    data: str | None = None
+    _index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @property
+    def series(self) -> list[dict]:
+        """One row per fit and per published trend: growth per year, doubling time with its
+        interval, value at the horizon, and the year it delivers ``multiple``."""
+        return ([_series_row(f, self.until, self.multiple, self.start_year)
+                 for f in self.qv_fits + self.classical_fits]
+                + [_trend_row(t, self.multiple, self.start_year) for t in self.trends])
+
+    def fit(self, key: str) -> Fit:
+        """The QV or classical fit with this key (``"qv_ibm"``, ``QV_FRONTIER`` ...)."""
+        if not self._index:
+            self._index.update({f.key: f for f in self.qv_fits + self.classical_fits})
+        if key not in self._index:
+            raise KeyError(f"no fit {key!r}; this projection has {sorted(self._index)}")
+        return self._index[key]
+
+    def crossover(self, qv_key: str, frontier_key: str) -> dict:
+        """The crossover row of a QV fit with a verification frontier."""
+        for c in self.crossovers:
+            if c["qv_key"] == qv_key and c["frontier_key"] == frontier_key:
+                return c
+        raise KeyError(f"no crossover of {qv_key!r} with {frontier_key!r}")
+
+    def to_json(self) -> str:
+        """Deprecated: ``json.dumps(projection.to_dict())``."""
+        from qml.results import to_json_text
+
+        deprecated("Projection.to_json()", "json.dumps(projection.to_dict()) or save()")
+        return to_json_text(self.to_dict())
+
+    def _to_body(self) -> dict:
+        return {"until": self.until, "start_year": self.start_year, "multiple": self.multiple,
+                "vendor": self.vendor, "include_claimed": self.include_claimed,
+                "data": self.data, "records": self.records,
+                "qv_fits": [asdict(f) for f in self.qv_fits],
+                "classical_fits": [asdict(f) for f in self.classical_fits],
+                "trends": [asdict(t) for t in self.trends],
+                "frontiers": [asdict(f) for f in self.frontiers],
+                "series": self.series, "scenarios": self.scenarios,
+                "crossovers": self.crossovers, "by_year": self.by_year}
+
+    @classmethod
+    def _from_body(cls, doc: dict) -> Projection:
+        return cls(doc["until"], doc["start_year"], doc["multiple"], doc["records"],
+                   [_fit_from_dict(f) for f in doc["qv_fits"]],
+                   [_fit_from_dict(f) for f in doc["classical_fits"]],
+                   [Trend(**{**t, "doubling_time_interval": tuple(t["doubling_time_interval"])})
+                    for t in doc["trends"]],
+                   [Frontier(**f) for f in doc["frontiers"]], doc["scenarios"],
+                   doc["crossovers"], doc["by_year"], doc.get("vendor"),
+                   doc.get("include_claimed", False), doc.get("data"))
+
+
+SCENARIOS = (("IBM: double QV every year", 12.0),
+             ("Honeywell 2020: 10x per year", 12 / math.log2(10)))
 
 
 def project(until: int = 2035, vendor: str | None = None, data=None,
@@ -397,42 +630,48 @@ def project(until: int = 2035, vendor: str | None = None, data=None,
     """Fits, projections to ``until``, published classical trends, scenarios, and the
     verification crossover years.
 
+    Parameters
+    ----------
+    until : int, default=2035
+        Projection horizon (year).
+    vendor : str, optional
+        Fit one vendor only (e.g. ``"IBM"``); the all-vendor frontier is then left out.
+    data : path, optional
+        QV records CSV in the shipped schema (default: the shipped records).
+    include_claimed : bool, default=False
+        Fit claimed (unconfirmed) records too.
+    start_year, multiple : float
+        Every series reports the year it delivers ``multiple`` x from ``start_year``.
+
     Examples
     --------
     >>> p = project(until=2035)
-    >>> any(s["name"] == "QV record frontier (all vendors)" for s in p.series)
+    >>> any(s["key"] == QV_FRONTIER for s in p.series)
     True
     """
     rows = load_qv_records(data)
     fits = qv_fits(rows, include_claimed, vendor)
-    classical = classical_fits()
-    series = [_series_row(f, until) for f in fits + classical]
-    for t in load_trends():
-        series.append({"name": t.name, "kind": t.kind, "source": t.source, "n": None,
-                       "growth_per_year": t.growth_per_year, "growth_per_year_interval": None,
-                       "doubling_time_months": t.doubling_time_months,
-                       "doubling_time_months_interval": list(t.doubling_time_interval),
-                       "year_of_multiple": year_of_multiple(t.doubling_time_months, multiple,
-                                                            start_year)})
-    for row, fit in zip(series, fits + classical):  # qubits are log2 of state memory
-        row["year_of_multiple"] = year_of_multiple(fit.doubling_time_months, multiple,
-                                                   start_year)
-    scenarios = [{"name": "IBM: double QV every year", "doubling_time_months": 12.0},
-                 {"name": "Honeywell 2020: 10x per year",
-                  "doubling_time_months": 12 / math.log2(10)}]
-    for s in scenarios:
-        s["growth_per_year"] = 2 ** (12 / s["doubling_time_months"])
-        s["year_of_multiple"] = year_of_multiple(s["doubling_time_months"], multiple,
-                                                 start_year)
+    points = load_classical()
+    classical = classical_fits(points)
+    frontiers = verification_frontiers(points, classical)
+    scenarios = []
+    for name, months in SCENARIOS:
+        scenarios.append({"name": name, "doubling_time_months": months,
+                          "growth_per_year": 2 ** (12 / months),
+                          "year_of_multiple": year_of_multiple(months, multiple, start_year)})
+    by_key = {f.key: f for f in classical}
     crossovers = []
-    sim_fit = classical[1]
     for fit in fits:
-        for name, line in frontier_lines().items():
-            other = sim_fit if name.startswith("state-vector") else None
-            year, interval = crossover_year(fit, line, other)
-            crossovers.append({"qv_series": fit.name, "frontier": name, "year": year,
-                               "interval": list(interval)})
-    return Projection(until, series, crossovers, scenarios, _by_year(fits, start_year, until))
+        for frontier in frontiers:
+            year, interval = crossover_year(fit, (frontier.intercept, frontier.slope),
+                                            by_key.get(frontier.fit_key))
+            crossovers.append({"qv_key": fit.key, "frontier_key": frontier.key,
+                               "qv_series": fit.name, "frontier": frontier.name,
+                               "year": year, "interval": list(interval)})
+    logger.info("projection to %d: %d QV fits, %d records", until, len(fits), len(rows))
+    return Projection(until, start_year, multiple, rows, fits, classical, load_trends(),
+                      frontiers, scenarios, crossovers, _by_year(fits, start_year, until),
+                      vendor, include_claimed, None if data is None else str(data))
 
 
 def _by_year(fits: list[Fit], start_year: float, until: int) -> list[dict]:
@@ -442,43 +681,8 @@ def _by_year(fits: list[Fit], start_year: float, until: int) -> list[dict]:
         for year in range(int(math.floor(start_year)), until + 1):
             clo, chi = fit.confidence_band(year)
             plo, phi = fit.prediction_band(year)
-            out.append({"series": fit.name, "year": year, "log2_qv": float(fit.predict(year)),
+            out.append({"series": fit.name, "key": fit.key, "year": year,
+                        "log2_qv": float(fit.predict(year)),
                         "confidence_interval": [float(clo), float(chi)],
                         "prediction_interval": [float(plo), float(phi)]})
     return out
-
-
-def verification_cost(max_width: int, seed: int = 0, repeats: int = 1) -> dict:
-    """Seconds to compute the ideal distribution of one QV model circuit at each width
-    2..``max_width`` on this machine, the exponential fit ``log2(seconds) = a + b n``, and
-    where this machine sits: the widest state vector its free memory holds, and the fitted
-    time of a 100-circuit QV certification at that width.
-
-    Examples
-    --------
-    >>> cost = verification_cost(6)
-    >>> cost["widths"], cost["machine_max_width"] > 20
-    ([2, 3, 4, 5, 6], True)
-    """
-    import time
-
-    from circuits.quantum_volume import ideal_probabilities, model_circuits
-    from qml.exact import _available_memory
-
-    if max_width < 3:
-        raise InvalidInputError(f"max_width must be at least 3 to fit a line; got {max_width}")
-    widths, seconds = list(range(2, max_width + 1)), []
-    for n in widths:
-        circuit = model_circuits(n, 1, seed)
-        best = math.inf
-        for _ in range(repeats):
-            start = time.perf_counter()
-            ideal_probabilities(circuit)
-            best = min(best, time.perf_counter() - start)
-        seconds.append(best)
-    res = stats.linregress(widths, np.log2(seconds))
-    max_n = int(math.floor(math.log2(_available_memory() / BYTES_PER_AMPLITUDE)))
-    per_circuit = 2.0 ** (res.intercept + res.slope * max_n)
-    return {"widths": widths, "seconds": seconds, "log2_seconds_intercept": res.intercept,
-            "log2_seconds_per_qubit": res.slope, "machine_max_width": max_n,
-            "certification_seconds_at_max_width": 100 * per_circuit}

@@ -19,6 +19,7 @@ Credentials: the saved qiskit-ibm-runtime account, or ``QISKIT_IBM_TOKEN`` (and
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 import warnings
@@ -40,7 +41,9 @@ from qml.errors import (
 from qml.ledger import Ledger, payload_hash, save_result
 
 __all__ = ["get_service", "runtime_backend", "RuntimeRunner", "retry", "is_transient",
-           "CREDENTIALS_HELP"]
+           "CREDENTIALS_HELP", "warn_session_fallback"]
+
+logger = logging.getLogger(__name__)
 
 CREDENTIALS_HELP = (
     "Set QISKIT_IBM_TOKEN (and QISKIT_IBM_INSTANCE) in the environment, or save an account "
@@ -83,7 +86,10 @@ def retry(call: Callable, attempts: int = 4, base_delay: float = 1.0,
         except Exception as exc:  # noqa: BLE001 - classified, then re-raised unless transient
             if not is_transient(exc) or attempt == attempts - 1:
                 raise
-            sleep(base_delay * 2**attempt)
+            delay = base_delay * 2**attempt
+            logger.warning("transient error (%s: %s); retry %d of %d in %.3g s",
+                           type(exc).__name__, exc, attempt + 1, attempts - 1, delay)
+            sleep(delay)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -233,6 +239,7 @@ class RuntimeRunner:
             raise _permanent(exc, None) from exc
         job_id = job.job_id()
         self.ledger.update(row, "submitted", job_id=job_id)
+        logger.info("ledger row %d: submitted as job %s on %s", row, job_id, self.spec.text)
         return self.collect(row, job, job_id)
 
     def collect(self, row: int, job, job_id: str) -> list:
@@ -259,10 +266,14 @@ class RuntimeRunner:
         if record is None:
             return None
         if record.status == "done" and record.result_path and Path(record.result_path).exists():
+            logger.info("ledger row %d: same work done before (job %s); result read from %s, "
+                        "nothing submitted", record.id, record.job_id, record.result_path)
             data = np.load(record.result_path)
             n = len([k for k in data.files if not k.endswith("_bits")])
             return [BitArray(data[f"pub{i}"], int(data[f"pub{i}_bits"])) for i in range(n)]
         if record.status == "submitted" and record.job_id and self.service is not None:
+            logger.info("ledger row %d: job %s is in flight; fetching it instead of "
+                        "resubmitting", record.id, record.job_id)
             job = self.service.job(record.job_id)
             return self.collect(record.id, job, record.job_id)
         return None
@@ -293,5 +304,6 @@ def _permanent(exc: BaseException, job_id: str | None, status: str | None = None
 
 
 def warn_session_fallback(reason: str) -> None:
+    """Say that runtime sessions or batches are unavailable and jobs run one by one."""
     warnings.warn(f"runtime sessions are not available ({reason}); running in job mode",
                   UserWarning, stacklevel=3)

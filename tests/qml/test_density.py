@@ -141,18 +141,26 @@ def test_device_noise_on_transpiled_quantum_volume_equals_aer():
 def test_operations_on_a_pair_are_fused_into_few_blocks():
     """The point of the engine: a level-3 width-5 QV trial on a device has a couple of hundred
     noisy operations but touches the state in about twenty blocks."""
-    from circuits.quantum_volume import model_circuits
-    from qml.backends import parse_backend
-    from qml.volume import _Runner
+    from qiskit.transpiler import generate_preset_pass_manager
 
-    runner = _Runner(parse_backend("aer:fake_kolkata"), 1024, 0, 3, None)
-    runner.prepare([5])
+    from circuits.quantum_volume import model_circuits
+    from qml.backends import fake_backend
+    from qml.volume.devices import device_basis, device_errors, select_qubits
+
+    device = fake_backend("fake_kolkata")
+    layout = select_qubits(device.target, 5)
+    manager = generate_preset_pass_manager(
+        3, basis_gates=device_basis(device.target),
+        coupling_map=device.coupling_map.reduce(layout), initial_layout=list(range(5)),
+        seed_transpiler=0)
     circuits = model_circuits(5, 5, seed=0)
     for c in circuits:
         c.measure_all()
-    isa, layout = runner._device_transpile(circuits, 5)
-    sim = runner._exact_simulator(layout)
-    for c in isa:
+    index = {q: i for i, q in enumerate(layout)}
+    gate_errors, readout_errors = device_errors(device, layout)
+    sim = PauliTransferSimulator([(n, [index[q] for q in qs], e) for n, qs, e in gate_errors],
+                                 [([index[q] for q in qs], e) for qs, e in readout_errors])
+    for c in manager.run(circuits):
         ops = sum(inst.name not in ("barrier", "measure") for inst in c.data)
         blocks = sim._blocks(c)[0]
         assert ops >= 150 and len(blocks) <= 25

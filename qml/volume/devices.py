@@ -1,0 +1,177 @@
+"""What a device contributes to a quantum-volume run: a connected, low-error set of physical
+qubits, its basis gates, and its errors on those qubits (as qiskit-aer derives them), as
+Aer noise models or as the input of the exact noisy simulator ``qml.density``.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Sequence
+
+from qml.errors import CircuitTooWideError
+
+__all__ = ["select_qubits", "device_basis", "device_errors", "restricted_noise_model"]
+
+logger = logging.getLogger(__name__)
+
+
+def _two_qubit_errors(target) -> dict[tuple[int, int], float]:
+    errors: dict[tuple[int, int], float] = {}
+    for name in target.operation_names:
+        if target.operation_from_name(name).num_qubits != 2:
+            continue
+        for qargs, props in target[name].items():
+            if qargs is None:
+                continue
+            err = getattr(props, "error", None) if props is not None else None
+            key = tuple(sorted(qargs))
+            errors[key] = min(errors.get(key, 1.0), 0.01 if err is None else err)
+    return errors
+
+
+def _readout_errors(target) -> dict[int, float]:
+    out = {}
+    if "measure" in target.operation_names:
+        for qargs, props in target["measure"].items():
+            if qargs is not None:
+                err = getattr(props, "error", None) if props is not None else None
+                out[qargs[0]] = 0.02 if err is None else err
+    return out
+
+
+def select_qubits(target, width: int) -> list[int]:
+    """A connected, low-error set of ``width`` physical qubits on a device ``target``.
+
+    Grows a set from every qubit, each time adding the neighbour that brings the most
+    connections and the smallest two-qubit and readout errors; keeps the best set by
+    (connections inside, then total error).
+
+    Examples
+    --------
+    >>> from qml.backends import fake_backend
+    >>> len(set(select_qubits(fake_backend("fake_lima").target, 3)))
+    3
+    """
+    edges = _two_qubit_errors(target)
+    readout = _readout_errors(target)
+    neighbours: dict[int, set[int]] = {}
+    for a, b in edges:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    if width > target.num_qubits:
+        raise CircuitTooWideError(f"width {width} exceeds the backend's {target.num_qubits} qubits")
+
+    def score(chosen: list[int]) -> tuple[int, float]:
+        inside = [e for e in edges if e[0] in chosen and e[1] in chosen]
+        error = sum(edges[e] for e in inside) / max(len(inside), 1)
+        error += sum(readout.get(q, 0.0) for q in chosen) / len(chosen)
+        return len(inside), -error
+
+    best, best_score = None, None
+    for start in sorted(neighbours) or range(target.num_qubits):
+        chosen = [start]
+        while len(chosen) < width:
+            frontier = {b for q in chosen for b in neighbours.get(q, ()) if b not in chosen}
+            if not frontier:
+                break
+            chosen.append(max(sorted(frontier), key=lambda b: score(chosen + [b])))
+        if len(chosen) == width and (best_score is None or score(chosen) > best_score):
+            best, best_score = chosen, score(chosen)
+    if best is None:
+        raise CircuitTooWideError(f"no connected set of {width} qubits on this backend")
+    logger.info("width %d: physical qubits %s", width, best)
+    return best
+
+
+def device_basis(target) -> list[str]:
+    """A device's one- and two-qubit gates: the fixed ones and the rotations rz, rx, ry
+    (fractional gates with restricted angles, and control flow, are left out).
+
+    Examples
+    --------
+    >>> from qml.backends import fake_backend
+    >>> device_basis(fake_backend("fake_lima").target)
+    ['cx', 'id', 'rz', 'sx', 'x']
+    """
+    from qiskit.circuit import Gate
+
+    basis = []
+    for name in target.operation_names:
+        op = target.operation_from_name(name)  # control flow is listed as a class
+        if isinstance(op, Gate) and op.num_qubits <= 2 and (
+                not op.params or name in ("rz", "rx", "ry")):
+            basis.append(name)
+    return sorted(basis)
+
+
+class _TargetView:
+    """The part of a ``Target`` on some qubits: what qiskit-aer's device-noise functions read
+    (``items``, ``get``, ``operation_from_name``, ``qubit_properties``, ``num_qubits``)."""
+
+    def __init__(self, target, qubits: Sequence[int]):
+        self._target, self._qubits = target, {int(q) for q in qubits}
+        self.num_qubits = target.num_qubits
+        self.qubit_properties = target.qubit_properties
+        self.operation_from_name = target.operation_from_name
+
+    def _restrict(self, props):
+        if props is None:
+            return None
+        return {qargs: p for qargs, p in props.items()
+                if qargs is not None and set(qargs) <= self._qubits}
+
+    def items(self):
+        return [(name, self._restrict(props)) for name, props in self._target.items()]
+
+    def get(self, name, default=None):
+        return self._restrict(self._target[name]) if name in self._target else default
+
+
+def device_errors(backend, qubits: Sequence[int] | None = None) -> tuple[list, list]:
+    """A device's gate errors ``(name, qubits, QuantumError)`` and readout errors
+    ``(qubits, ReadoutError)``, as qiskit-aer's ``NoiseModel.from_backend`` derives them;
+    with ``qubits``, only those on these physical qubits (computed for them alone).
+
+    Examples
+    --------
+    >>> from qml.backends import fake_backend
+    >>> gates, readout = device_errors(fake_backend("fake_lima"), [0, 1])
+    >>> sorted({name for name, _, _ in gates}), [qs for qs, _ in readout]
+    (['cx', 'id', 'reset', 'sx', 'x'], [[0], [1]])
+    """
+    from qiskit_aer.noise.device import basic_device_gate_errors, basic_device_readout_errors
+
+    target = backend.target if qubits is None else _TargetView(backend.target, qubits)
+    with warnings.catch_warnings():  # "warnings are ignored when target is supplied"
+        warnings.filterwarnings("ignore", message="When `target` is supplied", category=UserWarning)
+        gate_errors = basic_device_gate_errors(target=target)
+    return gate_errors, basic_device_readout_errors(target=target)
+
+
+def restricted_noise_model(backend, qubits: Sequence[int], errors=None):
+    """The noise model of ``backend`` on ``qubits`` only, relabelled ``0..k-1`` in that order.
+
+    Device noise models are local (gate, relaxation and readout errors on the qubits a gate
+    or measurement touches), so circuits confined to ``qubits`` see the same noise as with
+    ``NoiseModel.from_backend``, while the simulator no longer carries the rest of the device.
+    ``errors`` is ``device_errors(backend)``, computed once and reused across widths.
+
+    Examples
+    --------
+    >>> from qml.backends import fake_backend
+    >>> sorted(restricted_noise_model(fake_backend("fake_lima"), [3, 4]).noise_qubits)
+    [0, 1]
+    """
+    from qiskit_aer.noise import NoiseModel
+
+    gate_errors, readout_errors = device_errors(backend) if errors is None else errors
+    index = {q: i for i, q in enumerate(qubits)}
+    noise = NoiseModel(basis_gates=backend.operation_names)
+    for qargs, error in readout_errors:
+        if all(q in index for q in qargs):
+            noise.add_readout_error(error, [index[q] for q in qargs])
+    for name, qargs, error in gate_errors:
+        if all(q in index for q in qargs):
+            noise.add_quantum_error(error, name, [index[q] for q in qargs])
+    return noise

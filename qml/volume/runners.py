@@ -1,0 +1,305 @@
+"""Where the trials of one width run: one small runner per kind of backend.
+
+Every runner takes the model circuits of a width (and their ideal distributions) and returns
+a ``WidthRun``: counts per trial (or exact probabilities), the physical qubits used, and the
+time each stage took. ``make_runner`` picks the runner for a backend string:
+
+=====================  =================  ==================================================
+backend                runner             what happens
+=====================  =================  ==================================================
+``statevector``        ``IdealRunner``    the ideal distributions themselves: exact HOPs
+``aer``, a simulator   ``AerRunner``      shots on Aer (a simulator of your own is
+                                          transpiled to first)
+``aer:<fake>``         ``DeviceRunner``   compiled onto chosen device qubits, simulated under
+                                          the device's noise on them: exact distributions
+                                          from ``qml.density`` then shots, or Aer
+``fake:``, ``ibm:``    ``RuntimeRunner``  ISA circuits through qiskit-ibm-runtime, one
+                                          ledger-recorded job per width
+=====================  =================  ==================================================
+
+Each runner draws its simulator seeds from ``numpy.random.default_rng(seed)``, one per width,
+so a sweep is reproducible from its seed alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from qml.backends import build_simulator, fake_backend, parse_backend
+from qml.errors import ConfigurationError, FallbackWarning, UnsupportedCircuitError
+from qml.volume.devices import (
+    device_basis,
+    device_errors,
+    restricted_noise_model,
+    select_qubits,
+)
+
+__all__ = ["WidthRun", "Runner", "IdealRunner", "AerRunner", "DeviceRunner", "RuntimeRunner",
+           "make_runner", "METHODS"]
+
+logger = logging.getLogger(__name__)
+
+METHODS = ("auto", "aer")
+
+
+@dataclass
+class WidthRun:
+    """What running one width gives: ``counts`` (trials, 2**width) of shots, or exact
+    probabilities; the physical qubits used (None off a device); seconds per stage."""
+
+    counts: np.ndarray
+    physical_qubits: list[int] | None
+    seconds: dict[str, float]
+
+
+class Runner:
+    """Base of the runners: ``shots`` (None: exact), ``max_width`` (None: no limit known),
+    ``name`` (the backend as reported in results), ``prepare(widths)`` once before the
+    sweep, and ``run(circuits, ideal, width)`` per width."""
+
+    shots: int | None = None
+    max_width: int | None = None
+    name: str = "runner"
+
+    def prepare(self, widths: Sequence[int]) -> None:
+        """Work shared by all widths, done once (default: nothing)."""
+
+    def run(self, circuits, ideal: np.ndarray, width: int) -> WidthRun:  # pragma: no cover
+        """Run the trials of one width."""
+        raise NotImplementedError
+
+    def _next_seed(self) -> int:
+        return int(self.rng.integers(2**31 - 1))
+
+
+def _measured(circuits):
+    for c in circuits:  # the trial circuits are the caller's to consume: measure in place
+        c.measure_all()
+    return circuits
+
+
+def _counts_array(per_trial: Iterable[dict[int, int]], n_trials: int, width: int) -> np.ndarray:
+    """Counts of every trial, indexed by the measured integer of its ``width`` qubits."""
+    counts = np.zeros((n_trials, 2**width), dtype=np.int64)
+    mask = 2**width - 1
+    for i, trial in enumerate(per_trial):
+        for value, n in trial.items():
+            counts[i, value & mask] += n
+    return counts
+
+
+def _aer_counts(simulator, circuits, shots: int, seed: int, width: int) -> np.ndarray:
+    result = simulator.run(circuits, shots=shots, seed_simulator=seed).result()
+    per_trial = ({int(key.replace(" ", ""), 2): n for key, n in result.get_counts(i).items()}
+                 for i in range(len(circuits)))
+    return _counts_array(per_trial, len(circuits), width)
+
+
+class IdealRunner(Runner):
+    """``statevector``: every trial's ideal distribution stands for its counts, so the HOPs
+    are exact (no shots)."""
+
+    name = "statevector"
+
+    def run(self, circuits, ideal: np.ndarray, width: int) -> WidthRun:
+        """The ideal distributions, as they are."""
+        return WidthRun(ideal, None, {"transpile": 0.0, "simulate": 0.0})
+
+
+class AerRunner(Runner):
+    """Shots on an Aer simulator: qlimits' noiseless ``aer`` (runs the model circuits as
+    they are), or a simulator of your own (``transpile=True``: compiled to its basis first,
+    e.g. a noise model's)."""
+
+    def __init__(self, simulator, shots: int, seed: int | None, optimization_level: int = 3,
+                 transpile: bool = False, name: str | None = None):
+        self.simulator, self.shots, self.seed = simulator, shots, seed
+        self.level, self.transpile = optimization_level, transpile
+        self.name = name or getattr(simulator, "name", "aer")
+        self.rng = np.random.default_rng(seed)
+
+    def run(self, circuits, ideal: np.ndarray, width: int) -> WidthRun:
+        """Measure, transpile if asked, and sample ``shots`` per trial in one Aer run."""
+        from qiskit import transpile
+
+        t0 = time.perf_counter()
+        measured = _measured(circuits)
+        if self.transpile:
+            measured = transpile(measured, self.simulator, optimization_level=self.level,
+                                 seed_transpiler=self.seed)
+        t1 = time.perf_counter()
+        counts = _aer_counts(self.simulator, measured, self.shots, self._next_seed(), width)
+        return WidthRun(counts, None, {"transpile": t1 - t0, "simulate": time.perf_counter() - t1})
+
+
+class DeviceRunner(Runner):
+    """``aer:<fake device>``: the trials are compiled onto chosen physical qubits only (the
+    device's coupling map reduced to them) and simulated under the device's noise on those
+    qubits -- by ``qml.density`` (exact distributions, then shots) with ``method="auto"``, or
+    by Aer with the device noise model restricted to them with ``method="aer"``. Either way
+    the same noise, without simulating a 27- or 127-qubit device around them."""
+
+    def __init__(self, device, shots: int, seed: int | None, optimization_level: int = 3,
+                 qubits: Sequence[int] | None = None, method: str = "auto",
+                 name: str | None = None):
+        self.device, self.shots, self.seed, self.level = device, shots, seed, optimization_level
+        self.qubits = None if qubits is None else [int(q) for q in qubits]
+        self.method = method
+        self.name = name or f"aer:{device.name}"
+        self.max_width = device.num_qubits
+        self.rng = np.random.default_rng(seed)
+        self.layouts: dict[int, list[int]] = {}
+        self.errors: tuple[list, list] = ([], [])
+        self._ptms: dict = {}  # Pauli transfer matrices of device errors, by physical qubits
+
+    def prepare(self, widths: Sequence[int]) -> None:
+        """Choose the qubits of every width and derive the device errors on all of them at
+        once (deriving them for the whole device costs more than the runs)."""
+        target = self.device.target
+        self.layouts = {w: self.qubits[:w] if self.qubits else select_qubits(target, w)
+                        for w in widths}
+        used = sorted({q for layout in self.layouts.values() for q in layout})
+        self.errors = device_errors(self.device, used)
+        logger.info("%s: device errors derived on qubits %s", self.name, used)
+
+    def run(self, circuits, ideal: np.ndarray, width: int) -> WidthRun:
+        """Compile onto the width's qubits and sample under the device noise."""
+        t0 = time.perf_counter()
+        isa, layout = self._transpile(_measured(circuits), width)
+        t1 = time.perf_counter()
+        counts = self._counts(isa, layout, width)
+        return WidthRun(counts, layout,
+                        {"transpile": t1 - t0, "simulate": time.perf_counter() - t1})
+
+    def _transpile(self, measured, width: int):
+        """The trials compiled onto the chosen qubits, relabelled ``0..width-1``."""
+        from qiskit.transpiler import generate_preset_pass_manager
+
+        layout = self.layouts[width]
+        manager = generate_preset_pass_manager(
+            self.level, basis_gates=device_basis(self.device.target),
+            coupling_map=self.device.coupling_map.reduce(layout),
+            initial_layout=list(range(width)), seed_transpiler=self.seed)
+        return manager.run(measured), layout
+
+    def _exact_simulator(self, layout: list[int]):
+        """``qml.density`` simulator of the device errors on ``layout``, relabelled
+        ``0..width-1``; each error's transfer matrix is computed once per sweep."""
+        from qml.density import PauliTransferSimulator, channel_ptm
+
+        gate_errors, readout_errors = self.errors
+        index = {q: i for i, q in enumerate(layout)}
+        local = []
+        for name, qubits, error in gate_errors:
+            if all(q in index for q in qubits):
+                key = (name, tuple(qubits))
+                if key not in self._ptms:
+                    self._ptms[key] = channel_ptm(error)
+                local.append((name, [index[q] for q in qubits], self._ptms[key]))
+        readout = [([index[q] for q in qs], e) for qs, e in readout_errors
+                   if all(q in index for q in qs)]
+        return PauliTransferSimulator(local, readout)
+
+    def _counts(self, isa, layout: list[int], width: int) -> np.ndarray:
+        seed = self._next_seed()
+        if self.method == "auto":
+            try:
+                return self._exact_simulator(layout).sample_counts(isa, self.shots, seed)
+            except UnsupportedCircuitError as exc:
+                logger.info("width %d: qml.density cannot run the trials (%s)", width, exc)
+                warnings.warn(f"exact noisy simulation not possible ({exc}); using Aer",
+                              FallbackWarning, stacklevel=5)
+        from qiskit_aer import AerSimulator
+
+        simulator = AerSimulator(  # trials are independent: simulate them in parallel
+            noise_model=restricted_noise_model(self.device, layout, self.errors),
+            max_parallel_experiments=0)
+        return _aer_counts(simulator, isa, self.shots, seed, width)
+
+
+class RuntimeRunner(Runner):
+    """``fake:<name>`` and ``ibm:<name>``: ISA circuits on the chosen qubits through
+    qiskit-ibm-runtime, one job per width in batch mode where the account allows it; every job
+    goes through the ledger (``qml.runtime``), so a rerun fetches instead of resubmitting."""
+
+    def __init__(self, spec, shots: int, seed: int | None, optimization_level: int = 3,
+                 qubits: Sequence[int] | None = None):
+        self.spec, self.shots, self.seed, self.level = spec, shots, seed, optimization_level
+        self.qubits = None if qubits is None else [int(q) for q in qubits]
+        self.name = spec.text
+        self.max_width = fake_backend(spec.device).num_qubits if spec.kind == "fake" else None
+        self.rng = np.random.default_rng(seed)
+        self.jobs = None
+
+    def run(self, circuits, ideal: np.ndarray, width: int) -> WidthRun:
+        """Transpile to the backend's ISA on the width's qubits; one sampler job."""
+        from qml.runtime import RuntimeRunner as Jobs
+        from qml.runtime import runtime_backend
+
+        t0 = time.perf_counter()
+        if self.jobs is None:
+            self.jobs = Jobs(self.spec, runtime_backend(self.spec, width))
+            self.jobs.open_mode("batch")  # independent widths: batch mode where allowed
+        target = self.jobs.backend.target
+        layout = self.qubits[:width] if self.qubits else select_qubits(target, width)
+        isa = self.jobs.transpile(_measured(circuits), self.level, self.seed,
+                                  initial_layout=layout)
+        t1 = time.perf_counter()
+        bits = self.jobs.run(isa, [None] * len(isa), self.shots, f"qv_width_{width}",
+                             self._next_seed())
+        counts = _counts_array((b.get_int_counts() for b in bits), len(isa), width)
+        return WidthRun(counts, layout, {"transpile": t1 - t0,
+                                         "simulate": time.perf_counter() - t1})
+
+
+def make_runner(backend, shots: int | None = None, seed: int | None = None,
+                optimization_level: int = 3, qubits: Sequence[int] | None = None,
+                method: str = "auto") -> Runner:
+    """The runner for a backend string (or an ``AerSimulator`` of your own).
+
+    ``shots`` defaults to 1024 on shot-based backends. Options a backend would not use are
+    refused rather than ignored: ``shots`` on ``statevector`` (exact), ``qubits`` off a device,
+    ``method="aer"`` anywhere but ``aer:<fake backend>``.
+
+    Examples
+    --------
+    >>> type(make_runner("aer:fake_lima", seed=0)).__name__, make_runner("statevector").shots
+    ('DeviceRunner', None)
+    """
+    if method not in METHODS:
+        raise ConfigurationError(f"unknown method {method!r}; valid: {', '.join(METHODS)}")
+    if isinstance(backend, str):
+        spec = parse_backend(backend)
+        kind = spec.kind
+    else:
+        spec, kind = None, "custom"
+    if method == "aer" and kind != "aer_noisy":
+        raise ConfigurationError(
+            f"method='aer' chooses how aer:<fake backend> runs are simulated; backend "
+            f"{backend!r} has no such choice: leave method='auto'")
+    if qubits is not None and kind not in ("aer_noisy", "fake", "ibm"):
+        raise ConfigurationError(
+            f"qubits={list(qubits)} chooses physical qubits on a device (aer:<fake backend>, "
+            f"fake:, ibm:); backend {backend!r} has none: leave qubits out")
+    if kind == "statevector":
+        if shots is not None:
+            raise ConfigurationError(
+                f"shots={shots!r}: the statevector backend gives exact HOPs without shots; "
+                "leave shots out, or use backend='aer' for sampled ones")
+        return IdealRunner()
+    shots = 1024 if shots is None else int(shots)
+    if kind == "custom":
+        return AerRunner(backend, shots, seed, optimization_level, transpile=True)
+    if kind == "aer":
+        return AerRunner(build_simulator(spec), shots, seed, optimization_level,
+                         name=spec.text)
+    if kind == "aer_noisy":
+        return DeviceRunner(fake_backend(spec.device), shots, seed, optimization_level, qubits,
+                            method, name=spec.text)
+    return RuntimeRunner(spec, shots, seed, optimization_level, qubits)
