@@ -15,7 +15,8 @@ from qml.errors import ConfigurationError
 
 WEIGHT_PREFIX = "w"
 
-__all__ = ["real_amplitudes", "efficient_su2", "hardware_efficient", "ANSATZE", "build_ansatz"]
+__all__ = ["real_amplitudes", "efficient_su2", "hardware_efficient", "ANSATZE", "build_ansatz",
+           "WEIGHT_PREFIX"]
 
 
 def real_amplitudes(n_qubits: int, reps: int = 3, entanglement: str = "reverse_linear"

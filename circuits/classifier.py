@@ -39,6 +39,7 @@ class ClassifierCircuit:
 
     @property
     def num_qubits(self) -> int:
+        """Width of the circuit."""
         return self.circuit.num_qubits
 
 

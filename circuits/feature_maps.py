@@ -19,7 +19,8 @@ INPUT_PREFIX = "x"
 FEATURE_WEIGHT_PREFIX = "u"
 _ROTATIONS = ("rx", "ry", "rz")
 
-__all__ = ["zz", "pauli", "angle", "reuploading", "FEATURE_MAPS", "build_feature_map"]
+__all__ = ["zz", "pauli", "angle", "reuploading", "FEATURE_MAPS", "build_feature_map",
+           "INPUT_PREFIX", "FEATURE_WEIGHT_PREFIX"]
 
 
 def zz(n_features: int, reps: int = 2, entanglement: str = "full") -> QuantumCircuit:

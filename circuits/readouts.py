@@ -17,7 +17,8 @@ from qiskit.quantum_info import SparsePauliOp
 
 from qml.errors import ConfigurationError
 
-__all__ = ["Readout", "Parity", "ZPerClass", "Observables", "READOUTS", "build_readout"]
+__all__ = ["Readout", "Parity", "ZPerClass", "Observables", "READOUTS", "build_readout",
+           "readout_from_dict"]
 
 
 def _z_on(qubit: int, n_qubits: int) -> SparsePauliOp:
@@ -40,15 +41,19 @@ class Readout:
         return 1
 
     def observables(self, n_qubits: int, n_classes: int) -> list[SparsePauliOp]:
+        """The operators to measure on an ``n_qubits`` circuit for ``n_classes`` classes."""
         raise NotImplementedError
 
     def probabilities(self, expectations: np.ndarray) -> np.ndarray:
+        """Class probabilities ``(..., n_classes)`` from expectation values ``(..., K)``."""
         raise NotImplementedError
 
     def vjp(self, expectations: np.ndarray, grad_probs: np.ndarray) -> np.ndarray:
+        """Pull a gradient on the probabilities back to the expectation values."""
         raise NotImplementedError
 
     def to_dict(self) -> dict:
+        """The readout as JSON-ready data (``readout_from_dict`` reads it back)."""
         return {"name": self.name}
 
 

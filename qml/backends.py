@@ -53,6 +53,7 @@ class BackendSpec:
 
     @property
     def exact(self) -> bool:
+        """Evaluated exactly (no shots)."""
         return self.kind == "statevector"
 
     @property

@@ -204,7 +204,8 @@ def cmd_compare(args) -> int:
     rows = [(m.name, f"{m.accuracy_mean:.3f} ± {m.accuracy_sd:.3f}",
              f"{m.balanced_mean:.3f} ± {m.balanced_sd:.3f}", m.n_parameters,
              f"{m.train_seconds:.3g}", f"{m.inference_seconds:.2g}",
-             f"{m.training_cost:.3g} {m.cost_unit}") for m in report.models]
+             f"{'-' if m.training_cost is None else format(m.training_cost, '.3g')} "
+             f"{m.cost_unit}") for m in report.models]
     print(_table(rows, ("model", "accuracy", "balanced accuracy", "parameters",
                         "train s/fold", "predict s/fold", "training cost")))
     plots.save_figure(plots.comparison(report), out / "comparison.png")

@@ -126,8 +126,9 @@ def n_parameters(model) -> int:
     return 0
 
 
-def training_cost(model, n_samples: int, n_features: int) -> tuple[float, str]:
-    """``(cost, unit)`` of one fit; see ``FLOP_FORMULAS`` for the classical estimates.
+def training_cost(model, n_samples: int, n_features: int) -> tuple[float | None, str]:
+    """``(cost, unit)`` of one fit; see ``FLOP_FORMULAS`` for the classical estimates (None
+    for a model without one).
 
     Examples
     --------
@@ -155,7 +156,7 @@ def training_cost(model, n_samples: int, n_features: int) -> tuple[float, str]:
         return 3.0 * n_samples**2 * n_features, flop
     if kind == "mlp":
         return 6.0 * model.n_iter_ * n_samples * n_parameters(model), flop
-    return float("nan"), "not estimated"
+    return None, "not estimated"
 
 
 def _preprocessing(n_features: int | None, seed) -> FeaturePipeline:
@@ -172,7 +173,7 @@ class ModelReport:
     n_parameters: int
     train_seconds: float
     inference_seconds: float
-    training_cost: float
+    training_cost: float | None
     cost_unit: str
     cost_formula: str
 
@@ -197,6 +198,10 @@ class ModelReport:
         return float(np.std(self.balanced_accuracy))
 
 
+def _cost_text(cost: float | None, fmt: str) -> str:
+    return "" if cost is None else format(cost, fmt)
+
+
 _SCORES = {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1},
            "minItems": 1}
 _MODEL_SCHEMA = {
@@ -208,7 +213,8 @@ _MODEL_SCHEMA = {
                    "n_parameters": {"type": "integer", "minimum": 0},
                    "train_seconds": {"type": "number", "minimum": 0},
                    "inference_seconds": {"type": "number", "minimum": 0},
-                   "training_cost": {"type": "number"}, "cost_unit": {"type": "string"},
+                   "training_cost": {"type": ["number", "null"]},
+                   "cost_unit": {"type": "string"},
                    "cost_formula": {"type": "string"}},
 }
 _MODEL_FIELDS = [f.name for f in fields(ModelReport)]
@@ -286,7 +292,7 @@ class Comparison(ResultFile):
             rows.append(f"{m.name},{m.accuracy_mean:.6f},{m.accuracy_sd:.6f},"
                         f"{m.balanced_mean:.6f},{m.balanced_sd:.6f},{m.n_parameters},"
                         f"{m.train_seconds:.6f},{m.inference_seconds:.6f},"
-                        f"{m.training_cost:.6g},{m.cost_unit}")
+                        f"{_cost_text(m.training_cost, '.6g')},{m.cost_unit}")
         return "\n".join(rows) + "\n"
 
     def save(self, path) -> Path:

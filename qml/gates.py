@@ -30,8 +30,11 @@ _ROTATIONS = {
 }
 _CONTROLLED_ROTATIONS = {"crx": _X, "cry": _Y, "crz": _Z}
 _PHASES = {"p": 2, "u1": 2, "cp": 4}  # exp(i lambda |1..1><1..1|), value: matrix size
+
+
 # ------------------------------------------------------------------------------ gates
 def dense_to_elems(m: np.ndarray, tol: float = 0.0) -> dict:
+    """The entries of a dense gate matrix above ``tol``, as ``{(row, column): value}``."""
     return {(i, j): _real_if_possible(complex(m[i, j])) for i in range(m.shape[0])
             for j in range(m.shape[1]) if abs(m[i, j]) > tol}
 

@@ -29,8 +29,9 @@ SMALL = os.environ.get("QLIMITS_NOTEBOOK_SMALL") == "1"
 MAXITER = 15 if SMALL else 100"""),
     ("md", """## A two-feature problem
 
-`load_dataset` returns a stratified train/test split, scaled to rotation angles in
-`[0, pi]`. Two features means two qubits for the angle feature map."""),
+`load_dataset` returns a stratified train/test split, standardised on the training part; the
+VQC maps every feature to a rotation angle in `[0, pi]` itself. Two features means two qubits
+for the angle feature map."""),
     ("code", """moons = load_dataset("moons", n_samples=200, seed=0)
 clf = VQC(ansatz_reps=4, maxiter=MAXITER, seed=0, verbose=True)
 clf.fit(moons.X_train, moons.y_train)
@@ -50,7 +51,9 @@ parameter vectors."""),
     ("code", """print(clf.circuit_.circuit.draw(fold=120))"""),
     ("md", """## Save and load
 
-Models are saved as JSON (weights, configuration, classes, versions) — never pickled."""),
+Models are saved as JSON (weights, configuration, classes, versions) — never pickled. Every
+result qlimits saves follows the same convention: `save(path)` writes atomically, `load(path)`
+validates the file and says exactly what is wrong with a broken one."""),
     ("code", """import tempfile
 
 path = clf.save(os.path.join(tempfile.mkdtemp(), "moons_vqc.json"))
@@ -236,22 +239,20 @@ classical cost of *verifying* QV, which needs exact simulation of the model circ
     ("code", """import matplotlib.pyplot as plt
 
 from qml import plots
-from qml.projection import (frontier_lines, load_qv_records, project, qv_fits,
-                            record_frontier)
+from qml.projection import project, record_frontier
 
-rows = load_qv_records()
+projection = project(until=2035)  # records, fits, trends, frontiers, crossovers: one object
+rows = projection.records
 print(f"{len(rows)} records, {sum(r['status'] == 'confirmed' for r in rows)} confirmed")
 for r in record_frontier([r for r in rows if r["status"] == "confirmed"]):
     print(f"{r['date']:>10s}  {r['vendor']:12s} QV 2^{r['log2_qv']:<3d} {r['system']}")"""),
     ("md", "## Fits and projections (OLS with 95% intervals; Theil-Sen as a check)"),
-    ("code", """projection = project(until=2035)
-fits = qv_fits(rows)
-for f in fits:
+    ("code", """for f in projection.qv_fits:
     lo, hi = f.doubling_time_interval
     print(f"{f.name:36s} doubling {f.doubling_time_months:5.1f} months [{lo:.1f}, {hi:.1f}], "
           f"x{f.growth_per_year:.1f}/yr, Theil-Sen {12 / f.theil_sen_slope:.1f} months, "
           f"R2 {f.r2:.2f}")
-plots.qv_projection(projection, rows, fits, 2035)"""),
+plots.qv_projection(projection)"""),
     ("md", "## Against classical compute, on one footing"),
     ("code", """for s in projection.series:
     print(f"{s['name']:40s} doubling {s['doubling_time_months']:6.1f} months  "
@@ -259,12 +260,12 @@ plots.qv_projection(projection, rows, fits, 2035)"""),
 for s in projection.scenarios:
     print(f"{s['name']:40s} doubling {s['doubling_time_months']:6.1f} months  "
           f"1e5x reached in {s['year_of_multiple']:.0f}")
-plots.growth_comparison(projection, until=2035)"""),
+plots.growth_comparison(projection)"""),
     ("md", "## When can QV no longer be verified classically?"),
     ("code", """for c in projection.crossovers:
     print(f"{c['qv_series']:34s} x {c['frontier']:31s}: {c['year']:.1f} "
           f"[{c['interval'][0]:.1f}, {c['interval'][1]:.1f}]")
-plots.verification_frontier(projection, fits, frontier_lines(), 2045)"""),
+plots.verification_frontier(projection, until=2045)"""),
     ("md", """## What the numbers say about the essay's claims
 
 - **"IBM hopes to double its Quantum Volume every year."** IBM's own record fits a doubling

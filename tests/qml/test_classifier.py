@@ -19,8 +19,8 @@ from qml.errors import (
     ConfigurationError,
     FallbackWarning,
     InvalidInputError,
-    ModelFileError,
     NotFittedError,
+    ResultFileError,
     StateTooLargeError,
     UnknownBackendError,
     VersionMismatchWarning,
@@ -72,9 +72,9 @@ def test_exact_predictions_equal_aer_statevector(fm, an, readout, iris3, rng):
     angles = Xq @ clf.input_matrix_ + clf.input_offset_
     states = aer_statevectors(cc.circuit, [dict(zip(cc.inputs + cc.weights, [*a, *clf.weights_]))
                                            for a in angles])
-    obs = clf._readout.observables(cc.num_qubits, len(classes))
+    obs = clf.readout_.observables(cc.num_qubits, len(classes))
     E = np.array([[np.vdot(s, o.to_matrix() @ s).real for o in obs] for s in states])
-    np.testing.assert_allclose(probs, clf._readout.probabilities(E), atol=1e-9)
+    np.testing.assert_allclose(probs, clf.readout_.probabilities(E), atol=1e-9)
 
 
 def test_save_load_round_trip(tmp_path, iris3):
@@ -106,21 +106,72 @@ def test_save_load_string_labels_and_custom_circuits(tmp_path, iris2):
     np.testing.assert_array_equal(again.predict(iris2.X_test), clf.predict(iris2.X_test))
 
 
-def test_loading_other_versions_warns_and_bad_files_raise(tmp_path, iris2):
-    path = VQC(seed=0, maxiter=3).fit(iris2.X_train, iris2.y_train).save(tmp_path / "m.json")
+def test_fitted_attributes_are_public_and_saved(tmp_path, iris2):
+    exact = VQC(seed=0, maxiter=3).fit(iris2.X_train, iris2.y_train)
+    assert (exact.optimizer_, exact.shots_) == ("lbfgs", None)
+    assert exact.n_circuit_evaluations_ > 0 and exact.fit_seconds_ > 0
+    shots = VQC(backend="aer", shots=32, maxiter=2, seed=0).fit(iris2.X_train[:10],
+                                                               iris2.y_train[:10])
+    assert (shots.optimizer_, shots.shots_) == ("spsa", 32)
+    again = VQC.load(shots.save(tmp_path / "m.json"))
+    for name in ("optimizer_", "shots_", "n_circuit_evaluations_", "fit_seconds_", "n_iter_"):
+        assert getattr(again, name) == getattr(shots, name)
+
+
+def test_loading_other_versions_warns_and_format_1_loads(tmp_path, iris2):
+    clf = VQC(seed=0, maxiter=3).fit(iris2.X_train, iris2.y_train)
+    path = clf.save(tmp_path / "m.json")
     doc = json.loads(path.read_text())
     doc["qlimits_version"] = "0.0.1"
     path.write_text(json.dumps(doc))
     with pytest.warns(VersionMismatchWarning, match="0.0.1"):
         VQC.load(path)
-    (tmp_path / "bad.json").write_text("{not json")
-    with pytest.raises(ModelFileError):
-        VQC.load(tmp_path / "bad.json")
+    # a model file of qlimits 0.1: format version 1, without the fitted attributes of 0.2
+    for key in ("optimizer", "shots", "n_circuit_evaluations", "fit_seconds"):
+        del doc[key]
+    path.write_text(json.dumps({**doc, "format_version": 1}))
+    with pytest.warns(VersionMismatchWarning):
+        old = VQC.load(path)
+    assert (old.optimizer_, old.shots_, old.n_circuit_evaluations_) == ("lbfgs", None, None)
+    np.testing.assert_array_equal(old.predict(iris2.X_test), clf.predict(iris2.X_test))
     (tmp_path / "other.json").write_text("{}")
-    with pytest.raises(ModelFileError, match="not a qlimits"):
+    with pytest.raises(ResultFileError, match="no 'format' field, not a 'qlimits.vqc' file"):
         VQC.load(tmp_path / "other.json")
-    with pytest.raises(ModelFileError):
-        VQC.load(tmp_path / "missing.json")
+
+
+@pytest.mark.parametrize("edit, match", [
+    (lambda d: d.update(weights=d["weights"][:-1]), "15 weights for a circuit with 16"),
+    (lambda d: d["weights"].__setitem__(0, None), "weights\\[0\\]': None is not of type"),
+    (lambda d: d["weights"].__setitem__(0, float("nan")), "weights holds NaN"),
+    (lambda d: d.update(classes=[1]), "classes'.*too short|should be non-empty|is too short"),
+    (lambda d: d.update(input_offset=[0.0]), "do not map 4 features"),
+    (lambda d: d["params"].update(maxiter=0), "maxiter must be a positive integer"),
+    (lambda d: d.update(optimizer="sgd"), "'sgd' is not one of"),
+])
+def test_inconsistent_model_files_are_refused(tmp_path, iris2, edit, match):
+    clf = VQC(seed=0, maxiter=3).fit(iris2.X_train, iris2.y_train)
+    doc = clf.to_dict()
+    edit(doc)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ResultFileError, match=match) as info:
+        VQC.load(path)
+    assert str(info.value).startswith(str(path))
+
+
+def test_options_the_fit_would_not_use_are_named(iris2):
+    X, y = iris2.X_train[:10], iris2.y_train[:10]
+    with pytest.warns(UserWarning, match="shots=100 .*evaluates exactly"):
+        VQC(shots=100, maxiter=1, seed=0).fit(X, y)
+    with pytest.warns(UserWarning, match="learning_rate=0.5 .cobyla has no step size"):
+        VQC(learning_rate=0.5, optimizer="cobyla", maxiter=1, seed=0).fit(X, y)
+    with pytest.warns(UserWarning, match="runtime_options"):
+        VQC(backend="aer", runtime_options={"x": 1}, maxiter=1, seed=0).fit(X, y)
+    with pytest.warns(UserWarning, match="reduction='pca' has no effect"):
+        VQC(reduction="pca", maxiter=1, seed=0).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        VQC(maxiter=1, seed=0, learning_rate=0.1, optimizer="adam").fit(X, y)
 
 
 # check_estimator runs every scikit-learn check; those skipped are listed here with reasons.
@@ -219,10 +270,19 @@ def test_fallback_to_aer_for_unsupported_circuits(iris2):
     assert clf.predict_proba(iris2.X_test[:3]).shape == (3, 2)
 
 
-def test_pca_reduction(iris2):
-    ds = load_dataset("breast_cancer", seed=0)
-    clf = VQC(n_qubits=3, reduction="pca", maxiter=10, seed=0).fit(ds.X_train, ds.y_train)
+def test_pca_reduction_is_the_shared_pipeline():
+    """reduction='pca' standardises, reduces and scales as qml.preprocessing does."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.decomposition import PCA
+    from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+    X, y = load_breast_cancer(return_X_y=True)
+    clf = VQC(n_qubits=3, reduction="pca", maxiter=10, seed=0).fit(X, y)
     assert clf.n_qubits_ == 3 and clf.n_features_in_ == 30
+    reference = X
+    for step in (StandardScaler(), PCA(3, random_state=0), MinMaxScaler((0, np.pi))):
+        reference = step.fit_transform(reference)
+    np.testing.assert_allclose(X @ clf.input_matrix_ + clf.input_offset_, reference, atol=1e-9)
 
 
 # --------------------------------------------------------------------------- bad input
@@ -298,7 +358,7 @@ def test_training_gradient_matches_finite_differences(fm, an, readout, iris3, rn
     X, y = iris3.X_train[keep][:12, :3], iris3.y_train[keep][:12]
     clf = VQC(feature_map=fm, ansatz=an, readout=readout, ansatz_reps=1, maxiter=1,
               optimizer="adam", seed=0).fit(X, y)
-    objective = _CrossEntropy(clf._evaluator, clf._readout, clf._angles(X),
+    objective = _CrossEntropy(clf._evaluator, clf.readout_, clf._angles(X),
                               np.searchsorted(clf.classes_, y))
     w = rng.uniform(-np.pi, np.pi, len(clf.weights_))
     loss, grad = objective.loss_and_grad(w)

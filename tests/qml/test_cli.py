@@ -81,3 +81,35 @@ def test_qv_errors_exit_2(tmp_path, capsys):
     assert "exceeds the 5 qubits" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["qv", "measure", "--backend", "aer", "--widths", "two"])
+
+
+def test_verbose_shows_what_happens_inside_and_quiet_hides_it(tmp_path, capsys):
+    args = ["qv", "measure", "--backend", "aer:fake_lima", "--widths", "2", "--trials", "4",
+            "--shots", "16", "--out", str(tmp_path / "qv")]
+    assert main(["-v", *args]) == 0
+    err = capsys.readouterr().err
+    assert "qlimits: INFO: width 2: physical qubits" in err
+    assert "qlimits: INFO: width 2: mean HOP" in err
+    assert main([*args, "-vv"]) == 0  # after the subcommand too; -vv names the module
+    assert "qlimits: DEBUG: qml.results: wrote" in capsys.readouterr().err
+    assert main([*args, "-q"]) == 0
+    err = capsys.readouterr().err
+    assert "INFO" not in err and "width/s" not in err and "QV on" not in err  # no bar
+    assert main(args) == 0
+    assert "INFO" not in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["-v", "-q", *args])
+
+
+def test_warnings_are_one_line_and_the_logging_setup_is_undone(tmp_path, capsys):
+    import logging
+    import warnings
+
+    before = (logging.getLogger("qml").handlers[:], warnings.showwarning)
+    code = main(["train", "--dataset", "iris", "--classes", "1,2", "--shots", "100",
+                 "--maxiter", "2", "--out", str(tmp_path)])
+    assert code == 0
+    lines = [ln for ln in capsys.readouterr().err.splitlines() if "WARNING" in ln]
+    assert lines == ["qlimits: WARNING: UserWarning: VQC option not used: shots=100 (backend "
+                     "'statevector' evaluates exactly; use backend='aer' for shots)"]
+    assert (logging.getLogger("qml").handlers, warnings.showwarning) == before

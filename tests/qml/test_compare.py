@@ -39,10 +39,16 @@ def test_iris_end_to_end(iris_report, tmp_path):
     assert set(iris_report.importances["vqc"]) == {"permutation", "input_gradient"}
     assert all(-1 <= r <= 1 for r in iris_report.rank_correlations.values() if r is not None)
     assert iris_report.learning_curve["sizes"] == sorted(iris_report.learning_curve["sizes"])
-    iris_report.save(tmp_path)
-    again = Comparison.from_dict(json.loads((tmp_path / "comparison.json").read_text()))
-    assert again.models[0].accuracy == vqc.accuracy
-    assert (tmp_path / "comparison.csv").read_text().count("\n") == len(names) + 1
+    again = Comparison.load(iris_report.save(tmp_path / "comparison.json"))
+    assert again == iris_report
+    assert json.loads((tmp_path / "comparison.json").read_text())["models"][0][
+        "accuracy_mean"] == pytest.approx(vqc.accuracy_mean)
+    table = iris_report.to_csv().splitlines()
+    assert len(table) == len(names) + 1 and table[1].startswith("vqc,")
+    with pytest.warns(DeprecationWarning, match="save\\(folder\\)"):
+        iris_report.save(tmp_path / "old")
+    assert Comparison.load(tmp_path / "old" / "comparison.json") == iris_report
+    assert (tmp_path / "old" / "comparison.csv").read_text() == iris_report.to_csv()
 
 
 def test_same_seed_same_scores_and_importances(iris, iris_report):
@@ -85,6 +91,19 @@ def test_costs_and_sizes_follow_their_formulas(iris):
     shots.fit(X[40:60], y[40:60])
     cost, unit = training_cost(shots, 20, 4)
     assert cost == shots.n_circuit_evaluations_ * 32 and unit == "circuit executions x shots"
+
+
+def test_feature_names_are_used_or_said_to_be_unused(iris):
+    X, y = iris
+    kw = dict(vqc=VQC(seed=0, maxiter=2), models=["decision_tree"], folds=2, learning_sizes=())
+    named = compare(X, y, feature_names=["a", "b", "c", "d"], **kw)
+    assert named.feature_names == ["a", "b", "c", "d"]
+    with pytest.warns(UserWarning, match="principal components"):
+        reduced = compare(X, y, feature_names=["a", "b", "c", "d"], n_features=2, **kw)
+    assert reduced.feature_names == ["pc1", "pc2"]
+    assert len(reduced.importances["decision_tree"]["permutation"]) == 2
+    with pytest.raises(ConfigurationError, match="3 feature_names for 4 columns"):
+        compare(X, y, feature_names=["a", "b", "c"], **kw)
 
 
 def test_bad_input(iris):

@@ -9,7 +9,7 @@ from qiskit.quantum_info import SparsePauliOp
 
 from circuits import build_classifier, build_readout
 from qml.errors import StateTooLargeError, UnsupportedCircuitError
-from qml.exact import check_state_memory, compile_circuit
+from qml.exact import compile_circuit
 from tests.conftest import ANSATZE, FEATURE_MAPS, aer_statevectors
 
 
@@ -130,10 +130,6 @@ def test_cache_follows_the_data(rng):
 
 
 def test_memory_is_checked_before_allocating():
-    with pytest.raises(StateTooLargeError, match="GiB"):
-        check_state_memory(40)
-    with pytest.raises(MemoryError):
-        check_state_memory(20, available=2**20)
     qc = QuantumCircuit(45)
     with pytest.raises(StateTooLargeError, match="45-qubit"):
         compile_circuit(qc, [], [], [SparsePauliOp("Z" * 45)])
@@ -160,3 +156,11 @@ def test_non_polynomial_angles_use_the_symbolic_fallback(rng):
     np.testing.assert_allclose(g[0, 0], np.sum(-np.sin(angle) * d_angle_dw), atol=1e-10)
     np.testing.assert_allclose(gx[0, :, 0], -np.sin(angle) * np.cos(X[:, 0]) * W[0, 0],
                                atol=1e-10)
+
+
+def test_chunking_decisions_are_logged(rng, caplog):
+    cc, obs, _, X, W = _setup("angle", "real_amplitudes", "parity", rng)
+    small = compile_circuit(cc.circuit, cc.inputs, cc.weights, obs, chunk_bytes=4096)
+    with caplog.at_level("DEBUG", logger="qml.exact"):
+        small.expectations(X, W)
+    assert "in chunks of" in caplog.text

@@ -9,6 +9,10 @@ import pytest
 from qml.errors import InvalidInputError
 from qml.projection import (
     QV_COLUMNS,
+    QV_FRONTIER,
+    STATE_VECTOR_RECORD,
+    TOP500_MEMORY,
+    Projection,
     classical_fits,
     crossover_year,
     decimal_year,
@@ -18,6 +22,7 @@ from qml.projection import (
     project,
     qv_fits,
     record_frontier,
+    verification_frontiers,
     year_of_multiple,
 )
 
@@ -95,17 +100,52 @@ def test_multiples_and_crossovers():
 
 def test_projection_and_dates():
     p = project(until=2030)
-    assert {c["frontier"] for c in p.crossovers} == {"state-vector simulation record",
-                                                   "TOP500 #1 memory"}
-    doc = json.loads(p.to_json())
-    row = next(r for r in doc["by_year"] if r["year"] == 2030)
+    assert {c["frontier_key"] for c in p.crossovers} == {STATE_VECTOR_RECORD, TOP500_MEMORY}
+    doc = p.to_dict()
+    row = next(r for r in doc["by_year"] if r["year"] == 2030 and r["key"] == QV_FRONTIER)
     assert row["prediction_interval"][0] < row["confidence_interval"][0] < row["log2_qv"]
     for s in doc["series"]:
-        assert {"name", "kind", "growth_per_year", "doubling_time_months",
+        assert {"key", "name", "kind", "growth_per_year", "doubling_time_months",
                 "doubling_time_months_interval"} <= set(s)
     assert decimal_year("2020") == 2020.5
     with pytest.raises(InvalidInputError, match="unparseable date"):
         decimal_year("March 2020")
+
+
+def test_projection_carries_its_fits_and_frontiers():
+    """Everything the figures and the demo need is in the projection, found by key, and is
+    what the stand-alone functions compute."""
+    p = project(until=2035)
+    rows = load_qv_records()
+    assert [f.key for f in p.qv_fits] == [f.key for f in qv_fits(rows)]
+    assert p.fit(QV_FRONTIER) == qv_fits(rows)[-1]
+    assert p.fit("top500_rmax") == classical_fits()[0]
+    assert p.frontiers == verification_frontiers()
+    assert p.records == rows
+    sim = p.fit("state_vector_simulation")
+    frontier = next(f for f in p.frontiers if f.key == STATE_VECTOR_RECORD)
+    year, interval = crossover_year(p.fit(QV_FRONTIER), (frontier.intercept, frontier.slope),
+                                    sim)
+    cross = p.crossover(QV_FRONTIER, STATE_VECTOR_RECORD)
+    assert (cross["year"], cross["interval"]) == (year, list(interval))
+    assert p.crossovers[-2] is cross  # the README's example
+    with pytest.raises(KeyError, match="no fit 'qv_acme'"):
+        p.fit("qv_acme")
+    again = Projection.from_dict(p.to_dict())
+    assert again.series == p.series and again.fit(QV_FRONTIER) == p.fit(QV_FRONTIER)
+
+
+def test_moved_and_renamed_names_warn():
+    import qml.projection as projection
+    from qml.volume import verification_cost
+
+    with pytest.warns(DeprecationWarning, match="qml.volume.cost.verification_cost"):
+        assert projection.verification_cost is verification_cost
+    with pytest.warns(DeprecationWarning, match="verification_frontiers"):
+        lines = projection.frontier_lines()
+    assert set(lines) == {"state-vector simulation record", "TOP500 #1 memory"}
+    with pytest.warns(DeprecationWarning, match="to_dict"):
+        assert json.loads(project(2030).to_json())["until"] == 2030
 
 
 @pytest.mark.parametrize("line,message", [
@@ -132,14 +172,16 @@ def test_unknown_columns_fail_clearly(tmp_path):
 
 def test_cli_project_and_cost_write_their_files(tmp_path, capsys):
     from qml.cli import main
+    from qml.volume import VerificationCost
 
     assert main(["qv", "project", "--until", "2035", "--out", str(tmp_path / "p")]) == 0
     doc = json.loads((tmp_path / "p" / "projection.json").read_text())
     assert doc["crossovers"] and any(s["name"] == "TOP500 #1 Rmax" for s in doc["series"])
+    assert Projection.load(tmp_path / "p" / "projection.json").to_dict() == project(2035).to_dict()
     for name in ("qv_records.png", "growth.png", "verification_frontier.png"):
         assert (tmp_path / "p" / name).stat().st_size > 1000
     assert main(["qv", "project", "--vendor", "IBM", "--out", str(tmp_path / "ibm")]) == 0
     assert main(["qv", "cost", "--max-width", "8", "--out", str(tmp_path / "c")]) == 0
-    cost = json.loads((tmp_path / "c" / "cost.json").read_text())
-    assert cost["widths"] == list(range(2, 9)) and cost["machine_max_width"] > 20
+    cost = VerificationCost.load(tmp_path / "c" / "cost.json")
+    assert cost.widths == list(range(2, 9)) and cost.machine_max_width > 20
     assert "crossover year" in capsys.readouterr().out

@@ -83,3 +83,22 @@ def test_checkpoint_for_other_data_is_refused(tmp_path):
         VQC(optimizer="adam", maxiter=3, checkpoint=ck, resume=True).fit(ds.X_test, ds.y_test)
     with pytest.raises(ConfigurationError, match="checkpoint=PATH"):
         VQC(resume=True).fit(ds.X_train, ds.y_train)
+    with pytest.raises(ConfigurationError, match="of a adam run; this fit uses spsa"):
+        VQC(optimizer="spsa", maxiter=3, checkpoint=ck, resume=True).fit(ds.X_train,
+                                                                        ds.y_train)
+
+
+@pytest.mark.parametrize("content, match", [
+    (b"\x80\x81\x82", "not a text file"),
+    (b'{"format": "qlimits.checkpoint", "format_version": 1, "method": "adam", '
+     b'"fingerprint": "x", "state": [1, 2]}', "field 'state': \\[1, 2\\] is not of type 'object'"),
+    (b'{"format": "qlimits.vqc", "format_version": 2}', "not a 'qlimits.checkpoint' file"),
+])
+def test_a_broken_checkpoint_is_one_clear_error(tmp_path, content, match):
+    from qml.errors import ResultFileError
+
+    ds = load_dataset("iris", classes=[1, 2], seed=0)
+    ck = tmp_path / "ck.json"
+    ck.write_bytes(content)
+    with pytest.raises(ResultFileError, match=match):
+        VQC(optimizer="adam", maxiter=3, checkpoint=ck, resume=True).fit(ds.X_train, ds.y_train)

@@ -25,17 +25,23 @@ def iris2():
     return ds.X_train[:16], ds.y_train[:16]
 
 
-def test_training_through_fake_backend_records_every_job(iris2):
+def test_training_through_fake_backend_records_every_job(iris2, caplog):
     X, y = iris2
-    clf = VQC(backend="fake:fake_lima", shots=128, optimizer="spsa", maxiter=3, seed=0).fit(X, y)
+    with caplog.at_level("INFO", logger="qml"):
+        clf = VQC(backend="fake:fake_lima", shots=128, optimizer="spsa", maxiter=3,
+                  seed=0).fit(X, y)
     rows = Ledger().list()
     assert len(rows) == 4 and all(r.status == "done" and r.job_id for r in rows)
+    assert caplog.text.count("recorded before submission") == 4
     clf.predict(X[:4])
     assert Ledger().list()[-1].kind == "prediction"
     again = VQC(backend="fake:fake_lima", shots=128, optimizer="spsa", maxiter=3, seed=0)
-    again.fit(X, y)  # identical work: every result comes back from disk, nothing is resubmitted
+    caplog.clear()
+    with caplog.at_level("INFO", logger="qml"):
+        again.fit(X, y)  # identical work: every result comes back from disk, nothing resubmitted
     np.testing.assert_array_equal(again.weights_, clf.weights_)
     assert len(Ledger().list()) == 5
+    assert caplog.text.count("same work done before") == 4
 
 
 def test_qv_through_fake_backend_resumes_width_by_width():
@@ -88,14 +94,17 @@ class FlakySampler:
         return self.inner.run(pubs, shots=shots)
 
 
-def test_ibm_path_retries_transient_errors(monkeypatch, iris2):
+def test_ibm_path_retries_transient_errors(monkeypatch, iris2, caplog):
     monkeypatch.setattr(runtime, "get_service", lambda instance=None: CannedJobServiceDouble())
     monkeypatch.setattr(runtime, "_make_sampler", FlakySampler)
     monkeypatch.setattr(runtime.time, "sleep", lambda s: None)
     FlakySampler.failures = 1
     X, y = iris2
-    VQC(backend="ibm:ibm_double", shots=64, optimizer="spsa", maxiter=2, seed=0).fit(X, y)
+    with caplog.at_level("WARNING", logger="qml.runtime"):
+        VQC(backend="ibm:ibm_double", shots=64, optimizer="spsa", maxiter=2, seed=0).fit(X, y)
     assert FlakySampler.failures == 0
+    assert "transient error (ConnectionError: connection reset by peer); retry 1 of 3" in \
+        caplog.text
     assert all(r.status == "done" and r.backend == "ibm:ibm_double" for r in Ledger().list())
 
 
@@ -152,7 +161,7 @@ def test_missing_credentials_say_how_to_set_them(monkeypatch, iris2):
     assert Ledger().list() == []  # refused before any work
 
 
-def test_no_token_reaches_any_file(monkeypatch, tmp_path, iris2):
+def test_no_token_reaches_any_file_or_log(monkeypatch, tmp_path, iris2, caplog):
     import qiskit_ibm_runtime
 
     seen = {}
@@ -164,10 +173,12 @@ def test_no_token_reaches_any_file(monkeypatch, tmp_path, iris2):
     monkeypatch.setenv("QISKIT_IBM_TOKEN", SECRET)
     monkeypatch.setattr(qiskit_ibm_runtime, "QiskitRuntimeService", service)
     X, y = iris2
-    clf = VQC(backend="ibm:ibm_double", shots=64, optimizer="spsa", maxiter=2, seed=0,
-              checkpoint=tmp_path / "ck.json").fit(X, y)
+    with caplog.at_level("DEBUG", logger="qml"):
+        clf = VQC(backend="ibm:ibm_double", shots=64, optimizer="spsa", maxiter=2, seed=0,
+                  checkpoint=tmp_path / "ck.json").fit(X, y)
     clf.save(tmp_path / "model.json")
     assert seen["token"] == SECRET  # it was used ...
+    assert caplog.records and SECRET not in caplog.text
     for path in tmp_path.rglob("*"):  # ... and written nowhere: ledger, results, model, checkpoint
         if path.is_file():
             assert SECRET.encode() not in path.read_bytes(), path
