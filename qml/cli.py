@@ -545,12 +545,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _BarSafeHandler(logging.Handler):
+    """Log lines to stderr above a running progress bar, not through it."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from tqdm.auto import tqdm
+
+        try:
+            tqdm.write(self.format(record), file=sys.stderr)
+        except Exception:  # noqa: BLE001 - logging must never raise
+            self.handleError(record)
+
+
 @contextlib.contextmanager
 def _logging(verbose: int | None, quiet: bool):
     """Send qlimits' logs, and warnings, to stderr as one line each, for this command."""
     level = (logging.ERROR if quiet else logging.DEBUG if (verbose or 0) >= 2
              else logging.INFO if verbose else logging.WARNING)
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _BarSafeHandler()
     handler.setFormatter(logging.Formatter(
         "qlimits: %(levelname)s: %(name)s: %(message)s" if level == logging.DEBUG
         else "qlimits: %(levelname)s: %(message)s"))
