@@ -296,6 +296,9 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
             unused.append(f"learning_rate={self.learning_rate} ({method} has no step size)")
         if self.runtime_options and not spec.runtime:
             unused.append("runtime_options (only fake: and ibm: backends take them)")
+        if self.optimization_level != 1 and spec.exact:
+            unused.append(f"optimization_level={self.optimization_level} (backend "
+                          f"{self.backend!r} runs the circuit untranspiled)")
         for item in unused:
             warnings.warn(f"VQC option not used: {item}", UserWarning, stacklevel=3)
 

@@ -17,7 +17,7 @@ import time
 import warnings
 from pathlib import Path
 
-from qml.errors import QlimitsError
+from qml.errors import ConfigurationError, QlimitsError
 from qml.results import atomic_write, to_json_text
 
 __all__ = ["main", "build_parser", "add_vqc_arguments", "vqc_from_args", "parse_widths"]
@@ -192,6 +192,9 @@ def cmd_compare(args) -> int:
     from qml.datasets import load_raw
 
     out = Path(args.out)
+    if args.checkpoint or args.resume:
+        raise ConfigurationError("--checkpoint and --resume apply to `qlimits train`; a "
+                                 "comparison fits a fresh VQC per fold")
     X, y, names = load_raw(args.dataset, seed=args.seed)
     models = None if args.models is None else [m.strip() for m in args.models.split(",")]
     vqc = vqc_from_args(args, verbose=False)

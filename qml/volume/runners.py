@@ -41,11 +41,12 @@ from qml.volume.devices import (
 )
 
 __all__ = ["WidthRun", "Runner", "IdealRunner", "AerRunner", "DeviceRunner", "RuntimeRunner",
-           "make_runner", "METHODS"]
+           "make_runner", "METHODS", "DEFAULT_LEVEL"]
 
 logger = logging.getLogger(__name__)
 
 METHODS = ("auto", "aer")
+DEFAULT_LEVEL = 3  # preset pass manager level of QV transpilation, as qiskit-experiments'
 
 
 @dataclass
@@ -265,7 +266,8 @@ def make_runner(backend, shots: int | None = None, seed: int | None = None,
 
     ``shots`` defaults to 1024 on shot-based backends. Options a backend would not use are
     refused rather than ignored: ``shots`` on ``statevector`` (exact), ``qubits`` off a device,
-    ``method="aer"`` anywhere but ``aer:<fake backend>``.
+    ``method="aer"`` anywhere but ``aer:<fake backend>``, an ``optimization_level`` other than
+    3 where nothing is transpiled (``statevector``, ``aer``).
 
     Examples
     --------
@@ -283,6 +285,14 @@ def make_runner(backend, shots: int | None = None, seed: int | None = None,
         raise ConfigurationError(
             f"method='aer' chooses how aer:<fake backend> runs are simulated; backend "
             f"{backend!r} has no such choice: leave method='auto'")
+    if optimization_level not in (0, 1, 2, 3):
+        raise ConfigurationError(
+            f"optimization_level must be 0, 1, 2 or 3; got {optimization_level!r}")
+    if optimization_level != DEFAULT_LEVEL and kind in ("statevector", "aer"):
+        raise ConfigurationError(
+            f"optimization_level={optimization_level}: backend {backend!r} runs the model "
+            "circuits without transpiling them; the level applies to devices and to a "
+            "simulator of your own")
     if qubits is not None and kind not in ("aer_noisy", "fake", "ibm"):
         raise ConfigurationError(
             f"qubits={list(qubits)} chooses physical qubits on a device (aer:<fake backend>, "

@@ -167,6 +167,8 @@ def test_options_the_fit_would_not_use_are_named(iris2):
         VQC(learning_rate=0.5, optimizer="cobyla", maxiter=1, seed=0).fit(X, y)
     with pytest.warns(UserWarning, match="runtime_options"):
         VQC(backend="aer", runtime_options={"x": 1}, maxiter=1, seed=0).fit(X, y)
+    with pytest.warns(UserWarning, match="optimization_level=3 .*untranspiled"):
+        VQC(optimization_level=3, maxiter=1, seed=0).fit(X, y)
     with pytest.warns(UserWarning, match="reduction='pca' has no effect"):
         VQC(reduction="pca", maxiter=1, seed=0).fit(X, y)
     with warnings.catch_warnings():

@@ -115,6 +115,8 @@ def test_bad_input(iris):
     from qml.cli import main
 
     assert main(["compare", "--dataset", "mnist", "--out", "unused"]) == 2
+    assert main(["compare", "--dataset", "iris", "--checkpoint", "ck.json", "--out",
+                 "unused"]) == 2
 
 
 def test_cli_compare_writes_table_files_and_figures(tmp_path, capsys):

@@ -34,6 +34,8 @@ def test_each_backend_kind_gets_its_runner():
     ("aer", {"qubits": [0, 1]}, "physical qubits on a device"),
     ("statevector", {"method": "aer"}, "method='aer'"),
     ("aer:fake_lima", {"method": "exact"}, "valid: auto, aer"),
+    ("aer", {"optimization_level": 1}, "without transpiling"),
+    ("aer:fake_lima", {"optimization_level": 4}, "0, 1, 2 or 3"),
 ])
 def test_options_a_backend_would_not_use_are_refused(backend, kwargs, match):
     with pytest.raises(ConfigurationError, match=match):
