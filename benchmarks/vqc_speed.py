@@ -69,8 +69,10 @@ def run_qlimits(n, iterations, optimizer="cobyla", backend="statevector"):
 
     X, y, X_te, y_te, w0 = standard_problem(n)
     clf = VQC(feature_map="zz", feature_map_reps=2, ansatz="real_amplitudes", ansatz_reps=3,
-              readout="parity", optimizer=optimizer, maxiter=iterations, learning_rate=0.1,
-              backend=backend, shots=SHOTS, seed=0, initial_weights=w0, input_scaling=None)
+              readout="parity", optimizer=optimizer, maxiter=iterations,
+              learning_rate=0.1 if optimizer == "adam" else None, backend=backend,
+              shots=None if backend == "statevector" else SHOTS, seed=0, initial_weights=w0,
+              input_scaling=None)
     start = time.perf_counter()
     clf.fit(X, y)
     seconds = time.perf_counter() - start
