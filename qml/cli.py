@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import logging
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -35,6 +36,22 @@ def _table(rows: list[tuple], header: tuple) -> str:
 
 def _write_json(path: Path, data: dict) -> None:
     atomic_write(path, to_json_text(data))
+
+
+def _output_folder(text: str) -> Path:
+    """The ``--out`` folder, created and checked writable before any work starts, so that
+    finished work is never lost to an unwritable location."""
+    out = Path(text)
+    if out.exists() and not out.is_dir():
+        raise ConfigurationError(f"--out {out} is a file, not a folder; choose another --out")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        raise ConfigurationError(f"cannot write results to {out} ({exc.strerror or exc}); "
+                                 "choose another --out") from None
+    return out
 
 
 def _quiet(args) -> bool:
@@ -107,11 +124,11 @@ def cmd_train(args) -> int:
     from qml import plots
     from qml.datasets import load_dataset
 
+    out = _output_folder(args.out)
     classes = None if args.classes is None else [int(c) for c in args.classes.split(",")]
     ds = load_dataset(args.dataset, n_features=args.qubits, classes=classes, seed=args.seed,
                       test_size=args.test_size)
     model = vqc_from_args(args).fit(ds.X_train, ds.y_train)
-    out = Path(args.out)
     model.save(out / "model.json")
     metrics = _metrics(model, ds)
     _write_json(out / "metrics.json", metrics)
@@ -129,7 +146,7 @@ def cmd_demo(args) -> int:
     from qml.classifier import VQC
     from qml.datasets import load_dataset
 
-    out = Path(args.out)
+    out = _output_folder(args.out)
     start = time.perf_counter()
     print("qlimits demo: a variational quantum classifier on real data, exact simulation\n")
     ds = load_dataset("breast_cancer", n_features=4, seed=args.seed)
@@ -191,7 +208,7 @@ def cmd_compare(args) -> int:
     from qml.compare import compare
     from qml.datasets import load_raw
 
-    out = Path(args.out)
+    out = _output_folder(args.out)
     if args.checkpoint or args.resume:
         raise ConfigurationError("--checkpoint and --resume apply to `qlimits train`; a "
                                  "comparison fits a fresh VQC per fold")
@@ -306,7 +323,7 @@ def _measure_with_progress(backend, args, label=None):
 def cmd_qv_measure(args) -> int:
     from qml import plots
 
-    out = Path(args.out)
+    out = _output_folder(args.out)
     result = _measure_with_progress(args.backend, args)
     result.save(out / "qv.json")
     print(_qv_table(result))
@@ -332,7 +349,7 @@ The simulation is a consistency check of the noise model, not a measurement of t
 def cmd_qv_devices(args) -> int:
     from qml.backends import fake_backend
 
-    out = Path(args.out)
+    out = _output_folder(args.out)
     rows, summary = [], []
     for name in args.backends.split(","):
         name = name.strip()
@@ -372,7 +389,7 @@ def _fmt_interval(pair, fmt="{:.1f}"):
 def cmd_qv_project(args) -> int:
     from qml.projection import project
 
-    out = Path(args.out)
+    out = _output_folder(args.out)
     projection = project(until=args.until, vendor=args.vendor, data=args.data,
                          start_year=args.start_year, multiple=args.multiple)
     projection.save(out / "projection.json")
@@ -400,7 +417,7 @@ def cmd_qv_cost(args) -> int:
     from qml.projection import project
     from qml.volume import verification_cost
 
-    out = Path(args.out)
+    out = _output_folder(args.out)
     cost = verification_cost(args.max_width, seed=args.seed)
     cost.save(out / "cost.json")
     print(_table([(n, f"{s:.3g}") for n, s in zip(cost.widths, cost.seconds)],

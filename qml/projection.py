@@ -85,7 +85,12 @@ def _data_file(name: str):
 
 
 def _rows(path, columns) -> list[dict]:
-    text = path.read_text() if hasattr(path, "read_text") else Path(path).read_text()
+    try:
+        text = path.read_text() if hasattr(path, "read_text") else Path(path).read_text()
+    except FileNotFoundError:
+        raise InvalidInputError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInputError(f"{path}: cannot be read as CSV text ({exc})") from None
     reader = csv.DictReader(text.splitlines())
     header = reader.fieldnames or []
     unknown = [c for c in header if c not in columns]

@@ -113,3 +113,30 @@ def test_warnings_are_one_line_and_the_logging_setup_is_undone(tmp_path, capsys)
     assert lines == ["qlimits: WARNING: UserWarning: VQC option not used: shots=100 (backend "
                      "'statevector' evaluates exactly; use backend='aer' for shots)"]
     assert (logging.getLogger("qml").handlers, warnings.showwarning) == before
+
+
+@pytest.mark.parametrize("command, work", [
+    (["train", "--dataset", "iris", "--maxiter", "2"], "qml.classifier.VQC.fit"),
+    (["qv", "measure", "--backend", "statevector", "--widths", "2", "--trials", "3"],
+     "qml.volume.measure_quantum_volume"),
+    (["qv", "project"], "qml.projection.project"),
+])
+def test_an_unwritable_output_is_refused_before_any_work(tmp_path, capsys, monkeypatch,
+                                                         command, work):
+    def started(*args, **kwargs):
+        raise AssertionError("the work started before the output was checked")
+
+    monkeypatch.setattr(work, started)
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    for out, message in ((blocker, "is a file, not a folder"),
+                         (blocker / "sub", "cannot write results to")):
+        assert main([*command, "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("qlimits: error: ") and message in err and err.count("\n") == 1
+
+
+def test_a_missing_data_file_is_one_line(tmp_path, capsys):
+    assert main(["qv", "project", "--data", str(tmp_path / "missing.csv"), "--out",
+                 str(tmp_path / "p")]) == 2
+    assert capsys.readouterr().err == f"qlimits: error: {tmp_path / 'missing.csv'}: no such file\n"
