@@ -266,7 +266,7 @@ class Comparison(ResultFile):
     learning_curve: dict = field(default_factory=dict)
 
     def _to_body(self) -> dict:
-        doc = {k: v for k, v in asdict(self).items()}
+        doc = asdict(self)
         for report, row in zip(self.models, doc["models"]):
             row.update(accuracy_mean=report.accuracy_mean, accuracy_sd=report.accuracy_sd,
                        balanced_accuracy_mean=report.balanced_mean,
