@@ -19,7 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,20 +30,13 @@ from qiskit import QuantumCircuit
 from qiskit.circuit import Parameter, ParameterExpression
 from qiskit.quantum_info import Operator, SparsePauliOp
 
+from qml import kernels
 from qml.errors import UnsupportedCircuitError
-from qml.gates import (
-    PARAMETRIC_GATES,
-    apply_elems,
-    dagger,
-    dense_to_elems,
-    derivative_generators,
-    parametric_elems,
-    sandwich,
-    stacked,
-)
-from qml.memory import WORKING_STATES, check_state_memory, state_bytes
+from qml.gates import PARAMETRIC_GATES, dense_to_elems, parametric_elems
+from qml.memory import available_memory, check_memory, state_bytes
+from qml.program import Program
 
-__all__ = ["ExactCircuit", "compile_circuit", "DEFAULT_CHUNK_BYTES"]
+__all__ = ["ExactCircuit", "compile_circuit", "DEFAULT_CHUNK_BYTES", "default_threads"]
 
 logger = logging.getLogger(__name__)
 
@@ -264,8 +260,59 @@ def _weight_free_first(ops: list[_Op]) -> list[_Op]:
 
 
 # ------------------------------------------------------------------------ the engine
+def _pauli_terms(observables: Sequence[SparsePauliOp], n_qubits: int, real: bool):
+    """Rows ``(output, x mask, z mask)`` and coefficients of every Pauli term, with
+    ``P |j> = coeff (-1)**popcount(j & z) |j ^ x>``. On real states a term with an odd number
+    of Y has expectation and gradient zero: it is left out, and the rest are real."""
+    rows, coeffs = [], []
+    weights = 1 << np.arange(n_qubits, dtype=np.int64)
+    for k, obs in enumerate(observables):
+        obs = SparsePauliOp(obs)
+        for x, z, phase, coeff in zip(obs.paulis.x, obs.paulis.z, obs.paulis.phase, obs.coeffs):
+            n_y = int(np.sum(x & z))
+            if real and n_y % 2:
+                continue
+            c = complex(coeff) * (-1j) ** int(phase) * 1j**n_y
+            rows.append((k, int(weights @ x), int(weights @ z)))
+            coeffs.append(c.real if real else c)
+    dtype = np.float64 if real else np.complex128
+    return (np.array(rows, dtype=np.int64).reshape(-1, 3), np.array(coeffs, dtype=dtype),
+            len(observables))
+
+
+def default_threads() -> int:
+    """Threads of the engine: ``QLIMITS_NUM_THREADS``, else the cores this process may use."""
+    value = os.environ.get("QLIMITS_NUM_THREADS")
+    if value:
+        return max(1, int(value))
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+_POOL: dict = {}
+_POOL_LOCK = threading.Lock()
+
+
+def _pool(threads: int) -> ThreadPoolExecutor:
+    with _POOL_LOCK:
+        if threads not in _POOL:
+            _POOL[threads] = ThreadPoolExecutor(threads, thread_name_prefix="qlimits-engine")
+        return _POOL[threads]
+
+
+_INLINE_WORK = 1 << 15  # amplitudes x pairs below which threads cost more than they save
+
+
 class ExactCircuit:
     """A circuit compiled for exact, batched evaluation; build it with ``compile_circuit``.
+
+    Every (parameter set, sample) pair is one state vector, run through the circuit program
+    by the compiled kernels of ``qml.kernels`` -- one state at a time per thread, so a state
+    stays in cache across gates and memory holds only what is needed: a few states per
+    thread, the final states of one chunk of samples during a gradient, and (when it fits in
+    ``chunk_bytes``) the feature-map states of the data set, cached.
 
     Examples
     --------
@@ -279,37 +326,48 @@ class ExactCircuit:
 
     def __init__(self, n_qubits: int, ops: list[_Op], n_inputs: int, n_weights: int,
                  observables: Sequence[SparsePauliOp], global_phase: _Angle,
-                 chunk_bytes: int = DEFAULT_CHUNK_BYTES):
+                 chunk_bytes: int = DEFAULT_CHUNK_BYTES, threads: int | None = None):
         self.n_qubits = n_qubits
-        self.ops = ops
         self.n_inputs = n_inputs
         self.n_weights = n_weights
         self.global_phase = global_phase
         self.chunk_bytes = chunk_bytes
-        ops = _weight_free_first(ops)
-        self.ops = ops
-        self.prefix = next((i for i, op in enumerate(ops) if op.depends_on("weight")), len(ops))
-        self._set_observables(observables)
-        self._cache_key: bytes | None = None
-        self._cache: np.ndarray | None = None
+        self.threads = threads
+        self.ops = _weight_free_first(ops)
+        self.prefix = next((i for i, op in enumerate(self.ops) if op.depends_on("weight")),
+                           len(self.ops))
+        self.program = Program.build(self.ops, n_qubits, self.prefix)
+        self.dtype = self.program.dtype
+        self._terms, self._coeffs, self.n_outputs = _pauli_terms(observables, n_qubits,
+                                                                 self.program.real)
+        self._data_key: bytes | None = None
+        self._inputs: np.ndarray | None = None
+        self._prefix_states: np.ndarray | None = None
+        check_memory(self.memory_needed(1, 1, gradient=True, threads=1),
+                     f"an exact {n_qubits}-qubit evaluation",
+                     "Use fewer qubits (n_qubits with reduction='pca') or a shot-based backend.")
 
-    def _set_observables(self, observables: Sequence[SparsePauliOp]) -> None:
-        ops = [SparsePauliOp(o) for o in observables]
-        self.n_outputs = len(ops)
-        self._diagonal = all(not o.paulis.x.any() for o in ops)
-        if self._diagonal:
-            # diag of a Z-type Pauli string: prod over its Z qubits of (-1)^bit
-            idx = np.arange(2**self.n_qubits)
-            bits = (idx[:, None] >> np.arange(self.n_qubits)[None, :]) & 1
-            diags = []
-            for o in ops:
-                signs = (-1.0) ** (bits @ o.paulis.z.T.astype(int))  # (N, terms)
-                diags.append(signs @ np.real(o.coeffs))
-            self._diag = np.array(diags)  # (K, N)
-        else:
-            self._sparse = [o.to_matrix(sparse=True).tocsr() for o in ops]
+    # ------------------------------------------------------------------ memory
+    @property
+    def state_bytes(self) -> int:
+        """Bytes of one state vector of this circuit (float64 when it is real)."""
+        return np.dtype(self.dtype).itemsize * 2**self.n_qubits
 
-    # -- helpers
+    def memory_needed(self, n_samples: int, n_sets: int, gradient: bool = False,
+                      threads: int | None = None, kept_samples: int = 1) -> int:
+        """Bytes an evaluation allocates: per thread a working state (and the adjoint state,
+        and the fused-phase scratch of two states); the final states of ``kept_samples``
+        samples for every parameter set during a gradient; and the coefficient tables."""
+        state = self.state_bytes
+        threads = default_threads() if threads is None else threads
+        per_thread = state * (1 + (1 if gradient else 0) + (2 if self.program.fused else 0))
+        tables = np.dtype(self.dtype).itemsize * (
+            self.program.sizes[0] + n_samples * self.program.sizes[1]
+            + n_sets * self.program.sizes[2] + n_sets * n_samples * self.program.sizes[3])
+        kept = kept_samples * n_sets * state if gradient else 0
+        return threads * per_thread + kept + tables + 16 * n_sets * n_samples * self.n_outputs
+
+    # ------------------------------------------------------------------ helpers
     def _check(self, X, W):
         X = np.zeros((1, 0)) if X is None else np.asarray(X, dtype=float)
         W = np.zeros((1, 0)) if W is None else np.asarray(W, dtype=float)
@@ -319,93 +377,122 @@ class ExactCircuit:
             raise ValueError(f"X must have shape (n_samples, {self.n_inputs}); got {X.shape}")
         if W.ndim != 2 or W.shape[1] != self.n_weights:
             raise ValueError(f"W must have shape (n_sets, {self.n_weights}); got {W.shape}")
-        return X, W
+        return np.ascontiguousarray(X), np.ascontiguousarray(W)
 
-    def _chunk_size(self, n_sets: int) -> int:
-        per_sample = WORKING_STATES * state_bytes(self.n_qubits) * max(n_sets, 1)
-        return max(1, self.chunk_bytes // per_sample)
+    def _threads(self, n_pairs: int) -> int:
+        threads = self.threads or default_threads()
+        if n_pairs * 2**self.n_qubits < _INLINE_WORK:
+            return 1
+        return max(1, min(threads, n_pairs))
 
-    def _apply(self, state, op: _Op, X, W):
-        if op.fixed is not None:
-            elems = op.fixed
+    def _parallel(self, n_pairs: int, job, gradient: bool) -> None:
+        """Run ``job(slice, work, scratch, lam)`` over blocks of pairs on the engine's threads,
+        each with its own buffers."""
+        threads = self._threads(n_pairs)
+        free = available_memory()
+        per_thread = self.state_bytes * (1 + gradient + 2 * bool(self.program.fused))
+        threads = max(1, min(threads, free // (2 * per_thread)))
+        bounds = np.linspace(0, n_pairs, threads + 1).astype(int)
+
+        def run(t):
+            n = 2**self.n_qubits
+            work = np.empty(n, dtype=self.dtype)
+            scratch = np.empty(2 * n if self.program.fused else 0, dtype=self.dtype)
+            lam = np.empty(n if gradient else 0, dtype=self.dtype)
+            job(slice(bounds[t], bounds[t + 1]), work, scratch, lam)
+
+        if threads == 1:
+            run(0)
         else:
-            elems, _ = parametric_elems(op.name, [a.value(X, W) for a in op.angles])
-        return apply_elems(state, self.n_qubits, op.qubits, elems)
+            for future in [_pool(threads).submit(run, t) for t in range(threads)]:
+                future.result()
 
-    def _run(self, state, ops, X, W):
-        for op in ops:
-            if op.name in _SKIPPED:
-                continue
-            state = self._apply(state, op, X, W)
-        return state
+    def _pairs(self, n_sets: int, samples: range) -> np.ndarray:
+        """(set, sample) pairs, set-major: pair ``p * len(samples) + j`` is sample ``j``."""
+        p, b = np.meshgrid(np.arange(n_sets), np.asarray(samples), indexing="ij")
+        return np.ascontiguousarray(np.stack([p.ravel(), b.ravel()], axis=1), dtype=np.int64)
 
-    def _initial(self, B: int) -> np.ndarray:
-        state = np.zeros((1, 2**self.n_qubits, B), dtype=complex)
-        state[:, 0, :] = 1.0
-        return state
+    def _tables(self, X, W) -> tuple:
+        """The coefficient tables of a call, and the cached feature-map states (or None)."""
+        key = hashlib.sha1(X.tobytes() + str(X.shape).encode()).digest()
+        if key != self._data_key:
+            self._inputs = self.program.input_table(X) if self.program.sizes[1] \
+                else np.zeros((len(X), 0), dtype=self.dtype)
+            self._prefix_states = None
+            self._data_key = key
+            if self.prefix and len(X) * self.state_bytes <= self.chunk_bytes:
+                self._prefix_states = self._run_prefix(X)
+            elif self.prefix:
+                logger.debug("%d qubits: feature states of %d samples (%d MiB) exceed the "
+                             "cache budget of %d MiB; recomputed each call", self.n_qubits,
+                             len(X), len(X) * self.state_bytes // 2**20,
+                             self.chunk_bytes // 2**20)
+        both = self.program.both_table(X, W) if self.program.sizes[3] \
+            else np.zeros((len(W) * len(X), 0), dtype=self.dtype)
+        weights = self.program.weight_table(W) if self.program.sizes[2] \
+            else np.zeros((len(W), 0), dtype=self.dtype)
+        return (self.program.fixed_table, self._inputs, weights, both)
 
-    def _prefix_states(self, X: np.ndarray, use_cache: bool) -> np.ndarray:
-        """States after the weight-free leading ops, shape (1, N, B); cached per data set."""
-        if not use_cache:
-            return self._run(self._initial(len(X)), self.ops[: self.prefix], X, None)
-        key = hashlib.sha1(np.ascontiguousarray(X).tobytes() + str(X.shape).encode()).digest()
-        if key != self._cache_key:
-            self._cache = self._run(self._initial(len(X)), self.ops[: self.prefix], X, None)
-            self._cache_key = key
-        return self._cache
+    def _run_prefix(self, X) -> np.ndarray:
+        """The states of every sample after the feature map (the weight-free prefix)."""
+        states = np.empty((len(X), 2**self.n_qubits), dtype=self.dtype)
+        tables = (self.program.fixed_table, self._inputs,
+                  np.zeros((1, 0), dtype=self.dtype), np.zeros((len(X), 0), dtype=self.dtype))
+        rows = self.program.forward_rows[:self.program.forward_prefix]
+        pairs = self._pairs(1, range(len(X)))
+        self._forward(pairs, rows, 0, tables, len(X), None, states, expect=False)
+        return states
 
-    def _forward(self, X, W, use_cache):
-        return self._run(self._prefix_states(X, use_cache), self.ops[self.prefix:], X, W)
+    def _start(self):
+        """Rows, first row and initial states of a forward pass."""
+        if self._prefix_states is not None:
+            return self.program.forward_rows, self.program.forward_prefix, self._prefix_states
+        return (self.program.forward_rows, 0,
+                np.zeros((0, 2**self.n_qubits), dtype=self.dtype))
 
-    def _can_cache(self, n_samples: int) -> bool:
-        return n_samples * state_bytes(self.n_qubits) <= self.chunk_bytes
+    def _forward(self, pairs, rows, start, tables, n_samples, init, states, expect=True):
+        """Forward pass of ``pairs``; returns their expectations (pairs, K)."""
+        out = np.zeros((len(pairs), self.n_outputs))
+        init = np.zeros((0, 2**self.n_qubits), dtype=self.dtype) if init is None else init
+        terms = self._terms if expect else self._terms[:0]
+        no_states = np.zeros((0, 2**self.n_qubits), dtype=self.dtype)
 
-    def _chunks(self, X, n_sets):
-        size = self._chunk_size(n_sets)
-        cache = self._can_cache(len(X)) and size >= len(X)
-        if size < len(X):
-            logger.debug("%d qubits, %d parameter sets: %d samples in chunks of %d "
-                         "(budget %d MiB); feature states not cached", self.n_qubits, n_sets,
-                         len(X), size, self.chunk_bytes // 2**20)
-        for start in range(0, max(len(X), 1), size):
-            yield slice(start, start + size), cache
+        def job(sl, work, scratch, lam):
+            kernels.forward(pairs[sl], rows, start, tables, n_samples, self.n_qubits, init,
+                            terms, self._coeffs, out[sl],
+                            no_states if states is None else states[sl], work, scratch)
 
-    def _expect(self, state: np.ndarray) -> np.ndarray:
-        """Expectations (P, B, K) of states (P, N, B)."""
-        if self._diagonal:
-            return np.einsum("kn,pnb->pbk", self._diag, np.abs(state) ** 2)
-        cols = [np.real(np.einsum("pnb,pnb->pb", state.conj(), self._sparse_apply(m, state)))
-                for m in self._sparse]
-        return np.stack(cols, axis=-1)
+        self._parallel(len(pairs), job, gradient=False)
+        return out
 
-    @staticmethod
-    def _sparse_apply(matrix, state: np.ndarray) -> np.ndarray:
-        return np.stack([matrix @ s for s in state])
+    def _chunk_samples(self, n_samples: int, n_sets: int) -> int:
+        """Samples whose final states (for every parameter set) a gradient keeps at once."""
+        budget = min(self.chunk_bytes, available_memory() // 4)
+        return max(1, min(n_samples, budget // (n_sets * self.state_bytes)))
 
-    def _observe(self, state: np.ndarray, cot: np.ndarray) -> np.ndarray:
-        """lambda = sum_k cot[p, b, k] O_k |state[p, :, b]>, shape (P, N, B)."""
-        if self._diagonal:
-            return state * np.einsum("pbk,kn->pnb", cot, self._diag)
-        cot = np.broadcast_to(cot, (state.shape[0], state.shape[2], self.n_outputs))
-        return sum(cot[:, None, :, k] * self._sparse_apply(m, state)
-                   for k, m in enumerate(self._sparse))
-
-    # -- public
+    # ------------------------------------------------------------------ public
     def statevectors(self, X=None, W=None) -> np.ndarray:
         """Final state vectors, shape ``(P, B, 2**n)``, global phase included."""
         X, W = self._check(X, W)
-        states = self._forward(X, W, use_cache=False).transpose(0, 2, 1)
+        tables = self._tables(X, W)
+        rows, start, init = self._start()
+        states = np.empty((len(W) * len(X), 2**self.n_qubits), dtype=self.dtype)
+        self._forward(self._pairs(len(W), range(len(X))), rows, start, tables, len(X), init,
+                      states, expect=False)
+        states = states.reshape(len(W), len(X), -1).astype(complex)
         phase = np.asarray(self.global_phase.value(X, W))
-        states = states * np.exp(1j * phase.reshape(phase.shape + (1,) * (3 - phase.ndim)))
-        return np.broadcast_to(states, (len(W), len(X), 2**self.n_qubits))
+        return states * np.exp(1j * phase.reshape(phase.shape + (1,) * (3 - phase.ndim)))
 
     def expectations(self, X=None, W=None) -> np.ndarray:
         """Expectation values of the observables, shape ``(P, B, K)``."""
         X, W = self._check(X, W)
-        out = np.empty((len(W), len(X), self.n_outputs))
-        for sl, cache in self._chunks(X, len(W)):
-            out[:, sl] = self._expect(self._forward(X[sl], W, cache))
-        return out
+        check_memory(self.memory_needed(len(X), len(W)), f"an exact {self.n_qubits}-qubit "
+                     "evaluation", "Use fewer qubits or fewer samples per call.")
+        tables = self._tables(X, W)
+        rows, start, init = self._start()
+        out = self._forward(self._pairs(len(W), range(len(X))), rows, start, tables, len(X),
+                            init, None)
+        return out.reshape(len(W), len(X), self.n_outputs)
 
     def vjp(self, X, W, cotangent: np.ndarray, inputs: bool = False):
         """Vector-Jacobian product of ``expectations`` by adjoint differentiation.
@@ -428,36 +515,48 @@ class ExactCircuit:
         grad_inputs : array (P, B, d) or None
         """
         X, W = self._check(X, W)
-        E = np.empty((len(W), len(X), self.n_outputs))
-        gW = np.zeros((len(W), self.n_weights))
-        gX = np.zeros((len(W), len(X), self.n_inputs)) if inputs else None
-        for sl, cache in self._chunks(X, len(W)):
-            Xc = X[sl]
-            state = self._forward(Xc, W, cache)
-            E[:, sl] = self._expect(state)
-            cot = cotangent(E[:, sl], sl) if callable(cotangent) else np.asarray(cotangent)[:, sl]
-            lam = self._observe(state, cot)
-            self._backward(state, lam, Xc, W, gW, None if gX is None else gX[:, sl])
-        return E, gW, gX
+        P, B = len(W), len(X)
+        chunk = self._chunk_samples(B, P)
+        check_memory(self.memory_needed(B, P, gradient=True, kept_samples=chunk),
+                     f"an exact {self.n_qubits}-qubit gradient",
+                     "Use fewer qubits or fewer samples per call.")
+        if chunk < B:
+            logger.debug("%d qubits, %d parameter sets: %d samples in chunks of %d "
+                         "(budget %d MiB)", self.n_qubits, P, B, chunk,
+                         self.chunk_bytes // 2**20)
+        tables = self._tables(X, W)
+        rows, start, init = self._start()
+        E = np.empty((P, B, self.n_outputs))
+        gW = np.zeros((P, self.n_weights))
+        gX = np.zeros((P, B, self.n_inputs)) if inputs else None
+        stop = 0 if inputs else self.prefix
+        program = self.program
+        for first in range(0, B, chunk):
+            sl = slice(first, min(B, first + chunk))
+            pairs = self._pairs(P, range(sl.start, sl.stop))
+            states = np.empty((len(pairs), 2**self.n_qubits), dtype=self.dtype)
+            E[:, sl] = self._forward(pairs, rows, start, tables, B, init,
+                                     states).reshape(P, -1, self.n_outputs)
+            cot = cotangent(E[:, sl], sl) if callable(cotangent) \
+                else np.asarray(cotangent)[:, sl]
+            cot = np.ascontiguousarray(np.broadcast_to(cot, (P, sl.stop - sl.start,
+                                                             self.n_outputs)),
+                                       dtype=self.dtype).reshape(-1, self.n_outputs)
+            grads = np.zeros((len(pairs), len(program.slot_info)))
 
-    def _backward(self, psi, lam, X, W, gW, gX):
-        """Un-compute psi and lambda together, gate by gate, collecting gradients."""
-        n_sets, n = psi.shape[0], self.n_qubits
-        both = np.concatenate([psi, lam])  # one kernel call per gate for the two
-        stop = 0 if gX is not None else self.prefix
-        for op in reversed(self.ops[stop:]):
-            if op.name in _SKIPPED:
-                continue
-            if op.fixed is not None:
-                both = apply_elems(both, n, op.qubits, dagger(op.fixed))
-                continue
-            elems, delems = parametric_elems(op.name, [a.value(X, W) for a in op.angles])
-            generators = derivative_generators(op.name, elems, delems)
-            for angle, gen in zip(op.angles, generators):
-                if angle.parametrised:
-                    g = 2 * np.real(sandwich(both[n_sets:], both[:n_sets], n, op.qubits, gen))
-                    self._accumulate(angle, g, X, W, gW, gX)
-            both = apply_elems(both, n, op.qubits, stacked(dagger(elems)))
+            def job(part, work, scratch, lam, pairs=pairs, states=states, cot=cot,
+                    grads=grads):
+                kernels.backward(pairs[part], states[part], cot[part], program.rows, stop,
+                                 program.slots, program.slot_of, tables, B, self.n_qubits,
+                                 self._terms, self._coeffs, grads[part], lam)
+
+            self._parallel(len(pairs), job, gradient=True)
+            grads = grads.reshape(P, -1, len(program.slot_info))
+            for s, slot in enumerate(program.slot_info):
+                if slot.op >= stop:
+                    self._accumulate(slot.angle, grads[:, :, s], X[sl], W, gW,
+                                     None if gX is None else gX[:, sl])
+        return E, gW, gX
 
     @staticmethod
     def _accumulate(angle, g, X, W, gW, gX):
@@ -472,7 +571,8 @@ class ExactCircuit:
 
 def compile_circuit(circuit: QuantumCircuit, inputs: Sequence[Parameter],
                     weights: Sequence[Parameter], observables: Sequence[SparsePauliOp],
-                    chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> ExactCircuit:
+                    chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+                    threads: int | None = None) -> ExactCircuit:
     """Compile a parametrised circuit for exact evaluation.
 
     Gates the engine does not know are decomposed through their qiskit definitions; if that
@@ -494,7 +594,9 @@ def compile_circuit(circuit: QuantumCircuit, inputs: Sequence[Parameter],
     >>> ec.expectations(None, np.zeros((1, 4))).shape
     (1, 1, 1)
     """
-    check_state_memory(circuit.num_qubits)
+    check_memory(state_bytes(circuit.num_qubits) // 2, f"an exact {circuit.num_qubits}-qubit "
+                 "evaluation", "Use fewer qubits (n_qubits with reduction='pca') or a "
+                 "shot-based backend.")  # one real state, before anything is built
     sources = {p: _Source("input", i) for i, p in enumerate(inputs)}
     sources.update({p: _Source("weight", i) for i, p in enumerate(weights)})
     flat = _flatten(circuit)
@@ -514,5 +616,5 @@ def compile_circuit(circuit: QuantumCircuit, inputs: Sequence[Parameter],
         else:
             ops.append(_Op(qubits, op.name, fixed=dense_to_elems(Operator(op).data, 1e-15)))
     return ExactCircuit(flat.num_qubits, ops, len(inputs), len(weights), observables,
-                        _Angle(flat.global_phase, sources), chunk_bytes)
+                        _Angle(flat.global_phase, sources), chunk_bytes, threads)
 

@@ -13,7 +13,8 @@ import os
 
 from qml.errors import StateTooLargeError
 
-__all__ = ["state_bytes", "available_memory", "check_state_memory", "WORKING_STATES"]
+__all__ = ["state_bytes", "available_memory", "check_state_memory", "check_memory",
+           "WORKING_STATES"]
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +46,36 @@ def available_memory() -> int:
         return 8 * 2**30
 
 
+def check_memory(need: int, what: str, advice: str, available: int | None = None) -> None:
+    """Refuse, before allocating, ``need`` bytes for ``what`` when they exceed free memory.
+
+    Raises
+    ------
+    StateTooLargeError
+        Naming what needed how much, what is free, and ``advice``.
+
+    Examples
+    --------
+    >>> check_memory(2**20, "a small table", "")
+    >>> check_memory(2**40, "a 1 TiB table", "Ask for less.", available=2**30)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    qml.errors.StateTooLargeError: a 1 TiB table needs 1.02e+03 GiB; 1 GiB is available. ...
+
+    """
+    available = available_memory() if available is None else available
+    logger.debug("%s: %.3g GiB needed, %.3g GiB free", what, need / 2**30, available / 2**30)
+    if need > available:
+        raise StateTooLargeError(f"{what} needs {need / 2**30:.3g} GiB; "
+                                 f"{available / 2**30:.3g} GiB is available. {advice}")
+
+
 def check_state_memory(n_qubits: int, available: int | None = None,
                        advice: str = "Use fewer qubits (n_qubits with reduction='pca') or a "
-                                     "shot-based backend.") -> None:
-    """Refuse, before allocating, a width whose working state vectors exceed free memory;
-    ``advice`` ends the message.
+                                     "shot-based backend.",
+                       states: int = WORKING_STATES) -> None:
+    """Refuse, before allocating, a width whose ``states`` working state vectors (complex)
+    exceed free memory; ``advice`` ends the message.
 
     Raises
     ------
@@ -64,13 +90,13 @@ def check_state_memory(n_qubits: int, available: int | None = None,
     ...
     qml.errors.StateTooLargeError: an exact 30-qubit evaluation needs at least 96 GiB ...
     """
-    need = WORKING_STATES * state_bytes(n_qubits)
+    need = states * state_bytes(n_qubits)
     available = available_memory() if available is None else available
     logger.debug("%d qubits: %.3g GiB needed, %.3g GiB free", n_qubits, need / 2**30,
                  available / 2**30)
     if need > available:
         raise StateTooLargeError(
             f"an exact {n_qubits}-qubit evaluation needs at least {need / 2**30:.3g} GiB "
-            f"({WORKING_STATES} state vectors of {state_bytes(n_qubits) / 2**30:.3g} GiB); "
+            f"({states} state vectors of {state_bytes(n_qubits) / 2**30:.3g} GiB); "
             f"{available / 2**30:.3g} GiB is available. {advice}"
         )

@@ -159,8 +159,11 @@ def test_non_polynomial_angles_use_the_symbolic_fallback(rng):
 
 
 def test_chunking_decisions_are_logged(rng, caplog):
-    cc, obs, _, X, W = _setup("angle", "real_amplitudes", "parity", rng)
-    small = compile_circuit(cc.circuit, cc.inputs, cc.weights, obs, chunk_bytes=4096)
+    cc, obs, engine, X, W = _setup("zz", "real_amplitudes", "parity", rng)
+    small = compile_circuit(cc.circuit, cc.inputs, cc.weights, obs, chunk_bytes=256)
     with caplog.at_level("DEBUG", logger="qml.exact"):
-        small.expectations(X, W)
-    assert "in chunks of" in caplog.text
+        E, g, _ = small.vjp(X, W, np.ones((2, 4, 1)))
+    assert "in chunks of 1" in caplog.text and "exceed the cache budget" in caplog.text
+    E2, g2, _ = engine.vjp(X, W, np.ones((2, 4, 1)))
+    np.testing.assert_allclose(E, E2, atol=1e-13)
+    np.testing.assert_allclose(g, g2, atol=1e-12)

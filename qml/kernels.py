@@ -1,0 +1,541 @@
+"""The hot path of the exact engine: compiled kernels that run a circuit program on one state
+vector at a time.
+
+Everything here is compiled by numba (``nogil``: the engine runs chunks of states on several
+threads at once) and works on one state ``psi`` of ``2**n`` amplitudes: float64 when every gate
+and observable of the circuit is real (half the memory traffic), complex128 otherwise. Qubit
+``q`` is bit ``q`` of the amplitude index, as in qiskit.
+
+Speed comes from three things. Every kernel walks the state in contiguous runs through views,
+which LLVM turns into AVX loops. A gate with a real matrix (RY, H, CX, CZ, SWAP ...) acts on a
+complex state through its float view -- real and imaginary parts are two interleaved real
+vectors, and qubit ``q`` of the state is bit ``q + 1`` of the float index -- so complex
+circuits pay complex arithmetic only for their complex gates. And the backward step of a
+one-qubit gate takes the gradient sandwich and un-applies the gate to both adjoint states in
+one sweep.
+
+A *program* is a sequence of operations, each a row of five integers:
+
+``kind``
+    ``K_RDENSE1`` / ``K_RDENSE2``: a real 2 x 2 / 4 x 4 matrix; ``K_DENSE1`` / ``K_DENSE2``:
+    a complex one; ``K_DIAG1`` / ``K_DIAG2``: a complex diagonal; ``K_CX``, ``K_CZ``,
+    ``K_SWAP``: no coefficients; ``K_PHASES``: a product of one- and two-qubit diagonal
+    phase gates on all qubits, as the exponentials of a quadratic form in the bits (see
+    ``_phases``);
+``q0, q1``
+    the qubits (``q1`` unused for one-qubit kinds); a 4 x 4 matrix is indexed by
+    ``bit(q0) + 2 bit(q1)``, qiskit's order of a gate's arguments;
+``src, off``
+    where the coefficients are: table ``src`` (0: constants, 1: one row per sample,
+    2: one row per parameter set, 3: one row per parameter set and sample) from column
+    ``off``.
+
+Parametrised operations own *slots*, one per angle, each naming the table and offset of
+``G = dU/dtheta U^dag`` (dense, the operation's size): the backward pass of the adjoint method
+takes ``2 Re <lam| G |psi>`` between the adjoint state and the state after the operation.
+
+Observables are sums of Pauli terms, each a row ``(output, x mask, z mask)`` with a
+coefficient that already includes ``i**(number of Y)``:
+``P |j> = coeff (-1)**popcount(j & z) |j ^ x>``.
+
+A GPU array backend, cache blocking or wider gate fusion would change this file only.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+__all__ = ["K_RDENSE1", "K_DENSE1", "K_DIAG1", "K_RDENSE2", "K_DENSE2", "K_DIAG2", "K_CX",
+           "K_CZ", "K_SWAP", "K_PHASES", "forward", "backward"]
+
+(K_RDENSE1, K_DENSE1, K_DIAG1, K_RDENSE2, K_DENSE2, K_DIAG2, K_CX, K_CZ, K_SWAP,
+ K_PHASES) = range(10)
+
+_JIT = dict(nogil=True, cache=True, error_model="numpy")
+
+
+# ------------------------------------------------------------------------- helpers
+@nb.njit(inline="always", **_JIT)
+def _conj(x):
+    return np.conj(x)
+
+
+@nb.njit(inline="always", **_JIT)
+def _parity(v):
+    """(-1)**popcount(v) as +1.0 / -1.0 (v >= 0)."""
+    v ^= v >> 32
+    v ^= v >> 16
+    v ^= v >> 8
+    v ^= v >> 4
+    v ^= v >> 2
+    v ^= v >> 1
+    return 1.0 - 2.0 * (v & 1)
+
+
+@nb.njit(inline="always", **_JIT)
+def _floats(psi):
+    """The float view of a state and the shift from amplitude bits to float bits."""
+    x = psi.view(np.float64)
+    return x, x.shape[0] // psi.shape[0] - 1
+
+
+@nb.njit(inline="always", **_JIT)
+def _coef(tables, src, p, b, n_samples):
+    """The coefficient row of parameter set ``p`` and sample ``b`` in table ``src``."""
+    if src == 0:
+        return tables[0][0]
+    if src == 1:
+        return tables[1][b]
+    if src == 2:
+        return tables[2][p]
+    return tables[3][p * n_samples + b]
+
+
+# ------------------------------------------------------------- real kernels (floats)
+@nb.njit(**_JIT)
+def _rdense1(x, q, m00, m01, m10, m11):
+    """A real 2 x 2 matrix on bit ``q`` of a float vector."""
+    step = 1 << q
+    n = x.shape[0]
+    if step == 1:
+        for i in range(0, n, 2):
+            a = x[i]
+            b = x[i + 1]
+            x[i] = m00 * a + m01 * b
+            x[i + 1] = m10 * a + m11 * b
+        return
+    for base in range(0, n, 2 * step):
+        lo = x[base:base + step]
+        hi = x[base + step:base + 2 * step]
+        for j in range(step):
+            a = lo[j]
+            b = hi[j]
+            lo[j] = m00 * a + m01 * b
+            hi[j] = m10 * a + m11 * b
+
+
+@nb.njit(**_JIT)
+def _rback1(x, y, q, m00, m01, m10, m11, g00, g01, g10, g11):
+    """One backward step of a real one-qubit gate on float vectors ``x`` (the state) and
+    ``y`` (the adjoint state): return ``sum y . (G x)`` (``Re <lam| G |psi>``), then apply
+    ``m`` (the adjoint matrix) to both, in one sweep."""
+    step = 1 << q
+    n = x.shape[0]
+    total = 0.0
+    if step == 1:
+        for i in range(0, n, 2):
+            a = x[i]
+            b = x[i + 1]
+            c = y[i]
+            d = y[i + 1]
+            total += c * (g00 * a + g01 * b) + d * (g10 * a + g11 * b)
+            x[i] = m00 * a + m01 * b
+            x[i + 1] = m10 * a + m11 * b
+            y[i] = m00 * c + m01 * d
+            y[i + 1] = m10 * c + m11 * d
+        return total
+    for base in range(0, n, 2 * step):
+        xl = x[base:base + step]
+        xh = x[base + step:base + 2 * step]
+        yl = y[base:base + step]
+        yh = y[base + step:base + 2 * step]
+        for j in range(step):
+            a = xl[j]
+            b = xh[j]
+            c = yl[j]
+            d = yh[j]
+            total += c * (g00 * a + g01 * b) + d * (g10 * a + g11 * b)
+            xl[j] = m00 * a + m01 * b
+            xh[j] = m10 * a + m11 * b
+            yl[j] = m00 * c + m01 * d
+            yh[j] = m10 * c + m11 * d
+    return total
+
+
+@nb.njit(**_JIT)
+def _rdense2(x, q0, q1, m):
+    """A real 4 x 4 matrix on bits ``q0, q1`` of a float vector."""
+    lo, hi = min(q0, q1), max(q0, q1)
+    s0, s1 = 1 << q0, 1 << q1
+    n = x.shape[0]
+    run = 1 << lo
+    for a in range(0, n, 2 << hi):
+        for c in range(a, a + (1 << hi), 2 << lo):
+            v0 = x[c:c + run]
+            v1 = x[c + s0:c + s0 + run]
+            v2 = x[c + s1:c + s1 + run]
+            v3 = x[c + s0 + s1:c + s0 + s1 + run]
+            for j in range(run):
+                a0 = v0[j]
+                a1 = v1[j]
+                a2 = v2[j]
+                a3 = v3[j]
+                v0[j] = m[0] * a0 + m[1] * a1 + m[2] * a2 + m[3] * a3
+                v1[j] = m[4] * a0 + m[5] * a1 + m[6] * a2 + m[7] * a3
+                v2[j] = m[8] * a0 + m[9] * a1 + m[10] * a2 + m[11] * a3
+                v3[j] = m[12] * a0 + m[13] * a1 + m[14] * a2 + m[15] * a3
+
+
+@nb.njit(**_JIT)
+def _swap_runs(x, q0, q1, first, second):
+    """Exchange the entries at local indices ``first`` and ``second`` (0-3) of every group of
+    bits (q0, q1): CX is (1, 3), SWAP is (1, 2)."""
+    lo, hi = min(q0, q1), max(q0, q1)
+    s0, s1 = 1 << q0, 1 << q1
+    o1 = (first & 1) * s0 + (first >> 1) * s1
+    o2 = (second & 1) * s0 + (second >> 1) * s1
+    n = x.shape[0]
+    run = 1 << lo
+    for a in range(0, n, 2 << hi):
+        for c in range(a, a + (1 << hi), 2 << lo):
+            u = x[c + o1:c + o1 + run]
+            v = x[c + o2:c + o2 + run]
+            for j in range(run):
+                t = u[j]
+                u[j] = v[j]
+                v[j] = t
+
+
+@nb.njit(**_JIT)
+def _swap_runs2(x, y, q0, q1, first, second):
+    """``_swap_runs`` on two vectors in one sweep (the backward pass's state and adjoint)."""
+    lo, hi = min(q0, q1), max(q0, q1)
+    s0, s1 = 1 << q0, 1 << q1
+    o1 = (first & 1) * s0 + (first >> 1) * s1
+    o2 = (second & 1) * s0 + (second >> 1) * s1
+    n = x.shape[0]
+    run = 1 << lo
+    for a in range(0, n, 2 << hi):
+        for c in range(a, a + (1 << hi), 2 << lo):
+            u = x[c + o1:c + o1 + run]
+            v = x[c + o2:c + o2 + run]
+            w = y[c + o1:c + o1 + run]
+            z = y[c + o2:c + o2 + run]
+            for j in range(run):
+                t = u[j]
+                u[j] = v[j]
+                v[j] = t
+                t = w[j]
+                w[j] = z[j]
+                z[j] = t
+
+
+@nb.njit(**_JIT)
+def _negate_11(x, q0, q1):
+    """CZ: negate the entries whose bits q0 and q1 are both 1."""
+    lo, hi = min(q0, q1), max(q0, q1)
+    o = (1 << q0) + (1 << q1)
+    n = x.shape[0]
+    run = 1 << lo
+    for a in range(0, n, 2 << hi):
+        for c in range(a, a + (1 << hi), 2 << lo):
+            u = x[c + o:c + o + run]
+            for j in range(run):
+                u[j] = -u[j]
+
+
+# ---------------------------------------------------------- complex kernels (floats)
+@nb.njit(**_JIT)
+def _cscale(x, start, length, dr, di):
+    """Multiply the complex entries ``x[start:start + length]`` (float pairs) by d."""
+    v = x[start:start + length]
+    for j in range(0, length, 2):
+        re = v[j]
+        im = v[j + 1]
+        v[j] = dr * re - di * im
+        v[j + 1] = dr * im + di * re
+
+
+@nb.njit(**_JIT)
+def _cdiag1(x, q, d0, d1):
+    """A complex diagonal on qubit ``q`` of a complex state's float view."""
+    step = 2 << q  # floats per run of amplitudes with the same bit q
+    n = x.shape[0]
+    skip0 = d0.real == 1.0 and d0.imag == 0.0
+    for base in range(0, n, 2 * step):
+        if not skip0:
+            _cscale(x, base, step, d0.real, d0.imag)
+        _cscale(x, base + step, step, d1.real, d1.imag)
+
+
+@nb.njit(**_JIT)
+def _cback_diag1(x, y, q, d0, d1, g0, g1):
+    """Backward step of a complex one-qubit diagonal with a diagonal generator (RZ, P):
+    ``Re <lam| G |psi>`` and the conjugate diagonal applied to both, in one sweep."""
+    step = 2 << q
+    n = x.shape[0]
+    total = 0.0
+    for base in range(0, n, step):
+        high = (base // step) & 1
+        d = d1 if high else d0
+        g = g1 if high else g0
+        dr, di, gr, gi = d.real, -d.imag, g.real, g.imag
+        u = x[base:base + step]
+        v = y[base:base + step]
+        for j in range(0, step, 2):
+            pr = u[j]
+            pi = u[j + 1]
+            lr = v[j]
+            li = v[j + 1]
+            total += lr * (gr * pr - gi * pi) + li * (gr * pi + gi * pr)
+            u[j] = dr * pr - di * pi
+            u[j + 1] = dr * pi + di * pr
+            v[j] = dr * lr - di * li
+            v[j + 1] = dr * li + di * lr
+    return total
+
+
+@nb.njit(**_JIT)
+def _cdense1(psi, q, m00, m01, m10, m11):
+    """A complex 2 x 2 matrix (complex arithmetic)."""
+    step = 1 << q
+    n = psi.shape[0]
+    for base in range(0, n, 2 * step):
+        lo = psi[base:base + step]
+        hi = psi[base + step:base + 2 * step]
+        for j in range(step):
+            a = lo[j]
+            b = hi[j]
+            lo[j] = m00 * a + m01 * b
+            hi[j] = m10 * a + m11 * b
+
+
+@nb.njit(**_JIT)
+def _cdense2(psi, q0, q1, m):
+    """A complex 4 x 4 matrix (complex arithmetic; diagonals pass only the diagonal)."""
+    lo, hi = min(q0, q1), max(q0, q1)
+    s0, s1 = 1 << q0, 1 << q1
+    n = psi.shape[0]
+    run = 1 << lo
+    for a in range(0, n, 2 << hi):
+        for c in range(a, a + (1 << hi), 2 << lo):
+            v0 = psi[c:c + run]
+            v1 = psi[c + s0:c + s0 + run]
+            v2 = psi[c + s1:c + s1 + run]
+            v3 = psi[c + s0 + s1:c + s0 + s1 + run]
+            for j in range(run):
+                a0 = v0[j]
+                a1 = v1[j]
+                a2 = v2[j]
+                a3 = v3[j]
+                v0[j] = m[0] * a0 + m[1] * a1 + m[2] * a2 + m[3] * a3
+                v1[j] = m[4] * a0 + m[5] * a1 + m[6] * a2 + m[7] * a3
+                v2[j] = m[8] * a0 + m[9] * a1 + m[10] * a2 + m[11] * a3
+                v3[j] = m[12] * a0 + m[13] * a1 + m[14] * a2 + m[15] * a3
+
+
+@nb.njit(**_JIT)
+def _phases(psi, row, off, n_qubits, scratch):
+    """Multiply ``psi`` by ``exp(i f(z))`` with ``f`` quadratic in the bits of ``z``:
+    ``f = t + sum_k c_k z_k + sum_{j<k} d_jk z_j z_k``. ``row[off:]`` holds ``e^{it}``, then
+    ``e^{ic_k}`` for every qubit, then ``e^{id_jk}`` for k = 1..n-1, j < k. The phase of
+    every basis state is built by doubling -- ``F(z + 2**k) = F(z) G_k(z)``,
+    ``G_k(z + 2**m) = G_k(z) e^{i d_mk}`` -- with about four multiplications per amplitude
+    instead of one per gate per amplitude."""
+    n = psi.shape[0]
+    f = scratch[:n]
+    g = scratch[n:]
+    f[0] = row[off]
+    pair = off + 1 + n_qubits
+    for k in range(n_qubits):
+        size = 1 << k
+        g[0] = row[off + 1 + k]
+        for m in range(k):
+            e = row[pair + m]
+            s = 1 << m
+            for z in range(s):
+                g[z + s] = g[z] * e
+        pair += k
+        for z in range(size):
+            f[z + size] = f[z] * g[z]
+    for z in range(n):
+        psi[z] *= f[z]
+
+
+# ------------------------------------------------------------------ one operation
+@nb.njit(**_JIT)
+def _apply(psi, kind, q0, q1, row, off, adjoint, n_qubits, scratch):
+    """Apply an operation (or its adjoint) to ``psi`` in place."""
+    x, sh = _floats(psi)
+    if kind == K_CX:
+        _swap_runs(x, q0 + sh, q1 + sh, 1, 3)
+    elif kind == K_SWAP:
+        _swap_runs(x, q0 + sh, q1 + sh, 1, 2)
+    elif kind == K_CZ:
+        _negate_11(x, q0 + sh, q1 + sh)
+    elif kind == K_RDENSE1:
+        if adjoint:
+            _rdense1(x, q0 + sh, row[off].real, row[off + 2].real, row[off + 1].real,
+                     row[off + 3].real)
+        else:
+            _rdense1(x, q0 + sh, row[off].real, row[off + 1].real, row[off + 2].real,
+                     row[off + 3].real)
+    elif kind == K_RDENSE2:
+        m = np.empty(16)
+        for r in range(4):
+            for c in range(4):
+                m[4 * r + c] = (row[off + 4 * c + r] if adjoint else row[off + 4 * r + c]).real
+        _rdense2(x, q0 + sh, q1 + sh, m)
+    elif kind == K_DIAG1:
+        d0, d1 = row[off] + 0j, row[off + 1] + 0j
+        if adjoint:
+            d0, d1 = np.conj(d0), np.conj(d1)
+        _cdiag1(x, q0, d0, d1)
+    elif kind == K_DENSE1:
+        if adjoint:
+            _cdense1(psi, q0, _conj(row[off]), _conj(row[off + 2]), _conj(row[off + 1]),
+                     _conj(row[off + 3]))
+        else:
+            _cdense1(psi, q0, row[off], row[off + 1], row[off + 2], row[off + 3])
+    elif kind == K_DENSE2 or kind == K_DIAG2:
+        m = np.zeros(16, dtype=psi.dtype)
+        for r in range(4):
+            for c in range(4):
+                if kind == K_DIAG2 and r != c:
+                    continue
+                v = row[off + r] if kind == K_DIAG2 else row[off + 4 * r + c]
+                if adjoint:
+                    v = _conj(row[off + r] if kind == K_DIAG2 else row[off + 4 * c + r])
+                m[4 * r + c] = v
+        _cdense2(psi, q0, q1, m)
+    else:  # K_PHASES: only in forward programs, never adjointed
+        _phases(psi, row, off, n_qubits, scratch)
+
+
+@nb.njit(**_JIT)
+def _sandwich(lam, psi, kind, q0, q1, g, off):
+    """``<lam| G |psi>`` for an operation's generator ``G`` (its size, dense in ``g``)."""
+    total = 0j
+    n = psi.shape[0]
+    if kind == K_RDENSE1 or kind == K_DENSE1 or kind == K_DIAG1:
+        step = 1 << q0
+        for base in range(0, n, 2 * step):
+            for i in range(base, base + step):
+                a = psi[i]
+                b = psi[i + step]
+                total += (_conj(lam[i]) * (g[off] * a + g[off + 1] * b)
+                          + _conj(lam[i + step]) * (g[off + 2] * a + g[off + 3] * b))
+        return total
+    lo, hi = min(q0, q1), max(q0, q1)
+    s0, s1 = 1 << q0, 1 << q1
+    for a_ in range(0, n, 2 << hi):
+        for c in range(a_, a_ + (1 << hi), 2 << lo):
+            for i in range(c, c + (1 << lo)):
+                v0 = psi[i]
+                v1 = psi[i + s0]
+                v2 = psi[i + s1]
+                v3 = psi[i + s0 + s1]
+                idx = (i, i + s0, i + s1, i + s0 + s1)
+                for r in range(4):
+                    w = (g[off + 4 * r] * v0 + g[off + 4 * r + 1] * v1
+                         + g[off + 4 * r + 2] * v2 + g[off + 4 * r + 3] * v3)
+                    total += _conj(lam[idx[r]]) * w
+    return total
+
+
+# ------------------------------------------------------------------ observables
+@nb.njit(**_JIT)
+def _expect(psi, terms, coeffs, out):
+    """Add every observable's expectation value to ``out`` (one entry per observable)."""
+    n = psi.shape[0]
+    for t in range(terms.shape[0]):
+        k, x, z = terms[t, 0], terms[t, 1], terms[t, 2]
+        c = coeffs[t]
+        if x == 0:
+            racc = 0.0
+            for j in range(n):
+                v = psi[j]
+                racc += (v.real * v.real + v.imag * v.imag) * _parity(j & z)
+            out[k] += (c * racc).real
+        else:
+            acc = 0j
+            for j in range(n):
+                acc += _conj(psi[j ^ x]) * psi[j] * _parity(j & z)
+            out[k] += (c * acc).real
+
+
+@nb.njit(**_JIT)
+def _observe(psi, cot, terms, coeffs, lam):
+    """``lam = sum_k cot[k] O_k psi``."""
+    lam[:] = 0
+    n = psi.shape[0]
+    for t in range(terms.shape[0]):
+        k, x, z = terms[t, 0], terms[t, 1], terms[t, 2]
+        w = cot[k] * coeffs[t]
+        for j in range(n):
+            lam[j ^ x] += w * _parity(j & z) * psi[j]
+
+
+# ------------------------------------------------------------------ drivers
+@nb.njit(**_JIT)
+def _run(psi, ops, start, stop, tables, p, b, n_samples, n_qubits, scratch):
+    for k in range(start, stop):
+        row = _coef(tables, ops[k, 3], p, b, n_samples)
+        _apply(psi, ops[k, 0], ops[k, 1], ops[k, 2], row, ops[k, 4], False, n_qubits, scratch)
+
+
+@nb.njit(**_JIT)
+def forward(pairs, ops, start, tables, n_samples, n_qubits, init, terms, coeffs, expect,
+            states, work, scratch):
+    """Run ``ops[start:]`` for every ``(p, b)`` in ``pairs`` from ``init[b]`` (or ``|0>`` when
+    ``init`` is empty); add the observables to ``expect[i]`` and, when ``states`` has rows,
+    keep the final state of pair ``i`` in ``states[i]`` (else work in ``work``)."""
+    psi = work
+    for i in range(pairs.shape[0]):
+        p, b = pairs[i, 0], pairs[i, 1]
+        if states.shape[0] > 0:
+            psi = states[i]
+        if init.shape[0] > 0:
+            psi[:] = init[b]
+        else:
+            psi[:] = 0
+            psi[0] = 1
+        _run(psi, ops, start, ops.shape[0], tables, p, b, n_samples, n_qubits, scratch)
+        if terms.shape[0] > 0:
+            _expect(psi, terms, coeffs, expect[i])
+
+
+@nb.njit(**_JIT)
+def backward(pairs, states, cot, ops, stop, slots, slot_of, tables, n_samples, n_qubits,
+             terms, coeffs, grads, lam):
+    """Adjoint differentiation: for every pair ``i``, from its final state ``states[i]``
+    (overwritten) and ``lam = sum_k cot[i, k] O_k psi``, un-compute ``ops`` down to
+    ``stop``, writing ``2 Re <lam| G |psi>`` of every slot into ``grads[i, slot]``.
+
+    ``slot_of[k]`` is the first slot of op ``k`` and ``slot_of[k + 1]`` the end; ``slots``
+    rows are ``(src, off)`` of each slot's generator."""
+    for i in range(pairs.shape[0]):
+        p, b = pairs[i, 0], pairs[i, 1]
+        psi = states[i]
+        _observe(psi, cot[i], terms, coeffs, lam)
+        x, sh = _floats(psi)
+        y, _ = _floats(lam)
+        for k in range(ops.shape[0] - 1, stop - 1, -1):
+            kind, q0, q1, off = ops[k, 0], ops[k, 1], ops[k, 2], ops[k, 4]
+            first, last = slot_of[k], slot_of[k + 1]
+            row = _coef(tables, ops[k, 3], p, b, n_samples)
+            if last == first and (kind == K_CX or kind == K_SWAP):
+                _swap_runs2(x, y, q0 + sh, q1 + sh, 1, 3 if kind == K_CX else 2)
+                continue
+            if last == first and kind == K_RDENSE1:
+                _rback1(x, y, q0 + sh, row[off].real, row[off + 2].real, row[off + 1].real,
+                        row[off + 3].real, 0.0, 0.0, 0.0, 0.0)
+                continue
+            if last - first == 1 and (kind == K_RDENSE1 or kind == K_DIAG1):
+                g = _coef(tables, slots[first, 0], p, b, n_samples)
+                go = slots[first, 1]
+                if kind == K_RDENSE1:
+                    val = _rback1(x, y, q0 + sh, row[off].real, row[off + 2].real,
+                                  row[off + 1].real, row[off + 3].real, g[go].real,
+                                  g[go + 1].real, g[go + 2].real, g[go + 3].real)
+                else:
+                    val = _cback_diag1(x, y, q0, row[off] + 0j, row[off + 1] + 0j,
+                                       g[go] + 0j, g[go + 3] + 0j)
+                grads[i, first] = 2.0 * val
+                continue
+            for s in range(first, last):
+                g = _coef(tables, slots[s, 0], p, b, n_samples)
+                grads[i, s] = 2.0 * _sandwich(lam, psi, kind, q0, q1, g, slots[s, 1]).real
+            _apply(psi, kind, q0, q1, row, off, True, n_qubits, psi[:0])
+            _apply(lam, kind, q0, q1, row, off, True, n_qubits, psi[:0])
