@@ -1,14 +1,9 @@
-"""Gate matrices and the kernels that apply them to batches of state vectors.
-
-A batch of states is an array shaped ``(P, N, B)``: ``P`` parameter sets, ``N = 2**n``
-amplitudes, ``B`` samples, samples innermost so that every kernel works on contiguous runs.
-Qubit ``q`` is bit ``q`` of the amplitude index, as in qiskit.
+"""Gate matrices and their derivatives, as the exact engine needs them.
 
 A gate is given by its nonzero matrix elements ``{(row, col): value}`` in qiskit's
 little-endian convention for its qubit arguments; each value is a scalar or an array
-broadcastable to ``(P, B)``: shared by all samples (weights) or one per sample (inputs).
-Shared one-qubit gates run as one BLAS matrix product; permutations as copies; diagonal gates
-as one multiplication; per-sample gates element-wise.
+broadcastable to ``(P, B)``: shared by all samples (weights) or one per sample (inputs). The
+kernels that apply gates to states are in ``qml.kernels``.
 """
 
 from __future__ import annotations
@@ -16,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["PARAMETRIC_GATES", "parametric_elems", "dense_to_elems", "derivative_generators",
-           "apply_elems", "sandwich", "product", "dagger", "stacked"]
+           "product", "dagger"]
 
 
 _X = np.array([[0, 1], [1, 0]], dtype=complex)
@@ -157,106 +152,8 @@ def derivative_generators(name: str, elems: dict, delems: list) -> list[dict]:
     return [product(d, dagger(elems)) for d in delems]
 
 
-# ------------------------------------------------------------------------------ kernels
 def _is_array(v) -> bool:
     return isinstance(v, np.ndarray) and v.ndim > 0
-
-
-def _expand(coeff, extra: int):
-    """A (P', B') coefficient shaped to broadcast against blocks (P, ..., B)."""
-    if not _is_array(coeff):
-        return coeff
-    c = coeff
-    return c.reshape((c.shape[0],) + (1,) * extra + (c.shape[-1],))
-
-
-def _n_sets(state: np.ndarray, elems: dict) -> int:
-    sizes = [v.shape[0] for v in elems.values() if _is_array(v)]
-    return max([state.shape[0], *sizes])
-
-
-def _shared(elems: dict) -> bool:
-    return all(not _is_array(v) or v.shape[-1] == 1 for v in elems.values())
-
-
-def _dense(elems: dict, d: int) -> np.ndarray:
-    """Matrices (P', d, d) of a gate whose elements do not depend on the sample."""
-    sets = max([v.shape[0] for v in elems.values() if _is_array(v)] or [1])
-    real = all(np.isrealobj(v) for v in elems.values())
-    m = np.zeros((sets, d, d), dtype=float if real else complex)
-    for (i, j), v in elems.items():
-        m[:, i, j] = v.reshape(-1) if _is_array(v) else v
-    return m
-
-
-def _view(state: np.ndarray, n: int, qubits: tuple[int, ...]):
-    """(P, L, 2, R, B) for one qubit; (P, A, 2, M, 2, C, B) for two (higher qubit first)."""
-    P, _, B = state.shape
-    if len(qubits) == 1:
-        q = qubits[0]
-        return state.reshape(P, 2 ** (n - 1 - q), 2, 2**q, B), True
-    hi, lo = max(qubits), min(qubits)
-    shape = (P, 2 ** (n - 1 - hi), 2, 2 ** (hi - lo - 1), 2, 2**lo, B)
-    return state.reshape(shape), qubits[0] == hi
-
-
-def _blocks(view: np.ndarray, qubits: tuple[int, ...], hi_first: bool):
-    """Sub-arrays of ``view`` for every basis index of the gate's qubits."""
-    if len(qubits) == 1:
-        return [view[:, :, j] for j in range(2)]
-    out = []
-    for j in range(4):
-        b0, b1 = j & 1, j >> 1  # bits of qargs[0] and qargs[1]
-        hi, lo = (b0, b1) if hi_first else (b1, b0)
-        out.append(view[:, :, hi, :, lo])
-    return out
-
-
-def _apply_one_qubit_shared(state, n, q, elems):
-    """One BLAS product per gate: (2 x 2) @ (2, R * B) for every block of higher qubits."""
-    P, N, B = state.shape
-    m = _dense(elems, 2)[:, None]  # (P', 1, 2, 2)
-    shape = (P, 2 ** (n - 1 - q), 2, 2**q * B)
-    if np.isrealobj(m):  # real matrix on the float view: a third of the arithmetic
-        out = np.matmul(m, state.view(np.float64).reshape(shape[:-1] + (2 * shape[-1],)))
-        return out.view(complex).reshape(-1, N, B)
-    return np.matmul(m, state.reshape(shape)).reshape(-1, N, B)
-
-
-def _elementwise(state, n, qubits, elems):
-    """out_k = sum_j M_kj state_j over sub-blocks, any coefficient shapes."""
-    P, N, B = state.shape
-    out = np.empty((_n_sets(state, elems), N, B), dtype=complex)
-    view, hi_first = _view(state, n, qubits)
-    out_view, _ = _view(out, n, qubits)
-    src, dst = _blocks(view, qubits, hi_first), _blocks(out_view, qubits, hi_first)
-    extra = src[0].ndim - 2
-    rows: list[list] = [[] for _ in dst]
-    for (row, col), coeff in elems.items():
-        rows[row].append((col, coeff))
-    for k, terms in enumerate(rows):
-        if not terms:
-            dst[k][...] = 0
-        for t, (col, coeff) in enumerate(terms):
-            unit = not _is_array(coeff) and coeff == 1
-            if t == 0:
-                if unit:
-                    dst[k][...] = src[col]
-                else:
-                    np.multiply(_expand(coeff, extra), src[col], out=dst[k])
-            else:
-                dst[k] += src[col] if unit else _expand(coeff, extra) * src[col]
-    return out
-
-
-def apply_elems(state: np.ndarray, n: int, qubits: tuple[int, ...], elems: dict) -> np.ndarray:
-    """Return ``M @ state`` for a gate on ``qubits`` given by its nonzero matrix elements.
-
-    ``state`` has shape ``(P, 2**n, B)``; the result has ``max(P, P')`` parameter sets.
-    """
-    if len(qubits) == 1 and _shared(elems):
-        return _apply_one_qubit_shared(state, n, qubits[0], elems)
-    return _elementwise(state, n, qubits, elems)
 
 
 def product(a: dict, b: dict) -> dict:
@@ -267,27 +164,6 @@ def product(a: dict, b: dict) -> dict:
             if k == k2:
                 out[(i, j)] = out.get((i, j), 0) + x * y
     return out
-
-
-def sandwich(lam: np.ndarray, psi: np.ndarray, n: int, qubits: tuple[int, ...],
-             elems: dict) -> np.ndarray:
-    """``<lam| M |psi>`` per (parameter set, sample), from sub-blocks: no temporary state."""
-    lv, hi_first = _view(lam, n, qubits)
-    pv, _ = _view(psi, n, qubits)
-    lb, pb = _blocks(lv, qubits, hi_first), _blocks(pv, qubits, hi_first)
-    spec = "plrb,plrb->pb" if len(qubits) == 1 else "pamcb,pamcb->pb"
-    total = 0
-    for (row, col), coeff in elems.items():
-        if not _is_array(coeff) and abs(coeff) < 1e-15:
-            continue
-        total = total + coeff * np.einsum(spec, lb[row].conj(), pb[col])
-    return total
-
-
-def stacked(elems: dict, copies: int = 2) -> dict:
-    """Elements for a batch that stacks ``copies`` batches along the parameter-set axis."""
-    return {k: np.concatenate([v] * copies) if _is_array(v) and v.shape[0] > 1 else v
-            for k, v in elems.items()}
 
 
 def dagger(elems: dict) -> dict:

@@ -167,3 +167,34 @@ def test_chunking_decisions_are_logged(rng, caplog):
     E2, g2, _ = engine.vjp(X, W, np.ones((2, 4, 1)))
     np.testing.assert_allclose(E, E2, atol=1e-13)
     np.testing.assert_allclose(g, g2, atol=1e-12)
+
+
+WIDE = 14
+
+
+@pytest.mark.parametrize("fm", FEATURE_MAPS)
+@pytest.mark.parametrize("an", ANSATZE)
+@pytest.mark.parametrize("readout", ["parity", "z_per_class"])
+def test_a_wide_circuit_equals_aer(fm, an, readout, rng):
+    """Fourteen qubits (the engine's kernels at every qubit position, the fused ZZ phases, a
+    state past the L2 cache) against Aer's statevector, to 1e-9."""
+    cc = build_classifier(fm, an, n_features=WIDE, feature_map_reps=2 if fm == "zz" else 1,
+                          ansatz_reps=2)
+    n_classes = 2 if readout == "parity" else 3
+    obs = build_readout(readout, n_classes).observables(WIDE, n_classes)
+    engine = compile_circuit(cc.circuit, cc.inputs, cc.weights, obs)
+    X = rng.uniform(0, np.pi, (2, WIDE))
+    W = rng.uniform(-np.pi, np.pi, (1, len(cc.weights)))
+    ref = aer_statevectors(cc.circuit, [dict(zip(cc.inputs + cc.weights, [*x, *W[0]]))
+                                        for x in X])
+    want = np.array([[(s.conj() @ (o.to_matrix(sparse=True) @ s)).real for o in obs]
+                     for s in ref])
+    np.testing.assert_allclose(engine.expectations(X, W)[0], want, atol=1e-9)
+    if fm == "zz" and an == "real_amplitudes" and readout == "parity":
+        _, grad, _ = engine.vjp(X, W, np.ones((1, 2, 1)))
+        picks = [0, len(cc.weights) // 2, len(cc.weights) - 1]
+        for j in picks:  # parameter shift of the summed expectation
+            e = np.zeros_like(W)
+            e[0, j] = np.pi / 2
+            shift = (engine.expectations(X, W + e).sum() - engine.expectations(X, W - e).sum())
+            assert grad[0, j] == pytest.approx(shift / 2, abs=1e-9)
