@@ -352,7 +352,6 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
     def _build_evaluator(self) -> None:
         """The evaluator of the built circuit on the backend."""
         observables = self.readout_.observables(self.circuit_.num_qubits, len(self.classes_))
-        check_state_memory(self.circuit_.num_qubits)
         self._evaluator = make_evaluator(parse_backend(self.backend), self.circuit_,
                                          observables, shots=self.shots, seed=self.seed,
                                          optimization_level=self.optimization_level,
@@ -392,7 +391,8 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
                 f"readout {readout.name!r} needs {needed} qubits for {len(classes)} classes; "
                 f"n_qubits={self.n_qubits_}"
             )
-        check_state_memory(self.n_qubits_)
+        # one state vector must fit; the engine then counts every buffer it will allocate
+        check_state_memory(self.n_qubits_, states=1)
         angles = self._fit_input_map(X, self.n_qubits_)
         self._build_circuit(angles.shape[1], len(classes))
         self._build_evaluator()

@@ -357,15 +357,19 @@ class ExactCircuit:
                       threads: int | None = None, kept_samples: int = 1) -> int:
         """Bytes an evaluation allocates: per thread a working state (and the adjoint state,
         and the fused-phase scratch of two states); the final states of ``kept_samples``
-        samples for every parameter set during a gradient; and the coefficient tables."""
+        samples for every parameter set during a gradient; the cached feature-map states when
+        they fit in ``chunk_bytes``; the coefficient tables and the results."""
         state = self.state_bytes
-        threads = default_threads() if threads is None else threads
+        threads = (self.threads or default_threads()) if threads is None else threads
         per_thread = state * (1 + (1 if gradient else 0) + (2 if self.program.fused else 0))
         tables = np.dtype(self.dtype).itemsize * (
             self.program.sizes[0] + n_samples * self.program.sizes[1]
             + n_sets * self.program.sizes[2] + n_sets * n_samples * self.program.sizes[3])
         kept = kept_samples * n_sets * state if gradient else 0
-        return threads * per_thread + kept + tables + 16 * n_sets * n_samples * self.n_outputs
+        cached = n_samples * state if self.prefix and n_samples * state <= self.chunk_bytes \
+            else 0  # the feature-map states of the data set
+        return (threads * per_thread + kept + cached + tables
+                + 16 * n_sets * n_samples * self.n_outputs)
 
     # ------------------------------------------------------------------ helpers
     def _check(self, X, W):
@@ -474,6 +478,10 @@ class ExactCircuit:
     def statevectors(self, X=None, W=None) -> np.ndarray:
         """Final state vectors, shape ``(P, B, 2**n)``, global phase included."""
         X, W = self._check(X, W)
+        states = len(W) * len(X) * (self.state_bytes + 16 * 2**self.n_qubits)  # and complex
+        check_memory(self.memory_needed(len(X), len(W), threads=1) + states,
+                     f"{len(W) * len(X)} "
+                     f"{self.n_qubits}-qubit state vectors", "Ask for fewer states at once.")
         tables = self._tables(X, W)
         rows, start, init = self._start()
         states = np.empty((len(W) * len(X), 2**self.n_qubits), dtype=self.dtype)
@@ -486,8 +494,9 @@ class ExactCircuit:
     def expectations(self, X=None, W=None) -> np.ndarray:
         """Expectation values of the observables, shape ``(P, B, K)``."""
         X, W = self._check(X, W)
-        check_memory(self.memory_needed(len(X), len(W)), f"an exact {self.n_qubits}-qubit "
-                     "evaluation", "Use fewer qubits or fewer samples per call.")
+        check_memory(self.memory_needed(len(X), len(W), threads=1), f"an exact "
+                     f"{self.n_qubits}-qubit evaluation", "Use fewer qubits or fewer samples "
+                     "per call.")
         tables = self._tables(X, W)
         rows, start, init = self._start()
         out = self._forward(self._pairs(len(W), range(len(X))), rows, start, tables, len(X),
@@ -517,7 +526,7 @@ class ExactCircuit:
         X, W = self._check(X, W)
         P, B = len(W), len(X)
         chunk = self._chunk_samples(B, P)
-        check_memory(self.memory_needed(B, P, gradient=True, kept_samples=chunk),
+        check_memory(self.memory_needed(B, P, gradient=True, threads=1, kept_samples=chunk),
                      f"an exact {self.n_qubits}-qubit gradient",
                      "Use fewer qubits or fewer samples per call.")
         if chunk < B:

@@ -198,3 +198,46 @@ def test_a_wide_circuit_equals_aer(fm, an, readout, rng):
             e[0, j] = np.pi / 2
             shift = (engine.expectations(X, W + e).sum() - engine.expectations(X, W - e).sum())
             assert grad[0, j] == pytest.approx(shift / 2, abs=1e-9)
+
+
+def test_memory_is_counted_per_buffer_and_refused_before_allocating(monkeypatch, rng):
+    import tracemalloc
+
+    import qml.memory
+
+    cc, obs, engine, X, W = _setup("zz", "real_amplitudes", "parity", rng)
+    state = engine.state_bytes
+    assert state == 16 * 2**3 and not engine.program.real
+    # per thread: a working state, the adjoint state, two scratch states for the fused phases
+    need = engine.memory_needed(4, 2, gradient=True, threads=2, kept_samples=4)
+    tables = 16 * (engine.program.sizes[0] + 4 * engine.program.sizes[1]
+                   + 2 * engine.program.sizes[2] + 8 * engine.program.sizes[3])
+    cache = 4 * state  # the feature-map states of the 4 samples
+    assert need == 2 * 4 * state + 4 * 2 * state + cache + tables + 16 * 2 * 4 * engine.n_outputs
+    one_thread = engine.memory_needed(4, 2, gradient=True, threads=1, kept_samples=4)
+    assert one_thread == need - 4 * state
+    monkeypatch.setattr(qml.memory, "available_memory", lambda: one_thread - 1)
+    tracemalloc.start()
+    with pytest.raises(StateTooLargeError, match=r"3-qubit gradient needs .* GiB; .* available"):
+        engine.vjp(X, W, np.ones((2, 4, 1)))
+    assert tracemalloc.get_traced_memory()[1] < 100_000  # refused before allocating
+    tracemalloc.stop()
+
+
+def test_a_wide_engine_allocates_nothing_the_size_of_its_state_until_asked(monkeypatch):
+    """26 qubits: a real state is 512 MiB. Compiling builds no table of 2**n entries (the
+    old engine's n x 2**n parity table was 13 GiB); the per-call check names the figure."""
+    import tracemalloc
+
+    import qml.memory
+
+    cc = build_classifier("angle", "real_amplitudes", n_features=26, ansatz_reps=1)
+    obs = build_readout("parity", 2).observables(26, 2)
+    tracemalloc.start()
+    engine = compile_circuit(cc.circuit, cc.inputs, cc.weights, obs, threads=2)
+    assert tracemalloc.get_traced_memory()[1] < 50 * 2**20
+    tracemalloc.stop()
+    assert engine.program.real and engine.state_bytes == 2**29
+    monkeypatch.setattr(qml.memory, "available_memory", lambda: 2**29)
+    with pytest.raises(StateTooLargeError, match="26-qubit evaluation needs 0.5 GiB"):
+        engine.expectations(np.zeros((100, 26)), np.zeros((1, len(cc.weights))))
