@@ -204,6 +204,8 @@ def _demo_projection(out: Path) -> None:
 
 
 def cmd_compare(args) -> int:
+    from tqdm.auto import tqdm
+
     from qml import plots
     from qml.compare import compare
     from qml.datasets import load_raw
@@ -216,9 +218,16 @@ def cmd_compare(args) -> int:
     models = None if args.models is None else [m.strip() for m in args.models.split(",")]
     vqc = vqc_from_args(args, verbose=False)
     vqc.set_params(n_qubits=None)  # the comparison's PCA (--qubits) sets the width
-    report = compare(X, y, dataset=args.dataset, vqc=vqc, models=models, folds=args.folds,
-                     n_features=args.qubits, seed=args.seed,
-                     feature_names=names if args.qubits is None else None)
+    with tqdm(desc=f"compare on {args.dataset}", unit="fit", disable=_quiet(args)) as bar:
+        def progress(done, total, what):
+            bar.total = total
+            bar.update(done - bar.n)
+            bar.set_postfix_str(what)
+
+        report = compare(X, y, dataset=args.dataset, vqc=vqc, models=models,
+                         folds=args.folds, n_features=args.qubits, seed=args.seed,
+                         feature_names=names if args.qubits is None else None,
+                         progress=progress)
     report.save(out / "comparison.json")
     atomic_write(out / "comparison.csv", report.to_csv())
     rows = [(m.name, f"{m.accuracy_mean:.3f} ± {m.accuracy_sd:.3f}",

@@ -360,7 +360,19 @@ def _fit_timed(model, X, y):
     return time.perf_counter() - start
 
 
-def _score_folds(name, model, X, y, splits, n_features, seed):
+class _Progress:
+    """Counts finished tasks for a ``progress(done, total, what)`` callback."""
+
+    def __init__(self, callback, total: int):
+        self.callback, self.total, self.done = callback, total, 0
+
+    def step(self, what: str) -> None:
+        self.done += 1
+        if self.callback is not None:
+            self.callback(self.done, self.total, what)
+
+
+def _score_folds(name, model, X, y, splits, n_features, seed, progress: _Progress):
     """Scores over the folds; also returns the first fold's fitted model (for the
     explanations, which use that fold's split)."""
     acc, bal, train_s, infer_s = [], [], 0.0, 0.0
@@ -376,6 +388,7 @@ def _score_folds(name, model, X, y, splits, n_features, seed):
         acc.append(float(accuracy_score(y[test], pred)))
         bal.append(float(balanced_accuracy_score(y[test], pred)))
         logger.info("%s, fold %d/%d: accuracy %.3f", name, len(acc), len(splits), acc[-1])
+        progress.step(f"{name}, fold {len(acc)}/{len(splits)}")
     n_train = len(splits[-1][0])
     cost, unit = training_cost(fitted, n_train, prep.transform(X[:1]).shape[1])
     report = ModelReport(name, acc, bal, n_parameters(fitted), train_s / len(splits),
@@ -384,9 +397,10 @@ def _score_folds(name, model, X, y, splits, n_features, seed):
     return report, first
 
 
-def _explain(fitted: dict, X_test, y_test, seed) -> dict:
+def _explain(fitted: dict, X_test, y_test, seed, progress: _Progress) -> dict:
     out = {}
     for name, model in fitted.items():
+        progress.step(f"{name}, importances")
         perm = permutation_importance(model, X_test, y_test, n_repeats=5, random_state=seed)
         out[name] = {"permutation": perm.importances_mean.tolist()}
         if hasattr(model, "feature_importances_"):
@@ -408,25 +422,34 @@ def _rank_correlations(importances: dict) -> dict:
     return out
 
 
-def _learning_curve(models, X_tr, y_tr, X_te, y_te, sizes, seed) -> dict:
-    rng = np.random.default_rng(seed)
-    order = rng.permutation(len(y_tr))
-    curve = {"sizes": [], "accuracy": {name: [] for name in models}}
+def _learning_subsets(y_tr, sizes, seed) -> list[np.ndarray]:
+    """Training subsets of the learning curve: growing prefixes of one seeded permutation,
+    each holding every class."""
+    order = np.random.default_rng(seed).permutation(len(y_tr))
+    subsets = []
     for frac in sizes:
         n = max(int(round(frac * len(y_tr))), 2 * len(np.unique(y_tr)))
         idx = order[:n]
-        if len(np.unique(y_tr[idx])) < len(np.unique(y_tr)):
-            continue
-        curve["sizes"].append(int(n))
+        if len(np.unique(y_tr[idx])) == len(np.unique(y_tr)):
+            subsets.append(idx)
+    return subsets
+
+
+def _learning_curve(models, X_tr, y_tr, X_te, y_te, subsets, progress: _Progress) -> dict:
+    curve = {"sizes": [int(len(idx)) for idx in subsets],
+             "accuracy": {name: [] for name in models}}
+    for idx in subsets:
         for name, model in models.items():
             fitted = clone(model).fit(X_tr[idx], y_tr[idx])
             curve["accuracy"][name].append(float(fitted.score(X_te, y_te)))
+            progress.step(f"{name}, learning curve at {len(idx)} samples")
     return curve
 
 
 def compare(X, y, *, dataset: str = "data", vqc=None, models=None, extra_models=None,
             folds: int = 5, n_features: int | None = None, seed: int | None = 0,
-            feature_names=None, learning_sizes=(0.1, 0.25, 0.5, 0.75, 1.0)) -> Comparison:
+            feature_names=None, learning_sizes=(0.1, 0.25, 0.5, 0.75, 1.0),
+            progress=None) -> Comparison:
     """Cross-validate a VQC and classical baselines on the same splits and preprocessing.
 
     Parameters
@@ -451,6 +474,9 @@ def compare(X, y, *, dataset: str = "data", vqc=None, models=None, extra_models=
         not used (a warning says so).
     learning_sizes : sequence of float
         Fractions of the first training fold for the learning curves (empty: none).
+    progress : callable, optional
+        ``progress(done, total, what)`` after every fit: each model on each fold, each
+        model's importances, each learning-curve point (the CLI draws a bar with it).
 
     Examples
     --------
@@ -467,14 +493,16 @@ def compare(X, y, *, dataset: str = "data", vqc=None, models=None, extra_models=
     all_models = _models(vqc, models, seed)
     all_models.update(extra_models or {})
     splits = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(X, y))
-    scored = {name: _score_folds(name, model, X, y, splits, n_features, seed)
+    train, test = splits[0]
+    subsets = _learning_subsets(y[train], learning_sizes, seed)
+    tracker = _Progress(progress, len(all_models) * (folds + 1 + len(subsets)))
+    scored = {name: _score_folds(name, model, X, y, splits, n_features, seed, tracker)
               for name, model in all_models.items()}
     reports = [report for report, _ in scored.values()]
-    train, test = splits[0]
     prep = _preprocessing(n_features, seed).fit(X[train])  # as fitted for the first fold
     X_tr, X_te = prep.transform(X[train]), prep.transform(X[test])
     importances = _explain({name: first for name, (_, first) in scored.items()}, X_te,
-                           y[test], seed)
-    curve = _learning_curve(all_models, X_tr, y[train], X_te, y[test], learning_sizes, seed)
+                           y[test], seed, tracker)
+    curve = _learning_curve(all_models, X_tr, y[train], X_te, y[test], subsets, tracker)
     return Comparison(dataset, folds, seed, list(feature_names), reports, importances,
                       _rank_correlations(importances), curve)

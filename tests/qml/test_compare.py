@@ -129,3 +129,14 @@ def test_cli_compare_writes_table_files_and_figures(tmp_path, capsys):
     for name in ("comparison.json", "comparison.csv", "comparison.png", "importances.png",
                  "learning_curve.png"):
         assert (tmp_path / name).exists()
+
+
+def test_progress_counts_every_fit(iris):
+    X, y = iris
+    seen = []
+    compare(X, y, vqc=VQC(seed=0, maxiter=2), models=["decision_tree"], folds=2,
+            learning_sizes=(0.5, 1.0), progress=lambda *a: seen.append(a))
+    total = 2 * (2 + 1 + 2)  # two models: folds, importances, learning-curve points
+    assert [d for d, _, _ in seen] == list(range(1, total + 1))
+    assert {t for _, t, _ in seen} == {total}
+    assert seen[0][2] == "vqc, fold 1/2" and seen[-1][2].startswith("decision_tree, learning")
