@@ -349,8 +349,8 @@ def write_report(results: dict, path: Path) -> None:
              "threads) and lightning.qubit (broadcast batch). Gradient: one qlimits Adam step "
              "in training (forward + adjoint gradient + update; feature-map states cached "
              "after the first step when they fit), against lightning.qubit's adjoint gradient "
-             "of the loss (`qml.grad`, its forward pass included). `x` columns: the faster peer's time "
-             "over qlimits'. The bar: at least 2x at n = 12, 16 and 20.", ""]
+             "of the loss (`qml.grad`, its forward pass included). `x` columns: the faster "
+             "peer's time over qlimits'. The bar: at least 2x at n = 12, 16 and 20.", ""]
     for circuit in results["circuits"]:
         title = ("angle (RY) encoding + real_amplitudes (reps 3)" if circuit == "angle"
                  else "ZZ feature map (reps 2) + real_amplitudes (reps 3): the standard problem")
