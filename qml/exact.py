@@ -1,12 +1,18 @@
-"""Exact state-vector evaluation, vectorised over samples and parameter sets, with adjoint
-gradients.
+"""Exact state-vector evaluation of parametrised circuits, with adjoint gradients.
 
-A parametrised circuit is compiled once into a list of gate operations. Evaluation then runs
-every gate on a whole batch of state vectors at once, shaped ``(P, B, 2**n)``: ``P`` parameter
-sets (weights ``W[p]``) times ``B`` samples (inputs ``X[b]``). A gate whose angle depends only on
-the weights acts on all samples with one shared matrix; a gate whose angle depends on the inputs
-gets one matrix per sample. The leading part of the circuit that depends on the inputs only (the
-feature map) is evaluated once per data set and cached.
+A circuit is compiled once: flattened to one- and two-qubit gates, each gate angle turned into
+a function of the inputs ``X`` (B, d) and the weights ``W`` (P, m), the weight-free leading
+part (the feature map) moved first, and the whole translated into a kernel program
+(``qml.program``). Evaluation then runs every (parameter set, sample) pair's state vector
+through the program with the compiled kernels of ``qml.kernels``, one state at a time per
+thread, on ``QLIMITS_NUM_THREADS`` threads (default: the cores this process may use).
+
+Working on one state at a time keeps it in cache across gates, and keeps memory to what is
+needed: a few states per thread; during a gradient, the final states of one chunk of samples;
+and, when they fit in ``chunk_bytes``, the feature-map states of the data set, cached so that
+training pays the feature map once. Circuits whose gates and observables are all real run in
+float64. Before any call allocates, ``memory_needed`` counts every buffer and the call is
+refused with the figure if one thread's share does not fit.
 
 Gradients use adjoint differentiation (Jones & Gacon 2020): one forward pass, then one backward
 pass that un-computes the state gate by gate, so the cost per sample is a small constant number
