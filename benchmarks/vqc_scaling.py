@@ -104,7 +104,7 @@ def run_qlimits_forward(n, circuit):
     other = X_te[:10], (np.arange(10) % 2)  # a model fitted on other data: no cache hit
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = VQC(optimizer="cobyla", maxiter=1, **kwargs).fit(*other)
+        model = VQC(optimizer="adam", maxiter=1, **kwargs).fit(*other)  # cheaper than cobyla
     model.weights_ = w0  # evaluate at the initial weights, as the peers do
     model.predict_proba(X_te[10:12])  # warm-up: kernels loaded
     start = time.perf_counter()
@@ -430,6 +430,7 @@ def plot(results: dict, path: Path) -> None:
             if pts:
                 ax.plot(*zip(*pts), color=color, ls=ls, marker="o", ms=3, label=label)
         ax.set_yscale("log")
+        ax.set_xticks(results["widths"])
         ax.set_xlabel("qubits n")
         ax.set_ylabel("seconds for 100 samples")
         ax.set_title("angle + real_amplitudes" if circuit == "angle"
@@ -451,6 +452,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=1800.0)
     parser.add_argument("--out", type=Path, default=HERE)
     parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the finished runs of OUT/scaling_results.json, run the rest")
     args = parser.parse_args()
     if args.child:
         child(args.child, args.n, args.circuit)
@@ -469,9 +472,19 @@ def main() -> None:
                "bandwidth": {str(k): v for k, v in bandwidth().items()},
                "widths": sorted(set(widths + alone)), "circuits": args.circuits.split(","),
                "runs": {}}
+    saved = args.out / "scaling_results.json"
+    if args.resume and saved.exists():
+        before = json.loads(saved.read_text())
+        results["runs"] = before["runs"]
+        results["note"] = (f"Resumed: the runs {', '.join(before['runs'])} come from an "
+                           f"earlier invocation (`{before['command']}`, {before['date']}, "
+                           f"bandwidth {before['bandwidth']['2']:.1f} GB/s with two threads); "
+                           "the rest from this one.")
     print(f"bandwidth: {results['bandwidth']}")
     for n in results["widths"]:
         for circuit in results["circuits"]:
+            if f"{circuit}:{n}" in results["runs"]:
+                continue
             row = {"gate_passes": gate_passes(n, circuit)}
             sides = SIDES if n in widths else ("qlimits-forward", "qlimits-gradient")
             for side in sides:

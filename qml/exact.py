@@ -4,7 +4,7 @@ A circuit is compiled once: flattened to one- and two-qubit gates, each gate ang
 a function of the inputs ``X`` (B, d) and the weights ``W`` (P, m), the weight-free leading
 part (the feature map) moved first, and the whole translated into a kernel program
 (``qml.program``). Evaluation then runs every (parameter set, sample) pair's state vector
-through the program with the compiled kernels of ``qml.kernels``, one state at a time per
+through the program with the compiled kernels of ``qml.gate_kernels``, one state at a time per
 thread, on ``QLIMITS_NUM_THREADS`` threads (default: the cores this process may use).
 
 Working on one state at a time keeps it in cache across gates, and keeps memory to what is
@@ -36,7 +36,7 @@ from qiskit import QuantumCircuit
 from qiskit.circuit import Parameter, ParameterExpression
 from qiskit.quantum_info import Operator, SparsePauliOp
 
-from qml import kernels
+from qml import gate_kernels as kernels
 from qml.errors import UnsupportedCircuitError
 from qml.gates import PARAMETRIC_GATES, dense_to_elems, parametric_elems
 from qml.memory import available_memory, check_memory, state_bytes
@@ -315,7 +315,7 @@ class ExactCircuit:
     """A circuit compiled for exact, batched evaluation; build it with ``compile_circuit``.
 
     Every (parameter set, sample) pair is one state vector, run through the circuit program
-    by the compiled kernels of ``qml.kernels`` -- one state at a time per thread, so a state
+    by the compiled kernels of ``qml.gate_kernels`` -- one state at a time per thread, so a state
     stays in cache across gates and memory holds only what is needed: a few states per
     thread, the final states of one chunk of samples during a gradient, and (when it fits in
     ``chunk_bytes``) the feature-map states of the data set, cached.

@@ -3,7 +3,7 @@
 A gate is given by its nonzero matrix elements ``{(row, col): value}`` in qiskit's
 little-endian convention for its qubit arguments; each value is a scalar or an array
 broadcastable to ``(P, B)``: shared by all samples (weights) or one per sample (inputs). The
-kernels that apply gates to states are in ``qml.kernels``.
+kernels that apply gates to states are in ``qml.gate_kernels``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""From a compiled circuit to a kernel program (``qml.kernels``): one row per operation, the
+"""From a compiled circuit to a kernel program (``qml.gate_kernels``): one row per operation, the
 tables its coefficients are written to for each call, and the slots of the adjoint gradient.
 
 Coefficients live in four tables, by what they depend on: constants (written once), one row
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qml import kernels as K
+from qml import gate_kernels as K
 from qml.gates import derivative_generators, parametric_elems
 
 __all__ = ["Program", "FIXED", "INPUTS", "WEIGHTS", "BOTH"]

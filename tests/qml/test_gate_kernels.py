@@ -9,7 +9,7 @@ from qiskit.circuit import library as lib
 from qiskit.circuit.library import UnitaryGate
 from qiskit.quantum_info import Operator, SparsePauliOp
 
-from qml import kernels as K
+from qml import gate_kernels as K
 
 N_QUBITS = 5
 QUBIT_PAIRS = [(0, 1), (1, 0), (0, 4), (4, 2), (3, 4)]
