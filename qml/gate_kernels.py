@@ -154,8 +154,10 @@ def _rback1(x, y, q, m00, m01, m10, m11, g00, g01, g10, g11):
 
 
 @nb.njit(**_JIT)
-def _rdense2(x, q0, q1, m):
-    """A real 4 x 4 matrix on bits ``q0, q1`` of a float vector."""
+def _dense2(x, q0, q1, m):
+    """A 4 x 4 matrix on bits ``q0, q1``: real on a float vector (a real gate, on a real state
+    or on the float view of a complex one), complex on a complex state (numba compiles one
+    version per type)."""
     lo, hi = min(q0, q1), max(q0, q1)
     s0, s1 = 1 << q0, 1 << q1
     n = x.shape[0]
@@ -302,30 +304,6 @@ def _cdense1(psi, q, m00, m01, m10, m11):
 
 
 @nb.njit(**_JIT)
-def _cdense2(psi, q0, q1, m):
-    """A complex 4 x 4 matrix (complex arithmetic; diagonals pass only the diagonal)."""
-    lo, hi = min(q0, q1), max(q0, q1)
-    s0, s1 = 1 << q0, 1 << q1
-    n = psi.shape[0]
-    run = 1 << lo
-    for a in range(0, n, 2 << hi):
-        for c in range(a, a + (1 << hi), 2 << lo):
-            v0 = psi[c:c + run]
-            v1 = psi[c + s0:c + s0 + run]
-            v2 = psi[c + s1:c + s1 + run]
-            v3 = psi[c + s0 + s1:c + s0 + s1 + run]
-            for j in range(run):
-                a0 = v0[j]
-                a1 = v1[j]
-                a2 = v2[j]
-                a3 = v3[j]
-                v0[j] = m[0] * a0 + m[1] * a1 + m[2] * a2 + m[3] * a3
-                v1[j] = m[4] * a0 + m[5] * a1 + m[6] * a2 + m[7] * a3
-                v2[j] = m[8] * a0 + m[9] * a1 + m[10] * a2 + m[11] * a3
-                v3[j] = m[12] * a0 + m[13] * a1 + m[14] * a2 + m[15] * a3
-
-
-@nb.njit(**_JIT)
 def _phases(psi, row, off, n_qubits, scratch):
     """Multiply ``psi`` by ``exp(i f(z))`` with ``f`` quadratic in the bits of ``z``:
     ``f = t + sum_k c_k z_k + sum_{j<k} d_jk z_j z_k``. ``row[off:]`` holds ``e^{it}``, then
@@ -376,7 +354,7 @@ def _apply(psi, kind, q0, q1, row, off, adjoint, n_qubits, scratch):
         for r in range(4):
             for c in range(4):
                 m[4 * r + c] = (row[off + 4 * c + r] if adjoint else row[off + 4 * r + c]).real
-        _rdense2(x, q0 + sh, q1 + sh, m)
+        _dense2(x, q0 + sh, q1 + sh, m)
     elif kind == K_DIAG1:
         d0, d1 = row[off] + 0j, row[off + 1] + 0j
         if adjoint:
@@ -398,7 +376,7 @@ def _apply(psi, kind, q0, q1, row, off, adjoint, n_qubits, scratch):
                 if adjoint:
                     v = _conj(row[off + r] if kind == K_DIAG2 else row[off + 4 * c + r])
                 m[4 * r + c] = v
-        _cdense2(psi, q0, q1, m)
+        _dense2(psi, q0, q1, m)
     else:  # K_PHASES: only in forward programs, never adjointed
         _phases(psi, row, off, n_qubits, scratch)
 
