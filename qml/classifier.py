@@ -24,6 +24,7 @@ from qml.errors import (
     ConfigurationError,
     InvalidInputError,
     NotFittedError,
+    ResultFileError,
     VersionMismatchWarning,
 )
 from qml.execution import PREDICTION, make_evaluator
@@ -405,6 +406,8 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
                           "SPSA or COBYLA are usually more robust", UserWarning, stacklevel=2)
         fingerprint = self._fingerprint(X, y)
         state = self._read_checkpoint(method, fingerprint) if self.resume else None
+        if state is not None:
+            _check_state(state, method, len(w0), str(self.checkpoint), rng)
         result = self._optimize(method, objective, w0, rng, state, fingerprint)
         self.weights_ = result.weights
         self.loss_curve_ = result.loss_curve
@@ -679,6 +682,33 @@ _CHECKPOINT_SCHEMA = document_schema({
     "method": {"enum": list(OPTIMIZERS)},
     "fingerprint": {"type": "string"},
     "iteration": {"type": "integer", "minimum": 0},
-    "state": {"type": "object", "required": ["curve"],
-              "properties": {"curve": _NUMBERS}},
+    "state": {"type": "object", "required": ["curve", "n_evaluations", "w"],
+              "properties": {"curve": _NUMBERS, "w": _NUMBERS, "m": _NUMBERS, "v": _NUMBERS,
+                             "n_evaluations": {"type": "integer", "minimum": 0},
+                             "rng": {"type": "object"}}},
 }, required=["method", "fingerprint", "state"])
+
+_STATE_ARRAYS = {"adam": ("w", "m", "v")}  # every other optimizer saves weights only
+
+
+def _check_state(state: dict, method: str, n_weights: int, source: str, rng) -> None:
+    """What the schema cannot say about a checkpoint's optimizer state: array lengths that
+    match the circuit, finite values, and a random-generator state numpy accepts (set on
+    ``rng`` here, so a bad one fails before training)."""
+    for key in _STATE_ARRAYS.get(method, ("w",)):
+        if key not in state:
+            raise ResultFileError(f"{source}: the {method} state has no {key!r}")
+        values = np.asarray(state[key], dtype=float)
+        if values.shape != (n_weights,):
+            raise ResultFileError(f"{source}: state {key!r} has {values.size} values; this "
+                                  f"circuit has {n_weights} weights")
+        if not np.isfinite(values).all():
+            raise ResultFileError(f"{source}: state {key!r} holds NaN or infinite values")
+    if not np.isfinite(state["curve"]).all():
+        raise ResultFileError(f"{source}: the loss curve holds NaN or infinite values")
+    if method == "spsa":
+        try:
+            rng.bit_generator.state = state["rng"]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ResultFileError(f"{source}: the SPSA random-generator state is unusable "
+                                  f"({type(exc).__name__}: {exc})") from None

@@ -1,7 +1,16 @@
 """The ``qlimits`` command: ``demo``, ``train``, ``compare``, ``jobs`` and ``qv``.
 
-Every subcommand writes its results to disk before it draws or prints anything that could
-fail, and turns qlimits' own errors into one clear line and exit status 2. What happens
+Every subcommand checks its output folder before any work, writes its results to disk before it
+draws or prints anything that could fail, and ends in one of four exit statuses:
+
+====  ==============================================================================
+0     success
+1     an error: one line on stderr, ``qlimits: error: ...`` (``-v`` adds the traceback)
+2     a usage error: a bad option or option value, found by the parser before any work
+130   interrupted (Ctrl-C): one line; finished work is already on disk
+====  ==============================================================================
+
+What happens
 inside (retries, ledger reuse, fallbacks, qubit choices, chunking) is logged: ``-v`` shows it,
 ``-vv`` shows the details, ``-q`` only errors (and hides progress bars); warnings come out as
 one line each.
@@ -12,18 +21,23 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import math
 import sys
 import tempfile
 import time
+import traceback
 import warnings
 from pathlib import Path
 
 from qml.errors import ConfigurationError, QlimitsError
 from qml.results import atomic_write, to_json_text
 
-__all__ = ["main", "build_parser", "add_vqc_arguments", "vqc_from_args", "parse_widths"]
+__all__ = ["main", "build_parser", "add_vqc_arguments", "vqc_from_args", "parse_widths",
+           "EXIT_OK", "EXIT_ERROR", "EXIT_USAGE", "EXIT_INTERRUPTED"]
 
 logger = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _table(rows: list[tuple], header: tuple) -> str:
@@ -58,28 +72,91 @@ def _quiet(args) -> bool:
     return bool(getattr(args, "quiet", False))
 
 
+def _int_at_least(low: int):
+    """An argparse type: an integer >= ``low`` (a bad value is a usage error, exit 2)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+        return value
+
+    parse.__name__ = f"integer >= {low}"
+    return parse
+
+
+def _positive_float(text: str) -> float:
+    """An argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
+    return value
+
+
+def _test_size(text: str) -> float:
+    """An argparse type: the held-out fraction, strictly between 0 and 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a fraction, got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be a fraction between 0 and 1 (exclusive), "
+                                         f"e.g. 0.3; got {text}")
+    return value
+
+
+def _int_list(text: str) -> list[int]:
+    """An argparse type: comma-separated integers >= 0, e.g. ``0,1,2``."""
+    try:
+        values = [int(v) for v in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers like 0,1,2; "
+                                         f"got {text!r}") from None
+    if any(v < 0 for v in values):
+        raise argparse.ArgumentTypeError(f"qubit indices are >= 0; got {text!r}")
+    if len(set(values)) != len(values):
+        raise argparse.ArgumentTypeError(f"each qubit once; got {text!r}")
+    return values
+
+
+def _labels(text: str) -> list[str]:
+    """An argparse type: comma-separated class labels (matched to the data's labels as text,
+    so ``0,1`` selects integer labels 0 and 1 as well as the strings "0" and "1")."""
+    labels = [v.strip() for v in text.split(",")]
+    if any(not v for v in labels) or len(set(labels)) != len(labels):
+        raise argparse.ArgumentTypeError(f"expected distinct comma-separated labels like 0,1; "
+                                         f"got {text!r}")
+    return labels
+
+
 def add_vqc_arguments(p: argparse.ArgumentParser) -> None:
     """The VQC options shared by every subcommand that trains one."""
     g = p.add_argument_group("classifier")
-    g.add_argument("--qubits", type=int, default=None,
+    g.add_argument("--qubits", type=_int_at_least(1), default=None,
                    help="circuit width; datasets with more features are reduced by PCA "
                         "(default: number of features)")
     g.add_argument("--feature-map", default="angle",
                    choices=["angle", "zz", "pauli", "reuploading"], help="data encoding")
-    g.add_argument("--feature-map-reps", type=int, default=1, metavar="N")
+    g.add_argument("--feature-map-reps", type=_int_at_least(1), default=1, metavar="N")
     g.add_argument("--ansatz", default="real_amplitudes",
                    choices=["real_amplitudes", "efficient_su2", "hardware_efficient"])
-    g.add_argument("--ansatz-reps", type=int, default=3, metavar="N")
+    g.add_argument("--ansatz-reps", type=_int_at_least(1), default=3, metavar="N")
     g.add_argument("--readout", default="auto", choices=["auto", "parity", "z_per_class"])
     g.add_argument("--optimizer", default="auto",
                    choices=["auto", "cobyla", "lbfgs", "spsa", "adam"],
                    help="auto: lbfgs on statevector, spsa on shot-based backends")
-    g.add_argument("--maxiter", type=int, default=100, metavar="N")
-    g.add_argument("--learning-rate", type=float, default=None, metavar="LR")
+    g.add_argument("--maxiter", type=_int_at_least(1), default=100, metavar="N")
+    g.add_argument("--learning-rate", type=_positive_float, default=None, metavar="LR")
     g.add_argument("--backend", default="statevector",
                    help="statevector | aer | aer:<fake backend>, e.g. aer:fake_kolkata")
-    g.add_argument("--shots", type=int, default=None, help="shots per circuit (default 1024)")
-    g.add_argument("--seed", type=int, default=0,
+    g.add_argument("--shots", type=_int_at_least(1), default=None,
+                   help="shots per circuit (default 1024)")
+    g.add_argument("--seed", type=_int_at_least(0), default=0,
                    help="drives data split, initial weights, transpiler and simulator")
     g.add_argument("--optimization-level", type=int, default=1, choices=[0, 1, 2, 3],
                    help="transpiler level for device backends (aer:<fake>, fake:, ibm:)")
@@ -125,9 +202,8 @@ def cmd_train(args) -> int:
     from qml.datasets import load_dataset
 
     out = _output_folder(args.out)
-    classes = None if args.classes is None else [int(c) for c in args.classes.split(",")]
-    ds = load_dataset(args.dataset, n_features=args.qubits, classes=classes, seed=args.seed,
-                      test_size=args.test_size)
+    ds = load_dataset(args.dataset, n_features=args.qubits, classes=args.classes,
+                      seed=args.seed, test_size=args.test_size)
     model = vqc_from_args(args).fit(ds.X_train, ds.y_train)
     model.save(out / "model.json")
     metrics = _metrics(model, ds)
@@ -295,10 +371,20 @@ def parse_widths(text: str) -> list[int]:
     try:
         if "-" in text:
             lo, hi = (int(v) for v in text.split("-", 1))
-            return list(range(lo, hi + 1))
-        return [int(v) for v in text.split(",")]
+            widths = list(range(lo, hi + 1))
+        else:
+            widths = [int(v) for v in text.split(",")]
     except ValueError:
         raise argparse.ArgumentTypeError(f"widths look like 2-6 or 2,3,5; got {text!r}") from None
+    if not widths:
+        raise argparse.ArgumentTypeError(f"no widths in {text!r}: a range runs low-high")
+    if min(widths) < 2:
+        raise argparse.ArgumentTypeError(f"quantum volume widths are >= 2; got {text!r}")
+    if len(set(widths)) != len(widths):
+        warnings.warn(f"--widths {text}: each width is measured once", UserWarning,
+                      stacklevel=2)
+        widths = sorted(set(widths))
+    return widths
 
 
 def _qv_table(result) -> str:
@@ -443,10 +529,11 @@ def cmd_qv_cost(args) -> int:
 def _add_qv_arguments(p: argparse.ArgumentParser, widths: str) -> None:
     p.add_argument("--widths", type=parse_widths, default=parse_widths(widths),
                    help=f"widths to measure, e.g. 2-6 or 2,3,5 (default {widths})")
-    p.add_argument("--trials", type=int, default=100, help="circuits per width (default 100)")
-    p.add_argument("--shots", type=int, default=None,
+    p.add_argument("--trials", type=_int_at_least(1), default=100,
+                   help="circuits per width (default 100)")
+    p.add_argument("--shots", type=_int_at_least(1), default=None,
                    help="shots per circuit on shot-based backends (default 1024)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=_int_at_least(0), default=0)
     p.add_argument("--optimization-level", type=int, default=3, choices=[0, 1, 2, 3])
     p.add_argument("--early-stop", action="store_true",
                    help="stop after the first width that fails with a verdict")
@@ -484,15 +571,17 @@ def build_parser() -> argparse.ArgumentParser:
                                       "simulation, compare it with logistic regression on the "
                                       "same split, and write figures.")
     demo.add_argument("--out", default="runs/demo", help="output folder (default runs/demo)")
-    demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--seed", type=_int_at_least(0), default=0)
     demo.set_defaults(func=cmd_demo)
 
     train = add(sub, "train", help="train a VQC on a dataset and save it",
                            description="Train a VQC; write model.json, metrics.json, loss.png.")
     train.add_argument("--dataset", required=True,
                        help="iris | breast_cancer | wine | moons | circles | ad_hoc | FILE.csv")
-    train.add_argument("--classes", default=None, help="keep only these labels, e.g. 0,1")
-    train.add_argument("--test-size", type=float, default=0.3)
+    train.add_argument("--classes", type=_labels, default=None,
+                       help="keep only these labels, e.g. 0,1")
+    train.add_argument("--test-size", type=_test_size, default=0.3,
+                       help="fraction held out for testing (default 0.3)")
     train.add_argument("--out", required=True, help="output folder")
     add_vqc_arguments(train)
     train.set_defaults(func=cmd_train)
@@ -503,7 +592,7 @@ def build_parser() -> argparse.ArgumentParser:
                                       "explainability and learning curves.")
     cmp_.add_argument("--dataset", required=True,
                       help="iris | breast_cancer | wine | moons | circles | ad_hoc | FILE.csv")
-    cmp_.add_argument("--folds", type=int, default=5)
+    cmp_.add_argument("--folds", type=_int_at_least(2), default=5)
     cmp_.add_argument("--models", default=None,
                       help="comma-separated baselines (default: logistic_regression, "
                            "decision_tree, random_forest, rbf_svm, mlp)")
@@ -520,7 +609,8 @@ def build_parser() -> argparse.ArgumentParser:
                        ("cancel", "cancel a job")):
         p = add(jobs_sub, name, help=text, description=text)
         if name == "list":
-            p.add_argument("--last", type=int, default=None, help="only the last N jobs")
+            p.add_argument("--last", type=_int_at_least(1), default=None,
+                           help="only the last N jobs")
         else:
             p.add_argument("job", help="job id (or ledger row number)")
         p.add_argument("--ledger", default=None, help="ledger file (default $QLIMITS_LEDGER)")
@@ -534,8 +624,8 @@ def build_parser() -> argparse.ArgumentParser:
                                             "HOP, bounds and verdicts; write qv.json and plots.")
     measure.add_argument("--backend", required=True,
                          help="statevector | aer | aer:<fake backend>, e.g. aer:fake_kolkata")
-    measure.add_argument("--qubits", type=lambda t: [int(q) for q in t.split(",")],
-                         default=None, help="physical qubits to use, e.g. 0,1,2,3,5")
+    measure.add_argument("--qubits", type=_int_list, default=None,
+                         help="physical qubits to use, e.g. 0,1,2,3,5")
     measure.add_argument("--out", default="runs/qv", help="output folder (default runs/qv)")
     measure.add_argument("--bootstrap", action="store_true",
                          help="also report the bootstrap bound of Baldwin et al. (2022)")
@@ -553,10 +643,11 @@ def build_parser() -> argparse.ArgumentParser:
                              description="Fit log2 QV against time (OLS with intervals, "
                                          "Theil-Sen), compare with classical trends, and find "
                                          "when QV outgrows classical verification.")
-    proj.add_argument("--until", type=int, default=2035, help="projection horizon (year)")
+    proj.add_argument("--until", type=_int_at_least(2000), default=2035,
+                      help="projection horizon (year)")
     proj.add_argument("--vendor", default=None, help="fit one vendor only (e.g. IBM, Quantinuum)")
     proj.add_argument("--data", default=None, help="your own QV records CSV (same schema)")
-    proj.add_argument("--multiple", type=float, default=1e5,
+    proj.add_argument("--multiple", type=_positive_float, default=1e5,
                       help="report the year each trend delivers this multiple (default 1e5, "
                            "the essay's compute for 5%% ImageNet error)")
     proj.add_argument("--start-year", type=float, default=2025.0,
@@ -567,8 +658,8 @@ def build_parser() -> argparse.ArgumentParser:
                              description="Time the ideal distribution of one QV model circuit "
                                          "per width, fit the exponential, place this machine "
                                          "on the verification frontier.")
-    cost.add_argument("--max-width", type=int, default=20)
-    cost.add_argument("--seed", type=int, default=0)
+    cost.add_argument("--max-width", type=_int_at_least(2), default=20)
+    cost.add_argument("--seed", type=_int_at_least(0), default=0)
     cost.add_argument("--out", default="runs/qv_cost")
     cost.set_defaults(func=cmd_qv_cost)
     return parser
@@ -619,13 +710,37 @@ def main(argv: list[str] | None = None) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    with _logging(None, False):  # a warning from an option's parser is one line too
+        args = parser.parse_args(argv)
     with _logging(args.verbose, args.quiet):
-        try:
-            return args.func(args)
-        except QlimitsError as exc:
-            print(f"qlimits: error: {exc}", file=sys.stderr)
-            return 2
+        return _run(args)
+
+
+def _run(args) -> int:
+    """Run a subcommand; every way it can end is one exit status and at most one line."""
+    verbose = (args.verbose or 0) >= 1
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("qlimits: interrupted; results written so far are kept", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except QlimitsError as exc:
+        message = str(exc)
+    except OSError as exc:  # a disk, a permission, a network: the system's own words
+        where = f"{exc.filename}: " if exc.filename else ""
+        message = f"{where}{exc.strerror or exc}"
+    except MemoryError:
+        message = ("out of memory; try fewer qubits, samples or trials, or a machine with "
+                   "more memory")
+    except Exception as exc:  # noqa: BLE001 - a bug: one line, the traceback under -v
+        message = (f"unexpected {type(exc).__name__}: {exc} (a bug in qlimits or a library: "
+                   "run again with -v for the traceback and report it)")
+    if verbose:
+        traceback.print_exc(file=sys.stderr)
+    first = message.strip().splitlines()[0] if message.strip() else "failed"
+    print(f"qlimits: error: {first}", file=sys.stderr)
+    return EXIT_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,7 +21,7 @@ import numpy as np
 from sklearn import datasets as _sk
 from sklearn.model_selection import train_test_split
 
-from qml.errors import ConfigurationError, InvalidInputError
+from qml.errors import ConfigurationError, InvalidInputError, ResultFileError
 from qml.preprocessing import FeaturePipeline
 
 __all__ = ["Dataset", "DATASETS", "GENERATED", "load_dataset", "load_raw", "load_csv", "ad_hoc"]
@@ -154,12 +154,29 @@ def _prepare(name, X, y, feature_names, *, n_features, classes, test_size, seed,
     if not np.isfinite(X).all():
         raise InvalidInputError(f"dataset {name!r} contains NaN or infinite feature values")
     if classes is not None:
-        keep = np.isin(y, classes)
+        labels = [str(v) for v in np.unique(y)]
+        missing = [c for c in classes if str(c) not in labels]
+        if missing:
+            raise ConfigurationError(f"classes {missing} not in {name!r}; its labels are "
+                                     f"{', '.join(labels)}")
+        keep = np.isin(y.astype(str), [str(c) for c in classes])
         if len(np.unique(y[keep])) < 2:
             raise InvalidInputError(f"classes={classes!r} selects fewer than two classes")
         X, y = X[keep], y[keep]
-    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=test_size, random_state=seed,
-                                              stratify=y)
+    counts = np.unique(y, return_counts=True)
+    if len(counts[0]) < 2:
+        raise InvalidInputError(f"dataset {name!r} has one class ({counts[0][0]!r}); a "
+                                "classifier needs at least two")
+    if counts[1].min() < 2:
+        lone = counts[0][np.argmin(counts[1])]
+        raise InvalidInputError(f"class {lone!r} of {name!r} has one sample; a stratified "
+                                "split needs at least two per class")
+    try:
+        X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=test_size, random_state=seed,
+                                                  stratify=y)
+    except ValueError as exc:  # a test or training part smaller than the number of classes
+        raise ConfigurationError(f"test_size={test_size!r} cannot split {len(y)} samples of "
+                                 f"{len(counts[0])} classes ({exc})") from exc
     if n_features is not None and n_features > X.shape[1]:
         raise ConfigurationError(f"n_features={n_features}: {name!r} has only {X.shape[1]} "
                                  "features (PCA can only reduce)")
@@ -173,19 +190,79 @@ def _prepare(name, X, y, feature_names, *, n_features, classes, test_size, seed,
 
 
 def _read_csv(path: Path, target: str | int):
-    if not path.is_file():
-        raise ConfigurationError(f"CSV file not found: {path}")
-    header = path.read_text().splitlines()[0].split(",")
-    col = header.index(target) if isinstance(target, str) else target % len(header)
-    raw = np.genfromtxt(path, delimiter=",", skip_header=1, dtype=str)
-    if raw.ndim != 2 or raw.shape[1] != len(header):
-        raise InvalidInputError(f"{path}: every row needs {len(header)} comma-separated values")
-    y = raw[:, col]
+    """Features, labels and feature names of a CSV file, every way it can be unusable one
+    ``ResultFileError`` naming the file, the line and the problem."""
+    import csv
+
     try:
-        X = np.delete(raw, col, axis=1).astype(float)
-    except ValueError as exc:
-        raise InvalidInputError(f"{path}: feature columns must be numeric ({exc})") from exc
-    return X, y, [h for i, h in enumerate(header) if i != col]
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigurationError(f"CSV file not found: {path}") from None
+    except OSError as exc:
+        raise ResultFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ResultFileError(f"{path}: not a text file (binary, or not UTF-8); expected a "
+                              "CSV file with a header row") from None
+    if "\x00" in text:
+        raise ResultFileError(f"{path}: contains NUL bytes; expected a text CSV file")
+    try:
+        rows = [r for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise ResultFileError(f"{path}: not a readable CSV file ({exc})") from exc
+    if not rows:
+        raise ResultFileError(f"{path}: the file is empty; expected a header row, then one "
+                              "row per sample")
+    header = [h.strip() for h in rows[0]]
+    if len(header) < 2:
+        raise ResultFileError(f"{path}: the header has {len(header)} column; expected at "
+                              "least one feature column and a label column")
+    if len(set(header)) != len(header):
+        raise ResultFileError(f"{path}: repeated column names in the header {header}")
+    if isinstance(target, str):
+        if target not in header:
+            raise ConfigurationError(f"{path}: no column {target!r}; columns: {header}")
+        col = header.index(target)
+    else:
+        col = target % len(header)
+    body = rows[1:]
+    if len(body) < 2:
+        raise ResultFileError(f"{path}: {len(body)} data rows; a classifier needs samples of "
+                              "at least two classes")
+    for line, row in enumerate(body, start=2):
+        if len(row) != len(header):
+            raise ResultFileError(f"{path}, line {line}: {len(row)} values; the header has "
+                                  f"{len(header)}")
+    names = [h for i, h in enumerate(header) if i != col]
+    X = np.empty((len(body), len(names)))
+    for line, row in enumerate(body, start=2):
+        values = [v for i, v in enumerate(row) if i != col]
+        for k, value in enumerate(values):
+            try:
+                X[line - 2, k] = float(value)
+            except ValueError:
+                raise ResultFileError(f"{path}, line {line}: feature {names[k]!r} is "
+                                      f"{value.strip()!r}, not a number") from None
+            if not np.isfinite(X[line - 2, k]):
+                raise ResultFileError(f"{path}, line {line}: feature {names[k]!r} is "
+                                      f"{value.strip()}; features must be finite numbers")
+    y = _labels([row[col].strip() for row in body], path)
+    return X, y, names
+
+
+def _labels(text: list[str], path: Path) -> np.ndarray:
+    """Labels as integers when every label is one (``0``, ``1``, ``2.0``), else as strings."""
+    if any(not t for t in text):
+        line = 2 + next(i for i, t in enumerate(text) if not t)
+        raise ResultFileError(f"{path}, line {line}: the label is empty")
+    try:
+        numbers = np.array([float(t) for t in text])
+    except ValueError:
+        return np.array(text)
+    if np.isfinite(numbers).all() and (numbers == np.round(numbers)).all():
+        return numbers.astype(np.int64)
+    return np.array(text)
 
 
 def load_dataset(name: str, *, n_features: int | None = None, classes=None,

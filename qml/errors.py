@@ -19,9 +19,12 @@ working::
     ├── StateTooLargeError            state vector would not fit in memory (MemoryError)
     ├── UnsupportedCircuitError       an exact engine cannot run a circuit (ValueError);
     │                                 the classifier and QV catch it and fall back to Aer
-    ├── ResultFileError               a saved result or model cannot be read: missing, not JSON,
-    │                                 another format or a newer version, or a field that breaks
-    │                                 the schema; names the file and the problem (ValueError).
+    ├── ResultFileError               a file qlimits reads is unusable (a model, checkpoint,
+    │                                 result, dataset CSV, records CSV or job ledger): missing,
+    │                                 binary, truncated, another format or a newer version, or a
+    │                                 value that breaks its schema (a type, a shape, a count, a
+    │                                 NaN); names the file and the problem (ValueError). The
+    │                                 file is never modified.
     │                                 ``ModelFileError`` is the same class, by its older name
     └── NotFittedError                predict before fit (scikit-learn's NotFittedError)
 

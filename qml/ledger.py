@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qml.errors import ConfigurationError, ResultFileError
 from qml.results import atomic_write
 
 __all__ = ["Ledger", "JobRecord", "payload_hash", "default_ledger_path", "save_result",
@@ -110,8 +111,11 @@ class Ledger:
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or attempt == 49:
-                    raise
+                    raise ResultFileError(f"ledger {self.path} cannot be opened ({exc})") from exc
                 time.sleep(0.02 * (attempt + 1))
+            except sqlite3.DatabaseError as exc:  # not SQLite, or a damaged file: never touched
+                raise ResultFileError(f"ledger {self.path} is not a qlimits job ledger ({exc}); "
+                                  "point $QLIMITS_LEDGER or --ledger at another file") from exc
 
     @contextmanager
     def _connect(self):
@@ -154,7 +158,9 @@ class Ledger:
 
     def get(self, row: int) -> JobRecord | None:
         """The row with this id, or None."""
-        rows = self._rows("WHERE id = ?", (row,))
+        if not isinstance(row, (int, np.integer)) or not 0 <= row < 2**63:
+            return None  # not a row number SQLite could hold
+        rows = self._rows("WHERE id = ?", (int(row),))
         return rows[0] if rows else None
 
     def find(self, job_id: str) -> JobRecord | None:
@@ -163,7 +169,9 @@ class Ledger:
         return rows[-1] if rows else None
 
     def list(self, limit: int | None = None) -> list[JobRecord]:
-        """Every row in order, or the last ``limit``."""
+        """Every row in order, or the last ``limit`` (a positive number)."""
+        if limit is not None and (not isinstance(limit, (int, np.integer)) or limit < 1):
+            raise ConfigurationError(f"limit must be a positive number of rows; got {limit!r}")
         rows = self._rows()
         return rows if limit is None else rows[-limit:]
 

@@ -29,7 +29,7 @@ import numpy as np
 from scipy import stats
 
 from qml.deprecation import deprecated, moved_names
-from qml.errors import InvalidInputError
+from qml.errors import ConfigurationError, InvalidInputError
 from qml.results import ResultFile, document_schema
 
 __all__ = ["QV_COLUMNS", "Fit", "Trend", "Frontier", "decimal_year", "load_qv_records",
@@ -75,7 +75,7 @@ def decimal_year(text: str) -> float:
     start = sum(lengths[: month - 1])
     if day is None:
         return year + (start + 15) / days
-    if not 1 <= int(day) <= 31:
+    if not 1 <= int(day) <= lengths[month - 1]:
         raise InvalidInputError(f"bad day in date {text!r}")
     return year + (start + int(day) - 0.5) / days
 
@@ -137,8 +137,21 @@ def load_qv_records(path=None) -> list[dict]:
             year = decimal_year(row["date"])
         except InvalidInputError as exc:
             raise InvalidInputError(f"{where}: {exc}") from exc
+        if year > _today():
+            raise InvalidInputError(f"{where}: dated {row['date']}, in the future; a record "
+                                    "is a result already published")
         out.append({**row, "quantum_volume": qv, "log2_qv": int(math.log2(qv)), "year": year})
+    if not out:
+        raise InvalidInputError(f"{source}: no records; expected one row per QV record after "
+                                "the header")
     return out
+
+
+def _today() -> float:
+    """Today as a decimal year (the latest date a record may carry)."""
+    import datetime
+
+    return decimal_year(datetime.date.today().isoformat())
 
 
 def load_classical(path=None) -> list[dict]:
@@ -317,6 +330,9 @@ def fit_log2(years, log2_values, name: str, kind: str, unit: str = "log2",
                (float(ts.low_slope), float(ts.high_slope)), unit, key or _slug(name))
 
 
+HARDWARE_LINES = {"Honeywell": "Quantinuum"}  # vendors fitted as one hardware line
+
+
 def qv_fits(rows: list[dict] | None = None, include_claimed: bool = False,
             vendor: str | None = None) -> list[Fit]:
     """Fits per vendor (all its points, and its record envelope) and for the all-vendor
@@ -330,7 +346,7 @@ def qv_fits(rows: list[dict] | None = None, include_claimed: bool = False,
     """
     rows = load_qv_records() if rows is None else rows
     rows = [r for r in rows if include_claimed or r["status"] == "confirmed"]
-    line = {"Honeywell": "Quantinuum"}
+    line = HARDWARE_LINES
     fits = []
     vendors = sorted({line.get(r["vendor"], r["vendor"]) for r in rows})
     for v in vendors:
@@ -655,7 +671,21 @@ def project(until: int = 2035, vendor: str | None = None, data=None,
     True
     """
     rows = load_qv_records(data)
+    last = max(r["year"] for r in rows)
+    if until <= last:
+        raise ConfigurationError(f"until={until}: the records run to {last:.1f}; a projection "
+                                 f"needs a horizon after them (e.g. {math.ceil(last) + 10})")
+    if vendor is not None:
+        vendors = sorted({HARDWARE_LINES.get(r["vendor"], r["vendor"]) for r in rows})
+        if vendor.lower() not in {v.lower() for v in vendors}:
+            folded = [k for k, v in HARDWARE_LINES.items() if k.lower() == vendor.lower()]
+            hint = f" ({folded[0]} is fitted as {HARDWARE_LINES[folded[0]]})" if folded else ""
+            raise ConfigurationError(f"no records of vendor {vendor!r}{hint}; vendors: "
+                                     f"{', '.join(vendors)}")
     fits = qv_fits(rows, include_claimed, vendor)
+    if not fits:
+        raise InvalidInputError(f"too few records to fit{f' for {vendor}' if vendor else ''} "
+                                "(at least two confirmed records of different dates)")
     points = load_classical()
     classical = classical_fits(points)
     frontiers = verification_frontiers(points, classical)

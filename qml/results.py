@@ -126,6 +126,17 @@ def to_json_text(doc: dict) -> str:
     return json.dumps(doc, indent=1, default=_jsonable)
 
 
+class _NaNFound(Exception):
+    pass
+
+
+def _no_nan(token: str) -> float:
+    """``Infinity`` is legal in qlimits files (an open interval); ``NaN`` never is."""
+    if token == "NaN":
+        raise _NaNFound
+    return float(token)
+
+
 def read_json(path) -> Any:
     """The parsed JSON of a file; every way the file can fail to be JSON is one
     ``ResultFileError`` naming the file.
@@ -154,7 +165,10 @@ def read_json(path) -> Any:
         raise ResultFileError(f"{path}: not a text file (binary, or not UTF-8); "
                               "expected JSON") from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_no_nan)
+    except _NaNFound:
+        raise ResultFileError(f"{path}: holds NaN, which no qlimits file does (a value was lost "
+                              "or the file was edited); restore it or write it again") from None
     except json.JSONDecodeError as exc:
         raise ResultFileError(f"{path}: not valid JSON (line {exc.lineno}, column "
                               f"{exc.colno}: {exc.msg}); the file may be truncated") from exc

@@ -39,7 +39,13 @@ from qml.volume.analysis import (
     trials_needed,
 )
 from qml.volume.cost import VerificationCost, verification_cost
-from qml.volume.devices import device_basis, device_errors, restricted_noise_model, select_qubits
+from qml.volume.devices import (
+    check_layout,
+    device_basis,
+    device_errors,
+    restricted_noise_model,
+    select_qubits,
+)
 from qml.volume.experiment import measure_quantum_volume
 from qml.volume.ideal import ideal_probabilities
 from qml.volume.results import QuantumVolumeResult, WidthResult
@@ -48,7 +54,8 @@ from qml.volume.runners import METHODS, make_runner
 __all__ = [
     "CONFIDENCE", "HOP_THRESHOLD", "IDEAL_HOP_LIMIT", "MIN_TRIALS", "Z", "METHODS",
     "bootstrap_lower_bound", "heavy_output_probabilities", "heavy_outputs", "hop_confidence",
-    "hop_statistics", "trials_needed", "ideal_probabilities", "select_qubits", "device_basis",
+    "hop_statistics", "trials_needed", "ideal_probabilities", "select_qubits", "check_layout",
+    "device_basis",
     "device_errors", "restricted_noise_model", "make_runner", "measure_quantum_volume",
     "WidthResult", "QuantumVolumeResult", "VerificationCost", "verification_cost",
 ]

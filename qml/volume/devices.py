@@ -9,9 +9,10 @@ import logging
 import warnings
 from collections.abc import Sequence
 
-from qml.errors import CircuitTooWideError
+from qml.errors import CircuitTooWideError, ConfigurationError
 
-__all__ = ["select_qubits", "device_basis", "device_errors", "restricted_noise_model"]
+__all__ = ["check_layout", "select_qubits", "device_basis", "device_errors",
+           "restricted_noise_model"]
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,46 @@ def _readout_errors(target) -> dict[int, float]:
                 err = getattr(props, "error", None) if props is not None else None
                 out[qargs[0]] = 0.02 if err is None else err
     return out
+
+
+def check_layout(target, qubits: Sequence[int], width: int) -> list[int]:
+    """The first ``width`` of the chosen physical ``qubits``, checked against a device
+    ``target``: every qubit exists and the set is connected by the device's two-qubit gates
+    (the transpiler cannot route a QV circuit inside a disconnected set).
+
+    Examples
+    --------
+    >>> from qml.backends import fake_backend
+    >>> check_layout(fake_backend("fake_lima").target, [0, 1, 2], 3)
+    [0, 1, 2]
+    >>> try:
+    ...     check_layout(fake_backend("fake_lima").target, [0, 4], 2)
+    ... except ConfigurationError as exc:
+    ...     print(str(exc)[:63])
+    qubits [0, 4] are not connected by the device's two-qubit gates
+    """
+    layout = [int(q) for q in qubits[:width]]
+    if len(layout) < width:
+        raise ConfigurationError(f"width {width} needs {width} qubits; {len(qubits)} were given")
+    off = [q for q in layout if not 0 <= q < target.num_qubits]
+    if off:
+        raise ConfigurationError(f"qubits {off} are not on the device (qubits 0 to "
+                                 f"{target.num_qubits - 1})")
+    edges = [e for e in _two_qubit_errors(target) if e[0] in layout and e[1] in layout]
+    reached, frontier = {layout[0]}, [layout[0]]
+    while frontier:
+        q = frontier.pop()
+        for a, b in edges:
+            for nxt in ((b,) if a == q else (a,) if b == q else ()):
+                if nxt not in reached:
+                    reached.add(nxt)
+                    frontier.append(nxt)
+    if len(reached) < len(layout):
+        joined = ", ".join(f"{a}-{b}" for a, b in sorted(edges)) or "none"
+        raise ConfigurationError(f"qubits {layout} are not connected by the device's two-qubit "
+                                 f"gates (links among them: {joined}); choose connected qubits "
+                                 "or leave --qubits out")
+    return layout
 
 
 def select_qubits(target, width: int) -> list[int]:

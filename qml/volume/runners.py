@@ -34,6 +34,7 @@ import numpy as np
 from qml.backends import build_simulator, fake_backend, parse_backend
 from qml.errors import ConfigurationError, FallbackWarning, UnsupportedCircuitError
 from qml.volume.devices import (
+    check_layout,
     device_basis,
     device_errors,
     restricted_noise_model,
@@ -163,8 +164,8 @@ class DeviceRunner(Runner):
         """Choose the qubits of every width and derive the device errors on all of them at
         once (deriving them for the whole device costs more than the runs)."""
         target = self.device.target
-        self.layouts = {w: self.qubits[:w] if self.qubits else select_qubits(target, w)
-                        for w in widths}
+        self.layouts = {w: check_layout(target, self.qubits, w) if self.qubits
+                        else select_qubits(target, w) for w in widths}
         used = sorted({q for layout in self.layouts.values() for q in layout})
         self.errors = device_errors(self.device, used)
         logger.info("%s: device errors derived on qubits %s", self.name, used)
@@ -248,7 +249,8 @@ class RuntimeRunner(Runner):
             self.jobs = Jobs(self.spec, runtime_backend(self.spec, width))
             self.jobs.open_mode("batch")  # independent widths: batch mode where allowed
         target = self.jobs.backend.target
-        layout = self.qubits[:width] if self.qubits else select_qubits(target, width)
+        layout = (check_layout(target, self.qubits, width) if self.qubits
+                  else select_qubits(target, width))
         isa = self.jobs.transpile(_measured(circuits), self.level, self.seed,
                                   initial_layout=layout)
         t1 = time.perf_counter()

@@ -142,7 +142,8 @@ def test_loading_other_versions_warns_and_format_1_loads(tmp_path, iris2):
 @pytest.mark.parametrize("edit, match", [
     (lambda d: d.update(weights=d["weights"][:-1]), "15 weights for a circuit with 16"),
     (lambda d: d["weights"].__setitem__(0, None), "weights\\[0\\]': None is not of type"),
-    (lambda d: d["weights"].__setitem__(0, float("nan")), "weights holds NaN"),
+    (lambda d: d["weights"].__setitem__(0, float("nan")), "holds NaN"),
+    (lambda d: d["weights"].__setitem__(0, float("inf")), "weights holds NaN or infinite"),
     (lambda d: d.update(classes=[1]), "classes'.*too short|should be non-empty|is too short"),
     (lambda d: d.update(input_offset=[0.0]), "do not map 4 features"),
     (lambda d: d["params"].update(maxiter=0), "maxiter must be a positive integer"),

@@ -34,9 +34,9 @@ def test_demo(tmp_path, capsys):
     assert "QV outgrows the largest classical state-vector simulations" in text
 
 
-def test_errors_are_one_line_and_exit_2(tmp_path, capsys):
+def test_errors_are_one_line_and_exit_1(tmp_path, capsys):
     code = main(["train", "--dataset", "iris", "--backend", "nope", "--out", str(tmp_path)])
-    assert code == 2
+    assert code == 1
     err = capsys.readouterr().err
     assert err.startswith("qlimits: error: unknown backend 'nope'") and "statevector" in err
     assert not (tmp_path / "model.json").exists()
@@ -75,12 +75,13 @@ def test_qv_devices_reports_both_figures(tmp_path, capsys):
     assert "Why simulated and reported" in capsys.readouterr().out
 
 
-def test_qv_errors_exit_2(tmp_path, capsys):
+def test_qv_errors_exit_1_and_usage_errors_exit_2(tmp_path, capsys):
     assert main(["qv", "measure", "--backend", "aer:fake_lima", "--widths", "6",
-                 "--out", str(tmp_path)]) == 2
+                 "--out", str(tmp_path)]) == 1
     assert "exceeds the 5 qubits" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as exc:
         main(["qv", "measure", "--backend", "aer", "--widths", "two"])
+    assert exc.value.code == 2
 
 
 def test_verbose_shows_what_happens_inside_and_quiet_hides_it(tmp_path, capsys):
@@ -131,12 +132,12 @@ def test_an_unwritable_output_is_refused_before_any_work(tmp_path, capsys, monke
     blocker.write_text("")
     for out, message in ((blocker, "is a file, not a folder"),
                          (blocker / "sub", "cannot write results to")):
-        assert main([*command, "--out", str(out)]) == 2
+        assert main([*command, "--out", str(out)]) == 1
         err = capsys.readouterr().err
         assert err.startswith("qlimits: error: ") and message in err and err.count("\n") == 1
 
 
 def test_a_missing_data_file_is_one_line(tmp_path, capsys):
     assert main(["qv", "project", "--data", str(tmp_path / "missing.csv"), "--out",
-                 str(tmp_path / "p")]) == 2
+                 str(tmp_path / "p")]) == 1
     assert capsys.readouterr().err == f"qlimits: error: {tmp_path / 'missing.csv'}: no such file\n"

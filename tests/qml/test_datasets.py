@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from qml.datasets import DATASETS, ad_hoc, load_csv, load_dataset, load_raw
-from qml.errors import ConfigurationError, InvalidInputError
+from qml.errors import ConfigurationError, InvalidInputError, ResultFileError
 
 
 @pytest.mark.parametrize("name", DATASETS)
@@ -74,7 +74,7 @@ def test_csv(tmp_path):
     np.testing.assert_array_equal(by_name.X_train, ds.X_train)
     assert len(load_dataset(str(path), n_samples=10).y_test) == 3
     (tmp_path / "bad.csv").write_text("a,b\n1,x\n2,y\n")
-    with pytest.raises(InvalidInputError, match="numeric"):
+    with pytest.raises(ResultFileError, match="line 2: feature 'b' is 'x', not a number"):
         load_csv(tmp_path / "bad.csv", target=0)
 
 
