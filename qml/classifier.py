@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import logging
+import os
 import time
 import warnings
 from pathlib import Path
@@ -457,6 +458,7 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
         if self.checkpoint is None:
             return None
         path = Path(self.checkpoint)
+        _check_checkpoint_place(path)
 
         def write(state: dict) -> None:
             doc = {"format": CHECKPOINT_FORMAT, "format_version": CHECKPOINT_VERSION,
@@ -468,6 +470,7 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
         return write
 
     def _optimize(self, method, objective, w0, rng, state=None, fingerprint=""):
+        writer = self._checkpoint_writer(method, fingerprint)  # checked before any bar or work
         bar = None
         if self.verbose:
             from tqdm.auto import tqdm
@@ -484,7 +487,11 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
         try:
             return optimize(method, objective, w0, maxiter=self.maxiter,
                             learning_rate=self.learning_rate, rng=rng, callback=on_iteration,
-                            state=state, on_state=self._checkpoint_writer(method, fingerprint))
+                            state=state, on_state=writer)
+        except BaseException:
+            if bar is not None:
+                bar.leave = False  # an error or Ctrl-C: its message, not a half bar, remains
+            raise
         finally:
             if bar is not None:
                 bar.close()
@@ -687,6 +694,27 @@ _CHECKPOINT_SCHEMA = document_schema({
                              "n_evaluations": {"type": "integer", "minimum": 0},
                              "rng": {"type": "object"}}},
 }, required=["method", "fingerprint", "state"])
+
+def _check_checkpoint_place(path: Path) -> None:
+    """Before the first iteration: the checkpoint can be written, and an existing file there
+    is a qlimits checkpoint (a user's other file is never overwritten)."""
+    if path.is_dir():
+        raise ConfigurationError(f"checkpoint {path} is a folder; give a file path")
+    if path.exists():
+        try:
+            doc = read_json(path)
+            if isinstance(doc, dict) and "format_version" not in doc:
+                doc = {**doc, "format_version": 1}  # qlimits 0.1 stamped the format only
+            check_stamp(doc, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, str(path))
+        except ResultFileError as exc:
+            raise ConfigurationError(f"checkpoint {path} exists and is not a qlimits "
+                                     f"checkpoint ({exc}); refusing to overwrite it: choose "
+                                     "another path") from None
+    parent = path.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK):
+        raise ConfigurationError(f"cannot write the checkpoint {path}: folder {parent} is "
+                                 "missing or not writable")
+
 
 _STATE_ARRAYS = {"adam": ("w", "m", "v")}  # every other optimizer saves weights only
 

@@ -68,8 +68,35 @@ def _output_folder(text: str) -> Path:
     return out
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line too (exit status 2)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _quiet(args) -> bool:
     return bool(getattr(args, "quiet", False))
+
+
+def _bars(args) -> bool:
+    """Progress bars are drawn on a terminal only (not into logs or pipes), and not under -q."""
+    return not _quiet(args) and sys.stderr.isatty()
+
+
+@contextlib.contextmanager
+def _progress(args, **kwargs):
+    """A progress bar that disappears when the command fails, leaving the error line alone."""
+    from tqdm.auto import tqdm
+
+    bar = tqdm(disable=not _bars(args), **kwargs)
+    try:
+        yield bar
+    except BaseException:
+        bar.leave = False
+        raise
+    finally:
+        bar.close()
 
 
 def _int_at_least(low: int):
@@ -170,7 +197,7 @@ def vqc_from_args(args, verbose: bool = True):
     """A VQC built from the shared command-line options (no progress bar under ``-q``)."""
     from qml.classifier import VQC
 
-    verbose = verbose and not _quiet(args)
+    verbose = verbose and _bars(args)
     return VQC(feature_map=args.feature_map, feature_map_reps=args.feature_map_reps,
                ansatz=args.ansatz, ansatz_reps=args.ansatz_reps, readout=args.readout,
                optimizer=args.optimizer, maxiter=args.maxiter, learning_rate=args.learning_rate,
@@ -280,8 +307,6 @@ def _demo_projection(out: Path) -> None:
 
 
 def cmd_compare(args) -> int:
-    from tqdm.auto import tqdm
-
     from qml import plots
     from qml.compare import compare
     from qml.datasets import load_raw
@@ -294,7 +319,7 @@ def cmd_compare(args) -> int:
     models = None if args.models is None else [m.strip() for m in args.models.split(",")]
     vqc = vqc_from_args(args, verbose=False)
     vqc.set_params(n_qubits=None)  # the comparison's PCA (--qubits) sets the width
-    with tqdm(desc=f"compare on {args.dataset}", unit="fit", disable=_quiet(args)) as bar:
+    with _progress(args, desc=f"compare on {args.dataset}", unit="fit") as bar:
         def progress(done, total, what):
             bar.total = total
             bar.update(done - bar.n)
@@ -325,7 +350,13 @@ def cmd_jobs(args) -> int:
 
     from qml.ledger import Ledger, to_json
 
-    ledger = Ledger(args.ledger)
+    path = Path(args.ledger) if args.ledger else None
+    from qml.ledger import default_ledger_path
+
+    if args.jobs_command == "list" and not (path or default_ledger_path()).is_file():
+        print(f"no jobs recorded yet (no ledger at {path or default_ledger_path()})")
+        return 0
+    ledger = Ledger(path, create=False)  # reading jobs never creates a ledger
     if args.jobs_command == "list":
         rows = [(r.id, r.job_id or "-", r.backend, r.kind, r.status,
                  time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r.updated)),
@@ -339,7 +370,10 @@ def cmd_jobs(args) -> int:
         print(to_json(record))
     elif args.jobs_command == "fetch":
         if record.status == "done":
-            print(f"result of job {record.job_id}: {record.result_path}")
+            from qml.ledger import load_result
+
+            pubs = load_result(record.result_path)  # a missing or damaged file is an error
+            print(f"result of job {record.job_id}: {record.result_path} ({len(pubs)} pubs)")
         elif record.backend.startswith("ibm:") and record.job_id:
             from qml.backends import parse_backend
             from qml.runtime import RuntimeRunner, get_service
@@ -397,12 +431,10 @@ def _qv_table(result) -> str:
 
 
 def _measure_with_progress(backend, args, label=None):
-    from tqdm.auto import tqdm
-
     from qml.volume import measure_quantum_volume
 
-    with tqdm(total=len(args.widths), desc=label or f"QV on {backend}", unit="width",
-              disable=_quiet(args)) as bar:
+    with _progress(args, total=len(args.widths), desc=label or f"QV on {backend}",
+                   unit="width") as bar:
         def progress(w):
             bar.update(1)
             bar.set_postfix(width=w.width, hop=f"{w.mean_hop:.3f}")
@@ -553,13 +585,13 @@ def _verbosity(parser: argparse.ArgumentParser, default) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``qlimits`` argument parser, every subcommand included."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="qlimits",
         description="Variational quantum classifiers and quantum volume: test whether quantum "
                     "computing answers the compute limits of deep learning.",
     )
     _verbosity(parser, None)
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     _verbosity(common, argparse.SUPPRESS)  # after the subcommand; never resets the above
 
     def add(subparsers, name: str, **kwargs) -> argparse.ArgumentParser:
@@ -725,19 +757,21 @@ def _run(args) -> int:
     except KeyboardInterrupt:
         print("qlimits: interrupted; results written so far are kept", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except QlimitsError as exc:
-        message = str(exc)
-    except OSError as exc:  # a disk, a permission, a network: the system's own words
-        where = f"{exc.filename}: " if exc.filename else ""
-        message = f"{where}{exc.strerror or exc}"
-    except MemoryError:
+    except Exception as exc:  # noqa: BLE001 - every error ends here, as one line
+        error = exc
+    if isinstance(error, QlimitsError):
+        message = str(error)
+    elif isinstance(error, OSError):  # a disk, a permission, a network: the system's words
+        where = f"{error.filename}: " if error.filename else ""
+        message = f"{where}{error.strerror or error}"
+    elif isinstance(error, MemoryError):
         message = ("out of memory; try fewer qubits, samples or trials, or a machine with "
                    "more memory")
-    except Exception as exc:  # noqa: BLE001 - a bug: one line, the traceback under -v
-        message = (f"unexpected {type(exc).__name__}: {exc} (a bug in qlimits or a library: "
-                   "run again with -v for the traceback and report it)")
+    else:  # a bug: one line, the traceback under -v
+        message = (f"unexpected {type(error).__name__}: {error} (a bug in qlimits or a "
+                   "library: run again with -v for the traceback and report it)")
     if verbose:
-        traceback.print_exc(file=sys.stderr)
+        traceback.print_exception(error, file=sys.stderr)
     first = message.strip().splitlines()[0] if message.strip() else "failed"
     print(f"qlimits: error: {first}", file=sys.stderr)
     return EXIT_ERROR

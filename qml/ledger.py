@@ -98,8 +98,11 @@ class Ledger:
     ('done', True)
     """
 
-    def __init__(self, path=None):
+    def __init__(self, path=None, *, create: bool = True):
         self.path = Path(path) if path is not None else default_ledger_path()
+        if not create and not self.path.is_file():
+            raise ResultFileError(f"no job ledger at {self.path}: no job was recorded there "
+                                  "(set $QLIMITS_LEDGER or --ledger to the one you used)")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Switching to WAL while another process opens the same file can report "locked"
         # without waiting on the busy timeout; that moment passes, so try again briefly.
@@ -188,6 +191,44 @@ def save_result(folder: Path, row: int, arrays: dict) -> Path:
     path = atomic_write(Path(folder) / f"job_{row}.npz", lambda f: np.savez(f, **arrays))
     logger.info("ledger row %d: result written to %s", row, path)
     return path
+
+
+def load_result(path) -> list[tuple[np.ndarray, int]]:
+    """A job's result arrays written by ``save_result``: ``(packed bits, number of bits)`` of
+    every pub, checked; a missing, truncated or foreign file is one ``ResultFileError``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = save_result(tempfile.mkdtemp(), 1, {"pub0": np.zeros((4, 1), np.uint8),
+    ...                                            "pub0_bits": np.array(3)})
+    >>> [(a.shape, bits) for a, bits in load_result(path)]
+    [((4, 1), 3)]
+    """
+    import zipfile
+
+    path = Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+    except FileNotFoundError:
+        raise ResultFileError(f"{path}: no such result file") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise ResultFileError(f"{path}: not a readable result file ({type(exc).__name__}: "
+                              f"{exc}); it may be truncated") from None
+    pubs = []
+    for i in range(len([k for k in arrays if not k.endswith("_bits")])):
+        bits, n = arrays.get(f"pub{i}"), arrays.get(f"pub{i}_bits")
+        if bits is None or n is None or n.shape != () or bits.dtype != np.uint8 or bits.ndim < 2:
+            raise ResultFileError(f"{path}: pub {i} is missing or malformed (expected packed "
+                                  "uint8 bits and their count)")
+        if not 0 < int(n) <= 8 * bits.shape[-1]:
+            raise ResultFileError(f"{path}: pub {i} claims {int(n)} bits in "
+                                  f"{bits.shape[-1]} bytes")
+        pubs.append((bits, int(n)))
+    if not pubs:
+        raise ResultFileError(f"{path}: holds no results")
+    return pubs
 
 
 def to_json(record: JobRecord) -> str:

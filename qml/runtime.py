@@ -37,8 +37,9 @@ from qml.errors import (
     InvalidCircuitError,
     JobCancelledError,
     JobError,
+    ResultFileError,
 )
-from qml.ledger import Ledger, payload_hash, save_result
+from qml.ledger import Ledger, load_result, payload_hash, save_result
 
 __all__ = ["get_service", "runtime_backend", "RuntimeRunner", "retry", "is_transient",
            "CREDENTIALS_HELP", "warn_session_fallback"]
@@ -268,9 +269,15 @@ class RuntimeRunner:
         if record.status == "done" and record.result_path and Path(record.result_path).exists():
             logger.info("ledger row %d: same work done before (job %s); result read from %s, "
                         "nothing submitted", record.id, record.job_id, record.result_path)
-            data = np.load(record.result_path)
-            n = len([k for k in data.files if not k.endswith("_bits")])
-            return [BitArray(data[f"pub{i}"], int(data[f"pub{i}_bits"])) for i in range(n)]
+            try:
+                return [BitArray(bits, n) for bits, n in load_result(record.result_path)]
+            except ResultFileError as exc:  # set aside, never deleted; the work is redone
+                aside = Path(record.result_path).with_suffix(".corrupt")
+                Path(record.result_path).replace(aside)
+                self.ledger.update(record.id, "failed", error=f"result file unusable: {exc}")
+                warnings.warn(f"{exc}; moved to {aside} and running the job again",
+                              UserWarning, stacklevel=2)
+                return None
         if record.status == "submitted" and record.job_id and self.service is not None:
             logger.info("ledger row %d: job %s is in flight; fetching it instead of "
                         "resubmitting", record.id, record.job_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -39,6 +40,11 @@ def _check_args(widths: Sequence[int], trials: int, shots: int | None,
     for w in widths:
         if not isinstance(w, (int, np.integer)) or isinstance(w, bool) or w < 2:
             raise ConfigurationError(f"widths must be integers >= 2; got {w!r}")
+    if len(set(int(w) for w in widths)) != len(widths):
+        warnings.warn(f"widths {list(widths)} repeat a width: each is measured again, with new "
+                      "circuits, and reported twice", UserWarning, stacklevel=3)
+    if qubits is not None and len(set(qubits)) != len(qubits):
+        raise ConfigurationError(f"qubits {list(qubits)} repeat a qubit; give each once")
     _positive_int("trials", trials)
     if shots is not None:
         _positive_int("shots", shots)

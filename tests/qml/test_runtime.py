@@ -196,7 +196,7 @@ def test_jobs_cli(capsys, iris2):
     assert ".npz" in capsys.readouterr().out
     assert main(["jobs", "cancel", job]) == 0
     assert "already done" in capsys.readouterr().out
-    assert main(["jobs", "show", "no-such-job"]) == 2
+    assert main(["jobs", "show", "no-such-job"]) == 1
 
 
 class CannedJob:

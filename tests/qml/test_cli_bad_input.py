@@ -1,0 +1,199 @@
+# ruff: noqa: E501 - the table of cases reads best one case per line
+"""Bad input against the real ``qlimits`` command, one subprocess per case: the exit status
+(2 for a usage error, 1 for any other error), exactly one line on stderr, no traceback, and
+no file in the working folder created or changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+QLIMITS = [sys.executable, "-m", "qml.cli"]
+
+FILES = {
+    "empty.csv": b"",
+    "header_only.csv": b"a,b,label\n",
+    "binary.csv": bytes(range(256)) * 4,
+    "ragged.csv": b"a,b,label\n1,2,0\n3,1\n5,6,0\n7,8,1\n",
+    "text_feature.csv": b"a,b,label\n1,x,0\n3,4,1\n5,6,0\n7,8,1\n",
+    "nan_feature.csv": b"a,b,label\n1,nan,0\n3,4,1\n5,6,0\n7,8,1\n",
+    "one_class.csv": b"a,b,label\n1,2,0\n3,4,0\n5,6,0\n7,8,0\n",
+    "lone_sample.csv": b"a,b,label\n1,2,0\n3,4,0\n5,6,1\n",
+    "numeric_labels.csv": "a,b,label\n" + "".join(
+        f"{i % 7},{(3 * i) % 5},{i % 3}\n" for i in range(30)),
+    "future.csv": b"date,vendor,system,quantum_volume,source_url,status,note\n"
+                  b"2019-01-08,IBM,x,16,https://example.org,confirmed,\n"
+                  b"2020-08-20,IBM,y,64,https://example.org,confirmed,\n"
+                  b"2099-01-01,IBM,z,1048576,https://example.org,confirmed,\n",
+    "not_a_ledger.db": b"this is not SQLite" * 20,
+    "notes.txt": b"my own notes, not a checkpoint\n",
+    "checkpoint_binary.json": bytes(range(256)),
+    "a_file": b"",
+}
+
+# (arguments, exit status, a fragment of the one stderr line)
+CASES = [
+    # usage errors: the parser refuses the value before any work
+    (["train", "--dataset", "iris", "--qubits", "0", "--out", "o"], 2, "--qubits: must be at least 1"),
+    (["train", "--dataset", "iris", "--test-size", "0", "--out", "o"], 2, "--test-size: must be a fraction"),
+    (["train", "--dataset", "iris", "--test-size", "1.5", "--out", "o"], 2, "--test-size"),
+    (["train", "--dataset", "iris", "--maxiter", "-1", "--out", "o"], 2, "--maxiter: must be at least 1"),
+    (["train", "--dataset", "iris", "--learning-rate", "nan", "--out", "o"], 2, "finite number > 0"),
+    (["train", "--dataset", "iris", "--shots", "zero", "--out", "o"], 2, "expected an integer"),
+    (["train", "--dataset", "iris", "--classes", "0,,1", "--out", "o"], 2, "--classes"),
+    (["train", "--dataset", "iris"], 2, "--out"),
+    (["qv", "measure", "--backend", "aer", "--widths", "1"], 2, "widths are >= 2"),
+    (["qv", "measure", "--backend", "aer", "--widths", "5-2"], 2, "no widths"),
+    (["qv", "measure", "--backend", "aer", "--trials", "0"], 2, "--trials: must be at least 1"),
+    (["qv", "measure", "--backend", "aer:fake_lima", "--qubits", "0,0"], 2, "each qubit once"),
+    (["qv", "measure", "--backend", "aer:fake_lima", "--qubits=-1,2"], 2, "qubit indices"),
+    (["qv", "project", "--until", "1990"], 2, "--until: must be at least 2000"),
+    (["qv", "project", "--multiple", "-5"], 2, "--multiple"),
+    (["qv", "cost", "--max-width", "1"], 2, "--max-width: must be at least 2"),
+    (["jobs", "list", "--last", "0"], 2, "--last: must be at least 1"),
+    (["compare", "--dataset", "iris", "--folds", "1", "--out", "o"], 2, "--folds: must be at least 2"),
+    (["trian"], 2, "invalid choice: 'trian'"),
+    # errors found in files, data and devices: one line, exit 1
+    (["train", "--dataset", "empty.csv", "--out", "o"], 1, "empty.csv: the file is empty"),
+    (["train", "--dataset", "header_only.csv", "--out", "o"], 1, "0 data rows"),
+    (["train", "--dataset", "binary.csv", "--out", "o"], 1, "not a text file"),
+    (["train", "--dataset", "ragged.csv", "--out", "o"], 1, "ragged.csv, line 3: 2 values"),
+    (["train", "--dataset", "text_feature.csv", "--out", "o"], 1, "feature 'b' is 'x', not a number"),
+    (["train", "--dataset", "nan_feature.csv", "--out", "o"], 1, "features must be finite"),
+    (["train", "--dataset", "one_class.csv", "--out", "o"], 1, "has one class"),
+    (["train", "--dataset", "lone_sample.csv", "--out", "o"], 1, "has one sample"),
+    (["train", "--dataset", "numeric_labels.csv", "--classes", "5,6", "--out", "o"], 1,
+     "classes ['5', '6'] not in 'numeric_labels'; its labels are 0, 1, 2"),
+    (["train", "--dataset", "missing.csv", "--out", "o"], 1, "CSV file not found"),
+    (["train", "--dataset", "iris", "--classes", "0", "--out", "o"], 1, "fewer than two classes"),
+    (["train", "--dataset", "iris", "--out", "a_file"], 1, "is a file, not a folder"),
+    (["train", "--dataset", "iris", "--backend", "nope", "--out", "o"], 1, "unknown backend 'nope'"),
+    (["train", "--dataset", "iris", "--maxiter", "2", "--checkpoint", "notes.txt", "--out", "o"],
+     1, "refusing to overwrite"),
+    (["train", "--dataset", "iris", "--maxiter", "2", "--checkpoint", "checkpoint_binary.json",
+      "--resume", "--out", "o"], 1, "not a text file"),
+    (["qv", "measure", "--backend", "aer:fake_lima", "--qubits", "0,9", "--widths", "2",
+      "--trials", "2", "--out", "o"], 1, "qubits [9] are not on the device"),
+    (["qv", "measure", "--backend", "aer:fake_lima", "--qubits", "0,4", "--widths", "2",
+      "--trials", "2", "--out", "o"], 1, "are not connected"),
+    (["qv", "measure", "--backend", "statevector", "--qubits", "0,1", "--widths", "2",
+      "--out", "o"], 1, "qubits"),
+    (["qv", "measure", "--backend", "aer:fake_lima", "--widths", "6", "--out", "o"], 1,
+     "exceeds the 5 qubits"),
+    (["qv", "project", "--data", "missing.csv", "--out", "o"], 1, "missing.csv: no such file"),
+    (["qv", "project", "--data", "future.csv", "--out", "o"], 1, "line 4: dated 2099-01-01, in the future"),
+    (["qv", "project", "--vendor", "Acme", "--out", "o"], 1, "no records of vendor 'Acme'"),
+    (["qv", "project", "--until", "2020", "--out", "o"], 1, "needs a horizon after them"),
+    (["qv", "cost", "--max-width", "40", "--out", "o"], 1, "40-qubit"),
+    (["jobs", "fetch", "99999999999999999999", "--ledger", "ledger.db"], 1, "no job ledger at ledger.db"),
+    (["jobs", "fetch", "99999999999999999999", "--ledger", "real_ledger.db"], 1,
+     "no job '99999999999999999999' in the ledger"),
+    (["jobs", "fetch", "1", "--ledger", "real_ledger.db"], 1, "job_1.npz: no such result file"),
+    (["jobs", "list", "--ledger", "not_a_ledger.db"], 1, "is not a qlimits job ledger"),
+    (["compare", "--dataset", "mnist", "--out", "o"], 1, "unknown dataset 'mnist'"),
+]
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def _env(folder: Path) -> dict:
+    return {**os.environ, "MPLBACKEND": "Agg", "QLIMITS_LEDGER": str(folder / "ledger.db"),
+            "QISKIT_IBM_TOKEN": "", "PYTHONWARNINGS": "ignore"}
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    from qml.ledger import Ledger
+
+    for name, content in FILES.items():
+        (tmp_path / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+    ledger = Ledger(tmp_path / "real_ledger.db")  # one finished job whose result was deleted
+    row = ledger.record("sampler", "fake:fake_lima", "abc")
+    ledger.update(row, "done", job_id="job-a", result_path=str(tmp_path / "job_1.npz"))
+    return tmp_path
+
+
+@pytest.mark.parametrize("args, status, fragment", CASES,
+                         ids=[" ".join(c[0])[:60] for c in CASES])
+def test_bad_input_is_one_line_and_changes_nothing(workdir, args, status, fragment):
+    before = _snapshot(workdir)
+    proc = subprocess.run(QLIMITS + args, cwd=workdir, env=_env(workdir), capture_output=True,
+                          text=True, timeout=300)
+    err = proc.stderr
+    assert proc.returncode == status, err
+    assert err.count("\n") == 1 and err.endswith("\n"), err
+    assert err.startswith("qlimits") and ": error: " in err, err
+    assert fragment in err, err
+    assert "Traceback" not in err
+    assert _snapshot(workdir) == before  # nothing written, nothing changed
+    assert not any((workdir / "o").glob("*")) if (workdir / "o").exists() else True
+
+
+def test_numeric_labels_are_selected_by_number(workdir):
+    proc = subprocess.run(QLIMITS + ["train", "--dataset", "numeric_labels.csv", "--classes",
+                                     "0,1", "--maxiter", "2", "--out", "o", "-q"],
+                          cwd=workdir, env=_env(workdir), capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((workdir / "o" / "model.json").read_text())["classes"] == [0, 1]
+
+
+def test_verbose_shows_the_traceback(workdir):
+    proc = subprocess.run(QLIMITS + ["-v", "train", "--dataset", "empty.csv", "--out", "o"],
+                          cwd=workdir, env=_env(workdir), capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 1
+    assert "Traceback" in proc.stderr and "ResultFileError" in proc.stderr
+    assert proc.stderr.rstrip().splitlines()[-1].startswith("qlimits: error: ")
+
+
+def test_an_unexpected_error_is_one_line_that_asks_for_a_report(capsys, monkeypatch):
+    from qml import cli
+
+    def broken(args):
+        raise RuntimeError("something no check foresaw")
+
+    monkeypatch.setattr(cli, "cmd_jobs", broken)
+    parser = cli.build_parser()
+    args = parser.parse_args(["jobs", "list"])
+    args.func = broken
+    assert cli._run(args) == cli.EXIT_ERROR
+    err = capsys.readouterr().err
+    assert err == ("qlimits: error: unexpected RuntimeError: something no check foresaw (a bug "
+                   "in qlimits or a library: run again with -v for the traceback and report "
+                   "it)\n")
+
+
+def test_ctrl_c_is_one_line_exit_130_and_the_checkpoint_resumes(workdir):
+    """SIGINT during training: exit 130, one line, the checkpoint intact; --resume finishes."""
+    checkpoint = workdir / "ck.json"
+    args = ["train", "--dataset", "iris", "--optimizer", "spsa", "--maxiter", "3000",
+            "--checkpoint", str(checkpoint), "--out", "o", "-q"]
+    proc = subprocess.Popen(QLIMITS + args, cwd=workdir, env=_env(workdir),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not checkpoint.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert checkpoint.exists(), "training never wrote its checkpoint"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err == "qlimits: interrupted; results written so far are kept\n"
+    saved = json.loads(checkpoint.read_text())  # whole, not torn
+    assert 1 <= saved["iteration"] < 3000
+    assert not (workdir / "o" / "model.json").exists()
+    resume = subprocess.run(QLIMITS + [*args, "--resume"], cwd=workdir, env=_env(workdir),
+                            capture_output=True, text=True, timeout=300)
+    assert resume.returncode == 0, resume.stderr
+    assert json.loads((workdir / "o" / "metrics.json").read_text())["n_iter"] == 3000
