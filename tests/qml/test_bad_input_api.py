@@ -1,0 +1,136 @@
+"""Bad input against the Python API, one table: every call raises the documented qlimits error
+with a message that names the problem, before any work."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qml import VQC
+from qml.errors import (
+    CircuitTooWideError,
+    ConfigurationError,
+    InvalidInputError,
+    NotFittedError,
+    QlimitsError,
+    ResultFileError,
+    StateTooLargeError,
+    UnknownBackendError,
+)
+
+X = np.random.default_rng(0).normal(size=(12, 2))
+Y = np.arange(12) % 2
+
+
+def _dataset(**kwargs):
+    from qml.datasets import load_dataset
+
+    return load_dataset("iris", **kwargs)
+
+
+def _qv(*args, **kwargs):
+    from qml.volume import measure_quantum_volume
+
+    return measure_quantum_volume(*args, **kwargs)
+
+
+def _project(**kwargs):
+    from qml.projection import project
+
+    return project(**kwargs)
+
+
+def _ledger(path, **kwargs):
+    from qml.ledger import Ledger
+
+    return Ledger(path, **kwargs)
+
+
+def _layout(qubits, width):
+    from qml.backends import fake_backend
+    from qml.volume import check_layout
+
+    return check_layout(fake_backend("fake_lima").target, qubits, width)
+
+
+def _cost(width):
+    from qml.volume import verification_cost
+
+    return verification_cost(width)
+
+
+def _result(path):
+    from qml.ledger import load_result
+
+    return load_result(path)
+
+
+CASES = [
+    (lambda tmp: _dataset(test_size=0), ConfigurationError, "test_size=0"),
+    (lambda tmp: _dataset(classes=[7]), ConfigurationError, "classes [7] not in 'iris'"),
+    (lambda tmp: _dataset(classes=[0]), InvalidInputError, "fewer than two classes"),
+    (lambda tmp: _dataset(n_features=9), ConfigurationError, "has only 4 features"),
+    (lambda tmp: VQC(maxiter=0).fit(X, Y), ConfigurationError, "maxiter"),
+    (lambda tmp: VQC().fit(np.where(X > 1, np.nan, X), Y), InvalidInputError, "NaN"),
+    (lambda tmp: VQC().fit(X, np.zeros(12)), InvalidInputError, "two classes"),
+    (lambda tmp: VQC().predict(X), NotFittedError, "fit"),
+    (lambda tmp: VQC(backend="nope").fit(X, Y), UnknownBackendError, "unknown backend 'nope'"),
+    (lambda tmp: VQC(n_qubits=40).fit(X, Y), QlimitsError, "40"),
+    (lambda tmp: VQC(checkpoint=str(tmp / "notes.txt")).fit(X, Y), ConfigurationError,
+     "refusing to overwrite"),
+    (lambda tmp: VQC(checkpoint=str(tmp / "no" / "ck.json")).fit(X, Y), ConfigurationError,
+     "missing or not writable"),
+    (lambda tmp: _qv("statevector", [1]), ConfigurationError, "widths must be integers >= 2"),
+    (lambda tmp: _qv("statevector", [2], trials=0), ConfigurationError, "trials"),
+    (lambda tmp: _qv("nope", [2]), UnknownBackendError, "unknown backend"),
+    (lambda tmp: _qv("aer:fake_lima", [6]), CircuitTooWideError, "exceeds the 5 qubits"),
+    (lambda tmp: _qv("aer:fake_lima", [2], qubits=[0, 0]), ConfigurationError, "repeat a qubit"),
+    (lambda tmp: _qv("aer:fake_lima", [2], qubits=[0, 4], trials=2), ConfigurationError,
+     "not connected"),
+    (lambda tmp: _qv("statevector", [40]), StateTooLargeError, "40-qubit"),
+    (lambda tmp: _layout([0, 9], 2), ConfigurationError, "qubits [9] are not on the device"),
+    (lambda tmp: _project(until=2020), ConfigurationError, "needs a horizon after them"),
+    (lambda tmp: _project(vendor="Acme"), ConfigurationError, "no records of vendor 'Acme'"),
+    (lambda tmp: _project(vendor="Honeywell"), ConfigurationError, "fitted as Quantinuum"),
+    (lambda tmp: _project(data=tmp / "missing.csv"), InvalidInputError, "no such file"),
+    (lambda tmp: _cost(40), StateTooLargeError, "40-qubit"),
+    (lambda tmp: _ledger(tmp / "notes.txt"), ResultFileError, "is not a qlimits job ledger"),
+    (lambda tmp: _ledger(tmp / "none.db", create=False), ResultFileError, "no job ledger at"),
+    (lambda tmp: _ledger(tmp / "l.db").list(0), ConfigurationError, "limit must be a positive"),
+    (lambda tmp: _result(tmp / "job_1.npz"), ResultFileError, "no such result file"),
+    (lambda tmp: _result(tmp / "notes.txt"), ResultFileError, "not a readable result file"),
+]
+
+
+@pytest.mark.parametrize("call, error, fragment", CASES,
+                         ids=[f"{i}-{c[1].__name__}" for i, c in enumerate(CASES)])
+def test_bad_input_raises_the_documented_error(tmp_path, call, error, fragment):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my own notes, not a qlimits file\n" * 20)
+    with pytest.raises(error) as caught:
+        call(tmp_path)
+    assert fragment in str(caught.value)
+    assert notes.read_text() == "my own notes, not a qlimits file\n" * 20
+
+
+def test_suspicious_values_warn():
+    from qml.volume import measure_quantum_volume
+
+    with pytest.warns(UserWarning, match="repeat a width"):
+        result = measure_quantum_volume("statevector", [2, 2], trials=2, seed=0)
+    assert [w.width for w in result.widths] == [2, 2]
+
+
+def test_a_future_record_is_refused(tmp_path):
+    from qml.projection import project
+
+    path = tmp_path / "records.csv"
+    path.write_text("date,vendor,system,quantum_volume,source_url,status,note\n"
+                    "2019-01-08,IBM,x,16,https://example.org,confirmed,\n"
+                    "2020-08-20,IBM,y,64,https://example.org,confirmed,\n"
+                    "2099-02-01,IBM,z,128,https://example.org,confirmed,\n")
+    with pytest.raises(InvalidInputError, match="line 4: dated 2099-02-01, in the future"):
+        project(data=path)
+    path.write_text(path.read_text().replace("2099-02-01", "2021-02-30"))
+    with pytest.raises(InvalidInputError, match="bad day in date '2021-02-30'"):
+        project(data=path)
