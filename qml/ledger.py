@@ -25,7 +25,7 @@ from qml.errors import ConfigurationError, ResultFileError
 from qml.results import atomic_write
 
 __all__ = ["Ledger", "JobRecord", "payload_hash", "default_ledger_path", "save_result",
-           "to_json"]
+           "load_result", "to_json"]
 
 logger = logging.getLogger(__name__)
 
