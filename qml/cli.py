@@ -114,27 +114,24 @@ def _int_at_least(low: int):
     return parse
 
 
-def _positive_float(text: str) -> float:
-    """An argparse type: a finite number > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
-    return value
+def _float_in(low: float, high: float, expected: str):
+    """An argparse type: a number strictly between ``low`` and ``high`` (``expected`` is the
+    refusal's wording)."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if not (math.isfinite(value) and low < value < high):
+            raise argparse.ArgumentTypeError(f"must be {expected}; got {text}")
+        return value
+
+    parse.__name__ = expected
+    return parse
 
 
-def _test_size(text: str) -> float:
-    """An argparse type: the held-out fraction, strictly between 0 and 1."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a fraction, got {text!r}") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be a fraction between 0 and 1 (exclusive), "
-                                         f"e.g. 0.3; got {text}")
-    return value
+_positive_float = _float_in(0.0, math.inf, "a finite number > 0")
+_test_size = _float_in(0.0, 1.0, "a fraction between 0 and 1 (exclusive), e.g. 0.3")
 
 
 def _int_list(text: str) -> list[int]:
