@@ -167,7 +167,8 @@ class RuntimeRunner:
     options : dict, optional
         SamplerV2 options passed through (error suppression, twirling, ...).
     service : optional
-        The runtime service, to fetch in-flight jobs after a restart.
+        The runtime service; by default the runner makes one (``get_service``) when it
+        has an in-flight ``ibm:`` job of an earlier process to fetch.
     """
 
     def __init__(self, spec: BackendSpec, backend, ledger: Ledger | None = None,
@@ -278,9 +279,11 @@ class RuntimeRunner:
                 warnings.warn(f"{exc}; moved to {aside} and running the job again",
                               UserWarning, stacklevel=2)
                 return None
-        if record.status == "submitted" and record.job_id and self.service is not None:
+        if record.status == "submitted" and record.job_id and self.spec.kind == "ibm":
             logger.info("ledger row %d: job %s is in flight; fetching it instead of "
                         "resubmitting", record.id, record.job_id)
+            if self.service is None:  # the public paths hold none: make it where it is needed
+                self.service = get_service(self.spec.instance)
             job = self.service.job(record.job_id)
             return self.collect(record.id, job, record.job_id)
         return None

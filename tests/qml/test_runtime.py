@@ -12,7 +12,7 @@ from qml import VQC
 from qml.backends import fake_backend
 from qml.cli import main
 from qml.datasets import load_dataset
-from qml.errors import CredentialsError, InvalidCircuitError, JobCancelledError
+from qml.errors import CredentialsError, InvalidCircuitError, JobCancelledError, JobError
 from qml.ledger import Ledger
 from qml.volume import measure_quantum_volume
 
@@ -263,3 +263,74 @@ def test_runtime_options_and_optimization_level_pass_through(monkeypatch, iris2)
     clf.fit(X, y)
     assert seen and all(o["twirling"] == {"enable_gates": True} for o in seen)
     assert all("seed_simulator" in o["simulator"] for o in seen)
+
+
+class CrashAfterSubmission:
+    """A sampler whose job is accepted (it has an id, the ledger records it) and whose
+    process then dies before the result arrives; the real result is kept for the service."""
+
+    results: dict = {}
+
+    def __init__(self, mode, options=None):
+        from qiskit_ibm_runtime import SamplerV2
+
+        self.inner = SamplerV2(mode=mode)
+
+    def run(self, pubs, shots=None):
+        result = self.inner.run(pubs, shots=shots).result()
+        job_id = f"job-crashed-{len(CrashAfterSubmission.results)}"
+        CrashAfterSubmission.results[job_id] = result
+
+        class Job:
+            def job_id(self):
+                return job_id
+
+            def result(self):
+                raise KeyboardInterrupt  # the process is killed while it waits
+
+        return Job()
+
+
+@pytest.mark.parametrize("entry", ["qv", "vqc"])
+def test_public_paths_fetch_the_in_flight_job_after_a_crash(monkeypatch, iris2, entry):
+    """The service double is installed where qlimits creates its service (``get_service``),
+    never handed to a runner: the rerun through the public entry point must fetch the job
+    the crashed run submitted, and submit nothing."""
+    made = []
+
+    def service_factory(instance=None):
+        service = CannedJobServiceDouble()
+        service.job = lambda job_id: CannedJob(job_id, CrashAfterSubmission.results[job_id])
+        made.append(service)
+        return service
+
+    monkeypatch.setattr(runtime, "get_service", service_factory)
+    CrashAfterSubmission.results = {}
+    monkeypatch.setattr(runtime, "_make_sampler", CrashAfterSubmission)
+
+    def run():
+        if entry == "qv":
+            return measure_quantum_volume("ibm:ibm_double", [2], trials=3, shots=64, seed=0)
+        return VQC(backend="ibm:ibm_double", shots=64, optimizer="spsa", maxiter=1,
+                   seed=0).fit(*iris2)
+
+    with pytest.raises(KeyboardInterrupt):
+        run()
+    (crashed,) = Ledger().list()
+    assert crashed.status == "submitted" and crashed.job_id == "job-crashed-0"
+
+    def no_submission(*args, **kwargs):
+        raise AssertionError("the in-flight job must be fetched, not submitted again")
+
+    monkeypatch.setattr(runtime, "_make_sampler", no_submission)
+    if entry == "qv":
+        result = run()
+        assert result.widths[0].width == 2
+        rows = Ledger().list()
+    else:  # the first training job is fetched; the next, never submitted, is refused here
+        with pytest.raises(JobError, match="must be fetched, not submitted"):
+            run()
+        rows = Ledger().list()[:1]
+    fetched = Ledger().find("job-crashed-0")
+    assert fetched.status == "done" and fetched.result_path.endswith(".npz")
+    assert len(rows) == 1 and rows[0].id == crashed.id
