@@ -3,6 +3,7 @@ the ledger across processes, retries, typed permanent errors, credentials, no to
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -334,3 +335,28 @@ def test_public_paths_fetch_the_in_flight_job_after_a_crash(monkeypatch, iris2, 
     fetched = Ledger().find("job-crashed-0")
     assert fetched.status == "done" and fetched.result_path.endswith(".npz")
     assert len(rows) == 1 and rows[0].id == crashed.id
+
+
+def test_a_damaged_result_file_is_set_aside_and_the_work_redone():
+    from qiskit import QuantumCircuit
+
+    from qml.backends import parse_backend
+    from qml.runtime import RuntimeRunner
+
+    runner = RuntimeRunner(parse_backend("fake:fake_lima"), fake_backend("fake_lima"))
+    qc = QuantumCircuit(2)
+    qc.h(0)
+    qc.cx(0, 1)
+    qc.measure_all()
+    isa = runner.transpile([qc], seed=1)
+    first = runner.run(isa, [None], 200, "bell", seed=3)
+    (done,) = Ledger().list()
+    path = Path(done.result_path)
+    path.write_bytes(path.read_bytes()[:40])  # a crash mid-copy, a full disk
+    with pytest.warns(UserWarning, match="not a readable result file.*moved to .*corrupt"):
+        again = runner.run(isa, [None], 200, "bell", seed=3)
+    assert again[0].get_counts() == first[0].get_counts()  # redone, same seed
+    assert path.with_suffix(".corrupt").exists()  # set aside, never deleted
+    old, new = Ledger().list()
+    assert old.status == "failed" and "result file unusable" in old.error
+    assert new.status == "done" and Path(new.result_path).exists()
