@@ -51,8 +51,10 @@ def default_ledger_path() -> Path:
     return Path(os.environ.get("QLIMITS_LEDGER", Path.home() / ".qlimits" / "ledger.db"))
 
 
-def payload_hash(circuits, values, shots) -> str:
-    """A stable hash of what a job computes: circuits (as text), parameter values, shots.
+def payload_hash(circuits, values, shots, settings: dict | None = None) -> str:
+    """A stable hash of what a job computes: circuits (as text), parameter values, shots, and
+    ``settings`` that change its result (a simulator seed, sampler options). The backend is
+    the ledger's own column. Without settings the hash is that of earlier qlimits versions.
 
     Examples
     --------
@@ -60,8 +62,12 @@ def payload_hash(circuits, values, shots) -> str:
     >>> qc = QuantumCircuit(1); _ = qc.h(0)
     >>> payload_hash([qc], np.zeros((2, 0)), 100) == payload_hash([qc], np.zeros((2, 0)), 100)
     True
+    >>> payload_hash([qc], [], 100, {"seed": 1}) == payload_hash([qc], [], 100, {"seed": 2})
+    False
     """
     h = hashlib.sha256()
+    if settings:
+        h.update(json.dumps(settings, sort_keys=True, default=repr).encode())
     for c in circuits:
         h.update(str(c.draw(output="text", fold=-1)).encode())
     h.update(np.ascontiguousarray(np.asarray(values, dtype=float)).tobytes())

@@ -119,10 +119,25 @@ def get_service(instance: str | None = None):
             return rt.QiskitRuntimeService(channel="ibm_quantum_platform", token=token,
                                            instance=instance)
         return rt.QiskitRuntimeService(instance=instance)
-    except refused as exc:  # the message names the error type, never the token
+    except refused as exc:  # the service's own reason, the token scrubbed from it
+        reason = _scrub(f"{type(exc).__name__}: {exc}", token)
+        if token:
+            raise CredentialsError(
+                f"IBM Quantum refused the credentials from QISKIT_IBM_TOKEN ({reason}); check "
+                "the token, and QISKIT_IBM_INSTANCE if you set one") from None
         raise CredentialsError(
-            f"no usable IBM Quantum credentials ({type(exc).__name__}). {CREDENTIALS_HELP}"
-        ) from exc
+            f"no usable IBM Quantum credentials ({reason}). {CREDENTIALS_HELP}") from None
+    except (ValueError, TypeError, AttributeError) as exc:  # malformed settings
+        reason = _scrub(f"{type(exc).__name__}: {exc}", token)
+        raise CredentialsError(
+            f"the IBM Quantum account settings are not usable ({reason}); check "
+            f"QISKIT_IBM_INSTANCE ({instance!r}: an instance CRN or name) and the saved "
+            "account") from None
+
+
+def _scrub(text: str, token: str | None) -> str:
+    """A message with the token, should a library have quoted it, replaced."""
+    return text.replace(token, "<token>") if token else text
 
 
 def runtime_backend(spec: BackendSpec, n_qubits: int, service=None):
@@ -224,18 +239,22 @@ class RuntimeRunner:
         """
         pubs = [(c, v) if v is not None and np.size(v) else (c,)
                 for c, v in zip(isa_circuits, values_list)]
+        options = dict(self.options or {})
+        if self.spec.kind == "fake" and seed is not None:  # hardware ignores a seed
+            options["simulator"] = {**options.get("simulator", {}), "seed_simulator": seed}
         payload = payload_hash(isa_circuits, np.concatenate(
-            [np.ravel(v) for v in values_list if v is not None] or [np.zeros(0)]), shots)
+            [np.ravel(v) for v in values_list if v is not None] or [np.zeros(0)]), shots,
+            options)  # a reuse must be the same computation: the seed and options included
         reused = self._reuse(payload)
         if reused is not None:
             return reused
         row = self.ledger.record(kind, self.spec.text, payload)
         try:
-            options = dict(self.options or {})
-            if self.spec.kind == "fake" and seed is not None:
-                options["simulator"] = {**options.get("simulator", {}), "seed_simulator": seed}
             job = retry(lambda: _make_sampler(self.mode, options).run(pubs, shots=shots),
                         base_delay=self.base_delay)
+        except KeyboardInterrupt:
+            self.ledger.update(row, "interrupted", error="interrupted before submission")
+            raise
         except Exception as exc:  # noqa: BLE001 - recorded in the ledger, then re-raised typed
             self.ledger.update(row, "failed", error=f"{type(exc).__name__}: {exc}")
             raise _permanent(exc, None) from exc
@@ -248,6 +267,11 @@ class RuntimeRunner:
         """Wait for a submitted job, store its result (NPZ) and mark the ledger row done."""
         try:
             result = retry(job.result, base_delay=self.base_delay)
+        except KeyboardInterrupt:
+            if self.spec.kind != "ibm":  # a local job dies with this process: run it again
+                self.ledger.update(row, "interrupted", error="interrupted while running")
+            # an ibm: job runs on at IBM and stays 'submitted': the next run fetches it
+            raise
         except Exception as exc:  # noqa: BLE001 - recorded in the ledger, then re-raised typed
             status = _status(job)
             self.ledger.update(row, "cancelled" if status == "CANCELLED" else "failed",

@@ -360,3 +360,60 @@ def test_a_damaged_result_file_is_set_aside_and_the_work_redone():
     old, new = Ledger().list()
     assert old.status == "failed" and "result file unusable" in old.error
     assert new.status == "done" and Path(new.result_path).exists()
+
+
+@pytest.mark.parametrize("raised, token, expected", [
+    ("IBMNotAuthorizedError", SECRET, "refused the credentials from QISKIT_IBM_TOKEN "
+                                      "(IBMNotAuthorizedError: '401 Unauthorized for <token>')"),
+    ("AttributeError", None, "check QISKIT_IBM_INSTANCE ('crn:bad'"),
+])
+def test_credential_failures_keep_the_service_reason_never_the_token(monkeypatch, iris2, raised,
+                                                                     token, expected):
+    import qiskit_ibm_runtime
+
+    def refuse(**kwargs):
+        if raised == "AttributeError":
+            raise AttributeError("'NoneType' object has no attribute 'group'")
+        raise qiskit_ibm_runtime.exceptions.IBMNotAuthorizedError(
+            f"401 Unauthorized for {kwargs['token']}")
+
+    if token:
+        monkeypatch.setenv("QISKIT_IBM_TOKEN", token)
+    else:
+        monkeypatch.delenv("QISKIT_IBM_TOKEN", raising=False)
+    monkeypatch.setenv("QISKIT_IBM_INSTANCE", "crn:bad")
+    monkeypatch.setattr(qiskit_ibm_runtime, "QiskitRuntimeService", refuse)
+    with pytest.raises(CredentialsError) as caught:
+        VQC(backend="ibm:ibm_torino").fit(*iris2)
+    assert expected in str(caught.value) and SECRET not in str(caught.value)
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    assert Ledger().list() == []
+
+
+def test_a_reuse_needs_the_same_seed_and_options_and_an_interrupted_local_job_reruns(
+        monkeypatch):
+    from qiskit import QuantumCircuit
+
+    from qml.backends import parse_backend
+    from qml.runtime import RuntimeRunner
+
+    runner = RuntimeRunner(parse_backend("fake:fake_lima"), fake_backend("fake_lima"))
+    qc = QuantumCircuit(2)
+    qc.h(0)
+    qc.cx(0, 1)
+    qc.measure_all()
+    isa = runner.transpile([qc], seed=1)
+    a = runner.run(isa, [None], 300, "bell", seed=3)
+    assert runner.run(isa, [None], 300, "bell", seed=3)[0].get_counts() == a[0].get_counts()
+    assert len(Ledger().list()) == 1  # the same work: reused
+    runner.run(isa, [None], 300, "bell", seed=4)
+    assert len(Ledger().list()) == 2  # another seed is other work: run, not reused
+    CrashAfterSubmission.results = {}
+    real = runtime._make_sampler
+    monkeypatch.setattr(runtime, "_make_sampler", CrashAfterSubmission)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run(isa, [None], 300, "bell", seed=5)
+    assert Ledger().list()[-1].status == "interrupted"  # a local job died with its process
+    monkeypatch.setattr(runtime, "_make_sampler", real)
+    runner.run(isa, [None], 300, "bell", seed=5)  # so the rerun runs it again
+    assert [r.status for r in Ledger().list()] == ["done", "done", "interrupted", "done"]
