@@ -174,7 +174,7 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
     optimization_level : int, default=1
         Preset pass-manager level for device backends (``aer:<fake>``, ``fake:``, ``ibm:``).
     runtime_options : dict, optional
-        SamplerV2 options for ``fake:``/``ibm:`` backends, passed through unchanged (error
+        Sampler options for ``fake:``/``ibm:`` backends, passed through unchanged (error
         suppression, twirling, ...); other backends take none (a warning says so).
 
     Attributes
@@ -280,7 +280,7 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
                 f"optimization_level must be 0, 1, 2 or 3; got {self.optimization_level!r}"
             )
         if self.runtime_options is not None and not isinstance(self.runtime_options, dict):
-            raise ConfigurationError("runtime_options must be a dict of SamplerV2 options")
+            raise ConfigurationError("runtime_options must be a dict of runtime Sampler options")
         if self.input_scaling not in (None, "minmax"):
             raise ConfigurationError(
                 f"input_scaling must be 'minmax' or None; got {self.input_scaling!r}"

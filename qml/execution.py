@@ -208,8 +208,9 @@ class AerSamplerEvaluator(_ShiftRuleEvaluator):
 
 
 class RuntimeSamplerEvaluator(_ShiftRuleEvaluator):
-    """Shots through qiskit-ibm-runtime's SamplerV2 (``fake:`` local mode or ``ibm:``), every
-    job recorded in the ledger before it is sent; one job per batch."""
+    """Shots through qiskit-ibm-runtime's Sampler (the client-side executor Sampler; SamplerV2
+    before 0.50) in ``fake:`` local mode or on ``ibm:``, every job recorded in the ledger
+    before it is sent; one job per batch."""
 
     exact = False
 

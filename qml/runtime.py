@@ -162,8 +162,14 @@ def runtime_backend(spec: BackendSpec, n_qubits: int, service=None):
 
 
 def _make_sampler(mode, options: dict | None):
+    """The client-side ``executor_sampler.Sampler`` where qiskit-ibm-runtime has it (0.50 on,
+    where ``SamplerV2`` is deprecated); ``SamplerV2`` on older versions. Same interface."""
     rt = _runtime()
-    return rt.SamplerV2(mode=mode, options=options or None)
+    try:
+        from qiskit_ibm_runtime.executor_sampler import Sampler
+    except ImportError:  # qiskit-ibm-runtime < 0.50
+        return rt.SamplerV2(mode=mode, options=options or None)
+    return Sampler(mode=mode, options=options or None)
 
 
 class RuntimeRunner:

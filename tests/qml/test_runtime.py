@@ -84,9 +84,9 @@ class FlakySampler:
     failures = 1
 
     def __init__(self, mode, options=None):
-        from qiskit_ibm_runtime import SamplerV2
+        from qiskit_ibm_runtime.executor_sampler import Sampler
 
-        self.inner = SamplerV2(mode=mode)
+        self.inner = Sampler(mode=mode)
 
     def run(self, pubs, shots=None):
         if FlakySampler.failures:
@@ -218,7 +218,7 @@ class CannedJob:
 
 def test_rerun_fetches_the_in_flight_job_instead_of_resubmitting(monkeypatch):
     from qiskit import QuantumCircuit
-    from qiskit_ibm_runtime import SamplerV2
+    from qiskit_ibm_runtime.executor_sampler import Sampler
 
     from qml.backends import parse_backend
     from qml.ledger import payload_hash
@@ -233,7 +233,7 @@ def test_rerun_fetches_the_in_flight_job_instead_of_resubmitting(monkeypatch):
     qc.measure_all()
     isa = runner.transpile([qc])
     # a previous process submitted this job, recorded its id, and died before the result came
-    finished = SamplerV2(mode=fake_backend("fake_lima")).run([(isa[0],)], shots=100).result()
+    finished = Sampler(mode=fake_backend("fake_lima")).run([(isa[0],)], shots=100).result()
     row = runner.ledger.record("qv_width_2", spec.text, payload_hash(isa, np.zeros(0), 100))
     runner.ledger.update(row, "submitted", job_id="job-inflight-7")
     service.job = lambda job_id: CannedJob(job_id, finished)
@@ -273,9 +273,9 @@ class CrashAfterSubmission:
     results: dict = {}
 
     def __init__(self, mode, options=None):
-        from qiskit_ibm_runtime import SamplerV2
+        from qiskit_ibm_runtime.executor_sampler import Sampler
 
-        self.inner = SamplerV2(mode=mode)
+        self.inner = Sampler(mode=mode)
 
     def run(self, pubs, shots=None):
         result = self.inner.run(pubs, shots=shots).result()
@@ -417,3 +417,19 @@ def test_a_reuse_needs_the_same_seed_and_options_and_an_interrupted_local_job_re
     monkeypatch.setattr(runtime, "_make_sampler", real)
     runner.run(isa, [None], 300, "bell", seed=5)  # so the rerun runs it again
     assert [r.status for r in Ledger().list()] == ["done", "done", "interrupted", "done"]
+
+
+def test_qlimits_uses_the_current_sampler_without_deprecation_warnings(iris2):
+    """qiskit-ibm-runtime 0.50 deprecated SamplerV2 for the client-side executor Sampler;
+    qlimits' own calls use the latter and warn nothing."""
+    import warnings
+
+    from qiskit_ibm_runtime.executor_sampler import Sampler
+
+    assert isinstance(runtime._make_sampler(fake_backend("fake_lima"), None), Sampler)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        clf = VQC(backend="fake:fake_lima", shots=64, optimizer="spsa", maxiter=1,
+                  seed=0).fit(*iris2)
+        measure_quantum_volume("fake:fake_lima", [2], trials=2, shots=64, seed=0)
+    assert clf.n_iter_ == 1
