@@ -337,7 +337,8 @@ def test_public_paths_fetch_the_in_flight_job_after_a_crash(monkeypatch, iris2, 
     assert len(rows) == 1 and rows[0].id == crashed.id
 
 
-def test_a_damaged_result_file_is_set_aside_and_the_work_redone():
+def _bell_on_fake_lima():
+    """A runner on fake:fake_lima (local mode) and a Bell circuit transpiled for it."""
     from qiskit import QuantumCircuit
 
     from qml.backends import parse_backend
@@ -348,7 +349,11 @@ def test_a_damaged_result_file_is_set_aside_and_the_work_redone():
     qc.h(0)
     qc.cx(0, 1)
     qc.measure_all()
-    isa = runner.transpile([qc], seed=1)
+    return runner, runner.transpile([qc], seed=1)
+
+
+def test_a_damaged_result_file_is_set_aside_and_the_work_redone():
+    runner, isa = _bell_on_fake_lima()
     first = runner.run(isa, [None], 200, "bell", seed=3)
     (done,) = Ledger().list()
     path = Path(done.result_path)
@@ -392,17 +397,7 @@ def test_credential_failures_keep_the_service_reason_never_the_token(monkeypatch
 
 def test_a_reuse_needs_the_same_seed_and_options_and_an_interrupted_local_job_reruns(
         monkeypatch):
-    from qiskit import QuantumCircuit
-
-    from qml.backends import parse_backend
-    from qml.runtime import RuntimeRunner
-
-    runner = RuntimeRunner(parse_backend("fake:fake_lima"), fake_backend("fake_lima"))
-    qc = QuantumCircuit(2)
-    qc.h(0)
-    qc.cx(0, 1)
-    qc.measure_all()
-    isa = runner.transpile([qc], seed=1)
+    runner, isa = _bell_on_fake_lima()
     a = runner.run(isa, [None], 300, "bell", seed=3)
     assert runner.run(isa, [None], 300, "bell", seed=3)[0].get_counts() == a[0].get_counts()
     assert len(Ledger().list()) == 1  # the same work: reused
