@@ -408,7 +408,7 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
         fingerprint = self._fingerprint(X, y)
         state = self._read_checkpoint(method, fingerprint) if self.resume else None
         if state is not None:
-            _check_state(state, method, len(w0), str(self.checkpoint), rng)
+            _check_state(state, method, len(w0), str(self.checkpoint))
         result = self._optimize(method, objective, w0, rng, state, fingerprint)
         self.weights_ = result.weights
         self.loss_curve_ = result.loss_curve
@@ -438,10 +438,7 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
         if not path.exists():
             logger.info("no checkpoint at %s: starting afresh", path)
             return None
-        doc = read_json(path)
-        if isinstance(doc, dict) and "format_version" not in doc:
-            doc = {**doc, "format_version": 1}  # qlimits 0.1 stamped the format only
-        check_stamp(doc, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, str(path))
+        doc = _stamped_checkpoint(path)
         validate_document(doc, _CHECKPOINT_SCHEMA, str(path))
         if doc["method"] != method:
             raise ConfigurationError(f"checkpoint {path} is of a {doc['method']} run; this fit "
@@ -695,6 +692,15 @@ _CHECKPOINT_SCHEMA = document_schema({
                              "rng": {"type": "object"}}},
 }, required=["method", "fingerprint", "state"])
 
+def _stamped_checkpoint(path: Path) -> dict:
+    """A checkpoint file's document, its format stamp checked (not yet its schema)."""
+    doc = read_json(path)
+    if isinstance(doc, dict) and "format_version" not in doc:
+        doc = {**doc, "format_version": 1}  # qlimits 0.1 stamped the format only
+    check_stamp(doc, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, str(path))
+    return doc
+
+
 def _check_checkpoint_place(path: Path) -> None:
     """Before the first iteration: the checkpoint can be written, and an existing file there
     is a qlimits checkpoint (a user's other file is never overwritten)."""
@@ -702,10 +708,7 @@ def _check_checkpoint_place(path: Path) -> None:
         raise ConfigurationError(f"checkpoint {path} is a folder; give a file path")
     if path.exists():
         try:
-            doc = read_json(path)
-            if isinstance(doc, dict) and "format_version" not in doc:
-                doc = {**doc, "format_version": 1}  # qlimits 0.1 stamped the format only
-            check_stamp(doc, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, str(path))
+            _stamped_checkpoint(path)
         except ResultFileError as exc:
             raise ConfigurationError(f"checkpoint {path} exists and is not a qlimits "
                                      f"checkpoint ({exc}); refusing to overwrite it: choose "
@@ -719,10 +722,9 @@ def _check_checkpoint_place(path: Path) -> None:
 _STATE_ARRAYS = {"adam": ("w", "m", "v")}  # every other optimizer saves weights only
 
 
-def _check_state(state: dict, method: str, n_weights: int, source: str, rng) -> None:
+def _check_state(state: dict, method: str, n_weights: int, source: str) -> None:
     """What the schema cannot say about a checkpoint's optimizer state: array lengths that
-    match the circuit, finite values, and a random-generator state numpy accepts (set on
-    ``rng`` here, so a bad one fails before training)."""
+    match the circuit, finite values, and a random-generator state numpy accepts."""
     for key in _STATE_ARRAYS.get(method, ("w",)):
         if key not in state:
             raise ResultFileError(f"{source}: the {method} state has no {key!r}")
@@ -735,8 +737,8 @@ def _check_state(state: dict, method: str, n_weights: int, source: str, rng) -> 
     if not np.isfinite(state["curve"]).all():
         raise ResultFileError(f"{source}: the loss curve holds NaN or infinite values")
     if method == "spsa":
-        try:
-            rng.bit_generator.state = state["rng"]
+        try:  # on a scratch generator: the optimizer sets the training one from the state
+            np.random.default_rng().bit_generator.state = state["rng"]
         except (KeyError, TypeError, ValueError) as exc:
             raise ResultFileError(f"{source}: the SPSA random-generator state is unusable "
                                   f"({type(exc).__name__}: {exc})") from None

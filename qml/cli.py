@@ -345,13 +345,11 @@ def cmd_compare(args) -> int:
 def cmd_jobs(args) -> int:
     import json as _json
 
-    from qml.ledger import Ledger, to_json
+    from qml.ledger import Ledger, default_ledger_path, to_json
 
-    path = Path(args.ledger) if args.ledger else None
-    from qml.ledger import default_ledger_path
-
-    if args.jobs_command == "list" and not (path or default_ledger_path()).is_file():
-        print(f"no jobs recorded yet (no ledger at {path or default_ledger_path()})")
+    path = Path(args.ledger) if args.ledger else default_ledger_path()
+    if args.jobs_command == "list" and not path.is_file():
+        print(f"no jobs recorded yet (no ledger at {path})")
         return 0
     ledger = Ledger(path, create=False)  # reading jobs never creates a ledger
     if args.jobs_command == "list":

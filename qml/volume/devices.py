@@ -9,6 +9,8 @@ import logging
 import warnings
 from collections.abc import Sequence
 
+import rustworkx as rx
+
 from qml.errors import CircuitTooWideError, ConfigurationError
 
 __all__ = ["check_layout", "select_qubits", "device_basis", "device_errors",
@@ -65,15 +67,10 @@ def check_layout(target, qubits: Sequence[int], width: int) -> list[int]:
         raise ConfigurationError(f"qubits {off} are not on the device (qubits 0 to "
                                  f"{target.num_qubits - 1})")
     edges = [e for e in _two_qubit_errors(target) if e[0] in layout and e[1] in layout]
-    reached, frontier = {layout[0]}, [layout[0]]
-    while frontier:
-        q = frontier.pop()
-        for a, b in edges:
-            for nxt in ((b,) if a == q else (a,) if b == q else ()):
-                if nxt not in reached:
-                    reached.add(nxt)
-                    frontier.append(nxt)
-    if len(reached) < len(layout):
+    graph = rx.PyGraph()
+    index = dict(zip(layout, graph.add_nodes_from(layout)))
+    graph.add_edges_from_no_data([(index[a], index[b]) for a, b in edges])
+    if not rx.is_connected(graph):
         joined = ", ".join(f"{a}-{b}" for a, b in sorted(edges)) or "none"
         raise ConfigurationError(f"qubits {layout} are not connected by the device's two-qubit "
                                  f"gates (links among them: {joined}); choose connected qubits "
