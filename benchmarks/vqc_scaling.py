@@ -153,6 +153,7 @@ def run_aer_forward(n, circuit):
 def _lightning(n, circuit):
     import pennylane as qml
     from qiskit import transpile
+    from vqc_speed import apply_pennylane_gates
 
     cc = qiskit_circuit(n, circuit)
     flat = transpile(cc.circuit, basis_gates=["h", "cx", "p", "ry"], optimization_level=0)
@@ -176,17 +177,7 @@ def _lightning(n, circuit):
 
     @qml.qnode(dev, diff_method="adjoint", interface="autograd")
     def qnode(x, w):
-        for name, qubits, prm in gates:
-            if name == "h":
-                qml.Hadamard(qubits[0])
-            elif name == "cx":
-                qml.CNOT(qubits)
-            elif name == "p":
-                qml.PhaseShift(angle(prm, x, w), qubits[0])
-            elif name == "ry":
-                qml.RY(angle(prm, x, w), qubits[0])
-            else:
-                raise ValueError(name)
+        apply_pennylane_gates(gates, angle, x, w)
         return qml.expval(qml.PauliZ(0))
 
     return qnode

@@ -127,10 +127,9 @@ def _pennylane_circuit(n, device_name, diff_method):
     full.compose(fm, inplace=True)
     full.compose(ansatz, inplace=True)
     inputs, weights = list(fm.parameters), list(ansatz.parameters)
-    gates = []
-    for inst in full.data:
-        qubits = [full.find_bit(q).index for q in inst.qubits]
-        gates.append((inst.operation.name, qubits, inst.operation.params))
+    gates = [(inst.operation.name, [full.find_bit(q).index for q in inst.qubits],
+              inst.operation.params[0] if inst.operation.params else None)
+             for inst in full.data]
 
     def angle(expr, x, w):
         if hasattr(expr, "parameters") and expr.parameters:
@@ -149,20 +148,28 @@ def _pennylane_circuit(n, device_name, diff_method):
 
     @qml.qnode(dev, diff_method=diff_method, interface="autograd")
     def circuit(x, w):
-        for name, qubits, params in gates:
-            if name == "h":
-                qml.Hadamard(qubits[0])
-            elif name == "cx":
-                qml.CNOT(qubits)
-            elif name == "p":
-                qml.PhaseShift(angle(params[0], x, w), qubits[0])
-            elif name == "ry":
-                qml.RY(angle(params[0], x, w), qubits[0])
-            else:
-                raise ValueError(name)
+        apply_pennylane_gates(gates, angle, x, w)
         return qml.expval(qml.PauliZ(0))
 
     return circuit
+
+
+def apply_pennylane_gates(gates, angle, x, w) -> None:
+    """Inside a QNode: ``(name, qubits, angle expression)`` gates (h, cx, p, ry) as PennyLane
+    operations, each angle from ``angle(expression, x, w)``."""
+    import pennylane as qml
+
+    for name, qubits, expr in gates:
+        if name == "h":
+            qml.Hadamard(qubits[0])
+        elif name == "cx":
+            qml.CNOT(qubits)
+        elif name == "p":
+            qml.PhaseShift(angle(expr, x, w), qubits[0])
+        elif name == "ry":
+            qml.RY(angle(expr, x, w), qubits[0])
+        else:
+            raise ValueError(name)
 
 
 def run_pennylane(n, iterations, device_name="lightning.qubit", diff_method="adjoint"):
