@@ -5,6 +5,13 @@ variable or ``Ledger(path)``. SQLite in WAL mode with a busy timeout lets severa
 share one ledger. A row is created (status ``pending``) before a job is submitted, gets its job
 id as soon as the service returns one, and its status, result path or error on every change.
 No credential is ever stored here.
+
+Shared safely: ``Ledger.claim`` decides, in one write transaction, what a process does with a
+piece of work (a payload on a backend). A finished result is reused; work that another live
+process has claimed (its row names the owner: host, process id, process start time) is waited
+for, never submitted twice; a claim whose owner has died is taken over (an ``ibm:`` job that
+was submitted is fetched, since it runs on at IBM; a local one is marked ``abandoned`` and run
+again). Claims made on another host cannot be checked and count as live.
 """
 
 from __future__ import annotations
@@ -13,19 +20,22 @@ import hashlib
 import json
 import logging
 import os
+import socket
 import sqlite3
+import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+import psutil
 
 from qml.errors import ConfigurationError, ResultFileError
 from qml.results import atomic_write
 
-__all__ = ["Ledger", "JobRecord", "payload_hash", "default_ledger_path", "save_result",
-           "load_result", "to_json"]
+__all__ = ["Ledger", "JobRecord", "Claim", "payload_hash", "default_ledger_path",
+           "save_result", "load_result", "to_json", "process_owner", "hold", "release"]
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +55,44 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE INDEX IF NOT EXISTS jobs_payload ON jobs (payload_hash, backend);
 CREATE INDEX IF NOT EXISTS jobs_job_id ON jobs (job_id);
 """
+_COLUMNS = ("id, job_id, backend, kind, payload_hash, status, created, updated, result_path, "
+            "error, owner")
+_IN_FLIGHT = ("pending", "submitted")
+_ACTIVE_ROWS: set[int] = set()  # rows this process is working on now (any thread)
+_ACTIVE_LOCK = threading.Lock()
+
+
+def process_owner(pid: int | None = None) -> str:
+    """``host/pid/start time`` of a process (default: this one): names a claim's owner so
+    that a later process can tell a live owner from a dead one, and a reused pid from the
+    original.
+
+    Examples
+    --------
+    >>> import os
+    >>> process_owner().split("/")[1] == str(os.getpid())
+    True
+    """
+    process = psutil.Process(pid)
+    return f"{socket.gethostname()}/{process.pid}/{process.create_time():.3f}"
+
+
+def _owner_state(owner: str | None) -> str:
+    """``"self"``, ``"live"`` (another process, or another host: cannot be checked),
+    ``"gone"``, or ``"unknown"`` (a row of a qlimits version before claims)."""
+    if not owner:
+        return "unknown"
+    host, _, rest = owner.partition("/")
+    pid, _, started = rest.partition("/")
+    if host != socket.gethostname():
+        return "live"
+    if owner == process_owner():
+        return "self"
+    try:
+        return "live" if process_owner(int(pid)) == owner else "gone"
+    except (psutil.Error, ValueError):
+        return "gone"
+
 
 def default_ledger_path() -> Path:
     """``$QLIMITS_LEDGER`` or ``~/.qlimits/ledger.db``."""
@@ -89,6 +137,21 @@ class JobRecord:
     updated: float
     result_path: str | None
     error: str | None
+    owner: str | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What ``Ledger.claim`` decided for a piece of work.
+
+    ``action`` is ``"reuse"`` (``record`` is done, its result file exists), ``"wait"``
+    (``record`` is in flight in another live process), ``"fetch"`` (``record`` is an ``ibm:``
+    job in flight whose owner is gone: now this process's to fetch) or ``"submit"``
+    (``record`` is a new ``pending`` row owned by this process).
+    """
+
+    action: str
+    record: JobRecord
 
 
 class Ledger:
@@ -117,6 +180,7 @@ class Ledger:
                 with self._connect() as db:
                     db.execute("PRAGMA journal_mode=WAL")
                     db.executescript(_SCHEMA)
+                    _add_owner_column(db)
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or attempt == 49:
@@ -135,15 +199,75 @@ class Ledger:
             db.close()
 
     def record(self, kind: str, backend: str, payload: str) -> int:
-        """Create a ``pending`` row before submission; returns its id."""
-        now = time.time()
+        """Create a ``pending`` row, owned by this process, before submission; returns its id.
+        ``claim`` does this only when no other process has the same work."""
         with self._connect() as db:
-            cur = db.execute(
-                "INSERT INTO jobs (backend, kind, payload_hash, status, created, updated) "
-                "VALUES (?, ?, ?, 'pending', ?, ?)", (backend, kind, payload, now, now))
-            row = int(cur.lastrowid)
+            row = _insert(db, kind, backend, payload)
         logger.info("ledger row %d: %s job on %s recorded before submission", row, kind, backend)
         return row
+
+    def claim(self, kind: str, backend: str, payload: str) -> Claim:
+        """Decide, atomically across processes, what to do with a piece of work.
+
+        In one write transaction: the latest finished row whose result file exists is reused;
+        else an in-flight row of a live process is waited for; an in-flight ``ibm:`` job whose
+        owner is gone (or is this process, after an interruption) is taken over to be fetched;
+        other in-flight rows of dead owners are marked ``abandoned``; and when nothing is left,
+        a new ``pending`` row owned by this process is the claim to submit.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> ledger = Ledger(os.path.join(tempfile.mkdtemp(), "ledger.db"))
+        >>> first = ledger.claim("bell", "fake:fake_lima", "abc")
+        >>> first.action, ledger.claim("bell", "fake:fake_lima", "abc").action
+        ('submit', 'wait')
+        """
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")  # one writer decides at a time
+            try:
+                claim = self._decide(db, kind, backend, payload)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        if claim.action == "submit":
+            logger.info("ledger row %d: %s job on %s recorded before submission",
+                        claim.record.id, kind, backend)
+        return claim
+
+    def _decide(self, db, kind: str, backend: str, payload: str) -> Claim:
+        rows = [JobRecord(*r) for r in db.execute(
+            f"SELECT {_COLUMNS} FROM jobs WHERE payload_hash = ? AND backend = ? "
+            "ORDER BY id DESC", (payload, backend))]
+        for r in rows:
+            if r.status == "done" and r.result_path and Path(r.result_path).exists():
+                return Claim("reuse", r)
+        me = process_owner()
+        for r in rows:
+            if r.status not in _IN_FLIGHT:
+                continue
+            state = _owner_state(r.owner)
+            with _ACTIVE_LOCK:
+                busy = r.id in _ACTIVE_ROWS
+            if state == "live" or (state == "self" and busy):
+                return Claim("wait", r)
+            if r.status == "submitted" and r.job_id and backend.startswith("ibm:"):
+                # it runs on at IBM whatever became of its owner: fetch, never resubmit
+                db.execute("UPDATE jobs SET owner = ?, updated = ? WHERE id = ?",
+                           (me, time.time(), r.id))
+                logger.info("ledger row %d: job %s is in flight and its owner (%s) is gone; "
+                            "taking it over to fetch it", r.id, r.job_id, r.owner or "unknown")
+                return Claim("fetch", replace(r, owner=me))
+            if state != "unknown":  # a local job, or one never sent, died with its owner
+                why = (f"its owner {r.owner} ended before it finished" if state == "gone" else
+                       "interrupted earlier in this process")
+                db.execute("UPDATE jobs SET status = 'abandoned', error = ?, updated = ? "
+                           "WHERE id = ?", (why, time.time(), r.id))
+                logger.warning("ledger row %d: %s; running the work again", r.id, why)
+        row = _insert(db, kind, backend, payload, me)
+        return Claim("submit", JobRecord(*db.execute(
+            f"SELECT {_COLUMNS} FROM jobs WHERE id = ?", (row,)).fetchone()))
 
     def update(self, row: int, status: str, *, job_id: str | None = None,
                result_path: str | None = None, error: str | None = None) -> None:
@@ -160,8 +284,7 @@ class Ledger:
 
     def _rows(self, where: str = "", args=()) -> list[JobRecord]:
         with self._connect() as db:
-            rows = db.execute(f"SELECT id, job_id, backend, kind, payload_hash, status, created, "
-                              f"updated, result_path, error FROM jobs {where} ORDER BY id",
+            rows = db.execute(f"SELECT {_COLUMNS} FROM jobs {where} ORDER BY id",
                               args).fetchall()
         return [JobRecord(*r) for r in rows]
 
@@ -184,12 +307,37 @@ class Ledger:
         rows = self._rows()
         return rows if limit is None else rows[-limit:]
 
-    def reusable(self, payload: str, backend: str) -> JobRecord | None:
-        """The latest finished or in-flight job for the same payload on the same backend."""
-        rows = [r for r in self._rows("WHERE payload_hash = ? AND backend = ?",
-                                      (payload, backend))
-                if r.status in ("done", "submitted") and (r.status != "done" or r.result_path)]
-        return rows[-1] if rows else None
+
+
+def _add_owner_column(db) -> None:
+    """Ledgers written before claims lack the ``owner`` column: add it (idempotent)."""
+    if "owner" not in {r[1] for r in db.execute("PRAGMA table_info(jobs)")}:
+        try:
+            db.execute("ALTER TABLE jobs ADD COLUMN owner TEXT")
+        except sqlite3.OperationalError as exc:  # another process added it first
+            if "duplicate column" not in str(exc):
+                raise
+
+
+def _insert(db, kind: str, backend: str, payload: str, owner: str | None = None) -> int:
+    now = time.time()
+    cur = db.execute(
+        "INSERT INTO jobs (backend, kind, payload_hash, status, created, updated, owner) "
+        "VALUES (?, ?, ?, 'pending', ?, ?, ?)",
+        (backend, kind, payload, now, now, owner or process_owner()))
+    return int(cur.lastrowid)
+
+
+def hold(row: int) -> None:
+    """Mark a row as worked on by this process now (other threads wait for it)."""
+    with _ACTIVE_LOCK:
+        _ACTIVE_ROWS.add(row)
+
+
+def release(row: int) -> None:
+    """The row is no longer worked on by this process."""
+    with _ACTIVE_LOCK:
+        _ACTIVE_ROWS.discard(row)
 
 
 def save_result(folder: Path, row: int, arrays: dict) -> Path:

@@ -39,7 +39,7 @@ from qml.errors import (
     JobError,
     ResultFileError,
 )
-from qml.ledger import Ledger, load_result, payload_hash, save_result
+from qml.ledger import Ledger, hold, load_result, payload_hash, release, save_result
 
 __all__ = ["get_service", "runtime_backend", "RuntimeRunner", "retry", "is_transient",
            "CREDENTIALS_HELP", "warn_session_fallback"]
@@ -190,12 +190,20 @@ class RuntimeRunner:
     service : optional
         The runtime service; by default the runner makes one (``get_service``) when it
         has an in-flight ``ibm:`` job of an earlier process to fetch.
+    wait_timeout : float, optional
+        How long to wait for the same work in flight in another live process before giving
+        up with a ``JobError`` (default: as long as it takes).
+    poll_seconds : float, default=0.2
+        First interval between looks at such a job's row (growing by 1.5x up to 10 s).
     """
 
     def __init__(self, spec: BackendSpec, backend, ledger: Ledger | None = None,
                  results_dir=None, options: dict | None = None, service=None,
-                 base_delay: float = 1.0):
+                 base_delay: float = 1.0, wait_timeout: float | None = None,
+                 poll_seconds: float = 0.2):
         self.spec, self.backend, self.options, self.service = spec, backend, options, service
+        self.wait_timeout, self.poll_seconds = wait_timeout, poll_seconds
+        self._sleep = time.sleep
         self.ledger = ledger if ledger is not None else Ledger()
         self.results_dir = Path(results_dir) if results_dir else self.ledger.path.parent / "results"
         self.base_delay = base_delay
@@ -251,23 +259,84 @@ class RuntimeRunner:
         payload = payload_hash(isa_circuits, np.concatenate(
             [np.ravel(v) for v in values_list if v is not None] or [np.zeros(0)]), shots,
             options)  # a reuse must be the same computation: the seed and options included
-        reused = self._reuse(payload)
-        if reused is not None:
-            return reused
-        row = self.ledger.record(kind, self.spec.text, payload)
+        started, polls = time.monotonic(), 0
+        while True:
+            claim = self.ledger.claim(kind, self.spec.text, payload)
+            record = claim.record
+            if claim.action == "reuse":
+                bits = self._read(record)
+                if bits is not None:
+                    return bits
+            elif claim.action == "fetch":
+                return self._fetch(record)
+            elif claim.action == "submit":
+                return self._submit(record.id, pubs, shots, options)
+            else:  # another live process has this very work in flight: wait for its result
+                waited = time.monotonic() - started
+                if polls == 0:
+                    logger.info("ledger row %d: the same %s job is in flight in process %s "
+                                "(%s); waiting for its result instead of submitting it again",
+                                record.id, kind, record.owner,
+                                f"job {record.job_id}" if record.job_id else "being submitted")
+                if self.wait_timeout is not None and waited > self.wait_timeout:
+                    raise JobError(
+                        f"ledger row {record.id}: the same job is still in flight in process "
+                        f"{record.owner} after {waited:.0f} s; rerun when it has finished, or "
+                        "stop that process (its claim is then taken over)", record.job_id)
+                self._sleep(min(self.poll_seconds * 1.5**polls, 10.0))
+                polls += 1
+
+    def _submit(self, row: int, pubs, shots: int, options: dict) -> list:
+        hold(row)
         try:
-            job = retry(lambda: _make_sampler(self.mode, options).run(pubs, shots=shots),
-                        base_delay=self.base_delay)
-        except KeyboardInterrupt:
-            self.ledger.update(row, "interrupted", error="interrupted before submission")
-            raise
-        except Exception as exc:  # noqa: BLE001 - recorded in the ledger, then re-raised typed
-            self.ledger.update(row, "failed", error=f"{type(exc).__name__}: {exc}")
-            raise _permanent(exc, None) from exc
-        job_id = job.job_id()
-        self.ledger.update(row, "submitted", job_id=job_id)
-        logger.info("ledger row %d: submitted as job %s on %s", row, job_id, self.spec.text)
-        return self.collect(row, job, job_id)
+            try:
+                job = retry(lambda: _make_sampler(self.mode, options).run(pubs, shots=shots),
+                            base_delay=self.base_delay)
+            except KeyboardInterrupt:
+                self.ledger.update(row, "interrupted", error="interrupted before submission")
+                raise
+            except Exception as exc:  # noqa: BLE001 - recorded in the ledger, re-raised typed
+                self.ledger.update(row, "failed", error=f"{type(exc).__name__}: {exc}")
+                raise _permanent(exc, None) from exc
+            job_id = job.job_id()
+            self.ledger.update(row, "submitted", job_id=job_id)
+            logger.info("ledger row %d: submitted as job %s on %s", row, job_id, self.spec.text)
+            return self.collect(row, job, job_id)
+        finally:
+            release(row)
+
+    def _fetch(self, record) -> list:
+        """The result of an in-flight ``ibm:`` job submitted earlier (by a process now gone)."""
+        hold(record.id)
+        try:
+            logger.info("ledger row %d: job %s is in flight; fetching it instead of "
+                        "resubmitting", record.id, record.job_id)
+            if self.service is None:  # the public paths hold none: make it where it is needed
+                self.service = get_service(self.spec.instance)
+            job = retry(lambda: self.service.job(record.job_id), base_delay=self.base_delay)
+            return self.collect(record.id, job, record.job_id)
+        finally:
+            release(record.id)
+
+    def _read(self, record) -> list | None:
+        """The stored result of a finished row; a damaged file is set aside (never deleted),
+        its row marked failed, and None returned so that the work is claimed again."""
+        from qiskit.primitives import BitArray
+
+        logger.info("ledger row %d: same work done before (job %s); result read from %s, "
+                    "nothing submitted", record.id, record.job_id, record.result_path)
+        try:
+            return [BitArray(bits, n) for bits, n in load_result(record.result_path)]
+        except ResultFileError as exc:
+            aside = Path(record.result_path).with_suffix(".corrupt")
+            try:
+                Path(record.result_path).replace(aside)
+            except FileNotFoundError:  # another process set it aside first
+                pass
+            self.ledger.update(record.id, "failed", error=f"result file unusable: {exc}")
+            warnings.warn(f"{exc}; moved to {aside} and running the job again",
+                          UserWarning, stacklevel=3)
+            return None
 
     def collect(self, row: int, job, job_id: str) -> list:
         """Wait for a submitted job, store its result (NPZ) and mark the ledger row done."""
@@ -289,34 +358,6 @@ class RuntimeRunner:
         path = save_result(self.results_dir, row, arrays)  # on disk before anything else
         self.ledger.update(row, "done", result_path=str(path))
         return bits
-
-    def _reuse(self, payload: str):
-        """A stored result for the same work, or the in-flight job's result after a restart."""
-        from qiskit.primitives import BitArray
-
-        record = self.ledger.reusable(payload, self.spec.text)
-        if record is None:
-            return None
-        if record.status == "done" and record.result_path and Path(record.result_path).exists():
-            logger.info("ledger row %d: same work done before (job %s); result read from %s, "
-                        "nothing submitted", record.id, record.job_id, record.result_path)
-            try:
-                return [BitArray(bits, n) for bits, n in load_result(record.result_path)]
-            except ResultFileError as exc:  # set aside, never deleted; the work is redone
-                aside = Path(record.result_path).with_suffix(".corrupt")
-                Path(record.result_path).replace(aside)
-                self.ledger.update(record.id, "failed", error=f"result file unusable: {exc}")
-                warnings.warn(f"{exc}; moved to {aside} and running the job again",
-                              UserWarning, stacklevel=2)
-                return None
-        if record.status == "submitted" and record.job_id and self.spec.kind == "ibm":
-            logger.info("ledger row %d: job %s is in flight; fetching it instead of "
-                        "resubmitting", record.id, record.job_id)
-            if self.service is None:  # the public paths hold none: make it where it is needed
-                self.service = get_service(self.spec.instance)
-            job = self.service.job(record.job_id)
-            return self.collect(record.id, job, record.job_id)
-        return None
 
 
 def _status(job) -> str | None:
