@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 from qiskit import QuantumCircuit, qpy
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -28,7 +28,7 @@ from qml.errors import (
     ResultFileError,
     VersionMismatchWarning,
 )
-from qml.execution import PREDICTION, make_evaluator
+from qml.execution import DEFAULT_SHOTS, PREDICTION, make_evaluator
 from qml.memory import check_state_memory
 from qml.optimizers import DEFAULT_LEARNING_RATE, GRADIENT_OPTIMIZERS, OPTIMIZERS, optimize
 from qml.preprocessing import angle_encoder
@@ -176,6 +176,10 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
     runtime_options : dict, optional
         Sampler options for ``fake:``/``ibm:`` backends, passed through unchanged (error
         suppression, twirling, ...); other backends take none (a warning says so).
+    max_qpu_seconds : float, optional
+        On ``fake:``/``ibm:`` backends, ``fit`` first estimates the run's QPU usage
+        (``estimate``) and refuses, before anything is submitted, when it exceeds this many
+        seconds; ``fake:`` is checked too, so that a rehearsal refuses what the real run would.
 
     Attributes
     ----------
@@ -230,7 +234,8 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
                  learning_rate=None, backend="statevector", shots=None, seed=None,
                  initial_weights=None, callback=None, verbose=False, warm_start=False,
                  n_qubits=None, reduction=None, input_scaling="minmax", checkpoint=None,
-                 resume=False, optimization_level=1, runtime_options=None):
+                 resume=False, optimization_level=1, runtime_options=None,
+                 max_qpu_seconds=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.ansatz = ansatz
@@ -253,6 +258,7 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
         self.resume = resume
         self.optimization_level = optimization_level
         self.runtime_options = runtime_options
+        self.max_qpu_seconds = max_qpu_seconds
 
     # ------------------------------------------------------------------ validation
     def _validate_options(self) -> None:
@@ -281,6 +287,11 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
             )
         if self.runtime_options is not None and not isinstance(self.runtime_options, dict):
             raise ConfigurationError("runtime_options must be a dict of runtime Sampler options")
+        if self.max_qpu_seconds is not None and not (
+                isinstance(self.max_qpu_seconds, (int, float, np.number))
+                and self.max_qpu_seconds > 0):
+            raise ConfigurationError(
+                f"max_qpu_seconds must be a number > 0; got {self.max_qpu_seconds!r}")
         if self.input_scaling not in (None, "minmax"):
             raise ConfigurationError(
                 f"input_scaling must be 'minmax' or None; got {self.input_scaling!r}"
@@ -298,6 +309,9 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
             unused.append(f"learning_rate={self.learning_rate} ({method} has no step size)")
         if self.runtime_options and not spec.runtime:
             unused.append("runtime_options (only fake: and ibm: backends take them)")
+        if self.max_qpu_seconds is not None and not spec.runtime:
+            unused.append(f"max_qpu_seconds={self.max_qpu_seconds} (backend {self.backend!r} "
+                          "uses no QPU)")
         if self.optimization_level != 1 and spec.exact:
             unused.append(f"optimization_level={self.optimization_level} (backend "
                           f"{self.backend!r} runs the circuit untranspiled)")
@@ -380,24 +394,12 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
         self
         """
         start = time.perf_counter()
-        self._validate_options()
-        method = self._resolved_optimizer()
+        method, X, y, angles = self._prepare(X, y)
         self._warn_unused_options(method)
-        X, y, classes = self._validate_xy(X, y)
-        self.classes_ = classes
-        readout = build_readout(self.readout, len(classes))
-        needed = readout.n_qubits_needed(len(classes))
-        self.n_qubits_ = self.n_qubits or max(X.shape[1], needed)
-        if self.n_qubits_ < needed:
-            raise ConfigurationError(
-                f"readout {readout.name!r} needs {needed} qubits for {len(classes)} classes; "
-                f"n_qubits={self.n_qubits_}"
-            )
-        # one state vector must fit; the engine then counts every buffer it will allocate
-        check_state_memory(self.n_qubits_, states=1)
-        angles = self._fit_input_map(X, self.n_qubits_)
-        self._build_circuit(angles.shape[1], len(classes))
+        if self.max_qpu_seconds is not None and parse_backend(self.backend).runtime:
+            self._cost_estimate(len(X), method).check_limit(self.max_qpu_seconds)
         self._build_evaluator()
+        classes = self.classes_
         rng = np.random.default_rng(self.seed)
         w0 = self._initial_weights(len(self.circuit_.weights), rng)
         y_index = np.searchsorted(classes, y)
@@ -422,6 +424,99 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
                     method, self.backend, self.n_iter_, self.loss_,
                     self.n_circuit_evaluations_, self.fit_seconds_)
         return self
+
+    def _prepare(self, X, y):
+        """Options and data checked, input map fitted, circuit and readout built: what
+        ``fit`` and ``estimate`` share. Returns the optimizer, ``X``, ``y`` and the angles."""
+        self._validate_options()
+        method = self._resolved_optimizer()
+        X, y, classes = self._validate_xy(X, y)
+        self.classes_ = classes
+        readout = build_readout(self.readout, len(classes))
+        needed = readout.n_qubits_needed(len(classes))
+        self.n_qubits_ = self.n_qubits or max(X.shape[1], needed)
+        if self.n_qubits_ < needed:
+            raise ConfigurationError(
+                f"readout {readout.name!r} needs {needed} qubits for {len(classes)} classes; "
+                f"n_qubits={self.n_qubits_}"
+            )
+        # one state vector must fit; the engine then counts every buffer it will allocate
+        check_state_memory(self.n_qubits_, states=1)
+        angles = self._fit_input_map(X, self.n_qubits_)
+        self._build_circuit(angles.shape[1], len(classes))
+        return method, X, y, angles
+
+    def estimate(self, X, y, predict_sizes=(), *, job_overhead: float | None = None,
+                 usd_per_second: float | None = None):
+        """What ``fit(X, y)`` would cost on a ``fake:`` or ``ibm:`` backend, before anything
+        is sent: jobs, circuits, shots, QPU seconds and price (``qml.qpu_cost``).
+
+        The circuit is transpiled as ``fit`` would transpile it; nothing is submitted, the
+        ledger is not touched, and this estimator stays as it was.
+
+        Parameters
+        ----------
+        X, y : array-like
+            The training data ``fit`` would get.
+        predict_sizes : sequence of int, default=()
+            Also count one prediction job per entry, of that many samples (``qlimits train``
+            predicts its train and test sets).
+        job_overhead, usd_per_second : float, optional
+            Override the model's per-job overhead and the price per QPU second.
+
+        Returns
+        -------
+        CostEstimate
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> X, y = load_iris(return_X_y=True)
+        >>> est = VQC(backend="fake:fake_lima", optimizer="spsa", maxiter=10,
+        ...           seed=0).estimate(X[50:], y[50:])
+        >>> est.jobs, est.circuits, est.shots
+        (11, 3100, 3174400)
+        """
+        if not parse_backend(self.backend).runtime:
+            raise ConfigurationError(
+                f"a QPU cost estimate needs a fake: or ibm: backend; {self.backend!r} runs on "
+                "this machine and uses no QPU")
+        probe = clone(self)
+        method, X, _, _ = probe._prepare(X, y)
+        return probe._cost_estimate(len(X), method, predict_sizes, job_overhead,
+                                    usd_per_second)
+
+    def _cost_estimate(self, n_samples: int, method: str, predict_sizes=(),
+                       job_overhead=None, usd_per_second=None):
+        from qml.qpu_cost import (
+            JobGroup,
+            build_estimate,
+            circuit_seconds,
+            optimizer_jobs,
+            rep_delay_seconds,
+        )
+        from qml.runtime import runtime_backend, transpile_for
+
+        spec = parse_backend(self.backend)
+        backend = runtime_backend(spec, self.circuit_.num_qubits)
+        measured = self.circuit_.circuit.copy()
+        measured.measure_all()
+        isa = transpile_for(spec, backend, [measured], self.optimization_level, self.seed)[0]
+        seconds = circuit_seconds(isa, backend.target)
+        shots = DEFAULT_SHOTS if self.shots is None else int(self.shots)
+        plan, bound = optimizer_jobs(method, self.maxiter, len(self.circuit_.weights))
+        groups = [JobGroup("training_step", jobs, sets * n_samples, shots, seconds)
+                  for jobs, sets in plan]
+        groups += [JobGroup("prediction", 1, int(n), shots, seconds) for n in predict_sizes]
+        notes = ["results already in the job ledger are reused at no cost; every job is "
+                 "counted here"]
+        if spec.kind == "ibm":
+            notes.append("training runs in a runtime session where the account allows it; "
+                         "IBM bills a session by wall-clock time, the optimizer's time "
+                         "between jobs included, so this is then a lower bound")
+        return build_estimate(spec.text, groups, rep_delay=rep_delay_seconds(
+            backend, self.runtime_options), job_overhead=job_overhead,
+            usd_per_second=usd_per_second, bound=bound, notes=notes)
 
     def _fingerprint(self, X, y) -> str:
         skip = {"callback", "verbose", "checkpoint", "resume"}

@@ -177,7 +177,8 @@ def add_vqc_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--maxiter", type=_int_at_least(1), default=100, metavar="N")
     g.add_argument("--learning-rate", type=_positive_float, default=None, metavar="LR")
     g.add_argument("--backend", default="statevector",
-                   help="statevector | aer | aer:<fake backend>, e.g. aer:fake_kolkata")
+                   help="statevector | aer | aer:<fake backend> (e.g. aer:fake_kolkata) | "
+                        "fake:<fake backend> | ibm:<device>")
     g.add_argument("--shots", type=_int_at_least(1), default=None,
                    help="shots per circuit (default 1024)")
     g.add_argument("--seed", type=_int_at_least(0), default=0,
@@ -200,7 +201,8 @@ def vqc_from_args(args, verbose: bool = True):
                optimizer=args.optimizer, maxiter=args.maxiter, learning_rate=args.learning_rate,
                backend=args.backend, shots=args.shots, seed=args.seed, verbose=verbose,
                n_qubits=args.qubits, checkpoint=args.checkpoint, resume=args.resume,
-               optimization_level=args.optimization_level)
+               optimization_level=args.optimization_level,
+               max_qpu_seconds=getattr(args, "max_qpu_seconds", None))
 
 
 def _metrics(model, ds) -> dict:
@@ -225,10 +227,20 @@ def cmd_train(args) -> int:
     from qml import plots
     from qml.datasets import load_dataset
 
-    out = _output_folder(args.out)
+    _runtime_only(args)
+    out = None if args.dry_run else _output_folder(args.out)
     ds = load_dataset(args.dataset, n_features=args.qubits, classes=args.classes,
                       seed=args.seed, test_size=args.test_size)
-    model = vqc_from_args(args).fit(ds.X_train, ds.y_train)
+    model = vqc_from_args(args)
+    if args.dry_run or args.price_per_second is not None:
+        estimate = model.estimate(ds.X_train, ds.y_train,
+                                  predict_sizes=(len(ds.y_train), len(ds.y_test)),
+                                  usd_per_second=args.price_per_second)
+        print(estimate.summary())
+        estimate.check_limit(args.max_qpu_seconds)
+        if args.dry_run:
+            return 0
+    model = model.fit(ds.X_train, ds.y_train)
     model.save(out / "model.json")
     metrics = _metrics(model, ds)
     _write_json(out / "metrics.json", metrics)
@@ -439,13 +451,25 @@ def _measure_with_progress(backend, args, label=None):
                                       optimization_level=args.optimization_level,
                                       early_stop=args.early_stop, progress=progress,
                                       bootstrap=getattr(args, "bootstrap", False),
-                                      method=args.method)
+                                      method=args.method,
+                                      max_qpu_seconds=getattr(args, "max_qpu_seconds", None))
 
 
 def cmd_qv_measure(args) -> int:
     from qml import plots
+    from qml.volume import estimate_quantum_volume
 
-    out = _output_folder(args.out)
+    _runtime_only(args)
+    out = None if args.dry_run else _output_folder(args.out)
+    if args.dry_run or args.price_per_second is not None:
+        estimate = estimate_quantum_volume(
+            args.backend, args.widths, trials=args.trials, shots=args.shots, seed=args.seed,
+            qubits=args.qubits, optimization_level=args.optimization_level,
+            usd_per_second=args.price_per_second)
+        print(estimate.summary())
+        estimate.check_limit(args.max_qpu_seconds)
+        if args.dry_run:
+            return 0
     result = _measure_with_progress(args.backend, args)
     result.save(out / "qv.json")
     print(_qv_table(result))
@@ -569,6 +593,32 @@ def _add_qv_arguments(p: argparse.ArgumentParser, widths: str) -> None:
                         "Pauli basis, then shots (fast); aer = Aer's simulator (default auto)")
 
 
+def _add_cost_arguments(p: argparse.ArgumentParser) -> None:
+    """``--dry-run``, ``--max-qpu-seconds`` and ``--price-per-second`` (fake: and ibm:)."""
+    g = p.add_argument_group("QPU cost (fake: and ibm: backends)")
+    g.add_argument("--dry-run", action="store_true",
+                   help="print the jobs, circuits, shots, estimated QPU seconds and price; "
+                        "submit nothing, write nothing")
+    g.add_argument("--max-qpu-seconds", type=_positive_float, default=None, metavar="S",
+                   help="refuse the run, before anything is sent, when its estimate is over S")
+    g.add_argument("--price-per-second", type=_float_in(0.0, math.inf, "a number > 0"),
+                   default=None, metavar="USD",
+                   help="price of a QPU second (default: IBM's Pay-As-You-Go price, "
+                        "qml/data/ibm_pricing.json)")
+
+
+def _runtime_only(args) -> None:
+    """The cost options need a backend with a QPU behind it."""
+    from qml.backends import parse_backend
+
+    used = [flag for flag, value in (("--dry-run", args.dry_run),
+                                     ("--max-qpu-seconds", args.max_qpu_seconds),
+                                     ("--price-per-second", args.price_per_second)) if value]
+    if used and not parse_backend(args.backend).runtime:
+        raise ConfigurationError(f"{', '.join(used)}: backend {args.backend} runs on this "
+                                 "machine and uses no QPU; these apply to fake: and ibm:")
+
+
 def _verbosity(parser: argparse.ArgumentParser, default) -> None:
     """``-v``/``-q``, accepted before or after the subcommand."""
     group = parser.add_mutually_exclusive_group()
@@ -611,6 +661,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="fraction held out for testing (default 0.3)")
     train.add_argument("--out", required=True, help="output folder")
     add_vqc_arguments(train)
+    _add_cost_arguments(train)
     train.set_defaults(func=cmd_train)
 
     cmp_ = add(sub, "compare", help="VQC against classical baselines on one dataset",
@@ -650,13 +701,15 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Run QV model circuits at each width, print mean "
                                             "HOP, bounds and verdicts; write qv.json and plots.")
     measure.add_argument("--backend", required=True,
-                         help="statevector | aer | aer:<fake backend>, e.g. aer:fake_kolkata")
+                         help="statevector | aer | aer:<fake backend> (e.g. aer:fake_kolkata) | "
+                        "fake:<fake backend> | ibm:<device>")
     measure.add_argument("--qubits", type=_int_list, default=None,
                          help="physical qubits to use, e.g. 0,1,2,3,5")
     measure.add_argument("--out", default="runs/qv", help="output folder (default runs/qv)")
     measure.add_argument("--bootstrap", action="store_true",
                          help="also report the bootstrap bound of Baldwin et al. (2022)")
     _add_qv_arguments(measure, "2-5")
+    _add_cost_arguments(measure)
     measure.set_defaults(func=cmd_qv_measure)
     devices = add(qv_sub, "devices", help="simulated vs reported QV of fake backends",
                                 description="Measure the QV of several fake backends with "

@@ -38,12 +38,13 @@ from qml.exact import compile_circuit
 
 __all__ = ["ExactEvaluator", "AerEstimatorEvaluator", "AerSamplerEvaluator",
            "RuntimeSamplerEvaluator", "make_evaluator", "shift_rule_compatible", "TRAINING",
-           "PREDICTION"]
+           "PREDICTION", "DEFAULT_SHOTS"]
 
 logger = logging.getLogger(__name__)
 
 _SHIFT_GATES = {"rx", "ry", "rz", "p", "u1", "rxx", "ryy", "rzz", "rzx"}
 TRAINING, PREDICTION = "training_step", "prediction"  # what a batch is for
+DEFAULT_SHOTS = 1024  # shots per circuit on shot-based backends when none are given
 
 
 def shift_rule_compatible(cc: ClassifierCircuit) -> bool:
@@ -265,7 +266,7 @@ def make_evaluator(spec: BackendSpec, cc: ClassifierCircuit,
             warnings.warn(f"{exc}; falling back to Aer's exact estimator (slower)",
                           FallbackWarning, stacklevel=2)
             return AerEstimatorEvaluator(cc, observables, seed=seed)
-    shots = 1024 if shots is None else shots
+    shots = DEFAULT_SHOTS if shots is None else shots
     if spec.runtime:
         return RuntimeSamplerEvaluator(cc, observables, spec, shots, seed, optimization_level,
                                        options=runtime_options)

@@ -41,7 +41,8 @@ from qml.errors import (
 )
 from qml.ledger import Ledger, hold, load_result, payload_hash, release, save_result
 
-__all__ = ["get_service", "runtime_backend", "RuntimeRunner", "retry", "is_transient",
+__all__ = ["get_service", "runtime_backend", "RuntimeRunner", "transpile_for", "retry",
+           "is_transient",
            "CREDENTIALS_HELP", "warn_session_fallback"]
 
 logger = logging.getLogger(__name__)
@@ -172,6 +173,29 @@ def _make_sampler(mode, options: dict | None):
     return Sampler(mode=mode, options=options or None)
 
 
+def transpile_for(spec: BackendSpec, backend, circuits, optimization_level: int = 1,
+                  seed: int | None = None, initial_layout=None) -> list:
+    """ISA circuits for a runtime backend (preset pass manager), each instruction checked
+    against the backend's target; used by runs and by cost estimates alike."""
+    from qiskit.transpiler import generate_preset_pass_manager
+
+    pm = generate_preset_pass_manager(optimization_level=optimization_level, backend=backend,
+                                      seed_transpiler=seed, initial_layout=initial_layout)
+    isa = pm.run(list(circuits))
+    target = backend.target
+    for qc in isa:
+        for inst in qc.data:
+            name = inst.operation.name
+            if name == "barrier":
+                continue
+            qargs = tuple(qc.find_bit(q).index for q in inst.qubits)
+            if not target.instruction_supported(name, qargs):
+                raise InvalidCircuitError(
+                    f"instruction {name} on qubits {qargs} is not supported by {spec.text} "
+                    "after transpilation")
+    return isa
+
+
 class RuntimeRunner:
     """Submits sampler jobs for one backend through the ledger.
 
@@ -224,26 +248,9 @@ class RuntimeRunner:
 
     def transpile(self, circuits, optimization_level: int = 1, seed: int | None = None,
                   initial_layout=None):
-        """ISA circuits for the backend, validated against its target."""
-        from qiskit.transpiler import generate_preset_pass_manager
-
-        pm = generate_preset_pass_manager(optimization_level=optimization_level,
-                                          backend=self.backend, seed_transpiler=seed,
-                                          initial_layout=initial_layout)
-        isa = pm.run(list(circuits))
-        target = self.backend.target
-        for qc in isa:
-            for inst in qc.data:
-                name = inst.operation.name
-                if name == "barrier":
-                    continue
-                qargs = tuple(qc.find_bit(q).index for q in inst.qubits)
-                if not target.instruction_supported(name, qargs):
-                    raise InvalidCircuitError(
-                        f"instruction {name} on qubits {qargs} is not supported by "
-                        f"{self.spec.text} after transpilation"
-                    )
-        return isa
+        """ISA circuits for the backend, validated against its target (``transpile_for``)."""
+        return transpile_for(self.spec, self.backend, circuits, optimization_level, seed,
+                             initial_layout)
 
     def run(self, isa_circuits, values_list, shots: int, kind: str,
             seed: int | None = None) -> list:

@@ -21,9 +21,9 @@ from qml.memory import check_state_memory
 from qml.volume.analysis import bootstrap_lower_bound, heavy_output_probabilities, heavy_outputs
 from qml.volume.ideal import ideal_probabilities
 from qml.volume.results import QuantumVolumeResult, WidthResult
-from qml.volume.runners import make_runner
+from qml.volume.runners import RuntimeRunner, make_runner
 
-__all__ = ["measure_quantum_volume"]
+__all__ = ["measure_quantum_volume", "estimate_quantum_volume"]
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,8 @@ def measure_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
                            qubits: Sequence[int] | None = None, optimization_level: int = 3,
                            early_stop: bool = False,
                            progress: Callable[[WidthResult], object] | None = None,
-                           bootstrap: bool = False, method: str = "auto") -> QuantumVolumeResult:
+                           bootstrap: bool = False, method: str = "auto",
+                           max_qpu_seconds: float | None = None) -> QuantumVolumeResult:
     """Run the quantum-volume protocol on a backend.
 
     Parameters
@@ -95,6 +96,10 @@ def measure_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
         in the Pauli basis; Aer if a circuit is beyond it), then ``shots`` samples from it.
         ``"aer"``: Aer's simulator with the device noise model. Both are the same
         density-matrix mathematics; ``"auto"`` is several times faster on many small circuits.
+    max_qpu_seconds : float, optional
+        On ``fake:``/``ibm:`` backends: estimate the sweep's QPU usage first
+        (``estimate_quantum_volume``) and refuse, before anything is submitted, when it is
+        over this many seconds. Refused on other backends.
 
     Returns
     -------
@@ -108,10 +113,12 @@ def measure_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
     """
     _check_args(widths, trials, shots, qubits)
     runner = make_runner(backend, shots, seed, optimization_level, qubits, method)
-    for w in widths:
-        if runner.max_width is not None and w > runner.max_width:
-            raise CircuitTooWideError(f"width {w} exceeds the {runner.max_width} qubits of "
-                                      f"{runner.name}")
+    _check_widths(runner, widths)
+    if max_qpu_seconds is not None:
+        if not isinstance(runner, RuntimeRunner):
+            raise ConfigurationError(f"max_qpu_seconds limits QPU usage on fake: and ibm: "
+                                     f"backends; {runner.name!r} uses no QPU: leave it out")
+        _estimate(runner, widths, trials, seed).check_limit(max_qpu_seconds)
     check_state_memory(max(widths), advice="Quantum volume needs the exact ideal "
                        "distribution of every model circuit; choose smaller widths.")
     logger.info("quantum volume on %s: widths %s, %d trials, %s shots, seed %s", runner.name,
@@ -127,6 +134,59 @@ def measure_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
             logger.info("width %d failed: stopping early", w)
             break
     return QuantumVolumeResult(runner.name, seed, runner.shots, results)
+
+
+def estimate_quantum_volume(backend: str, widths: Sequence[int], trials: int = 100,
+                            shots: int | None = None, seed: int | None = None,
+                            qubits: Sequence[int] | None = None, optimization_level: int = 3,
+                            *, job_overhead: float | None = None,
+                            usd_per_second: float | None = None):
+    """What ``measure_quantum_volume`` would cost on a ``fake:`` or ``ibm:`` backend, before
+    anything is sent: one job per width of ``trials`` circuits, each transpiled exactly as the
+    run would transpile it (same seed, same qubits), priced by ``qml.qpu_cost``. Nothing is
+    submitted and the ledger is not touched.
+
+    Returns
+    -------
+    CostEstimate
+
+    Examples
+    --------
+    >>> est = estimate_quantum_volume("fake:fake_lima", [2, 3], trials=100, seed=0)
+    >>> est.jobs, est.circuits, est.shots, est.bound
+    (2, 200, 204800, 'exact')
+    """
+    _check_args(widths, trials, shots, qubits)
+    runner = make_runner(backend, shots, seed, optimization_level, qubits)
+    if not isinstance(runner, RuntimeRunner):
+        raise ConfigurationError(f"a QPU cost estimate needs a fake: or ibm: backend; "
+                                 f"{runner.name!r} runs on this machine and uses no QPU")
+    _check_widths(runner, widths)
+    return _estimate(runner, widths, trials, seed, job_overhead, usd_per_second)
+
+
+def _estimate(runner: RuntimeRunner, widths, trials: int, seed, job_overhead=None,
+              usd_per_second=None):
+    from qml.qpu_cost import JobGroup, build_estimate, circuit_seconds, rep_delay_seconds
+
+    groups = []
+    for w in widths:
+        isa, _ = runner.transpiled(model_circuits(w, trials, seed), w)
+        seconds = [circuit_seconds(c, runner.backend.target) for c in isa]
+        groups.append(JobGroup(f"qv_width_{w}", 1, len(isa), runner.shots,
+                               float(np.mean(seconds))))
+    notes = ["widths whose results are already in the job ledger are reused at no cost; "
+             "every width is counted here"]
+    return build_estimate(runner.name, groups, rep_delay=rep_delay_seconds(runner.backend),
+                          job_overhead=job_overhead, usd_per_second=usd_per_second,
+                          notes=notes)
+
+
+def _check_widths(runner, widths) -> None:
+    for w in widths:
+        if runner.max_width is not None and w > runner.max_width:
+            raise CircuitTooWideError(f"width {w} exceeds the {runner.max_width} qubits of "
+                                      f"{runner.name}")
 
 
 def _measure_width(runner, width: int, trials: int, seed: int | None,

@@ -228,7 +228,9 @@ class DeviceRunner(Runner):
 class RuntimeRunner(Runner):
     """``fake:<name>`` and ``ibm:<name>``: ISA circuits on the chosen qubits through
     qiskit-ibm-runtime, one job per width in batch mode where the account allows it; every job
-    goes through the ledger (``qml.runtime``), so a rerun fetches instead of resubmitting."""
+    goes through the ledger (``qml.runtime``), so a rerun fetches instead of resubmitting.
+    ``transpiled`` gives a width's ISA circuits without submitting anything (cost
+    estimates); the ledger is opened by the first ``run``."""
 
     def __init__(self, spec, shots: int, seed: int | None, optimization_level: int = 3,
                  qubits: Sequence[int] | None = None):
@@ -237,22 +239,32 @@ class RuntimeRunner(Runner):
         self.name = spec.text
         self.max_width = fake_backend(spec.device).num_qubits if spec.kind == "fake" else None
         self.rng = np.random.default_rng(seed)
+        self.backend = None
         self.jobs = None
+
+    def transpiled(self, circuits, width: int):
+        """The width's model circuits, measured and transpiled to the backend's ISA on its
+        qubits, and the layout; nothing is submitted."""
+        from qml.runtime import runtime_backend, transpile_for
+
+        if self.backend is None:
+            self.backend = runtime_backend(self.spec, width)
+        target = self.backend.target
+        layout = (check_layout(target, self.qubits, width) if self.qubits
+                  else select_qubits(target, width))
+        isa = transpile_for(self.spec, self.backend, _measured(circuits), self.level,
+                            self.seed, initial_layout=layout)
+        return isa, layout
 
     def run(self, circuits, ideal: np.ndarray, width: int) -> WidthRun:
         """Transpile to the backend's ISA on the width's qubits; one sampler job."""
         from qml.runtime import RuntimeRunner as Jobs
-        from qml.runtime import runtime_backend
 
         t0 = time.perf_counter()
+        isa, layout = self.transpiled(circuits, width)
         if self.jobs is None:
-            self.jobs = Jobs(self.spec, runtime_backend(self.spec, width))
+            self.jobs = Jobs(self.spec, self.backend)
             self.jobs.open_mode("batch")  # independent widths: batch mode where allowed
-        target = self.jobs.backend.target
-        layout = (check_layout(target, self.qubits, width) if self.qubits
-                  else select_qubits(target, width))
-        isa = self.jobs.transpile(_measured(circuits), self.level, self.seed,
-                                  initial_layout=layout)
         t1 = time.perf_counter()
         bits = self.jobs.run(isa, [None] * len(isa), self.shots, f"qv_width_{width}",
                              self._next_seed())
