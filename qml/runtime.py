@@ -68,8 +68,9 @@ def is_transient(exc: BaseException) -> bool:
 
 
 def retry(call: Callable, attempts: int = 4, base_delay: float = 1.0,
-          sleep: Callable[[float], None] = time.sleep):
-    """``call()`` with bounded exponential backoff on transient errors (1, 2, 4 s ...).
+          sleep: Callable[[float], None] | None = None, what: str = ""):
+    """``call()`` with bounded exponential backoff on transient errors (1, 2, 4 s ...);
+    every retry is logged (a warning) with ``what`` was being done (a job id, a ledger row).
 
     Examples
     --------
@@ -89,9 +90,10 @@ def retry(call: Callable, attempts: int = 4, base_delay: float = 1.0,
             if not is_transient(exc) or attempt == attempts - 1:
                 raise
             delay = base_delay * 2**attempt
-            logger.warning("transient error (%s: %s); retry %d of %d in %.3g s",
-                           type(exc).__name__, exc, attempt + 1, attempts - 1, delay)
-            sleep(delay)
+            logger.warning("transient error%s (%s: %s); retry %d of %d in %.3g s",
+                           f" {what}" if what else "", type(exc).__name__, exc, attempt + 1,
+                           attempts - 1, delay)
+            (sleep or time.sleep)(delay)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -298,12 +300,15 @@ class RuntimeRunner:
         try:
             try:
                 job = retry(lambda: _make_sampler(self.mode, options).run(pubs, shots=shots),
-                            base_delay=self.base_delay)
+                            base_delay=self.base_delay,
+                            what=f"submitting ledger row {row} to {self.spec.text}")
             except KeyboardInterrupt:
                 self.ledger.update(row, "interrupted", error="interrupted before submission")
                 raise
             except Exception as exc:  # noqa: BLE001 - recorded in the ledger, re-raised typed
                 self.ledger.update(row, "failed", error=f"{type(exc).__name__}: {exc}")
+                logger.warning("ledger row %d: submission to %s failed (%s: %s)", row,
+                               self.spec.text, type(exc).__name__, exc)
                 raise _permanent(exc, None) from exc
             job_id = job.job_id()
             self.ledger.update(row, "submitted", job_id=job_id)
@@ -320,7 +325,8 @@ class RuntimeRunner:
                         "resubmitting", record.id, record.job_id)
             if self.service is None:  # the public paths hold none: make it where it is needed
                 self.service = get_service(self.spec.instance)
-            job = retry(lambda: self.service.job(record.job_id), base_delay=self.base_delay)
+            job = retry(lambda: self.service.job(record.job_id), base_delay=self.base_delay,
+                        what=f"fetching job {record.job_id} (ledger row {record.id})")
             return self.collect(record.id, job, record.job_id)
         finally:
             release(record.id)
@@ -348,7 +354,8 @@ class RuntimeRunner:
     def collect(self, row: int, job, job_id: str) -> list:
         """Wait for a submitted job, store its result (NPZ) and mark the ledger row done."""
         try:
-            result = retry(job.result, base_delay=self.base_delay)
+            result = retry(job.result, base_delay=self.base_delay,
+                           what=f"waiting for job {job_id} (ledger row {row})")
         except KeyboardInterrupt:
             if self.spec.kind != "ibm":  # a local job dies with this process: run it again
                 self.ledger.update(row, "interrupted", error="interrupted while running")
@@ -358,6 +365,9 @@ class RuntimeRunner:
             status = _status(job)
             self.ledger.update(row, "cancelled" if status == "CANCELLED" else "failed",
                                error=f"{type(exc).__name__}: {exc}")
+            logger.warning("ledger row %d: job %s %s (%s: %s)", row, job_id,
+                           "was cancelled" if status == "CANCELLED" else "failed",
+                           type(exc).__name__, exc)
             raise _permanent(exc, job_id, status) from exc
         bits = [r.data.meas for r in result]
         arrays = {f"pub{i}": b.array for i, b in enumerate(bits)}

@@ -34,6 +34,9 @@ def test_training_through_fake_backend_records_every_job(iris2, caplog):
     rows = Ledger().list()
     assert len(rows) == 4 and all(r.status == "done" and r.job_id for r in rows)
     assert caplog.text.count("recorded before submission") == 4
+    for r in rows:  # every submission and every stored result is logged with its job id
+        assert f"ledger row {r.id}: submitted as job {r.job_id} on fake:fake_lima" in caplog.text
+        assert f"ledger row {r.id}: result written to {r.result_path}" in caplog.text
     clf.predict(X[:4])
     assert Ledger().list()[-1].kind == "prediction"
     again = VQC(backend="fake:fake_lima", shots=128, optimizer="spsa", maxiter=3, seed=0)
@@ -43,6 +46,7 @@ def test_training_through_fake_backend_records_every_job(iris2, caplog):
     np.testing.assert_array_equal(again.weights_, clf.weights_)
     assert len(Ledger().list()) == 5
     assert caplog.text.count("same work done before") == 4
+    assert all(f"same work done before (job {r.job_id})" in caplog.text for r in rows)
 
 
 def test_qv_through_fake_backend_resumes_width_by_width():
@@ -104,8 +108,8 @@ def test_ibm_path_retries_transient_errors(monkeypatch, iris2, caplog):
     with caplog.at_level("WARNING", logger="qml.runtime"):
         VQC(backend="ibm:ibm_double", shots=64, optimizer="spsa", maxiter=2, seed=0).fit(X, y)
     assert FlakySampler.failures == 0
-    assert "transient error (ConnectionError: connection reset by peer); retry 1 of 3" in \
-        caplog.text
+    assert ("transient error submitting ledger row 1 to ibm:ibm_double (ConnectionError: "
+            "connection reset by peer); retry 1 of 3") in caplog.text
     assert all(r.status == "done" and r.backend == "ibm:ibm_double" for r in Ledger().list())
 
 
