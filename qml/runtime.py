@@ -1,12 +1,14 @@
 """IBM Quantum through qiskit-ibm-runtime, without losing work.
 
-``fake:<name>`` runs qiskit-ibm-runtime's SamplerV2 in local testing mode on a fake backend;
+``fake:<name>`` runs qiskit-ibm-runtime's Sampler (the client-side executor Sampler from 0.50,
+SamplerV2 before) in local testing mode on a fake backend;
 ``ibm:<name>[@instance]`` and ``ibm:least_busy`` run on IBM Quantum through
 ``QiskitRuntimeService``. Both go through the same path:
 
 1. circuits are transpiled to the backend's ISA with the preset pass manager (optimization
    level and seed configurable) and checked against its target before submission;
-2. the job ledger (``qml.ledger``) gets a row before anything is sent, the job id as soon as
+2. the job ledger (``qml.ledger``) gets a row before anything is sent (a claim: the same work
+   in flight in another live process is waited for, never sent twice), the job id as soon as
    there is one, and every state change after;
 3. results are written to disk (NPZ) the moment they arrive; a run repeated after a crash
    finds the stored result, or fetches the in-flight job, instead of resubmitting;
@@ -166,7 +168,7 @@ def runtime_backend(spec: BackendSpec, n_qubits: int, service=None):
 
 def _make_sampler(mode, options: dict | None):
     """The client-side ``executor_sampler.Sampler`` where qiskit-ibm-runtime has it (0.50 on,
-    where ``SamplerV2`` is deprecated); ``SamplerV2`` on older versions. Same interface."""
+    where ``SamplerV2`` is deprecated); ``SamplerV2`` on 0.40-0.49. Same interface."""
     rt = _runtime()
     try:
         from qiskit_ibm_runtime.executor_sampler import Sampler
@@ -212,7 +214,7 @@ class RuntimeRunner:
     results_dir : path, optional
         Where result NPZ files go (default: ``results`` beside the ledger).
     options : dict, optional
-        SamplerV2 options passed through (error suppression, twirling, ...).
+        Sampler options passed through (error suppression, twirling, ...).
     service : optional
         The runtime service; by default the runner makes one (``get_service``) when it
         has an in-flight ``ibm:`` job of an earlier process to fetch.

@@ -18,6 +18,7 @@ from qml.ledger import Ledger
 from qml.volume import measure_quantum_volume
 
 SECRET = "TEST-TOKEN-0123456789abcdefghijklmnopqrstuvwxyz"
+REAL_SAMPLER = runtime._make_sampler  # the sampler of the installed qiskit-ibm-runtime
 
 
 @pytest.fixture
@@ -88,9 +89,7 @@ class FlakySampler:
     failures = 1
 
     def __init__(self, mode, options=None):
-        from qiskit_ibm_runtime.executor_sampler import Sampler
-
-        self.inner = Sampler(mode=mode)
+        self.inner = REAL_SAMPLER(mode, None)
 
     def run(self, pubs, shots=None):
         if FlakySampler.failures:
@@ -222,7 +221,6 @@ class CannedJob:
 
 def test_rerun_fetches_the_in_flight_job_instead_of_resubmitting(monkeypatch):
     from qiskit import QuantumCircuit
-    from qiskit_ibm_runtime.executor_sampler import Sampler
 
     from qml.backends import parse_backend
     from qml.ledger import payload_hash
@@ -237,7 +235,8 @@ def test_rerun_fetches_the_in_flight_job_instead_of_resubmitting(monkeypatch):
     qc.measure_all()
     isa = runner.transpile([qc])
     # a previous process submitted this job, recorded its id, and died before the result came
-    finished = Sampler(mode=fake_backend("fake_lima")).run([(isa[0],)], shots=100).result()
+    finished = REAL_SAMPLER(fake_backend("fake_lima"), None).run([(isa[0],)],
+                                                                 shots=100).result()
     row = runner.ledger.record("qv_width_2", spec.text, payload_hash(isa, np.zeros(0), 100))
     runner.ledger.update(row, "submitted", job_id="job-inflight-7")
     service.job = lambda job_id: CannedJob(job_id, finished)
@@ -277,9 +276,7 @@ class CrashAfterSubmission:
     results: dict = {}
 
     def __init__(self, mode, options=None):
-        from qiskit_ibm_runtime.executor_sampler import Sampler
-
-        self.inner = Sampler(mode=mode)
+        self.inner = REAL_SAMPLER(mode, None)
 
     def run(self, pubs, shots=None):
         result = self.inner.run(pubs, shots=shots).result()
@@ -420,15 +417,33 @@ def test_a_reuse_needs_the_same_seed_and_options_and_an_interrupted_local_job_re
 
 def test_qlimits_uses_the_current_sampler_without_deprecation_warnings(iris2):
     """qiskit-ibm-runtime 0.50 deprecated SamplerV2 for the client-side executor Sampler;
-    qlimits' own calls use the latter and warn nothing."""
+    qlimits' own calls use the latter and warn nothing (older versions: SamplerV2)."""
     import warnings
 
-    from qiskit_ibm_runtime.executor_sampler import Sampler
+    import qiskit_ibm_runtime
 
+    try:
+        from qiskit_ibm_runtime.executor_sampler import Sampler
+    except ImportError:  # qiskit-ibm-runtime < 0.50, where SamplerV2 is the current API
+        Sampler = qiskit_ibm_runtime.SamplerV2
     assert isinstance(runtime._make_sampler(fake_backend("fake_lima"), None), Sampler)
     with warnings.catch_warnings():
-        warnings.simplefilter("error", DeprecationWarning)
+        if Sampler is not qiskit_ibm_runtime.SamplerV2:
+            warnings.simplefilter("error", DeprecationWarning)
         clf = VQC(backend="fake:fake_lima", shots=64, optimizer="spsa", maxiter=1,
                   seed=0).fit(*iris2)
         measure_quantum_volume("fake:fake_lima", [2], trials=2, shots=64, seed=0)
     assert clf.n_iter_ == 1
+
+
+def test_before_0_50_qlimits_falls_back_to_sampler_v2(monkeypatch, iris2):
+    """Without ``executor_sampler`` (qiskit-ibm-runtime < 0.50) the same runs go through
+    ``SamplerV2``; the suite also passes whole under qiskit-ibm-runtime 0.40."""
+    import qiskit_ibm_runtime
+
+    monkeypatch.setitem(sys.modules, "qiskit_ibm_runtime.executor_sampler", None)
+    assert isinstance(runtime._make_sampler(fake_backend("fake_lima"), None),
+                      qiskit_ibm_runtime.SamplerV2)
+    clf = VQC(backend="fake:fake_lima", shots=64, optimizer="spsa", maxiter=1,
+              seed=0).fit(*iris2)
+    assert clf.n_iter_ == 1 and [r.status for r in Ledger().list()] == ["done"] * 2
