@@ -235,7 +235,8 @@ class CostEstimate(ResultFile):
             raise ConfigurationError(
                 f"the run on {self.backend} is estimated at {self.qpu_seconds:,.0f} QPU "
                 f"seconds (USD {self.cost_usd:,.0f}), over the limit of {max_qpu_seconds:,.0f}"
-                f" s; nothing was submitted (see the estimate with --dry-run)")
+                f" s; nothing was submitted (the estimate: --dry-run, VQC.estimate or "
+                "estimate_quantum_volume)")
 
     def summary(self) -> str:
         """The estimate as text: one line per kind of job, then the totals and the model."""

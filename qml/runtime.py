@@ -44,7 +44,7 @@ from qml.errors import (
 from qml.ledger import Ledger, hold, load_result, payload_hash, release, save_result
 
 __all__ = ["get_service", "runtime_backend", "RuntimeRunner", "transpile_for", "retry",
-           "is_transient",
+           "is_transient", "sampler_name",
            "CREDENTIALS_HELP", "warn_session_fallback"]
 
 logger = logging.getLogger(__name__)
@@ -164,6 +164,22 @@ def runtime_backend(spec: BackendSpec, n_qubits: int, service=None):
             f"the circuit needs {n_qubits} qubits; {spec.text} has {backend.num_qubits}"
         )
     return backend
+
+
+def sampler_name() -> str:
+    """The Sampler class qlimits submits through with the installed qiskit-ibm-runtime.
+
+    Examples
+    --------
+    >>> sampler_name() in ("qiskit_ibm_runtime.executor_sampler.Sampler",
+    ...                    "qiskit_ibm_runtime.SamplerV2")
+    True
+    """
+    try:
+        from qiskit_ibm_runtime.executor_sampler import Sampler  # noqa: F401
+    except ImportError:
+        return "qiskit_ibm_runtime.SamplerV2"
+    return "qiskit_ibm_runtime.executor_sampler.Sampler"
 
 
 def _make_sampler(mode, options: dict | None):
