@@ -775,6 +775,8 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
         if len(self.weights_) != len(self.circuit_.weights):
             raise ValueError(f"{len(self.weights_)} weights for a circuit with "
                              f"{len(self.circuit_.weights)}")
+        # the readout must measure this circuit for these classes (predict would fail later)
+        self.readout_.observables(self.circuit_.num_qubits, len(self.classes_))
 
 
 _CHECKPOINT_SCHEMA = document_schema({

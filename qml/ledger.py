@@ -218,10 +218,18 @@ class Ledger:
         Examples
         --------
         >>> import tempfile, os
-        >>> ledger = Ledger(os.path.join(tempfile.mkdtemp(), "ledger.db"))
+        >>> folder = tempfile.mkdtemp()
+        >>> ledger = Ledger(os.path.join(folder, "ledger.db"))
         >>> first = ledger.claim("bell", "fake:fake_lima", "abc")
+        >>> hold(first.record.id)  # being worked on (here by this process)
         >>> first.action, ledger.claim("bell", "fake:fake_lima", "abc").action
         ('submit', 'wait')
+        >>> path = save_result(folder, first.record.id, {"pub0": np.zeros((1, 1), np.uint8),
+        ...                                              "pub0_bits": np.array(1)})
+        >>> ledger.update(first.record.id, "done", result_path=str(path))
+        >>> release(first.record.id)
+        >>> ledger.claim("bell", "fake:fake_lima", "abc").action
+        'reuse'
         """
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")  # one writer decides at a time

@@ -156,6 +156,17 @@ def test_a_broken_model_file_loads_or_raises_a_qlimits_error(model_doc, small, d
     _unchanged(path, raw)
 
 
+@pytest.mark.parametrize("readout", [[], ["ZZZ"], 3])
+def test_a_model_whose_readout_cannot_measure_its_circuit_is_refused_at_load(model_doc,
+                                                                             readout):
+    """Found by the property above: an empty observable list loaded, then failed to predict."""
+    from qml.errors import ResultFileError
+
+    doc = {**model_doc, "params": {**model_doc["params"], "readout": readout}}
+    with pytest.raises(ResultFileError, match="inconsistent qlimits.vqc document"):
+        VQC.from_dict(doc)
+
+
 @SETTINGS
 @given(st.data())
 def test_a_broken_checkpoint_resumes_or_raises_a_qlimits_error(checkpoint_doc, small, data):
