@@ -164,9 +164,15 @@ def add_vqc_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--qubits", type=_int_at_least(1), default=None,
                    help="circuit width; datasets with more features are reduced by PCA "
                         "(default: number of features)")
-    g.add_argument("--feature-map", default="angle",
-                   choices=["angle", "zz", "pauli", "reuploading"], help="data encoding")
-    g.add_argument("--feature-map-reps", type=_int_at_least(1), default=1, metavar="N")
+    g.add_argument("--feature-map", default=None,
+                   choices=["angle", "zz", "pauli", "reuploading"],
+                   help="data encoding (default: angle for the VQC, zz for the QSVC)")
+    g.add_argument("--feature-map-reps", type=_int_at_least(1), default=None, metavar="N",
+                   help="feature-map repetitions (default: 1 for the VQC, 2 for the QSVC)")
+    g.add_argument("--input-scaling", choices=["minmax", "none"], default="minmax",
+                   help="minmax: every feature to [0, pi] on the training data (default); "
+                        "none: the features are the angles (ad_hoc, whose labels are "
+                        "defined on its raw angles)")
     g.add_argument("--ansatz", default="real_amplitudes",
                    choices=["real_amplitudes", "efficient_su2", "hardware_efficient"])
     g.add_argument("--ansatz-reps", type=_int_at_least(1), default=3, metavar="N")
@@ -189,6 +195,11 @@ def add_vqc_arguments(p: argparse.ArgumentParser) -> None:
                    help="JSON file updated after every iteration (weights, optimizer and RNG)")
     g.add_argument("--resume", action="store_true",
                    help="continue a killed run from --checkpoint")
+    k = p.add_argument_group("quantum kernel (QSVC)")
+    k.add_argument("--bandwidth", type=_positive_float, default=1.0,
+                   help="scale of the angles before the feature map (default 1)")
+    k.add_argument("--C", type=_positive_float, default=1.0, dest="C",
+                   help="SVM regularisation (default 1)")
 
 
 def vqc_from_args(args, verbose: bool = True):
@@ -196,13 +207,65 @@ def vqc_from_args(args, verbose: bool = True):
     from qml.classifier import VQC
 
     verbose = verbose and _bars(args)
-    return VQC(feature_map=args.feature_map, feature_map_reps=args.feature_map_reps,
+    return VQC(feature_map=args.feature_map or "angle",
+               feature_map_reps=args.feature_map_reps or 1,
+               input_scaling=None if args.input_scaling == "none" else "minmax",
                ansatz=args.ansatz, ansatz_reps=args.ansatz_reps, readout=args.readout,
                optimizer=args.optimizer, maxiter=args.maxiter, learning_rate=args.learning_rate,
                backend=args.backend, shots=args.shots, seed=args.seed, verbose=verbose,
                n_qubits=args.qubits, checkpoint=args.checkpoint, resume=args.resume,
                optimization_level=args.optimization_level,
                max_qpu_seconds=getattr(args, "max_qpu_seconds", None))
+
+
+def qsvc_from_args(args):
+    """A QSVC built from the shared command-line options."""
+    from qml.qsvc import QSVC
+
+    return QSVC(feature_map=args.feature_map or "zz",
+                feature_map_reps=args.feature_map_reps or 2, bandwidth=args.bandwidth,
+                C=args.C, n_qubits=args.qubits,
+                input_scaling=None if args.input_scaling == "none" else "minmax",
+                backend=args.backend, shots=args.shots, seed=args.seed)
+
+
+def _qsvc_metrics(model, ds) -> dict:
+    return {
+        "dataset": ds.name,
+        "model": "qsvc",
+        "backend": model.backend,
+        "seed": model.seed,
+        "n_qubits": int(model.n_qubits_),
+        "n_support_vectors": int(len(model.support_vectors_)),
+        "train_accuracy": float(model.score(ds.X_train, ds.y_train)),
+        "test_accuracy": float(model.score(ds.X_test, ds.y_test)),
+        "kernel_target_alignment": float(model.kernel_target_alignment_),
+        "kernel_circuits": int(model.n_kernel_circuits_),
+        "fit_seconds": float(model.fit_seconds_),
+    }
+
+
+def _check_qsvc_flags(args) -> None:
+    vqc_only = [flag for flag, on in (("--checkpoint", args.checkpoint),
+                                      ("--resume", args.resume),
+                                      ("--dry-run", args.dry_run),
+                                      ("--max-qpu-seconds", args.max_qpu_seconds),
+                                      ("--price-per-second", args.price_per_second)) if on]
+    if vqc_only:
+        raise ConfigurationError(f"{', '.join(vqc_only)}: for --model vqc; a QSVC computes "
+                                 "its kernel once, without iterations or an estimate")
+
+
+def _train_qsvc(args, ds, out: Path) -> int:
+    model = qsvc_from_args(args).fit(ds.X_train, ds.y_train)
+    model.save(out / "model.json")
+    metrics = _qsvc_metrics(model, ds)
+    _write_json(out / "metrics.json", metrics)
+    keys = ("train_accuracy", "test_accuracy", "kernel_target_alignment",
+            "n_support_vectors", "kernel_circuits", "fit_seconds")
+    print(_table([(k, f"{metrics[k]:.4g}") for k in keys], ("metric", "value")))
+    print(f"wrote {out / 'model.json'}, {out / 'metrics.json'}")
+    return 0
 
 
 def _metrics(model, ds) -> dict:
@@ -227,10 +290,15 @@ def cmd_train(args) -> int:
     from qml import plots
     from qml.datasets import load_dataset
 
-    _runtime_only(args)
-    out = None if args.dry_run else _output_folder(args.out)
+    if args.model == "vqc":
+        _runtime_only(args)
+    else:
+        _check_qsvc_flags(args)
+    out = None if args.dry_run and args.model == "vqc" else _output_folder(args.out)
     ds = load_dataset(args.dataset, n_features=args.qubits, classes=args.classes,
                       seed=args.seed, test_size=args.test_size)
+    if args.model == "qsvc":
+        return _train_qsvc(args, ds, out)
     model = vqc_from_args(args)
     if args.dry_run or args.price_per_second is not None:
         estimate = model.estimate(ds.X_train, ds.y_train,
@@ -328,13 +396,14 @@ def cmd_compare(args) -> int:
     models = None if args.models is None else [m.strip() for m in args.models.split(",")]
     vqc = vqc_from_args(args, verbose=False)
     vqc.set_params(n_qubits=None)  # the comparison's PCA (--qubits) sets the width
+    qsvc = qsvc_from_args(args).set_params(n_qubits=None)
     with _progress(args, desc=f"compare on {args.dataset}", unit="fit") as bar:
         def progress(done, total, what):
             bar.total = total
             bar.update(done - bar.n)
             bar.set_postfix_str(what)
 
-        report = compare(X, y, dataset=args.dataset, vqc=vqc, models=models,
+        report = compare(X, y, dataset=args.dataset, vqc=vqc, qsvc=qsvc, models=models,
                          folds=args.folds, n_features=args.qubits, seed=args.seed,
                          feature_names=names if args.qubits is None else None,
                          progress=progress)
@@ -652,7 +721,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     train = add(sub, "train", help="train a VQC on a dataset and save it",
-                           description="Train a VQC; write model.json, metrics.json, loss.png.")
+                           description="Train a VQC (or a QSVC); write model.json, metrics.json "
+                                   "(and loss.png for a VQC).")
     train.add_argument("--dataset", required=True,
                        help="iris | breast_cancer | wine | moons | circles | ad_hoc | FILE.csv")
     train.add_argument("--classes", type=_labels, default=None,
@@ -660,6 +730,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--test-size", type=_test_size, default=0.3,
                        help="fraction held out for testing (default 0.3)")
     train.add_argument("--out", required=True, help="output folder")
+    train.add_argument("--model", choices=["vqc", "qsvc"], default="vqc",
+                       help="vqc: variational classifier (default); qsvc: support-vector "
+                            "classifier on the quantum kernel of the feature map")
     add_vqc_arguments(train)
     _add_cost_arguments(train)
     train.set_defaults(func=cmd_train)
@@ -672,8 +745,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="iris | breast_cancer | wine | moons | circles | ad_hoc | FILE.csv")
     cmp_.add_argument("--folds", type=_int_at_least(2), default=5)
     cmp_.add_argument("--models", default=None,
-                      help="comma-separated baselines (default: logistic_regression, "
-                           "decision_tree, random_forest, rbf_svm, mlp)")
+                      help="comma-separated models beside the VQC (default: qsvc, "
+                           "logistic_regression, decision_tree, random_forest, rbf_svm, mlp)")
     cmp_.add_argument("--out", required=True, help="output folder")
     add_vqc_arguments(cmp_)
     cmp_.set_defaults(func=cmd_compare)

@@ -8,6 +8,9 @@ inference wall time, and a training cost in stated units:
 
 * VQC: circuit executions (samples x parameter sets over the whole fit), and executions x
   shots on a shot-based backend;
+* QSVC (quantum kernel): kernel circuits -- one feature state per training sample when exact,
+  one compute-uncompute circuit per pair (x shots) when sampled; a prediction costs the
+  kernel against every support vector, which the report's formula states;
 * classical models: an estimate of floating-point operations, by the formulas in
   ``FLOP_FORMULAS`` (order-of-magnitude counts, not measurements).
 
@@ -37,17 +40,20 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
+from qml.backends import parse_backend
 from qml.deprecation import deprecated
 from qml.errors import ConfigurationError, InvalidInputError
+from qml.execution import DEFAULT_SHOTS
 from qml.preprocessing import FeaturePipeline
 from qml.results import ResultFile, atomic_write, document_schema
 
-__all__ = ["BASELINES", "FLOP_FORMULAS", "ModelReport", "Comparison", "baseline",
-           "compare", "n_parameters", "training_cost"]
+__all__ = ["BASELINES", "DEFAULT_MODELS", "FLOP_FORMULAS", "ModelReport", "Comparison",
+           "baseline", "compare", "n_parameters", "training_cost"]
 
 logger = logging.getLogger(__name__)
 
 BASELINES = ("logistic_regression", "decision_tree", "random_forest", "rbf_svm", "mlp")
+DEFAULT_MODELS = ("qsvc",) + BASELINES  # beside the VQC, which every comparison has
 
 FLOP_FORMULAS = {
     "logistic_regression": "4 * n_iter * n_samples * n_features * n_outputs "
@@ -56,6 +62,9 @@ FLOP_FORMULAS = {
     "random_forest": "sum over trees of 2 * n_samples * max_features * depth",
     "rbf_svm": "3 * n_samples**2 * n_features (one RBF kernel matrix; SMO reuses it)",
     "mlp": "6 * n_iter * n_samples * n_parameters (forward 2, backward 4 per weight)",
+    "qsvc": "kernel circuits: training one feature state per sample (exact) or n(n-1)/2 "
+            "compute-uncompute circuits (shots); each prediction n_SV more, the kernel "
+            "against every support vector",
     "other": "not estimated",
 }
 
@@ -78,17 +87,20 @@ def baseline(name: str, seed: int | None = 0):
     }
     if name not in models:
         raise ConfigurationError(
-            f"unknown model {name!r}; valid: vqc, {', '.join(BASELINES)}, or pass a "
-            "scikit-learn estimator in models={name: estimator}"
+            f"unknown model {name!r}; valid: vqc, qsvc, {', '.join(BASELINES)}, or pass a "
+            "scikit-learn estimator in extra_models={name: estimator}"
         )
     return models[name]()
 
 
 def _kind(model) -> str:
     from qml.classifier import VQC
+    from qml.qsvc import QSVC
 
     if isinstance(model, VQC):
         return "vqc"
+    if isinstance(model, QSVC):
+        return "qsvc"
     for name, cls in (("logistic_regression", LogisticRegression),
                       ("random_forest", RandomForestClassifier),
                       ("decision_tree", DecisionTreeClassifier), ("rbf_svm", SVC),
@@ -113,6 +125,9 @@ def n_parameters(model) -> int:
     kind = _kind(model)
     if kind == "vqc":
         return int(len(model.weights_))
+    if kind == "qsvc":
+        return int(model.support_vectors_.size + model.dual_coef_.size
+                   + model.intercept_.size)
     if kind == "logistic_regression":
         return int(model.coef_.size + model.intercept_.size)
     if kind == "decision_tree":
@@ -144,6 +159,12 @@ def training_cost(model, n_samples: int, n_features: int) -> tuple[float | None,
         if model.shots_ is None:
             return runs, "circuit executions (exact simulation)"
         return runs * model.shots_, "circuit executions x shots"
+    if kind == "qsvc":
+        runs = float(model.n_kernel_circuits_)
+        if parse_backend(model.backend).exact:
+            return runs, "kernel circuits (feature states, exact simulation)"
+        shots = DEFAULT_SHOTS if model.shots is None else model.shots
+        return runs * shots, "kernel circuits x shots"
     if kind == "logistic_regression":
         outputs = model.coef_.shape[0]
         return 4.0 * int(np.max(model.n_iter_)) * n_samples * n_features * outputs, flop
@@ -311,12 +332,15 @@ class Comparison(ResultFile):
         return path
 
 
-def _models(vqc, models, seed) -> dict:
+def _models(vqc, qsvc, models, seed) -> dict:
     from qml.classifier import VQC
+    from qml.qsvc import QSVC
 
     out = {"vqc": VQC(seed=seed) if vqc is None else vqc}
-    for item in (BASELINES if models is None else models):
-        if isinstance(item, str):
+    for item in (DEFAULT_MODELS if models is None else models):
+        if item == "qsvc":
+            out[item] = QSVC(seed=seed) if qsvc is None else qsvc
+        elif isinstance(item, str):
             out[item] = baseline(item, seed)
         else:
             raise ConfigurationError("models must be names; pass estimators as a dict")
@@ -391,9 +415,11 @@ def _score_folds(name, model, X, y, splits, n_features, seed, progress: _Progres
         progress.step(f"{name}, fold {len(acc)}/{len(splits)}")
     n_train = len(splits[-1][0])
     cost, unit = training_cost(fitted, n_train, prep.transform(X[:1]).shape[1])
+    formula = FLOP_FORMULAS.get(_kind(fitted), "circuit executions counted")
+    if _kind(fitted) == "qsvc":
+        formula += f" ({len(fitted.support_vectors_)} support vectors in the last fold)"
     report = ModelReport(name, acc, bal, n_parameters(fitted), train_s / len(splits),
-                         infer_s / len(splits), cost, unit,
-                         FLOP_FORMULAS.get(_kind(fitted), "circuit executions counted"))
+                         infer_s / len(splits), cost, unit, formula)
     return report, first
 
 
@@ -446,7 +472,8 @@ def _learning_curve(models, X_tr, y_tr, X_te, y_te, subsets, progress: _Progress
     return curve
 
 
-def compare(X, y, *, dataset: str = "data", vqc=None, models=None, extra_models=None,
+def compare(X, y, *, dataset: str = "data", vqc=None, qsvc=None, models=None,
+            extra_models=None,
             folds: int = 5, n_features: int | None = None, seed: int | None = 0,
             feature_names=None, learning_sizes=(0.1, 0.25, 0.5, 0.75, 1.0),
             progress=None) -> Comparison:
@@ -458,8 +485,12 @@ def compare(X, y, *, dataset: str = "data", vqc=None, models=None, extra_models=
         Raw features and labels; preprocessing is fitted inside every training fold.
     vqc : VQC, optional
         The quantum model (default ``VQC(seed=seed)``).
+    qsvc : QSVC, optional
+        The quantum-kernel model when ``"qsvc"`` is among ``models`` (default
+        ``QSVC(seed=seed)``).
     models : sequence of str, optional
-        Baselines by name (default all of ``BASELINES``).
+        Models beside the VQC by name: ``"qsvc"`` and ``BASELINES`` (default all,
+        ``DEFAULT_MODELS``).
     extra_models : dict, optional
         More scikit-learn estimators, ``{name: estimator}``.
     folds : int
@@ -490,7 +521,7 @@ def compare(X, y, *, dataset: str = "data", vqc=None, models=None, extra_models=
     """
     X, y = _check(X, y, folds)
     feature_names = _feature_names(feature_names, X.shape[1], n_features)
-    all_models = _models(vqc, models, seed)
+    all_models = _models(vqc, qsvc, models, seed)
     all_models.update(extra_models or {})
     splits = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(X, y))
     train, test = splits[0]

@@ -28,13 +28,17 @@ def iris_report(iris):
 
 def test_iris_end_to_end(iris_report, tmp_path):
     names = [m.name for m in iris_report.models]
-    assert names == ["vqc", *BASELINES, "naive_bayes"]
+    assert names == ["vqc", "qsvc", *BASELINES, "naive_bayes"]
     for m in iris_report.models:
         assert len(m.accuracy) == 5 and 0 <= m.accuracy_mean <= 1
         assert m.train_seconds > 0 and m.inference_seconds > 0
     vqc = iris_report.models[0]
     assert vqc.n_parameters == 16 and vqc.cost_unit.startswith("circuit executions")
     assert vqc.accuracy_mean > 0.85
+    qsvc = iris_report.models[1]  # exact kernel: one feature state per training sample
+    assert qsvc.cost_unit == "kernel circuits (feature states, exact simulation)"
+    assert qsvc.training_cost == 120 and "support vectors in the last fold" in qsvc.cost_formula
+    assert qsvc.accuracy_mean > 0.8 and qsvc.n_parameters > 0
     assert set(iris_report.importances["random_forest"]) == {"permutation", "impurity"}
     assert set(iris_report.importances["vqc"]) == {"permutation", "input_gradient"}
     assert all(-1 <= r <= 1 for r in iris_report.rank_correlations.values() if r is not None)
