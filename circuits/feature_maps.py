@@ -24,26 +24,32 @@ __all__ = ["zz", "pauli", "angle", "reuploading", "FEATURE_MAPS", "build_feature
 
 
 def zz(n_features: int, reps: int = 2, entanglement: str = "full") -> QuantumCircuit:
-    """Second-order ZZ feature map of Havlicek et al. (qiskit's ``zz_feature_map``).
+    """Second-order ZZ feature map of Havlicek et al. (qiskit's ``zz_feature_map``). On one
+    feature there is no pair to entangle: the map is its first-order part (``Z`` only).
 
     Examples
     --------
-    >>> zz(3, reps=1).num_parameters
-    3
+    >>> zz(3, reps=1).num_parameters, zz(1).num_qubits
+    (3, 1)
     """
+    if n_features == 1:
+        return pauli_feature_map(1, reps=reps, paulis=["Z"], parameter_prefix=INPUT_PREFIX)
     return zz_feature_map(n_features, reps=reps, entanglement=entanglement,
                           parameter_prefix=INPUT_PREFIX)
 
 
 def pauli(n_features: int, reps: int = 2, paulis: Sequence[str] = ("Z", "ZZ"),
           entanglement: str = "full") -> QuantumCircuit:
-    """Pauli feature map (qiskit's ``pauli_feature_map``) with the given Pauli strings.
+    """Pauli feature map (qiskit's ``pauli_feature_map``) with the given Pauli strings; on
+    one feature, the one-qubit strings among them.
 
     Examples
     --------
     >>> pauli(2, reps=1, paulis=["X", "ZY"]).num_parameters
     2
     """
+    if n_features == 1:
+        paulis = [p for p in paulis if len(p) == 1] or ["Z"]
     return pauli_feature_map(n_features, reps=reps, paulis=list(paulis),
                              entanglement=entanglement, parameter_prefix=INPUT_PREFIX)
 

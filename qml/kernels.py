@@ -37,7 +37,7 @@ __all__ = ["QuantumKernel", "KernelConcentration", "kernel_concentration",
 
 logger = logging.getLogger(__name__)
 
-KERNEL_FEATURE_MAPS = ("zz", "pauli", "angle", "reuploading")
+KERNEL_FEATURE_MAPS = ("zz", "pauli", "angle")  # data-only maps (reuploading has weights)
 PAIRS_PER_CALL = 4096  # compute-uncompute pairs per primitive call (one parameter array)
 
 
