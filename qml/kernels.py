@@ -19,9 +19,11 @@ the exponential concentration of fidelity kernels with width (Thanasilp et al. 2
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from qiskit import QuantumCircuit
@@ -39,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 KERNEL_FEATURE_MAPS = ("zz", "pauli", "angle")  # data-only maps (reuploading has weights)
 PAIRS_PER_CALL = 4096  # compute-uncompute pairs per primitive call (one parameter array)
+_SUB_BATCH_BYTES = 64 * 2**20  # feature states made per engine call while filling a block
 
 
 class QuantumKernel:
@@ -124,11 +127,8 @@ class QuantumKernel:
     def _circuit(self, n_features: int) -> QuantumCircuit:
         if isinstance(self.feature_map, QuantumCircuit):
             return self.feature_map
-        n = self.n_qubits or n_features
-        key = ("circuit", self.feature_map, self.feature_map_reps, n)
-        if key not in self._cache:
-            self._cache[key] = build_feature_map(self.feature_map, n, self.feature_map_reps)
-        return self._cache[key]
+        return _named_map(self.feature_map, int(self.feature_map_reps),
+                          int(self.n_qubits or n_features))
 
     # ------------------------------------------------------------------ public
     def evaluate(self, X, Y=None) -> np.ndarray:
@@ -153,27 +153,34 @@ class QuantumKernel:
 
     # ------------------------------------------------------------------ exact
     def _engine(self, circuit: QuantumCircuit):
-        from qml.exact import compile_circuit
-
         key = ("engine", id(circuit))
         if key not in self._cache:
-            self._cache[key] = compile_circuit(circuit, list(circuit.parameters), [], [])
+            if isinstance(self.feature_map, QuantumCircuit):
+                self._cache[key] = _compile(circuit)
+            else:  # compiled once per setting; each kernel its own copy of the call state
+                self._cache[key] = copy.copy(_named_engine(
+                    self.feature_map, int(self.feature_map_reps), circuit.num_qubits))
         return self._cache[key]
 
     def _states(self, engine, X: np.ndarray) -> np.ndarray:
+        """Feature states of ``X`` (len(X), 2**n), made a few at a time into one array, so
+        that the engine's working copies stay small beside it."""
         self.n_circuits_ += len(X)
-        return engine.statevectors(X, None)[0]
+        out = np.empty((len(X), 2**engine.n_qubits), dtype=complex)
+        step = max(1, _SUB_BATCH_BYTES // engine.state_bytes)
+        for i in range(0, len(X), step):
+            out[i:i + step] = engine.statevectors(X[i:i + step], None)[0]
+        return out
 
     def _block_rows(self, n_qubits: int) -> int:
-        """Samples whose states one block holds: two blocks (and the engine's copies while
-        making them) within a quarter of free memory."""
-        per_state = 3 * state_bytes(n_qubits)  # the state, its real working copy, the result
-        return max(1, int(available_memory() // 4 // (2 * per_state)))
+        """Samples whose states one block holds: two blocks within half of free memory
+        (beside the engine's small working copies)."""
+        return max(1, int(available_memory() // 2 // (2 * state_bytes(n_qubits))))
 
     def _exact(self, circuit, X, Y) -> np.ndarray:
         engine = self._engine(circuit)
         n = circuit.num_qubits
-        check_memory(2 * 3 * state_bytes(n), f"two {n}-qubit feature states",
+        check_memory(4 * state_bytes(n), f"two {n}-qubit feature states and a working copy",
                      "Use fewer qubits (n_qubits with reduction='pca').")
         b = self._block_rows(n)
         symmetric = Y is None
@@ -189,7 +196,7 @@ class QuantumKernel:
                 if symmetric and bj < bi:
                     continue
                 right = left if symmetric and bj == bi else self._states(engine, Y[cols])
-                block = np.abs(left.conj() @ right.T) ** 2
+                block = _fidelities(left, right)
                 K[rows, cols] = block
                 if symmetric and bj != bi:
                     K[cols, rows] = block.T
@@ -271,6 +278,34 @@ class QuantumKernel:
             if symmetric:
                 K[cols, rows] = K[rows, cols]
         return K
+
+
+def _fidelities(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """``|<left_i|right_j>|**2`` by one BLAS call, no copy of the states: ``zgemm`` on their
+    Fortran views (``left.T``) gives ``conj(left) @ right.T`` -- the overlaps conjugated,
+    which the squared modulus does not see."""
+    from scipy.linalg.blas import zgemm
+
+    return np.abs(zgemm(1.0, left.T, right.T, trans_a=2)) ** 2
+
+
+@lru_cache(maxsize=32)
+def _named_map(name: str, reps: int, n: int) -> QuantumCircuit:
+    return build_feature_map(name, n, reps)
+
+
+@lru_cache(maxsize=8)
+def _named_engine(name: str, reps: int, n: int):
+    """The compiled feature map, shared by every kernel of these settings (folds, grid
+    searches and repeated fits compile it once)."""
+    return _compile(_named_map(name, reps, n))
+
+
+def _compile(circuit: QuantumCircuit):
+    """The feature map compiled with no state cache: the kernel keeps the states it needs."""
+    from qml.exact import compile_circuit
+
+    return compile_circuit(circuit, list(circuit.parameters), [], [], chunk_bytes=0)
 
 
 def _zeros_frequency(bits) -> np.ndarray:

@@ -16,7 +16,8 @@ from qml.volume.analysis import HOP_THRESHOLD, IDEAL_HOP_LIMIT
 
 __all__ = ["loss_curve", "decision_regions", "save_figure", "qv_trials", "qv_widths",
            "comparison", "importances", "learning_curves", "qv_projection",
-           "growth_comparison", "verification_frontier"]
+           "growth_comparison", "verification_frontier", "kernel_concentration",
+           "kernel_matrix"]
 
 
 def _figure(width: float = 5.5, height: float = 3.8) -> tuple[Figure, object]:
@@ -325,4 +326,53 @@ def verification_frontier(projection, until: int = 2045, machine=None, ax=None) 
     ax.set_title("When QV outgrows classical verification (red: crossover, 95% band)")
     ax.legend(fontsize=6)
     fig.text(0.01, 0.005, _SOURCES, fontsize=5)
+    return fig
+
+
+def kernel_concentration(result, ax=None) -> Figure:
+    """Variance of the off-diagonal kernel values against width, one line per bandwidth, on
+    a log scale: a straight falling line is exponential concentration.
+
+    Examples
+    --------
+    >>> from qml.kernels import KernelConcentration
+    >>> c = KernelConcentration("zz", 2, [2, 4], [1.0], [[0.1, 0.01]], [[0.3, 0.1]], 10)
+    >>> kernel_concentration(c).axes[0].get_yscale()
+    'log'
+    """
+    fig, ax = _axes(ax)
+    for b, (bw, var) in enumerate(zip(result.bandwidths, result.variance)):
+        decay = result.decay_per_qubit[b]
+        ax.semilogy(result.widths, var, marker="o", color=f"C{b}",
+                    label=f"bandwidth {bw:g} (variance / {decay:.2g} per qubit)")
+    ax.set_xlabel("qubits")
+    ax.set_ylabel("variance of k(x, y), x != y")
+    ax.set_title(f"Kernel concentration ({result.feature_map} map, reps "
+                 f"{result.feature_map_reps})")
+    ax.set_xticks(result.widths)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def kernel_matrix(K: np.ndarray, y, title: str = "Quantum kernel", ax=None) -> Figure:
+    """The Gram matrix with samples ordered by class: a kernel that separates the classes
+    shows bright diagonal blocks.
+
+    Examples
+    --------
+    >>> kernel_matrix(np.eye(4), [1, 0, 1, 0]).axes[0].get_title()
+    'Quantum kernel'
+    """
+    fig, ax = _axes(ax, 4.8, 4.2)
+    order = np.argsort(np.asarray(y), kind="stable")
+    image = ax.imshow(K[np.ix_(order, order)], vmin=0, vmax=1, cmap="viridis")
+    bounds = np.flatnonzero(np.diff(np.asarray(y)[order])) + 0.5
+    for b in bounds:
+        ax.axhline(b, color="w", lw=0.8)
+        ax.axvline(b, color="w", lw=0.8)
+    ax.set_title(title)
+    ax.set_xlabel("sample (ordered by class)")
+    ax.set_ylabel("sample (ordered by class)")
+    fig.colorbar(image, ax=ax, label="k(x, y)")
     return fig

@@ -50,7 +50,7 @@ def test_the_symmetric_gram_matrix_is_exactly_symmetric_with_a_unit_diagonal(dat
 def test_blocks_sized_to_free_memory_give_the_same_matrix(monkeypatch, data):
     X, Y = data
     whole, cross = QuantumKernel().evaluate(X), QuantumKernel().evaluate(X, Y)
-    monkeypatch.setattr(kernels, "available_memory", lambda: 4 * 2 * 3 * 16 * 8 * 3)
+    monkeypatch.setattr(kernels, "available_memory", lambda: 2 * 2 * 16 * 8 * 3)
     kernel = QuantumKernel()
     assert kernel._block_rows(3) == 3  # 12 samples: four blocks of rows and of columns
     np.testing.assert_allclose(kernel.evaluate(X), whole, atol=1e-15)
