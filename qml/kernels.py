@@ -320,8 +320,8 @@ def kernel_target_alignment(K: np.ndarray, y) -> float:
 
     Examples
     --------
-    >>> kernel_target_alignment(np.array([[1.0, 0.0], [0.0, 1.0]]), [0, 1])
-    0.5
+    >>> round(kernel_target_alignment(np.array([[1.0, 0.0], [0.0, 1.0]]), [0, 1]), 4)
+    0.7071
     """
     y = np.asarray(y)
     T = np.where(y[:, None] == y[None, :], 1.0, -1.0)
