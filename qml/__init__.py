@@ -1,7 +1,7 @@
 """qlimits' machine-learning package: the VQC estimator, backends, datasets, quantum volume,
 projection, the quantum-vs-classical comparison and the CLI.
 
-``from qml import VQC`` is the main entry point. Heavy modules load on first use. Every module
+``from qml import VQC`` (and ``QSVC``, the quantum-kernel classifier) is the main entry point. Heavy modules load on first use. Every module
 logs to a logger named after it (``logging.getLogger("qml.volume.experiment")`` ...), under the
 package logger ``"qml"``, which has no handler of its own: configure ``logging`` to see them
 (the CLI's ``-v`` does).
@@ -14,11 +14,11 @@ import logging
 
 from qml.version import __version__
 
-__all__ = ["VQC", "load_dataset", "__version__"]
+__all__ = ["VQC", "QSVC", "load_dataset", "__version__"]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-_LAZY = {"VQC": "qml.classifier", "load_dataset": "qml.datasets"}
+_LAZY = {"VQC": "qml.classifier", "QSVC": "qml.qsvc", "load_dataset": "qml.datasets"}
 
 
 def __getattr__(name: str):

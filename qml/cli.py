@@ -287,7 +287,9 @@ def _metrics(model, ds) -> dict:
 
 
 def cmd_train(args) -> int:
-    from qml import plots
+    from qml.backends import parse_backend
+
+    parse_backend(args.backend)  # a bad backend string fails before any import or data
     from qml.datasets import load_dataset
 
     if args.model == "vqc":
@@ -314,6 +316,8 @@ def cmd_train(args) -> int:
     _write_json(out / "metrics.json", metrics)
     keys = ("train_accuracy", "test_accuracy", "final_loss", "fit_seconds", "circuit_evaluations")
     print(_table([(k, f"{metrics[k]:.4g}") for k in keys], ("metric", "value")))
+    from qml import plots
+
     plots.save_figure(plots.loss_curve(model.loss_curve_, f"VQC on {ds.name}"), out / "loss.png")
     print(f"wrote {out / 'model.json'}, {out / 'metrics.json'}, {out / 'loss.png'}")
     return 0

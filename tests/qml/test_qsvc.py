@@ -38,6 +38,12 @@ def test_predictions_equal_svc_on_the_same_precomputed_kernel(name, n):
     assert clf.kernel_to_support(ds.X_test).shape == (len(ds.X_test), len(svc.support_))
 
 
+def test_qsvc_is_importable_from_the_package():
+    import qml
+
+    assert qml.QSVC is QSVC and "QSVC" in qml.__all__
+
+
 def test_the_ad_hoc_dataset_is_separated_as_havlicek_et_al_report(ad_hoc):
     clf = QSVC(input_scaling=None, seed=0).fit(ad_hoc.X_train, ad_hoc.y_train)
     assert clf.score(ad_hoc.X_test, ad_hoc.y_test) >= 0.95  # the exact kernel: near 100%
