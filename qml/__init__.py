@@ -1,7 +1,8 @@
 """qlimits' machine-learning package: the VQC estimator, backends, datasets, quantum volume,
 projection, the quantum-vs-classical comparison and the CLI.
 
-``from qml import VQC`` (and ``QSVC``, the quantum-kernel classifier) is the main entry point. Heavy modules load on first use. Every module
+``from qml import VQC`` (and ``QSVC``, the quantum-kernel classifier) is the main entry
+point. Heavy modules load on first use. Every module
 logs to a logger named after it (``logging.getLogger("qml.volume.experiment")`` ...), under the
 package logger ``"qml"``, which has no handler of its own: configure ``logging`` to see them
 (the CLI's ``-v`` does).

@@ -337,6 +337,13 @@ class KernelConcentration(ResultFile):
     ``bandwidths[b]``; ``mean`` likewise. Exponential decay of the variance with width is
     the concentration of Thanasilp et al. (2022): a kernel that flat needs exponentially many
     shots to tell two samples apart.
+
+    Examples
+    --------
+    >>> c = KernelConcentration("zz", 2, [2, 4, 6], [1.0], [[0.1, 0.025, 0.00625]],
+    ...                         [[0.3, 0.1, 0.05]], 20)
+    >>> round(c.decay_per_qubit[0], 6)  # the variance falls 2x per qubit
+    2.0
     """
 
     FORMAT = "qlimits.kernel_concentration"

@@ -88,7 +88,16 @@ def circuit_seconds(isa_circuit, target) -> float:
 
 def rep_delay_seconds(backend, options: dict | None = None) -> float:
     """The repetition delay a run uses: ``options["execution"]["rep_delay"]`` if set, else
-    the backend's ``default_rep_delay`` (250 us where it says nothing)."""
+    the backend's ``default_rep_delay`` (250 us where it says nothing).
+
+    Examples
+    --------
+    >>> from qml.backends import fake_backend
+    >>> lima = fake_backend("fake_lima")
+    >>> chosen = {"execution": {"rep_delay": 5e-4}}
+    >>> round(rep_delay_seconds(lima) * 1e6), rep_delay_seconds(lima, chosen)
+    (250, 0.0005)
+    """
     chosen = ((options or {}).get("execution") or {}).get("rep_delay")
     if chosen is not None:
         return float(chosen)
@@ -128,7 +137,13 @@ def optimizer_jobs(method: str, maxiter: int, n_weights: int) -> tuple[list[tupl
 @dataclass
 class JobGroup:
     """Jobs of one kind and shape: ``jobs`` jobs of ``circuits`` circuit runs each (circuits
-    times parameter sets), ``shots`` shots each, ``seconds_per_circuit`` their mean duration."""
+    times parameter sets), ``shots`` shots each, ``seconds_per_circuit`` their mean duration.
+
+    Examples
+    --------
+    >>> JobGroup("prediction", 1, 10, 100, 0.0).qpu_seconds(rep_delay=1e-3, job_overhead=2.0)
+    3.0
+    """
 
     kind: str
     jobs: int
@@ -276,7 +291,15 @@ class CostEstimate(ResultFile):
 def build_estimate(backend: str, groups: Sequence[JobGroup], *, rep_delay: float,
                    job_overhead: float | None = None, usd_per_second: float | None = None,
                    bound: str = "exact", notes: Sequence[str] = ()) -> CostEstimate:
-    """A ``CostEstimate`` priced at IBM's default plan unless ``usd_per_second`` is given."""
+    """A ``CostEstimate`` priced at IBM's default plan unless ``usd_per_second`` is given.
+
+    Examples
+    --------
+    >>> est = build_estimate("ibm:x", [JobGroup("k", 2, 1, 1, 0.0)], rep_delay=0.0,
+    ...                      usd_per_second=2.0)
+    >>> est.qpu_seconds, est.cost_usd, est.price_plan
+    (6.0, 12.0, 'given')
+    """
     job_overhead = JOB_OVERHEAD_SECONDS if job_overhead is None else float(job_overhead)
     for name, value in (("job_overhead", job_overhead), ("usd_per_second", usd_per_second)):
         if value is not None and not value >= 0:

@@ -196,7 +196,17 @@ def _make_sampler(mode, options: dict | None):
 def transpile_for(spec: BackendSpec, backend, circuits, optimization_level: int = 1,
                   seed: int | None = None, initial_layout=None) -> list:
     """ISA circuits for a runtime backend (preset pass manager), each instruction checked
-    against the backend's target; used by runs and by cost estimates alike."""
+    against the backend's target; used by runs and by cost estimates alike.
+
+    Examples
+    --------
+    >>> from qiskit import QuantumCircuit
+    >>> from qml.backends import fake_backend, parse_backend
+    >>> qc = QuantumCircuit(2); _ = qc.h(0); _ = qc.cx(0, 1)
+    >>> isa = transpile_for(parse_backend("fake:fake_lima"), fake_backend("fake_lima"), [qc])
+    >>> sorted(isa[0].count_ops()) <= ["cx", "rz", "sx", "x"]
+    True
+    """
     from qiskit.transpiler import generate_preset_pass_manager
 
     pm = generate_preset_pass_manager(optimization_level=optimization_level, backend=backend,
