@@ -15,8 +15,6 @@ from pathlib import Path
 import numpy as np
 from qiskit import QuantumCircuit, qpy
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.utils.multiclass import check_classification_targets, unique_labels
-from sklearn.utils.validation import check_is_fitted, validate_data
 
 from circuits.classifier import ClassifierCircuit, build_classifier
 from circuits.readouts import Readout, build_readout, readout_from_dict
@@ -40,6 +38,7 @@ from qml.results import (
     read_json,
     validate_document,
 )
+from qml.validation import classification_data, fitted_input
 from qml.version import __version__
 
 __all__ = ["VQC"]
@@ -318,30 +317,6 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
         for item in unused:
             warnings.warn(f"VQC option not used: {item}", UserWarning, stacklevel=3)
 
-    def _validate_xy(self, X, y):
-        try:
-            X, y = validate_data(self, X, y, dtype=np.float64)
-            check_classification_targets(y)
-        except ValueError as exc:
-            raise InvalidInputError(str(exc)) from exc
-        classes = unique_labels(y)
-        if len(classes) < 2:
-            raise InvalidInputError(
-                f"a classifier needs at least two classes; y has only one class ({classes[0]!r})"
-            )
-        return X, y, classes
-
-    def _validate_x(self, X) -> np.ndarray:
-        if not hasattr(self, "weights_"):
-            raise NotFittedError(
-                f"this {type(self).__name__} is not fitted yet; call fit(X, y) first"
-            )
-        check_is_fitted(self, "weights_")
-        try:
-            return validate_data(self, X, dtype=np.float64, reset=False)
-        except ValueError as exc:
-            raise InvalidInputError(str(exc)) from exc
-
     # ----------------------------------------------------------- model building
     def _resolved_optimizer(self) -> str:
         if self.optimizer != "auto":
@@ -430,7 +405,7 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
         ``fit`` and ``estimate`` share. Returns the optimizer, ``X``, ``y`` and the angles."""
         self._validate_options()
         method = self._resolved_optimizer()
-        X, y, classes = self._validate_xy(X, y)
+        X, y, classes = classification_data(self, X, y)
         self.classes_ = classes
         readout = build_readout(self.readout, len(classes))
         needed = readout.n_qubits_needed(len(classes))
@@ -595,7 +570,7 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, shape (n_samples, n_classes), columns in ``classes_`` order."""
-        X = self._validate_x(X)
+        X = fitted_input(self, X, "weights_")
         E = self._evaluator_ready().expectations(self._angles(X), self.weights_[None, :],
                                                  kind=PREDICTION)[0]
         return self.readout_.probabilities(E)
@@ -621,7 +596,7 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
         -------
         ndarray, shape (n_samples, n_features_in_)
         """
-        X = self._validate_x(X)
+        X = fitted_input(self, X, "weights_")
         evaluator = self._evaluator_ready()
         fixed = None if target is None else int(np.searchsorted(self.classes_, target))
 

@@ -16,14 +16,13 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.svm import SVC
-from sklearn.utils.multiclass import check_classification_targets, unique_labels
-from sklearn.utils.validation import check_is_fitted, validate_data
 
 from qml.backends import parse_backend
-from qml.errors import ConfigurationError, InvalidInputError, NotFittedError
+from qml.errors import ConfigurationError, NotFittedError
 from qml.kernels import KERNEL_FEATURE_MAPS, QuantumKernel, kernel_target_alignment
 from qml.preprocessing import angle_encoder
 from qml.results import ResultFile, document_schema
+from qml.validation import classification_data, fitted_input
 from qml.version import __version__
 
 __all__ = ["QSVC"]
@@ -156,15 +155,7 @@ class QSVC(ResultFile, ClassifierMixin, BaseEstimator):
         """
         start = time.perf_counter()
         self._validate_options()
-        try:
-            X, y = validate_data(self, X, y, dtype=np.float64)
-            check_classification_targets(y)
-        except ValueError as exc:
-            raise InvalidInputError(str(exc)) from exc
-        self.classes_ = unique_labels(y)
-        if len(self.classes_) < 2:
-            raise InvalidInputError(f"a classifier needs at least two classes; y has only "
-                                    f"one class ({self.classes_[0]!r})")
+        X, y, self.classes_ = classification_data(self, X, y)
         self.n_qubits_ = int(self.n_qubits or X.shape[1])
         encoder = angle_encoder(X.shape[1], self.n_qubits_, self.reduction,
                                 self.input_scaling, seed=self.seed).fit(X)
@@ -186,20 +177,10 @@ class QSVC(ResultFile, ClassifierMixin, BaseEstimator):
                     self.fit_seconds_)
         return self
 
-    def _validate_x(self, X) -> np.ndarray:
-        if not hasattr(self, "dual_coef_"):
-            raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call "
-                                 "fit(X, y) first")
-        check_is_fitted(self, "dual_coef_")
-        try:
-            return validate_data(self, X, dtype=np.float64, reset=False)
-        except ValueError as exc:
-            raise InvalidInputError(str(exc)) from exc
-
     def kernel_to_support(self, X) -> np.ndarray:
         """Kernel values of every sample against every support vector, (n_samples, n_SV):
         the quantum work a prediction costs."""
-        X = self._validate_x(X)
+        X = fitted_input(self, X, "dual_coef_")
         return self._kernel().evaluate(self._angles(X), self.support_vectors_)
 
     def _ovo(self, Ks: np.ndarray):

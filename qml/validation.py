@@ -1,0 +1,58 @@
+"""Input checks shared by qlimits' scikit-learn estimators (``VQC``, ``QSVC``): what they
+accept, and the one error type (``InvalidInputError``, ``NotFittedError``) for what they
+refuse."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.utils.multiclass import check_classification_targets, unique_labels
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from qml.errors import InvalidInputError, NotFittedError
+
+__all__ = ["classification_data", "fitted_input"]
+
+
+def classification_data(estimator, X, y):
+    """``(X, y, classes)`` checked for ``fit``: finite floats, matching lengths, at least two
+    classes; records ``n_features_in_`` on ``estimator`` (scikit-learn's ``validate_data``).
+
+    Examples
+    --------
+    >>> from sklearn.base import BaseEstimator
+    >>> X, y, classes = classification_data(BaseEstimator(), [[0.0], [1.0]], ["a", "b"])
+    >>> X.shape, classes.tolist()
+    ((2, 1), ['a', 'b'])
+    """
+    try:
+        X, y = validate_data(estimator, X, y, dtype=np.float64)
+        check_classification_targets(y)
+    except ValueError as exc:
+        raise InvalidInputError(str(exc)) from exc
+    classes = unique_labels(y)
+    if len(classes) < 2:
+        raise InvalidInputError(
+            f"a classifier needs at least two classes; y has only one class ({classes[0]!r})")
+    return X, y, classes
+
+
+def fitted_input(estimator, X, attribute: str) -> np.ndarray:
+    """``X`` checked for ``predict``: the estimator is fitted (it has ``attribute``) and ``X``
+    has the features it was fitted on.
+
+    Examples
+    --------
+    >>> from sklearn.base import BaseEstimator
+    >>> fitted_input(BaseEstimator(), [[1.0]], "weights_")
+    Traceback (most recent call last):
+    ...
+    qml.errors.NotFittedError: this BaseEstimator is not fitted yet; call fit(X, y) first
+    """
+    if not hasattr(estimator, attribute):
+        raise NotFittedError(f"this {type(estimator).__name__} is not fitted yet; call "
+                             "fit(X, y) first")
+    check_is_fitted(estimator, attribute)
+    try:
+        return validate_data(estimator, X, dtype=np.float64, reset=False)
+    except ValueError as exc:
+        raise InvalidInputError(str(exc)) from exc
