@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from qiskit.exceptions import QiskitError
 from qiskit.quantum_info import SparsePauliOp
 
 from qml.errors import ConfigurationError
@@ -104,7 +105,12 @@ class Observables(Readout):
     name = "observables"
 
     def observables(self, n_qubits: int, n_classes: int) -> list[SparsePauliOp]:
-        ops = [SparsePauliOp(op) for op in self.operators]
+        try:
+            ops = [SparsePauliOp(op) for op in self.operators]
+        except (QiskitError, TypeError, ValueError) as exc:
+            raise ConfigurationError(f"readout observables must be Pauli strings or "
+                                     f"SparsePauliOp; got {list(self.operators)!r} ({exc})"
+                                     ) from exc
         if len(ops) != n_classes and not (len(ops) == 1 and n_classes == 2):
             raise ConfigurationError(
                 f"{len(ops)} observables for {n_classes} classes; give one per class "

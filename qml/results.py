@@ -328,7 +328,7 @@ class ResultFile:
             return cls._from_body(doc)
         except ResultFileError:
             raise
-        except (KeyError, TypeError, ValueError, IndexError) as exc:
+        except (KeyError, TypeError, ValueError, IndexError, OverflowError) as exc:
             raise ResultFileError(f"{source}: inconsistent {cls.FORMAT} document "
                                   f"({type(exc).__name__}: {exc})") from exc
 

@@ -156,7 +156,7 @@ def test_a_broken_model_file_loads_or_raises_a_qlimits_error(model_doc, small, d
     _unchanged(path, raw)
 
 
-@pytest.mark.parametrize("readout", [[], ["ZZZ"], 3])
+@pytest.mark.parametrize("readout", [[], ["ZZZ"], 3, [None]])
 def test_a_model_whose_readout_cannot_measure_its_circuit_is_refused_at_load(model_doc,
                                                                              readout):
     """Found by the property above: an empty observable list loaded, then failed to predict."""
@@ -164,6 +164,16 @@ def test_a_model_whose_readout_cannot_measure_its_circuit_is_refused_at_load(mod
 
     doc = {**model_doc, "params": {**model_doc["params"], "readout": readout}}
     with pytest.raises(ResultFileError, match="inconsistent qlimits.vqc document"):
+        VQC.from_dict(doc)
+
+
+def test_a_class_label_beyond_its_dtype_is_refused_at_load(model_doc):
+    """Found by the property above: 2**63 in an int64 label column overflowed at load."""
+    from qml.errors import ResultFileError
+
+    doc = {**model_doc, "classes": [2**63, 2], "classes_dtype": "<i8"}
+    with pytest.raises(ResultFileError, match="inconsistent qlimits.vqc document "
+                                              r"\(OverflowError"):
         VQC.from_dict(doc)
 
 
