@@ -427,10 +427,18 @@ def cmd_compare(args) -> int:
     return 0
 
 
+def _owner_text(record, owner_state) -> str:
+    """Who claimed an in-flight row: ``pid 123 (live)``; nothing for finished rows."""
+    if record.status not in ("pending", "submitted") or not record.owner:
+        return ""
+    host, _, rest = record.owner.partition("/")
+    return f"pid {rest.partition('/')[0]} on {host} ({owner_state(record.owner)})"
+
+
 def cmd_jobs(args) -> int:
     import json as _json
 
-    from qml.ledger import Ledger, default_ledger_path, to_json
+    from qml.ledger import Ledger, default_ledger_path, owner_state, to_json
 
     path = Path(args.ledger) if args.ledger else default_ledger_path()
     if args.jobs_command == "list" and not path.is_file():
@@ -440,8 +448,10 @@ def cmd_jobs(args) -> int:
     if args.jobs_command == "list":
         rows = [(r.id, r.job_id or "-", r.backend, r.kind, r.status,
                  time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r.updated)),
-                 r.result_path or "") for r in ledger.list(args.last)]
-        print(_table(rows, ("row", "job id", "backend", "kind", "status", "updated", "result")))
+                 _owner_text(r, owner_state), r.result_path or "")
+                for r in ledger.list(args.last)]
+        print(_table(rows, ("row", "job id", "backend", "kind", "status", "updated",
+                            "claimed by", "result")))
         return 0
     record = ledger.find(args.job) or (ledger.get(int(args.job)) if args.job.isdigit() else None)
     if record is None:

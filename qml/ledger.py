@@ -35,7 +35,8 @@ from qml.errors import ConfigurationError, ResultFileError
 from qml.results import atomic_write
 
 __all__ = ["Ledger", "JobRecord", "Claim", "payload_hash", "default_ledger_path",
-           "save_result", "load_result", "to_json", "process_owner", "hold", "release"]
+           "save_result", "load_result", "to_json", "process_owner", "owner_state", "hold",
+           "release"]
 
 logger = logging.getLogger(__name__)
 
@@ -77,9 +78,15 @@ def process_owner(pid: int | None = None) -> str:
     return f"{socket.gethostname()}/{process.pid}/{process.create_time():.3f}"
 
 
-def _owner_state(owner: str | None) -> str:
+def owner_state(owner: str | None) -> str:
     """``"self"``, ``"live"`` (another process, or another host: cannot be checked),
-    ``"gone"``, or ``"unknown"`` (a row of a qlimits version before claims)."""
+    ``"gone"``, or ``"unknown"`` (a row of a qlimits version before claims).
+
+    Examples
+    --------
+    >>> owner_state(process_owner()), owner_state(None)
+    ('self', 'unknown')
+    """
     if not owner:
         return "unknown"
     host, _, rest = owner.partition("/")
@@ -255,7 +262,7 @@ class Ledger:
         for r in rows:
             if r.status not in _IN_FLIGHT:
                 continue
-            state = _owner_state(r.owner)
+            state = owner_state(r.owner)
             with _ACTIVE_LOCK:
                 busy = r.id in _ACTIVE_ROWS
             if state == "live" or (state == "self" and busy):

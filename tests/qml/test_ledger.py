@@ -79,7 +79,7 @@ def _bell_runner():
     return runner, runner.transpile([qc], seed=1)
 
 
-def test_a_live_owner_is_waited_for_and_a_dead_one_taken_over(tmp_path):
+def test_a_live_owner_is_waited_for_and_a_dead_one_taken_over(tmp_path, capsys):
     path = tmp_path / "shared.db"
     holder = _start(HOLDER, path, "fake:fake_lima")
     action, row = holder.stdout.readline().split()
@@ -88,8 +88,14 @@ def test_a_live_owner_is_waited_for_and_a_dead_one_taken_over(tmp_path):
     claim = ledger.claim("bell", "fake:fake_lima", "payload")
     assert (claim.action, claim.record.id) == ("wait", int(row))  # live: never a second claim
     assert claim.record.owner.split("/")[1] == str(holder.pid)
+    from qml.cli import main
+
+    assert main(["jobs", "list", "--ledger", str(path)]) == 0  # the claim and its owner
+    assert f"pid {holder.pid} on " in capsys.readouterr().out
     holder.kill()
     holder.wait()
+    assert main(["jobs", "list", "--ledger", str(path)]) == 0
+    assert "(gone)" in capsys.readouterr().out
     taken = ledger.claim("bell", "fake:fake_lima", "payload")
     assert taken.action == "submit" and taken.record.owner == process_owner()
     old = ledger.get(int(row))
