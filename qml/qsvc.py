@@ -18,7 +18,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.svm import SVC
 
 from qml.backends import parse_backend
-from qml.errors import ConfigurationError, NotFittedError
+from qml.errors import ConfigurationError, NotFittedError, VersionMismatchWarning
 from qml.kernels import KERNEL_FEATURE_MAPS, QuantumKernel, kernel_target_alignment
 from qml.preprocessing import angle_encoder
 from qml.results import ResultFile, document_schema
@@ -250,7 +250,8 @@ class QSVC(ResultFile, ClassifierMixin, BaseEstimator):
     def _from_body(cls, doc: dict) -> QSVC:
         if doc.get("qlimits_version") != __version__:
             warnings.warn(f"model saved by qlimits {doc.get('qlimits_version')}; this is "
-                          f"{__version__}", UserWarning, stacklevel=4)
+                          f"{__version__}. Predictions may differ.", VersionMismatchWarning,
+                          stacklevel=4)
         model = cls(**doc["params"])
         model._validate_options()
         model.classes_ = np.array(doc["classes"], dtype=np.dtype(doc["classes_dtype"]))

@@ -2,6 +2,7 @@
 schedules, job counts against what a fake: run really submits, the price and its override, the
 limit that refuses a run before anything is sent, and dry runs that write nothing."""
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -87,7 +88,7 @@ def test_the_training_estimate_counts_what_the_fake_run_submits(iris2, optimizer
     est = clf.estimate(X, y)
     assert _no_ledger() and not hasattr(clf, "weights_")  # nothing written, still unfitted
     assert est.bound == bound and est.rep_delay == rep_delay_seconds(fake_backend("fake_lima"))
-    with pytest.warns(UserWarning) if optimizer == "adam" else _nothing():
+    with pytest.warns(UserWarning) if optimizer == "adam" else contextlib.nullcontext():
         clf.fit(X, y)
     rows = Ledger().list()
     if bound == "exact":
@@ -98,12 +99,6 @@ def test_the_training_estimate_counts_what_the_fake_run_submits(iris2, optimizer
     submitted = clf._evaluator.circuit  # the very circuit the fit sent
     target = fake_backend("fake_lima").target
     assert {g.seconds_per_circuit for g in est.groups} == {circuit_seconds(submitted, target)}
-
-
-def _nothing():
-    import contextlib
-
-    return contextlib.nullcontext()
 
 
 def test_the_qv_estimate_transpiles_as_the_run_does_and_honours_rep_delay():

@@ -84,6 +84,10 @@ def test_save_and_load_round_trip_and_bad_files(tmp_path):
     loaded = QSVC.load(path)
     np.testing.assert_array_equal(loaded.predict(ds.X_test), clf.predict(ds.X_test))
     assert loaded.get_params() == clf.get_params()
+    from qml.errors import VersionMismatchWarning
+
+    with pytest.warns(VersionMismatchWarning, match="saved by qlimits 0.1.0"):
+        QSVC.from_dict({**doc, "qlimits_version": "0.1.0"})
     doc["dual_coef"] = doc["dual_coef"][:1]
     (tmp_path / "bad.json").write_text(json.dumps(doc))
     with pytest.raises(ResultFileError, match="dual_coef .* do not fit 3 classes"):
