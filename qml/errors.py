@@ -16,6 +16,8 @@ working::
     │   ├── InvalidCircuitError       the backend rejected the circuits (not ISA)
     │   ├── BackendOfflineError       the backend is not operational
     │   └── JobCancelledError         the job was cancelled
+    ├── ClusterError                  a Dask scheduler cannot be reached, or was lost
+    │                                 mid-run; names its address (ConnectionError)
     ├── StateTooLargeError            state vector would not fit in memory (MemoryError)
     ├── UnsupportedCircuitError       an exact engine cannot run a circuit (ValueError);
     │                                 the classifier and QV catch it and fall back to Aer
@@ -47,6 +49,7 @@ __all__ = [
     "UnknownBackendError",
     "CircuitTooWideError",
     "StateTooLargeError",
+    "ClusterError",
     "UnsupportedCircuitError",
     "ResultFileError",
     "ModelFileError",
@@ -106,6 +109,11 @@ class BackendOfflineError(JobError):
 
 class JobCancelledError(JobError):
     """The job was cancelled."""
+
+
+class ClusterError(QlimitsError, ConnectionError):
+    """A Dask scheduler (``scheduler=``, ``--scheduler``) cannot be reached or was lost while
+    work was running on it; the message names its address and why."""
 
 
 class StateTooLargeError(QlimitsError, MemoryError):

@@ -120,6 +120,10 @@ _WIDTH_FIELDS = [f.name for f in fields(WidthResult)]
 class QuantumVolumeResult(ResultFile):
     """A quantum-volume measurement: one ``WidthResult`` per width measured.
 
+    ``settings`` records what a resumed sweep must match (trials, method, optimization
+    level, qubits, bootstrap, and the seed entropy); ``complete`` is False while a sweep
+    that writes its widths as they finish is still running (or was stopped part-way).
+
     Saved as ``"qlimits.quantum_volume"`` JSON (``save``/``load``, ``to_dict``/``from_dict``);
     files written by qlimits 0.1, which had no format stamp, load too.
 
@@ -139,12 +143,16 @@ class QuantumVolumeResult(ResultFile):
         "seed": {"type": ["integer", "null"]},
         "shots": {"type": ["integer", "null"], "minimum": 1},
         "widths": {"type": "array", "items": _WIDTH_SCHEMA},
+        "settings": {"type": ["object", "null"]},
+        "complete": {"type": "boolean"},
     }, required=["backend", "seed", "shots", "widths"])
 
     backend: str
     seed: int | None
     shots: int | None
     widths: list[WidthResult]
+    settings: dict | None = None
+    complete: bool = True
 
     @property
     def quantum_volume(self) -> int:
@@ -174,7 +182,8 @@ class QuantumVolumeResult(ResultFile):
     def _to_body(self) -> dict:
         return {"quantum_volume": self.quantum_volume, "backend": self.backend,
                 "seed": self.seed, "shots": self.shots,
-                "widths": [asdict(w) for w in self.widths]}
+                "widths": [asdict(w) for w in self.widths], "settings": self.settings,
+                "complete": self.complete}
 
     @classmethod
     def _from_body(cls, doc: dict) -> QuantumVolumeResult:
@@ -184,7 +193,8 @@ class QuantumVolumeResult(ResultFile):
                 raise ValueError(f"widths[{i}] has {len(w['hops'])} HOPs for "
                                  f"{w['trials']} trials")
             widths.append(WidthResult(**{k: w[k] for k in _WIDTH_FIELDS if k in w}))
-        result = cls(doc["backend"], doc["seed"], doc["shots"], widths)
+        result = cls(doc["backend"], doc["seed"], doc["shots"], widths,
+                     doc.get("settings"), doc.get("complete", True))
         if "quantum_volume" in doc and doc["quantum_volume"] != result.quantum_volume:
             raise ValueError(f"quantum_volume {doc['quantum_volume']} disagrees with the "
                              f"width verdicts ({result.quantum_volume})")

@@ -17,8 +17,10 @@ backend                runner             what happens
                                           ledger-recorded job per width
 =====================  =================  ==================================================
 
-Each runner draws its simulator seeds from ``numpy.random.default_rng(seed)``, one per width,
-so a sweep is reproducible from its seed alone.
+A runner is given the simulator seed of every run (``qml.volume.experiment`` derives one per
+batch of trials from the sweep's seed, the width and the batch), so a sweep is reproducible from
+its seed alone, and the same whether its batches run here or on many Dask workers. ``threads``
+caps the simulator's threads (None: every core; a Dask task sets its worker's count).
 """
 
 from __future__ import annotations
@@ -62,22 +64,22 @@ class WidthRun:
 
 class Runner:
     """Base of the runners: ``shots`` (None: exact), ``max_width`` (None: no limit known),
-    ``name`` (the backend as reported in results), ``prepare(widths)`` once before the
-    sweep, and ``run(circuits, ideal, width)`` per width."""
+    ``name`` (the backend as reported in results), ``threads`` (None: all cores),
+    ``prepare(widths)`` once before the sweep, and ``run(circuits, ideal, width, seed)`` per
+    batch of trials of a width."""
 
     shots: int | None = None
     max_width: int | None = None
     name: str = "runner"
+    threads: int | None = None
 
     def prepare(self, widths: Sequence[int]) -> None:
         """Work shared by all widths, done once (default: nothing)."""
 
-    def run(self, circuits, ideal: np.ndarray, width: int) -> WidthRun:  # pragma: no cover
-        """Run the trials of one width."""
+    def run(self, circuits, ideal: np.ndarray, width: int,
+            seed: int) -> WidthRun:  # pragma: no cover
+        """Run trials of one width with simulator seed ``seed``."""
         raise NotImplementedError
-
-    def _next_seed(self) -> int:
-        return int(self.rng.integers(2**31 - 1))
 
 
 def _measured(circuits):
@@ -96,8 +98,10 @@ def _counts_array(per_trial: Iterable[dict[int, int]], n_trials: int, width: int
     return counts
 
 
-def _aer_counts(simulator, circuits, shots: int, seed: int, width: int) -> np.ndarray:
-    result = simulator.run(circuits, shots=shots, seed_simulator=seed).result()
+def _aer_counts(simulator, circuits, shots: int, seed: int, width: int,
+                threads: int | None = None) -> np.ndarray:
+    options = {} if threads is None else {"max_parallel_threads": threads}
+    result = simulator.run(circuits, shots=shots, seed_simulator=seed, **options).result()
     per_trial = ({int(key.replace(" ", ""), 2): n for key, n in result.get_counts(i).items()}
                  for i in range(len(circuits)))
     return _counts_array(per_trial, len(circuits), width)
@@ -109,7 +113,7 @@ class IdealRunner(Runner):
 
     name = "statevector"
 
-    def run(self, circuits, ideal: np.ndarray, width: int) -> WidthRun:
+    def run(self, circuits, ideal: np.ndarray, width: int, seed: int = 0) -> WidthRun:
         """The ideal distributions, as they are."""
         return WidthRun(ideal, None, {"transpile": 0.0, "simulate": 0.0})
 
@@ -124,9 +128,8 @@ class AerRunner(Runner):
         self.simulator, self.shots, self.seed = simulator, shots, seed
         self.level, self.transpile = optimization_level, transpile
         self.name = name or getattr(simulator, "name", "aer")
-        self.rng = np.random.default_rng(seed)
 
-    def run(self, circuits, ideal: np.ndarray, width: int) -> WidthRun:
+    def run(self, circuits, ideal: np.ndarray, width: int, seed: int) -> WidthRun:
         """Measure, transpile if asked, and sample ``shots`` per trial in one Aer run."""
         from qiskit import transpile
 
@@ -136,7 +139,7 @@ class AerRunner(Runner):
             measured = transpile(measured, self.simulator, optimization_level=self.level,
                                  seed_transpiler=self.seed)
         t1 = time.perf_counter()
-        counts = _aer_counts(self.simulator, measured, self.shots, self._next_seed(), width)
+        counts = _aer_counts(self.simulator, measured, self.shots, seed, width, self.threads)
         return WidthRun(counts, None, {"transpile": t1 - t0, "simulate": time.perf_counter() - t1})
 
 
@@ -155,7 +158,6 @@ class DeviceRunner(Runner):
         self.method = method
         self.name = name or f"aer:{device.name}"
         self.max_width = device.num_qubits
-        self.rng = np.random.default_rng(seed)
         self.layouts: dict[int, list[int]] = {}
         self.errors: tuple[list, list] = ([], [])
         self._ptms: dict = {}  # Pauli transfer matrices of device errors, by physical qubits
@@ -170,12 +172,12 @@ class DeviceRunner(Runner):
         self.errors = device_errors(self.device, used)
         logger.info("%s: device errors derived on qubits %s", self.name, used)
 
-    def run(self, circuits, ideal: np.ndarray, width: int) -> WidthRun:
+    def run(self, circuits, ideal: np.ndarray, width: int, seed: int) -> WidthRun:
         """Compile onto the width's qubits and sample under the device noise."""
         t0 = time.perf_counter()
         isa, layout = self._transpile(_measured(circuits), width)
         t1 = time.perf_counter()
-        counts = self._counts(isa, layout, width)
+        counts = self._counts(isa, layout, width, seed)
         return WidthRun(counts, layout,
                         {"transpile": t1 - t0, "simulate": time.perf_counter() - t1})
 
@@ -208,8 +210,7 @@ class DeviceRunner(Runner):
                    if all(q in index for q in qs)]
         return PauliTransferSimulator(local, readout)
 
-    def _counts(self, isa, layout: list[int], width: int) -> np.ndarray:
-        seed = self._next_seed()
+    def _counts(self, isa, layout: list[int], width: int, seed: int) -> np.ndarray:
         if self.method == "auto":
             try:
                 return self._exact_simulator(layout).sample_counts(isa, self.shots, seed)
@@ -222,7 +223,7 @@ class DeviceRunner(Runner):
         simulator = AerSimulator(  # trials are independent: simulate them in parallel
             noise_model=restricted_noise_model(self.device, layout, self.errors),
             max_parallel_experiments=0)
-        return _aer_counts(simulator, isa, self.shots, seed, width)
+        return _aer_counts(simulator, isa, self.shots, seed, width, self.threads)
 
 
 class RuntimeRunner(Runner):
@@ -238,7 +239,6 @@ class RuntimeRunner(Runner):
         self.qubits = None if qubits is None else [int(q) for q in qubits]
         self.name = spec.text
         self.max_width = fake_backend(spec.device).num_qubits if spec.kind == "fake" else None
-        self.rng = np.random.default_rng(seed)
         self.backend = None
         self.jobs = None
 
@@ -256,7 +256,7 @@ class RuntimeRunner(Runner):
                             self.seed, initial_layout=layout)
         return isa, layout
 
-    def run(self, circuits, ideal: np.ndarray, width: int) -> WidthRun:
+    def run(self, circuits, ideal: np.ndarray, width: int, seed: int) -> WidthRun:
         """Transpile to the backend's ISA on the width's qubits; one sampler job."""
         from qml.runtime import RuntimeRunner as Jobs
 
@@ -266,8 +266,7 @@ class RuntimeRunner(Runner):
             self.jobs = Jobs(self.spec, self.backend)
             self.jobs.open_mode("batch")  # independent widths: batch mode where allowed
         t1 = time.perf_counter()
-        bits = self.jobs.run(isa, [None] * len(isa), self.shots, f"qv_width_{width}",
-                             self._next_seed())
+        bits = self.jobs.run(isa, [None] * len(isa), self.shots, f"qv_width_{width}", seed)
         counts = _counts_array((b.get_int_counts() for b in bits), len(isa), width)
         return WidthRun(counts, layout, {"transpile": t1 - t0,
                                          "simulate": time.perf_counter() - t1})

@@ -1,0 +1,354 @@
+"""Scale-out on Dask (``dask.distributed``): qlimits' one ``scheduler=`` argument, and the
+small executor every scaled-out loop runs through.
+
+``scheduler`` takes the same values everywhere (``measure_quantum_volume``, ``compare``,
+``VQC``, and ``--scheduler`` on the CLI):
+
+==========================  ===============================================================
+value                       what runs where
+==========================  ===============================================================
+``None`` (default)          in this process, as without Dask
+``"local"``, ``"local:N"``  a ``LocalCluster`` of N single-threaded worker processes on this
+                            machine (N: the cores this process may use), closed afterwards
+``"tcp://HOST:PORT"``       a running cluster (``dask scheduler`` + ``dask worker``); any
+                            address Dask understands (``tls://``, ``ucx://``) works
+a ``Client``                a client you made; qlimits uses it and leaves it open
+==========================  ===============================================================
+
+A scaled-out loop is written once against ``Executor``: ``submit`` tasks, take them back as
+they finish with ``completed``. ``Executor.local()`` runs every task in this process when it
+is asked for; ``connect(scheduler)`` gives one that sends them to the cluster. Seeds are
+fixed before anything is submitted, so the result never depends on the number of workers, on
+their order or on a worker that died and whose tasks Dask reran elsewhere.
+
+Every worker counts as one core: qlimits' own threads (the exact engine, Aer) use the
+worker's thread count, and the worker processes of a ``LocalCluster`` start with every
+thread pool (BLAS, OpenMP, the transpiler's Rust/rayon, qlimits) at one thread per worker
+thread. Start ``dask worker --nthreads 1`` processes for the same on a cluster of your own.
+
+Hardware jobs (``fake:``, ``ibm:``) never go to workers: they are submitted from the client
+process through its job ledger, so credentials and ledger writes stay there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+
+from qml.errors import ClusterError, ConfigurationError
+
+__all__ = ["DASK_EXTRA", "THREAD_VARIABLES", "check_scheduler", "connect", "Executor",
+           "worker_threads", "describe"]
+
+logger = logging.getLogger(__name__)
+
+DASK_EXTRA = "pip install 'qlimits[dask]'"
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                    "RAYON_NUM_THREADS", "QLIMITS_NUM_THREADS")
+CONNECT_TIMEOUT = 10.0  # seconds to reach a scheduler before saying it cannot be reached
+_LOCAL = re.compile(r"local(?::(\d+))?")
+_ADDRESS = re.compile(r"[a-z]+://\S+")
+
+
+def _dask():
+    try:
+        import distributed
+    except ImportError as exc:
+        raise ConfigurationError(
+            f"running on a Dask cluster needs dask.distributed: {DASK_EXTRA}") from exc
+    return distributed
+
+
+def check_scheduler(scheduler) -> None:
+    """Refuse a ``scheduler`` value that can never work, before any work starts (its form
+    only: whether the cluster answers is ``connect``'s to find out).
+
+    Examples
+    --------
+    >>> check_scheduler(None); check_scheduler("local:2"); check_scheduler("tcp://10.0.0.5:8786")
+    >>> try:
+    ...     check_scheduler("local:0")
+    ... except ConfigurationError as exc:
+    ...     print(exc)
+    scheduler 'local:0': give at least one worker (local:N with N >= 1)
+    """
+    if scheduler is None:
+        return
+    if isinstance(scheduler, str):
+        match = _LOCAL.fullmatch(scheduler)
+        if match:
+            if match.group(1) is not None and int(match.group(1)) < 1:
+                raise ConfigurationError(f"scheduler {scheduler!r}: give at least one worker "
+                                         "(local:N with N >= 1)")
+            return
+        if _ADDRESS.fullmatch(scheduler):
+            return
+        raise ConfigurationError(
+            f"scheduler {scheduler!r} is not understood; give 'local', 'local:N', a scheduler "
+            "address such as 'tcp://HOST:8786', or a dask.distributed Client")
+    if type(scheduler).__name__ == "Client" and hasattr(scheduler, "submit"):
+        return
+    raise ConfigurationError(f"scheduler must be None, 'local', 'local:N', an address or a "
+                             f"dask.distributed Client; got {type(scheduler).__name__}")
+
+
+def describe(scheduler) -> str:
+    """A scheduler as the logs and errors name it.
+
+    Examples
+    --------
+    >>> describe("local:2"), describe(None)
+    ('local:2', 'in-process')
+    """
+    if scheduler is None:
+        return "in-process"
+    if isinstance(scheduler, str):
+        return scheduler
+    return str(getattr(scheduler, "scheduler_address", None) or scheduler)
+
+
+def worker_threads() -> int | None:
+    """Threads the Dask worker running this task may use; None outside a worker (use every
+    core).
+
+    Examples
+    --------
+    >>> worker_threads() is None
+    True
+    """
+    try:
+        from distributed import get_worker
+    except ImportError:
+        return None
+    try:
+        worker = get_worker()
+    except ValueError:
+        return None
+    return int(worker.state.nthreads)
+
+
+def _limit_threads(threads: int) -> None:
+    """Hold every thread pool of this (worker) process to ``threads``."""
+    for name in THREAD_VARIABLES:
+        os.environ[name] = str(threads)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - scikit-learn requires threadpoolctl
+        return
+    threadpool_limits(threads)  # BLAS and OpenMP pools already loaded
+
+
+def _thread_limits_class():
+    """The worker plugin that, when a worker starts (or the plugin is registered), limits
+    its process's thread pools to the worker's thread count. Dask only takes subclasses of
+    its ``WorkerPlugin``, so the class is made on first use (``import qml.distributed``
+    stays free of Dask) and is reachable as ``qml.distributed._ThreadLimits`` on both ends."""
+    global _THREAD_LIMITS
+    if _THREAD_LIMITS is None:
+        from distributed.diagnostics.plugin import WorkerPlugin
+
+        class _ThreadLimits(WorkerPlugin):
+            name = "qlimits-thread-limits"
+            idempotent = True
+
+            def setup(self, worker) -> None:
+                _limit_threads(int(worker.state.nthreads))
+
+        _ThreadLimits.__module__ = __name__
+        _THREAD_LIMITS = _ThreadLimits
+    return _THREAD_LIMITS
+
+
+_THREAD_LIMITS = None
+
+
+def __getattr__(name: str):
+    if name == "_ThreadLimits":
+        return _thread_limits_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class Executor:
+    """Where the tasks of a scaled-out loop run: in this process (``client`` None: a task runs
+    when its result is first asked for) or on a Dask cluster.
+
+    Examples
+    --------
+    >>> ex = Executor.local()
+    >>> futures = [ex.submit(pow, 2, k) for k in range(4)]
+    >>> [f.result() for f in ex.completed(futures)]
+    [1, 2, 4, 8]
+    """
+
+    def __init__(self, client=None, address: str = "in-process"):
+        self.client, self.address = client, address
+
+    @classmethod
+    def local(cls) -> Executor:
+        """The in-process executor."""
+        return cls()
+
+    @property
+    def distributed(self) -> bool:
+        """True when tasks go to a Dask cluster."""
+        return self.client is not None
+
+    @property
+    def n_workers(self) -> int:
+        """Workers now connected (1 in-process)."""
+        if self.client is None:
+            return 1
+        return max(1, len(self.client.scheduler_info().get("workers", {})))
+
+    def submit(self, fn: Callable, *args, **kwargs):
+        """Run ``fn(*args, **kwargs)`` as a task; returns a future (``.result()``)."""
+        if self.client is None:
+            return _Deferred(fn, args, kwargs)
+        return self.client.submit(fn, *args, pure=False, **kwargs)
+
+    def scatter(self, data):
+        """Send ``data`` to the workers once; returns what tasks take in its place."""
+        if self.client is None:
+            return data
+        return self.client.scatter(data, broadcast=False, hash=False)
+
+    def completed(self, futures: Iterable) -> Iterator:
+        """The futures as they finish (in-process: in the order given). A lost scheduler or
+        a task that failed for good raises here."""
+        futures = list(futures)
+        if self.client is None:
+            for future in futures:
+                if not future.cancelled:
+                    future.result()
+                    yield future
+            return
+        from distributed import as_completed
+
+        with self.translated():
+            for future in as_completed(futures):
+                if future.status == "error":
+                    future.result()  # the task's own exception, as raised on the worker
+                yield future
+
+    def results(self, futures: Iterable) -> list:
+        """Every result, in the order of ``futures``."""
+        futures = list(futures)
+        done = {id(f): f.result() for f in self.completed(futures)}
+        return [done[id(f)] for f in futures]
+
+    def cancel(self, futures: Iterable) -> None:
+        """Drop tasks whose results are no longer wanted (in-process: they never run)."""
+        if self.client is None:
+            for future in futures:
+                future.cancelled = True
+        else:
+            self.client.cancel(list(futures))
+
+    @contextlib.contextmanager
+    def translated(self):
+        """Dask's errors about the cluster itself become one ``ClusterError`` naming it."""
+        from distributed.client import FutureCancelledError
+
+        try:
+            yield
+        except FutureCancelledError as exc:
+            reason = str(exc).split("reason:", 1)[-1].strip().splitlines()[0].rstrip(".")
+            raise ClusterError(f"lost the Dask scheduler at {self.address} while work was "
+                               f"running ({reason}); results finished before that are kept "
+                               "where the command writes them") from exc
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(f"the Dask scheduler at {self.address} stopped answering "
+                               f"({type(exc).__name__}: {exc})") from exc
+
+
+class _Deferred:
+    """An in-process future: the task runs, once, when its result is first asked for."""
+
+    _unset = object()
+
+    def __init__(self, fn, args, kwargs):
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self._value = self._unset
+        self.cancelled = False
+
+    def result(self):
+        if self._value is self._unset:
+            args = [a.result() if isinstance(a, _Deferred) else a for a in self.args]
+            self._value = self.fn(*args, **self.kwargs)
+            self.fn = self.args = self.kwargs = None
+        return self._value
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _local_cluster(n_workers: int | None):
+    from distributed import LocalCluster
+
+    n = n_workers or _cores()
+    env = dict.fromkeys(THREAD_VARIABLES, "1")
+    logger.info("starting a LocalCluster of %d single-threaded worker processes", n)
+    return LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                        dashboard_address=None, env=env)
+
+
+@contextlib.contextmanager
+def connect(scheduler) -> Iterator[Executor]:
+    """The executor for a ``scheduler`` value; a cluster started here is closed on the way
+    out, a ``Client`` given is left open.
+
+    Raises
+    ------
+    ConfigurationError
+        The value is not understood, or ``dask.distributed`` is not installed (the message
+        says ``pip install 'qlimits[dask]'``).
+    ClusterError
+        No scheduler answers at the address, or it was lost during the work.
+
+    Examples
+    --------
+    >>> with connect(None) as ex:
+    ...     ex.distributed
+    False
+    """
+    check_scheduler(scheduler)
+    if scheduler is None:
+        yield Executor.local()
+        return
+    distributed = _dask()
+    with contextlib.ExitStack() as stack:
+        if isinstance(scheduler, str):
+            match = _LOCAL.fullmatch(scheduler)
+            if match:
+                cluster = stack.enter_context(
+                    _local_cluster(int(match.group(1)) if match.group(1) else None))
+                client = stack.enter_context(distributed.Client(cluster))
+            else:
+                client = stack.enter_context(_remote_client(distributed, scheduler))
+            address = scheduler
+        else:
+            client, address = scheduler, describe(scheduler)
+        client.register_plugin(_thread_limits_class()())
+        logger.info("running on the Dask cluster at %s (%d workers)", address,
+                    len(client.scheduler_info().get("workers", {})))
+        yield Executor(client, address)
+
+
+def _remote_client(distributed, address: str):
+    try:
+        return distributed.Client(address, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError) as exc:
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ClusterError(
+            f"cannot reach a Dask scheduler at {address} within {CONNECT_TIMEOUT:.0f} s "
+            f"({why}); start one with `dask scheduler` and workers with "
+            f"`dask worker {address} --nthreads 1`, or check the address") from exc
+    except ValueError as exc:
+        raise ClusterError(f"scheduler address {address!r} is not usable: {exc}") from exc
