@@ -19,6 +19,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from circuits.classifier import ClassifierCircuit, build_classifier
 from circuits.readouts import Readout, build_readout, readout_from_dict
 from qml.backends import parse_backend
+from qml.data_parallel import ShardedObjective
+from qml.distributed import check_scheduler, connect, describe
 from qml.errors import (
     ConfigurationError,
     InvalidInputError,
@@ -52,10 +54,14 @@ _PROB_FLOOR = 1e-10  # clip of qiskit-machine-learning's CrossEntropyLoss
 
 class _CrossEntropy:
     """Mean cross-entropy (log base 2, probabilities clipped at 1e-10) over the training set,
-    as qiskit-machine-learning's ``CrossEntropyLoss``; every method is one backend call."""
+    as qiskit-machine-learning's ``CrossEntropyLoss``; every method is one backend call.
+    ``n_total``: the size of the whole training set when ``X`` is one chunk of it (data-
+    parallel training), so that the chunks' losses and gradients add up to the mean's."""
 
-    def __init__(self, evaluator, readout: Readout, X: np.ndarray, y_index: np.ndarray):
+    def __init__(self, evaluator, readout: Readout, X: np.ndarray, y_index: np.ndarray,
+                 n_total: int | None = None):
         self.evaluator, self.readout, self.X, self.y = evaluator, readout, X, y_index
+        self.n_total = len(y_index) if n_total is None else n_total
 
     def _picked(self, probs: np.ndarray, rows) -> np.ndarray:
         return probs[..., np.arange(probs.shape[-2]), self.y[rows]]
@@ -63,14 +69,14 @@ class _CrossEntropy:
     def losses(self, W: np.ndarray) -> np.ndarray:
         probs = self.readout.probabilities(self.evaluator.expectations(self.X, W))
         p = np.clip(self._picked(probs, slice(None)), _PROB_FLOOR, 1.0)
-        return -np.log2(p).mean(axis=-1)
+        return -np.log2(p).sum(axis=-1) / self.n_total
 
     def _cotangent(self, E: np.ndarray, rows) -> np.ndarray:
         probs = self.readout.probabilities(E)
         picked = self._picked(probs, rows)
         grad_p = np.zeros_like(probs)
         live = picked > _PROB_FLOOR
-        denom = np.log(2) * len(self.y) * np.maximum(picked, _PROB_FLOOR)
+        denom = np.log(2) * self.n_total * np.maximum(picked, _PROB_FLOOR)
         scale = np.where(live, -1.0 / denom, 0.0)
         grad_p[..., np.arange(probs.shape[-2]), self.y[rows]] = scale
         return self.readout.vjp(E, grad_p)
@@ -78,7 +84,18 @@ class _CrossEntropy:
     def loss_and_grad(self, w: np.ndarray):
         E, grad, _ = self.evaluator.vjp(self.X, w[None, :], self._cotangent)
         p = np.clip(self._picked(self.readout.probabilities(E[0]), slice(None)), _PROB_FLOOR, 1.0)
-        return float(-np.log2(p).mean()), grad[0]
+        return float(-np.log2(p).sum() / self.n_total), grad[0]
+
+
+def _chunk_terms(model: VQC, X: np.ndarray, y_index: np.ndarray, n_total: int, W: np.ndarray,
+                 gradient: bool):
+    """A data-parallel task (``qml.data_parallel``): one chunk's share of the mean loss of
+    every row of ``W`` or, with ``gradient``, of the loss of ``W[0]`` and its gradient."""
+    objective = _CrossEntropy(model._evaluator_ready(), model.readout_, X, y_index, n_total)
+    if gradient:
+        loss, grad = objective.loss_and_grad(W[0])
+        return np.array([loss]), grad
+    return objective.losses(W), None
 
 
 def _encode_circuit(circuit: QuantumCircuit) -> dict:
@@ -179,6 +196,14 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
         On ``fake:``/``ibm:`` backends, ``fit`` first estimates the run's QPU usage
         (``estimate``) and refuses, before anything is submitted, when it exceeds this many
         seconds; ``fake:`` is checked too, so that a rehearsal refuses what the real run would.
+    scheduler : None, str or dask.distributed.Client, optional
+        Data-parallel training on Dask (``qml.distributed``: ``"local"``, ``"local:N"``, an
+        address such as ``"tcp://HOST:8786"``, or a ``Client``), exact backends only. The
+        training set is cut into fixed chunks, held by the workers from the start; each
+        evaluation sends the weights and adds the chunks' losses and gradients in chunk
+        order, so the weights are the same on any number of workers and equal the
+        in-process fit's to rounding. The optimizer, callback and checkpoint stay here. A
+        ``Client`` is not saved with the model (a string is).
 
     Attributes
     ----------
@@ -234,7 +259,7 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
                  initial_weights=None, callback=None, verbose=False, warm_start=False,
                  n_qubits=None, reduction=None, input_scaling="minmax", checkpoint=None,
                  resume=False, optimization_level=1, runtime_options=None,
-                 max_qpu_seconds=None):
+                 max_qpu_seconds=None, scheduler=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.ansatz = ansatz
@@ -258,6 +283,7 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
         self.optimization_level = optimization_level
         self.runtime_options = runtime_options
         self.max_qpu_seconds = max_qpu_seconds
+        self.scheduler = scheduler
 
     # ------------------------------------------------------------------ validation
     def _validate_options(self) -> None:
@@ -295,7 +321,13 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
             raise ConfigurationError(
                 f"input_scaling must be 'minmax' or None; got {self.input_scaling!r}"
             )
-        parse_backend(self.backend)
+        spec = parse_backend(self.backend)
+        check_scheduler(self.scheduler)
+        if self.scheduler is not None and not spec.exact:
+            raise ConfigurationError(
+                f"scheduler={describe(self.scheduler)!r}: data-parallel training needs an "
+                f"exact backend (statevector); {self.backend!r} evaluates with shots or on "
+                "hardware, whose jobs stay with this process (and its job ledger)")
 
     def _warn_unused_options(self, method: str) -> None:
         """Options that this backend or optimizer would not use are named, not ignored."""
@@ -378,27 +410,48 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
         rng = np.random.default_rng(self.seed)
         w0 = self._initial_weights(len(self.circuit_.weights), rng)
         y_index = np.searchsorted(classes, y)
-        objective = _CrossEntropy(self._evaluator, self.readout_, angles, y_index)
         if method in GRADIENT_OPTIMIZERS and not self._evaluator.exact:
             warnings.warn(f"{method} with shot noise: gradients are parameter-shift estimates; "
                           "SPSA or COBYLA are usually more robust", UserWarning, stacklevel=2)
-        fingerprint = self._fingerprint(X, y)
-        state = self._read_checkpoint(method, fingerprint) if self.resume else None
-        if state is not None:
-            _check_state(state, method, len(w0), str(self.checkpoint))
-        result = self._optimize(method, objective, w0, rng, state, fingerprint)
+        state, fingerprint = self._resume_state(method, w0, X, y)
+        self._checkpoint_writer(method, fingerprint)  # its place checked before any work
+        with connect(self.scheduler) as executor:
+            if executor.distributed:
+                objective = ShardedObjective(executor, _chunk_terms, self._worker_copy(),
+                                             angles, y_index)
+            else:
+                objective = _CrossEntropy(self._evaluator, self.readout_, angles, y_index)
+            result = self._optimize(method, objective, w0, rng, state, fingerprint)
+        evaluations = objective.n_circuits if executor.distributed else self._evaluator.n_circuits
         self.weights_ = result.weights
         self.loss_curve_ = result.loss_curve
         self.loss_ = result.loss
         self.n_iter_ = result.n_iter
         self.optimizer_ = method
         self.shots_ = None if self._evaluator.exact else int(self._evaluator.shots)
-        self.n_circuit_evaluations_ = int(self._evaluator.n_circuits)
+        self.n_circuit_evaluations_ = int(evaluations)
         self.fit_seconds_ = time.perf_counter() - start
-        logger.info("fit: %s on %s, %d iterations, loss %.6f, %d circuit evaluations, %.2f s",
-                    method, self.backend, self.n_iter_, self.loss_,
-                    self.n_circuit_evaluations_, self.fit_seconds_)
+        logger.info("fit: %s on %s (%s), %d iterations, loss %.6f, %d circuit evaluations, "
+                    "%.2f s", method, self.backend, describe(self.scheduler), self.n_iter_,
+                    self.loss_, self.n_circuit_evaluations_, self.fit_seconds_)
         return self
+
+    def _worker_copy(self) -> VQC:
+        """What a data-parallel worker needs to evaluate the loss: the built circuit and
+        readout, without the callback, checkpoint or scheduler (nor any fitted weights)."""
+        copy = clone(self).set_params(callback=None, checkpoint=None, resume=False,
+                                      verbose=False, scheduler=None, initial_weights=None)
+        copy.classes_, copy.n_qubits_ = self.classes_, self.n_qubits_
+        copy.circuit_, copy.readout_ = self.circuit_, self.readout_
+        return copy
+
+    def _resume_state(self, method, w0, X, y) -> tuple[dict | None, str]:
+        """The checkpoint to resume from (None: start afresh) and the data fingerprint."""
+        fingerprint = self._fingerprint(X, y)
+        state = self._read_checkpoint(method, fingerprint) if self.resume else None
+        if state is not None:
+            _check_state(state, method, len(w0), str(self.checkpoint))
+        return state, fingerprint
 
     def _prepare(self, X, y):
         """Options and data checked, input map fitted, circuit and readout built: what
@@ -632,6 +685,8 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
         params["callback"] = None
         if params["checkpoint"] is not None:
             params["checkpoint"] = str(params["checkpoint"])
+        if params["scheduler"] is not None and not isinstance(params["scheduler"], str):
+            params["scheduler"] = None  # a Client is this session's, not the model's
         return params
 
     def save(self, path) -> Path:

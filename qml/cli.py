@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import logging
 import math
+import os
 import sys
 import tempfile
 import time
@@ -520,13 +521,15 @@ def _qv_table(result) -> str:
                          *(["bootstrap bound"] if boot else []), "verdict", "trials needed"))
 
 
-def _measure_with_progress(backend, args, label=None):
+def _measure_with_progress(backend, args, checkpoint: Path):
     from qml.volume import measure_quantum_volume
 
-    with _progress(args, total=len(args.widths), desc=label or f"QV on {backend}",
-                   unit="width") as bar:
+    with _progress(args, total=None, desc=f"QV on {backend}", unit="batch") as bar:
+        def tasks(done, total):
+            bar.total = total
+            bar.update(done - bar.n)
+
         def progress(w):
-            bar.update(1)
             bar.set_postfix(width=w.width, hop=f"{w.mean_hop:.3f}")
 
         return measure_quantum_volume(backend, args.widths, trials=args.trials, shots=args.shots,
@@ -535,7 +538,9 @@ def _measure_with_progress(backend, args, label=None):
                                       early_stop=args.early_stop, progress=progress,
                                       bootstrap=getattr(args, "bootstrap", False),
                                       method=args.method,
-                                      max_qpu_seconds=getattr(args, "max_qpu_seconds", None))
+                                      max_qpu_seconds=getattr(args, "max_qpu_seconds", None),
+                                      scheduler=args.scheduler, checkpoint=checkpoint,
+                                      resume=args.resume, task_progress=tasks)
 
 
 def cmd_qv_measure(args) -> int:
@@ -553,8 +558,7 @@ def cmd_qv_measure(args) -> int:
         estimate.check_limit(args.max_qpu_seconds)
         if args.dry_run:
             return 0
-    result = _measure_with_progress(args.backend, args)
-    result.save(out / "qv.json")
+    result = _measure_with_progress(args.backend, args, out / "qv.json")  # written as it goes
     print(_qv_table(result))
     print(f"\nquantum volume on {args.backend}: {result.quantum_volume}")
     for w in result.widths:
@@ -577,26 +581,38 @@ The simulation is a consistency check of the noise model, not a measurement of t
 
 def cmd_qv_devices(args) -> int:
     from qml.backends import fake_backend
+    from qml.volume import measure_devices
 
     out = _output_folder(args.out)
+    names = [name.strip() for name in args.backends.split(",") if name.strip()]
+    devices = {name: fake_backend(name) for name in names}  # validates names before any work
+    with _progress(args, total=None, desc="QV of devices", unit="batch") as bar:
+        def tasks(done, total):
+            bar.total = total
+            bar.update(done - bar.n)
+
+        def progress(name, w):
+            bar.set_postfix_str(f"{name} width {w.width}: HOP {w.mean_hop:.3f}")
+
+        results = measure_devices(names, args.widths, trials=args.trials, shots=args.shots,
+                                  seed=args.seed, optimization_level=args.optimization_level,
+                                  early_stop=args.early_stop, method=args.method,
+                                  scheduler=args.scheduler, checkpoint_dir=out,
+                                  resume=args.resume, progress=progress, task_progress=tasks)
     rows, summary = [], []
-    for name in args.backends.split(","):
-        name = name.strip()
-        device = fake_backend(name)  # validates the name before any work
-        reported = getattr(device.configuration(), "quantum_volume", None)
-        result = _measure_with_progress(f"aer:{name}", args, label=name)
-        result.save(out / f"{name}.json")
+    for name, result in results.items():
+        reported = getattr(devices[name].configuration(), "quantum_volume", None)
         summary.append({"backend": name, "simulated_quantum_volume": result.quantum_volume,
                         "reported_quantum_volume": reported,
                         "widths": [w.width for w in result.widths],
                         "mean_hops": [w.mean_hop for w in result.widths]})
-        rows.append((name, device.num_qubits, reported, result.quantum_volume,
+        rows.append((name, devices[name].num_qubits, reported, result.quantum_volume,
                      " ".join(f"{w.width}:{w.mean_hop:.3f}" for w in result.widths)))
-        _write_json(out / "devices.json", {"devices": summary, "note": DEVICE_NOTE})
+    _write_json(out / "devices.json", {"devices": summary, "note": DEVICE_NOTE})
     print(_table(rows, ("backend", "qubits", "reported QV", "simulated QV",
                         "mean HOP by width")))
     print("\n" + DEVICE_NOTE)
-    print(f"\nwrote {out / 'devices.json'}")
+    print(f"\nwrote {out / 'devices.json'} and one <device>.json per device")
     return 0
 
 
@@ -674,6 +690,17 @@ def _add_qv_arguments(p: argparse.ArgumentParser, widths: str) -> None:
     p.add_argument("--method", choices=["auto", "aer"], default="auto",
                    help="noisy simulation of aer:<device>: auto = exact distributions in the "
                         "Pauli basis, then shots (fast); aer = Aer's simulator (default auto)")
+    p.add_argument("--resume", action="store_true",
+                   help="keep the widths already written to --out by a run with the same "
+                        "settings, and measure only the others")
+    _add_scheduler_argument(p, "the batches of trials (of every width and device)")
+
+
+def _add_scheduler_argument(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--scheduler", default=None, metavar="WHERE",
+                   help=f"run {what} on Dask (pip install 'qlimits[dask]'): local, local:N "
+                        "(N worker processes here) or tcp://HOST:PORT (a running `dask "
+                        "scheduler`); default: in this process")
 
 
 def _add_cost_arguments(p: argparse.ArgumentParser) -> None:
@@ -855,6 +882,10 @@ def _logging(verbose: int | None, quiet: bool):
         else "qlimits: %(levelname)s: %(message)s"))
     package = logging.getLogger("qml")
     saved = package.level, package.propagate, warnings.showwarning
+    # Dask's own logs (a worker restarted, a scheduler lost) are for -vv; the outcome is
+    # qlimits' one line. Set before dask.distributed is imported, so its workers inherit it.
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED",
+                          "info" if level == logging.DEBUG else "critical")
 
     def show(message, category, filename, lineno, file=None, line=None):
         logging.getLogger("qml.warnings").warning("%s: %s", category.__name__, message)

@@ -209,11 +209,13 @@ class Executor:
             return _Deferred(fn, args, kwargs)
         return self.client.submit(fn, *args, pure=False, **kwargs)
 
-    def scatter(self, data):
-        """Send ``data`` to the workers once; returns what tasks take in its place."""
+    def scatter(self, data, broadcast: bool = False):
+        """Send ``data`` to the workers once (a list: its items spread across them; with
+        ``broadcast``: a copy on every worker); returns what tasks take in its place."""
         if self.client is None:
             return data
-        return self.client.scatter(data, broadcast=False, hash=False)
+        with self.translated():
+            return self.client.scatter(data, broadcast=broadcast, hash=False)
 
     def completed(self, futures: Iterable) -> Iterator:
         """The futures as they finish (in-process: in the order given). A lost scheduler or
