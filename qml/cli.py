@@ -216,7 +216,8 @@ def vqc_from_args(args, verbose: bool = True):
                backend=args.backend, shots=args.shots, seed=args.seed, verbose=verbose,
                n_qubits=args.qubits, checkpoint=args.checkpoint, resume=args.resume,
                optimization_level=args.optimization_level,
-               max_qpu_seconds=getattr(args, "max_qpu_seconds", None))
+               max_qpu_seconds=getattr(args, "max_qpu_seconds", None),
+               scheduler=getattr(args, "scheduler", None) if args.command == "train" else None)
 
 
 def qsvc_from_args(args):
@@ -251,7 +252,8 @@ def _check_qsvc_flags(args) -> None:
                                       ("--resume", args.resume),
                                       ("--dry-run", args.dry_run),
                                       ("--max-qpu-seconds", args.max_qpu_seconds),
-                                      ("--price-per-second", args.price_per_second)) if on]
+                                      ("--price-per-second", args.price_per_second),
+                                      ("--scheduler", args.scheduler)) if on]
     if vqc_only:
         raise ConfigurationError(f"{', '.join(vqc_only)}: for --model vqc; a QSVC computes "
                                  "its kernel once, without iterations or an estimate")
@@ -411,7 +413,7 @@ def cmd_compare(args) -> int:
         report = compare(X, y, dataset=args.dataset, vqc=vqc, qsvc=qsvc, models=models,
                          folds=args.folds, n_features=args.qubits, seed=args.seed,
                          feature_names=names if args.qubits is None else None,
-                         progress=progress)
+                         progress=progress, scheduler=args.scheduler)
     report.save(out / "comparison.json")
     atomic_write(out / "comparison.csv", report.to_csv())
     rows = [(m.name, f"{m.accuracy_mean:.3f} ± {m.accuracy_sd:.3f}",
@@ -775,6 +777,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="vqc: variational classifier (default); qsvc: support-vector "
                             "classifier on the quantum kernel of the feature map")
     add_vqc_arguments(train)
+    _add_scheduler_argument(train, "data-parallel VQC training (exact backends)")
     _add_cost_arguments(train)
     train.set_defaults(func=cmd_train)
 
@@ -790,6 +793,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "logistic_regression, decision_tree, random_forest, rbf_svm, mlp)")
     cmp_.add_argument("--out", required=True, help="output folder")
     add_vqc_arguments(cmp_)
+    _add_scheduler_argument(cmp_, "the folds x models and learning-curve points")
     cmp_.set_defaults(func=cmd_compare)
 
     jobs = add(sub, "jobs", help="the job ledger: list, show, fetch, cancel",

@@ -42,6 +42,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from qml.backends import parse_backend
 from qml.deprecation import deprecated
+from qml.distributed import check_scheduler, connect
 from qml.errors import ConfigurationError, InvalidInputError
 from qml.execution import DEFAULT_SHOTS
 from qml.preprocessing import FeaturePipeline
@@ -396,44 +397,54 @@ class _Progress:
             self.callback(self.done, self.total, what)
 
 
-def _score_folds(name, model, X, y, splits, n_features, seed, progress: _Progress):
-    """Scores over the folds; also returns the first fold's fitted model (for the
-    explanations, which use that fold's split)."""
-    acc, bal, train_s, infer_s = [], [], 0.0, 0.0
-    first = fitted = prep = None
-    for train, test in splits:
-        prep = _preprocessing(n_features, seed).fit(X[train])
-        fitted = clone(model)
-        train_s += _fit_timed(fitted, prep.transform(X[train]), y[train])
-        first = fitted if first is None else first
-        start = time.perf_counter()
-        pred = fitted.predict(prep.transform(X[test]))
-        infer_s += time.perf_counter() - start
-        acc.append(float(accuracy_score(y[test], pred)))
-        bal.append(float(balanced_accuracy_score(y[test], pred)))
-        logger.info("%s, fold %d/%d: accuracy %.3f", name, len(acc), len(splits), acc[-1])
-        progress.step(f"{name}, fold {len(acc)}/{len(splits)}")
-    n_train = len(splits[-1][0])
-    cost, unit = training_cost(fitted, n_train, prep.transform(X[:1]).shape[1])
+def _check_distributable(models: dict) -> None:
+    for name, model in models.items():
+        backend = getattr(model, "backend", None)
+        if isinstance(backend, str) and parse_backend(backend).runtime:
+            raise ConfigurationError(
+                f"model {name!r} runs on {backend}, whose jobs are submitted from this process "
+                "through its job ledger: compare it without a scheduler")
+
+
+def _fold_task(model, X, y, train, test, n_features, seed, keep: bool) -> dict:
+    """One task: fit a clone on a training fold, score it on the test fold. ``keep``: also
+    return the fitted model and its feature count (first and last folds)."""
+    prep = _preprocessing(n_features, seed).fit(X[train])
+    fitted = clone(model)
+    train_s = _fit_timed(fitted, prep.transform(X[train]), y[train])
+    start = time.perf_counter()
+    pred = fitted.predict(prep.transform(X[test]))
+    out = {"accuracy": float(accuracy_score(y[test], pred)),
+           "balanced": float(balanced_accuracy_score(y[test], pred)),
+           "train_s": train_s, "infer_s": time.perf_counter() - start}
+    if keep:
+        out.update(fitted=fitted, n_features=prep.transform(X[:1]).shape[1])
+    return out
+
+
+def _report(name: str, folds: list[dict], n_train: int) -> ModelReport:
+    """A model's report from its fold results (the last fold's model gives size and cost)."""
+    fitted = folds[-1]["fitted"]
+    cost, unit = training_cost(fitted, n_train, folds[-1]["n_features"])
     formula = FLOP_FORMULAS.get(_kind(fitted), "circuit executions counted")
     if _kind(fitted) == "qsvc":
         formula += f" ({len(fitted.support_vectors_)} support vectors in the last fold)"
-    report = ModelReport(name, acc, bal, n_parameters(fitted), train_s / len(splits),
-                         infer_s / len(splits), cost, unit, formula)
-    return report, first
+    return ModelReport(name, [f["accuracy"] for f in folds], [f["balanced"] for f in folds],
+                       n_parameters(fitted), float(np.mean([f["train_s"] for f in folds])),
+                       float(np.mean([f["infer_s"] for f in folds])), cost, unit, formula)
 
 
-def _explain(fitted: dict, X_test, y_test, seed, progress: _Progress) -> dict:
-    out = {}
-    for name, model in fitted.items():
-        progress.step(f"{name}, importances")
-        perm = permutation_importance(model, X_test, y_test, n_repeats=5, random_state=seed)
-        out[name] = {"permutation": perm.importances_mean.tolist()}
-        if hasattr(model, "feature_importances_"):
-            out[name]["impurity"] = model.feature_importances_.tolist()
-        if _kind(model) == "vqc" and model.shots_ is None:
-            grads = model.input_gradients(X_test)
-            out[name]["input_gradient"] = np.abs(grads).mean(axis=0).tolist()
+def _explain_task(first_fold: dict, X_test, y_test, seed) -> dict:
+    """One task: permutation importances (and impurity importances, and the VQC's input
+    gradients) of the model fitted on the first fold."""
+    model = first_fold["fitted"]
+    perm = permutation_importance(model, X_test, y_test, n_repeats=5, random_state=seed)
+    out = {"permutation": perm.importances_mean.tolist()}
+    if hasattr(model, "feature_importances_"):
+        out["impurity"] = model.feature_importances_.tolist()
+    if _kind(model) == "vqc" and model.shots_ is None:
+        grads = model.input_gradients(X_test)
+        out["input_gradient"] = np.abs(grads).mean(axis=0).tolist()
     return out
 
 
@@ -461,22 +472,16 @@ def _learning_subsets(y_tr, sizes, seed) -> list[np.ndarray]:
     return subsets
 
 
-def _learning_curve(models, X_tr, y_tr, X_te, y_te, subsets, progress: _Progress) -> dict:
-    curve = {"sizes": [int(len(idx)) for idx in subsets],
-             "accuracy": {name: [] for name in models}}
-    for idx in subsets:
-        for name, model in models.items():
-            fitted = clone(model).fit(X_tr[idx], y_tr[idx])
-            curve["accuracy"][name].append(float(fitted.score(X_te, y_te)))
-            progress.step(f"{name}, learning curve at {len(idx)} samples")
-    return curve
+def _curve_task(model, X_tr, y_tr, X_te, y_te) -> float:
+    """One task: test accuracy of a clone fitted on a learning-curve subset."""
+    return float(clone(model).fit(X_tr, y_tr).score(X_te, y_te))
 
 
 def compare(X, y, *, dataset: str = "data", vqc=None, qsvc=None, models=None,
             extra_models=None,
             folds: int = 5, n_features: int | None = None, seed: int | None = 0,
             feature_names=None, learning_sizes=(0.1, 0.25, 0.5, 0.75, 1.0),
-            progress=None) -> Comparison:
+            progress=None, scheduler=None) -> Comparison:
     """Cross-validate a VQC and classical baselines on the same splits and preprocessing.
 
     Parameters
@@ -506,8 +511,13 @@ def compare(X, y, *, dataset: str = "data", vqc=None, qsvc=None, models=None,
     learning_sizes : sequence of float
         Fractions of the first training fold for the learning curves (empty: none).
     progress : callable, optional
-        ``progress(done, total, what)`` after every fit: each model on each fold, each
+        ``progress(done, total, what)`` after every task: each model on each fold, each
         model's importances, each learning-curve point (the CLI draws a bar with it).
+    scheduler : None, str or dask.distributed.Client, optional
+        Run those tasks on Dask (``qml.distributed``: ``"local"``, ``"local:N"``, an
+        address, or a ``Client``); every task is seeded as in-process, so the scores are the
+        same. Models on ``fake:``/``ibm:`` backends are refused there (their jobs stay with
+        this process's ledger).
 
     Examples
     --------
@@ -520,20 +530,49 @@ def compare(X, y, *, dataset: str = "data", vqc=None, qsvc=None, models=None,
     ['vqc', 'decision_tree']
     """
     X, y = _check(X, y, folds)
+    check_scheduler(scheduler)
     feature_names = _feature_names(feature_names, X.shape[1], n_features)
     all_models = _models(vqc, qsvc, models, seed)
     all_models.update(extra_models or {})
+    if scheduler is not None:
+        _check_distributable(all_models)
     splits = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(X, y))
     train, test = splits[0]
     subsets = _learning_subsets(y[train], learning_sizes, seed)
-    tracker = _Progress(progress, len(all_models) * (folds + 1 + len(subsets)))
-    scored = {name: _score_folds(name, model, X, y, splits, n_features, seed, tracker)
-              for name, model in all_models.items()}
-    reports = [report for report, _ in scored.values()]
     prep = _preprocessing(n_features, seed).fit(X[train])  # as fitted for the first fold
     X_tr, X_te = prep.transform(X[train]), prep.transform(X[test])
-    importances = _explain({name: first for name, (_, first) in scored.items()}, X_te,
-                           y[test], seed, tracker)
-    curve = _learning_curve(all_models, X_tr, y[train], X_te, y[test], subsets, tracker)
+    with connect(scheduler) as executor:
+        data = executor.scatter([X, y, X_tr, y[train], X_te, y[test]], broadcast=True)
+        Xs, ys, X_tr_s, y_tr_s, X_te_s, y_te_s = data
+        labels, fold_futures, explain, curve = {}, {}, {}, {}
+        for name, model in all_models.items():
+            fold_futures[name] = []
+            for k, (tr, te) in enumerate(splits):
+                future = executor.submit(_fold_task, model, Xs, ys, tr, te, n_features, seed,
+                                         k in (0, len(splits) - 1))
+                fold_futures[name].append(future)
+                labels[id(future)] = f"{name}, fold {k + 1}/{len(splits)}"
+        for name in all_models:
+            explain[name] = executor.submit(_explain_task, fold_futures[name][0], X_te_s,
+                                            y_te_s, seed)
+            labels[id(explain[name])] = f"{name}, importances"
+        for idx in subsets:
+            for name, model in all_models.items():
+                future = executor.submit(_curve_task, model, X_tr[idx], y[train][idx], X_te_s,
+                                         y_te_s)
+                curve[(name, len(idx))] = future
+                labels[id(future)] = f"{name}, learning curve at {len(idx)} samples"
+        every = ([f for fs in fold_futures.values() for f in fs] + list(explain.values())
+                 + list(curve.values()))
+        tracker = _Progress(progress, len(every))
+        for future in executor.completed(every):
+            logger.info("finished: %s", labels[id(future)])
+            tracker.step(labels[id(future)])
+        reports = [_report(name, [f.result() for f in fold_futures[name]], len(splits[-1][0]))
+                   for name in all_models]
+        importances = {name: explain[name].result() for name in all_models}
+        learning = {"sizes": [int(len(idx)) for idx in subsets],
+                    "accuracy": {name: [curve[(name, len(idx))].result() for idx in subsets]
+                                 for name in all_models}}
     return Comparison(dataset, folds, seed, list(feature_names), reports, importances,
-                      _rank_correlations(importances), curve)
+                      _rank_correlations(importances), learning)

@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 DASK_EXTRA = "pip install 'qlimits[dask]'"
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                     "RAYON_NUM_THREADS", "QLIMITS_NUM_THREADS")
-CONNECT_TIMEOUT = 10.0  # seconds to reach a scheduler before saying it cannot be reached
+CONNECT_TIMEOUT = 10.0  # seconds to reach a scheduler; QLIMITS_SCHEDULER_TIMEOUT overrides
 _LOCAL = re.compile(r"local(?::(\d+))?")
 _ADDRESS = re.compile(r"[a-z]+://\S+")
 
@@ -252,11 +252,11 @@ class Executor:
     @contextlib.contextmanager
     def translated(self):
         """Dask's errors about the cluster itself become one ``ClusterError`` naming it."""
-        from distributed.client import FutureCancelledError
+        from concurrent.futures import CancelledError  # Dask's FutureCancelledError is one
 
         try:
             yield
-        except FutureCancelledError as exc:
+        except CancelledError as exc:
             reason = str(exc).split("reason:", 1)[-1].strip().splitlines()[0].rstrip(".")
             raise ClusterError(f"lost the Dask scheduler at {self.address} while work was "
                                f"running ({reason}); results finished before that are kept "
@@ -343,13 +343,27 @@ def connect(scheduler) -> Iterator[Executor]:
         yield Executor(client, address)
 
 
-def _remote_client(distributed, address: str):
+def _connect_timeout() -> float:
+    text = os.environ.get("QLIMITS_SCHEDULER_TIMEOUT")
+    if not text:
+        return CONNECT_TIMEOUT
     try:
-        return distributed.Client(address, timeout=CONNECT_TIMEOUT)
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise ConfigurationError(f"QLIMITS_SCHEDULER_TIMEOUT={text!r}: give seconds > 0")
+    return value
+
+
+def _remote_client(distributed, address: str):
+    timeout = _connect_timeout()
+    try:
+        return distributed.Client(address, timeout=timeout)
     except (OSError, TimeoutError) as exc:
         why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ClusterError(
-            f"cannot reach a Dask scheduler at {address} within {CONNECT_TIMEOUT:.0f} s "
+            f"cannot reach a Dask scheduler at {address} within {timeout:g} s "
             f"({why}); start one with `dask scheduler` and workers with "
             f"`dask worker {address} --nthreads 1`, or check the address") from exc
     except ValueError as exc:
