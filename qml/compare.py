@@ -542,7 +542,7 @@ def compare(X, y, *, dataset: str = "data", vqc=None, qsvc=None, models=None,
     prep = _preprocessing(n_features, seed).fit(X[train])  # as fitted for the first fold
     X_tr, X_te = prep.transform(X[train]), prep.transform(X[test])
     with connect(scheduler) as executor:
-        data = executor.scatter([X, y, X_tr, y[train], X_te, y[test]], broadcast=True)
+        data = executor.scatter([X, y, X_tr, y[train], X_te, y[test]])
         Xs, ys, X_tr_s, y_tr_s, X_te_s, y_te_s = data
         labels, fold_futures, explain, curve = {}, {}, {}, {}
         for name, model in all_models.items():

@@ -91,7 +91,7 @@ class ShardedObjective:
         bounds = chunk_bounds(len(X), chunk)
         self.n_chunks = len(bounds)
         self.n_circuits = 0
-        self._model = executor.scatter(model, broadcast=True)
+        self._model = executor.scatter(model)
         shards = []
         for run in _shards(len(bounds), executor.n_workers):
             start, stop = bounds[run[0]][0], bounds[run[-1]][1]

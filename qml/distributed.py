@@ -185,6 +185,7 @@ class Executor:
 
     def __init__(self, client=None, address: str = "in-process"):
         self.client, self.address = client, address
+        self._dropped: set = set()
 
     @classmethod
     def local(cls) -> Executor:
@@ -209,13 +210,20 @@ class Executor:
             return _Deferred(fn, args, kwargs)
         return self.client.submit(fn, *args, pure=False, **kwargs)
 
-    def scatter(self, data, broadcast: bool = False):
-        """Send ``data`` to the workers once (a list: its items spread across them; with
-        ``broadcast``: a copy on every worker); returns what tasks take in its place."""
+    def scatter(self, data):
+        """Send ``data`` (a list: each item, spread over the workers) to the cluster once;
+        returns what tasks take in its place. The data travels inside a task, which the
+        scheduler keeps: if a worker holding it dies, Dask sends it again to another worker
+        instead of failing (data placed with ``Client.scatter`` would die with the worker)."""
         if self.client is None:
             return data
-        with self.translated():
-            return self.client.scatter(data, broadcast=broadcast, hash=False)
+        if not isinstance(data, list):
+            return self.submit(_identity, data)
+        workers = sorted(self.client.scheduler_info().get("workers", {})) or [None]
+        return [self.client.submit(_identity, item, pure=False,  # spread, one item each
+                                   workers=[workers[i % len(workers)]] if workers[0] else None,
+                                   allow_other_workers=True)
+                for i, item in enumerate(data)]
 
     def completed(self, futures: Iterable) -> Iterator:
         """The futures as they finish (in-process: in the order given). A lost scheduler or
@@ -231,8 +239,10 @@ class Executor:
 
         with self.translated():
             for future in as_completed(futures):
-                if future.status == "error":
-                    future.result()  # the task's own exception, as raised on the worker
+                if future.key in self._dropped:
+                    continue  # cancelled here on purpose (an early stop)
+                if future.status in ("error", "cancelled"):
+                    future.result()  # the task's own error, or the cluster's (translated)
                 yield future
 
     def results(self, futures: Iterable) -> list:
@@ -247,7 +257,9 @@ class Executor:
             for future in futures:
                 future.cancelled = True
         else:
-            self.client.cancel(list(futures))
+            futures = list(futures)
+            self._dropped.update(f.key for f in futures)
+            self.client.cancel(futures)
 
     @contextlib.contextmanager
     def translated(self):
@@ -264,6 +276,10 @@ class Executor:
         except (OSError, TimeoutError) as exc:
             raise ClusterError(f"the Dask scheduler at {self.address} stopped answering "
                                f"({type(exc).__name__}: {exc})") from exc
+
+
+def _identity(data):
+    return data
 
 
 class _Deferred:

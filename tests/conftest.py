@@ -37,3 +37,17 @@ def rng():
 def _private_ledger(tmp_path, monkeypatch):
     """Every test gets its own job ledger; nothing is written to the user's home."""
     monkeypatch.setenv("QLIMITS_LEDGER", str(tmp_path / "ledger" / "ledger.db"))
+
+
+@pytest.fixture(scope="session")
+def dask_client():
+    """A real ``LocalCluster`` of two single-threaded worker processes, shared by the
+    distributed tests (started once: each worker imports qiskit on its first task)."""
+    distributed = pytest.importorskip("distributed")
+    from qml.distributed import THREAD_VARIABLES
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None,
+                                  env=dict.fromkeys(THREAD_VARIABLES, "1")) as cluster:
+        with distributed.Client(cluster) as client:
+            yield client

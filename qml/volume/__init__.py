@@ -5,7 +5,9 @@ they hold -- experiment, execution and analysis apart, as in qiskit-experiments:
 module              what it holds
 ==================  ==========================================================================
 ``experiment``      ``measure_quantum_volume``: the sweep over widths (model circuits,
-                    ideal distributions, a run, the analysis), early stop, progress;
+                    ideal distributions, a run, the analysis) in batches of trials, in
+                    this process or on Dask, early stop, progress, checkpoint and resume;
+                    ``measure_devices``: the sweeps of several fake devices at once;
                     ``estimate_quantum_volume``: its QPU cost on fake:/ibm:, unsent
 ``runners``         where the trials of a width run: one runner per kind of backend
                     (ideal, Aer, noisy fake device, IBM runtime), chosen by ``make_runner``
@@ -47,7 +49,12 @@ from qml.volume.devices import (
     restricted_noise_model,
     select_qubits,
 )
-from qml.volume.experiment import estimate_quantum_volume, measure_quantum_volume
+from qml.volume.experiment import (
+    TRIAL_BATCH,
+    estimate_quantum_volume,
+    measure_devices,
+    measure_quantum_volume,
+)
 from qml.volume.ideal import ideal_probabilities
 from qml.volume.results import QuantumVolumeResult, WidthResult
 from qml.volume.runners import METHODS, make_runner
@@ -58,6 +65,6 @@ __all__ = [
     "hop_statistics", "trials_needed", "ideal_probabilities", "select_qubits", "check_layout",
     "device_basis",
     "device_errors", "restricted_noise_model", "make_runner", "measure_quantum_volume",
-    "estimate_quantum_volume",
+    "estimate_quantum_volume", "measure_devices", "TRIAL_BATCH",
     "WidthResult", "QuantumVolumeResult", "VerificationCost", "verification_cost",
 ]
