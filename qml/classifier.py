@@ -439,8 +439,10 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
     def _worker_copy(self) -> VQC:
         """What a data-parallel worker needs to evaluate the loss: the built circuit and
         readout, without the callback, checkpoint or scheduler (nor any fitted weights)."""
-        copy = clone(self).set_params(callback=None, checkpoint=None, resume=False,
-                                      verbose=False, scheduler=None, initial_weights=None)
+        params = {**self.get_params(deep=False), "callback": None, "checkpoint": None,
+                  "resume": False, "verbose": False, "scheduler": None,
+                  "initial_weights": None}
+        copy = type(self)(**params)
         copy.classes_, copy.n_qubits_ = self.classes_, self.n_qubits_
         copy.circuit_, copy.readout_ = self.circuit_, self.readout_
         return copy
@@ -669,7 +671,18 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
     def __getstate__(self):
         state = self.__dict__.copy()
         state.pop("_evaluator", None)  # compiled engine: rebuilt on demand
+        if state.get("scheduler") is not None and not isinstance(state["scheduler"], str):
+            state["scheduler"] = describe(state["scheduler"])  # a Client travels as its address
         return state
+
+    def __sklearn_clone__(self):
+        """``sklearn.base.clone``: every parameter copied as scikit-learn copies it, except a
+        ``Client`` given as ``scheduler``, which the clone shares (a connection cannot be
+        copied)."""
+        params = self.get_params(deep=False)
+        scheduler = params.pop("scheduler")
+        return type(self)(**{k: clone(v, safe=False) for k, v in params.items()},
+                          scheduler=scheduler)
 
     def _json_params(self) -> dict:
         params = self.get_params()

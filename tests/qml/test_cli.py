@@ -66,13 +66,86 @@ def test_qv_measure_writes_json_table_and_plots(tmp_path, capsys):
     assert "quantum volume on aer:fake_lima: 1" in text
 
 
-def test_qv_devices_reports_both_figures(tmp_path, capsys):
+def test_qv_devices_reports_both_figures(tmp_path, capsys, dask_client):
     code = main(["qv", "devices", "--backends", "fake_lima,fake_athens", "--widths", "2",
-                 "--trials", "5", "--shots", "32", "--method", "aer", "--out", str(tmp_path)])
+                 "--trials", "5", "--shots", "32", "--method", "aer", "--out", str(tmp_path),
+                 "--scheduler", dask_client.scheduler.address])
     assert code == 0
     doc = json.loads((tmp_path / "devices.json").read_text())
     assert [d["reported_quantum_volume"] for d in doc["devices"]] == [8, 32]
     assert "Why simulated and reported" in capsys.readouterr().out
+    for name in ("fake_lima", "fake_athens"):  # every device's sweep, as written
+        assert json.loads((tmp_path / f"{name}.json").read_text())["complete"] is True
+
+
+def test_qv_measure_resume_keeps_the_written_widths(tmp_path):
+    out = str(tmp_path / "qv")
+    common = ["qlimits", "qv", "measure", "--backend", "aer", "--trials", "25", "--shots",
+              "64", "--seed", "3", "--out", out]
+    subprocess.run([*common, "--widths", "2,3"], check=True, capture_output=True)
+    first = json.loads((tmp_path / "qv" / "qv.json").read_text())
+    res = subprocess.run([*common, "--widths", "2-4", "--resume", "-v"], check=True,
+                         capture_output=True, text=True)
+    assert "widths [2, 3] already measured" in res.stderr
+    doc = json.loads((tmp_path / "qv" / "qv.json").read_text())
+    assert [w["width"] for w in doc["widths"]] == [2, 3, 4] and doc["complete"]
+    assert doc["widths"][:2] == first["widths"]
+
+
+
+def test_qv_resume_with_other_settings_is_one_line(tmp_path, capsys):
+    common = ["qv", "measure", "--backend", "aer", "--trials", "25", "--widths", "2",
+              "--seed", "3", "--out", str(tmp_path)]
+    assert main([*common, "--shots", "64"]) == 0
+    capsys.readouterr()
+    assert main([*common, "--shots", "32", "--resume"]) == 1
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"qlimits: error: cannot resume from {tmp_path}/qv.json: it was measured with shots 64 "
+        "(now 32); use the same settings, or another output"]
+
+
+def test_train_on_a_running_cluster_by_its_address(tmp_path, dask_client):
+    res = subprocess.run(["qlimits", "train", "--dataset", "iris", "--classes", "0,1",
+                          "--maxiter", "5", "--seed", "0", "--out", str(tmp_path), "-v",
+                          "--scheduler", dask_client.scheduler.address],
+                         capture_output=True, text=True, check=True)
+    assert f"on the Dask cluster at {dask_client.scheduler.address} (2 workers)" in res.stderr
+    here = main(["train", "--dataset", "iris", "--classes", "0,1", "--maxiter", "5", "--seed",
+                 "0", "--out", str(tmp_path / "here")])
+    assert here == 0
+    a = json.loads((tmp_path / "model.json").read_text())["weights"]
+    b = json.loads((tmp_path / "here" / "model.json").read_text())["weights"]
+    assert max(abs(x - y) for x, y in zip(a, b)) < 1e-10
+
+
+@pytest.mark.parametrize("scheduler, message", [
+    ("tcp://127.0.0.1:{port}", "cannot reach a Dask scheduler at tcp://127.0.0.1:{port} "
+                               "within 1 s"),
+    ("local:zero", "scheduler 'local:zero' is not understood"),
+])
+def test_a_bad_scheduler_is_one_line(tmp_path, capsys, monkeypatch, scheduler, message):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("QLIMITS_SCHEDULER_TIMEOUT", "1")
+    code = main(["qv", "measure", "--backend", "aer", "--widths", "2", "--out",
+                 str(tmp_path), "--scheduler", scheduler.format(port=port)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and len(err) == 1
+    assert err[0].startswith("qlimits: error: " + message.format(port=port))
+    assert not (tmp_path / "qv.json").exists() or json.loads(
+        (tmp_path / "qv.json").read_text())["widths"] == []
+
+
+def test_scheduler_without_the_extra_names_it(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    assert main(["compare", "--dataset", "iris", "--out", str(tmp_path),
+                 "--scheduler", "local"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "qlimits: error: running on a Dask cluster needs dask.distributed: "
+        "pip install 'qlimits[dask]'")
 
 
 def test_qv_errors_exit_1_and_usage_errors_exit_2(tmp_path, capsys):

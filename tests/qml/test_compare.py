@@ -57,13 +57,19 @@ def test_iris_end_to_end(iris_report, tmp_path):
     assert (tmp_path / "old" / "comparison.csv").read_text() == iris_report.to_csv()
 
 
-def test_same_seed_same_scores_and_importances(iris, iris_report):
+def test_same_seed_same_report_in_process_or_on_a_dask_cluster(iris, iris_report, dask_client):
+    """Every fold, importance and learning-curve point as a task on two worker processes:
+    the same scores, importances and curves as the in-process run."""
     X, y = iris
+    seen = []
     again = compare(X, y, dataset="iris", vqc=VQC(seed=0, maxiter=40), folds=5, seed=0,
-                    extra_models={"naive_bayes": GaussianNB()})
+                    extra_models={"naive_bayes": GaussianNB()}, scheduler=dask_client,
+                    progress=lambda done, total, what: seen.append((done, total)))
     for a, b in zip(again.models, iris_report.models):
         assert a.accuracy == b.accuracy and a.balanced_accuracy == b.balanced_accuracy
     assert again.importances == iris_report.importances
+    assert again.learning_curve == iris_report.learning_curve
+    assert seen[-1][0] == seen[-1][1] == len(again.models) * (5 + 1 + 5)
 
 
 def test_input_gradients_match_finite_differences_and_unread_features_are_zero(iris):
