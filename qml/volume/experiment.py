@@ -229,6 +229,9 @@ def _sweep(backend, widths, trials, shots, seed, qubits, optimization_level, ear
     if resume and checkpoint is None:
         raise ConfigurationError("resume=True continues from a checkpoint file: give "
                                  "checkpoint= as well")
+    if checkpoint is not None:
+        _check_checkpoint_place(Path(checkpoint))
+    runner.choose_qubits(widths)  # bad or disconnected qubits: refused before any work
     check_state_memory(max(widths), advice="Quantum volume needs the exact ideal "
                        "distribution of every model circuit; choose smaller widths.")
     settings = {"trials": int(trials), "method": method,
@@ -245,8 +248,6 @@ def _sweep(backend, widths, trials, shots, seed, qubits, optimization_level, ear
 
 def _run_sweeps(sweeps: list, scheduler, task_progress) -> None:
     """Run the batches of every sweep: in this process, or as tasks on a Dask cluster."""
-    for sweep in sweeps:
-        sweep.write_checkpoint()  # its place is checked (and resumed widths kept) first
     with connect(scheduler) as executor:
         owner = {}
         for sweep in sweeps:
@@ -316,7 +317,7 @@ class _Sweep:
                                              circuit_seed, start, stop, seed)
                     self._pending[id(future)] = (i, b)
                     self.futures.append(future)
-        self._advance(executor)
+        self._advance(executor)  # widths kept from a checkpoint are reported first
         return self.futures
 
     # -------------------------------------------------------------- results
@@ -344,8 +345,9 @@ class _Sweep:
         if self.bootstrap:
             result.bootstrap_lower_bound = bootstrap_lower_bound(hops, self.runner.shots,
                                                                  seed=self.seed)
-        logger.info("%s width %d: mean HOP %.4f ± %.4f, %s (%.2f s)", self.runner.name, width,
-                    result.mean_hop, result.sigma, result.verdict, sum(seconds.values()))
+        logger.info("width %d: mean HOP %.4f ± %.4f, %s (%.2f s of tasks, %s)", width,
+                    result.mean_hop, result.sigma, result.verdict, sum(seconds.values()),
+                    self.runner.name)
         return result
 
     def _advance(self, executor) -> None:
@@ -412,6 +414,14 @@ class _Sweep:
                 self.results[i] = kept[width].pop(0)
         logger.info("resuming from %s: widths %s already measured", self.checkpoint,
                     [w.width for w in saved.widths])
+
+
+def _check_checkpoint_place(path: Path) -> None:
+    """A checkpoint goes into an existing folder, and never replaces a folder."""
+    if path.is_dir():
+        raise ConfigurationError(f"checkpoint {path} is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise ConfigurationError(f"checkpoint {path}: folder {path.parent} does not exist")
 
 
 def _prepared(runner, widths):

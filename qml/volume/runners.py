@@ -73,6 +73,10 @@ class Runner:
     name: str = "runner"
     threads: int | None = None
 
+    def choose_qubits(self, widths: Sequence[int]) -> None:
+        """Choose (or check) the physical qubits of every width, before any work; cheap
+        (default: nothing to choose)."""
+
     def prepare(self, widths: Sequence[int]) -> None:
         """Work shared by all widths, done once (default: nothing)."""
 
@@ -162,12 +166,18 @@ class DeviceRunner(Runner):
         self.errors: tuple[list, list] = ([], [])
         self._ptms: dict = {}  # Pauli transfer matrices of device errors, by physical qubits
 
-    def prepare(self, widths: Sequence[int]) -> None:
-        """Choose the qubits of every width and derive the device errors on all of them at
-        once (deriving them for the whole device costs more than the runs)."""
+    def choose_qubits(self, widths: Sequence[int]) -> None:
+        """The qubits of every width: ``qubits`` checked on the device, or the best
+        connected set."""
         target = self.device.target
         self.layouts = {w: check_layout(target, self.qubits, w) if self.qubits
                         else select_qubits(target, w) for w in widths}
+
+    def prepare(self, widths: Sequence[int]) -> None:
+        """Derive the device errors on the qubits of all widths at once (deriving them for
+        the whole device costs more than the runs)."""
+        if any(w not in self.layouts for w in widths):
+            self.choose_qubits(widths)
         used = sorted({q for layout in self.layouts.values() for q in layout})
         self.errors = device_errors(self.device, used)
         logger.info("%s: device errors derived on qubits %s", self.name, used)

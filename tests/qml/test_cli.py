@@ -80,17 +80,16 @@ def test_qv_devices_reports_both_figures(tmp_path, capsys, dask_client):
 
 def test_qv_measure_resume_keeps_the_written_widths(tmp_path):
     out = str(tmp_path / "qv")
-    common = ["qlimits", "qv", "measure", "--backend", "aer", "--trials", "25", "--shots",
-              "64", "--seed", "3", "--out", out]
-    subprocess.run([*common, "--widths", "2,3"], check=True, capture_output=True)
+    common = ["qv", "measure", "--backend", "aer", "--trials", "25", "--shots", "64",
+              "--seed", "3", "--out", out]
+    assert main([*common, "--widths", "2,3"]) == 0
     first = json.loads((tmp_path / "qv" / "qv.json").read_text())
-    res = subprocess.run([*common, "--widths", "2-4", "--resume", "-v"], check=True,
+    res = subprocess.run(["qlimits", *common, "--widths", "2-4", "--resume", "-v"], check=True,
                          capture_output=True, text=True)
     assert "widths [2, 3] already measured" in res.stderr
     doc = json.loads((tmp_path / "qv" / "qv.json").read_text())
     assert [w["width"] for w in doc["widths"]] == [2, 3, 4] and doc["complete"]
     assert doc["widths"][:2] == first["widths"]
-
 
 
 def test_qv_resume_with_other_settings_is_one_line(tmp_path, capsys):
