@@ -78,7 +78,7 @@ def vqc_epoch(cfg: dict, scheduler):
 
     from qml import VQC
 
-    X, y = make_classification(cfg["samples"], cfg["qubits"], n_informative=8,
+    X, y = make_classification(cfg["samples"], cfg["qubits"], n_informative=cfg["qubits"] // 2,
                                n_redundant=0, random_state=0)
     stamps = [time.perf_counter()]
     model = VQC(seed=0, optimizer="lbfgs", maxiter=2, ansatz_reps=1, scheduler=scheduler,
@@ -118,13 +118,25 @@ WORKLOADS = {"qv_devices": qv_devices, "vqc_epoch": vqc_epoch, "grid_search": gr
 
 def warm_up(scheduler) -> None:
     """Imports, fake-device loading and the engine's compilation, outside the timings."""
-    tiny = {"devices": DEVICES[:1], "widths": [2], "trials": 25, "qubits": 4, "samples": 40,
+    tiny = {"devices": DEVICES, "widths": [2], "trials": 25, "qubits": 4, "samples": 40,
             "grid_maxiter": 1}
     qv_devices(tiny, scheduler)
     vqc_epoch(tiny, scheduler)
 
 
+def _warm_worker() -> None:
+    """On every worker: what ``warm_up`` does in this process (a task of the warm-up may
+    otherwise land on one worker only)."""
+    from qml.volume import measure_quantum_volume
+
+    for name in DEVICES:
+        measure_quantum_volume(f"aer:{name}", [2], trials=25, seed=1)
+    vqc_epoch({"qubits": 4, "samples": 40}, None)
+
+
 def run_all(cfg: dict, scheduler) -> dict:
+    if scheduler is not None:
+        scheduler.run(_warm_worker)
     warm_up(scheduler)
     out = {}
     for name, workload in WORKLOADS.items():
