@@ -20,7 +20,9 @@ Configurations, each timed in the same run:
   ``QLIMITS_NUM_THREADS`` = 1);
 * ``in-process, all cores``: a child process with no limit;
 * ``1 worker``, ``2 workers``: a ``dask scheduler`` process and ``dask worker --nthreads 1``
-  processes started by this script (with the same variables at 1), this process as client.
+  processes started by this script (with the same variables at 1, and Dask's sampling
+  profiler off: ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False``, as the README's
+  commands start them), this process as client.
 
 Every configuration runs a warm-up first (imports, the engine's compilation, on every worker),
 then the timed workloads, twice each; the faster of the two is reported (the machine is
@@ -47,6 +49,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from qml.distributed import WORKER_SETTINGS
 
 HERE = Path(__file__).resolve().parent
 ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
@@ -188,7 +192,7 @@ def on_cluster(cfg: dict) -> dict:
 
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
-    env = {**os.environ, **ONE_THREAD, "DASK_LOGGING__DISTRIBUTED": "error"}
+    env = {**os.environ, **ONE_THREAD, **WORKER_SETTINGS, "DASK_LOGGING__DISTRIBUTED": "error"}
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
     procs = [subprocess.Popen(["dask", "scheduler", "--port", str(port), "--no-dashboard"],
                               **quiet)]

@@ -24,7 +24,9 @@ their order or on a worker that died and whose tasks Dask reran elsewhere.
 Every worker counts as one core: qlimits' own threads (the exact engine, Aer) use the
 worker's thread count, and the worker processes of a ``LocalCluster`` start with every
 thread pool (BLAS, OpenMP, the transpiler's Rust/rayon, qlimits) at one thread per worker
-thread. Start ``dask worker --nthreads 1`` processes for the same on a cluster of your own.
+thread, and without Dask's sampling profiler (``WORKER_SETTINGS``: it slows Qiskit's
+Python-heavy work by a quarter). Start ``dask worker --nthreads 1`` processes, with
+``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False``, for the same on a cluster of your own.
 
 Hardware jobs (``fake:``, ``ibm:``) never go to workers: they are submitted from the client
 process through its job ledger, so credentials and ledger writes stay there.
@@ -40,14 +42,18 @@ from collections.abc import Callable, Iterable, Iterator
 
 from qml.errors import ClusterError, ConfigurationError
 
-__all__ = ["DASK_EXTRA", "THREAD_VARIABLES", "check_scheduler", "connect", "Executor",
-           "worker_threads", "describe"]
+__all__ = ["DASK_EXTRA", "THREAD_VARIABLES", "WORKER_SETTINGS", "check_scheduler", "connect",
+           "Executor", "worker_threads", "describe"]
 
 logger = logging.getLogger(__name__)
 
 DASK_EXTRA = "pip install 'qlimits[dask]'"
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                     "RAYON_NUM_THREADS", "QLIMITS_NUM_THREADS")
+# Dask's sampling profiler walks every thread's stack 100 times a second; on Qiskit's deep,
+# Python-heavy call stacks that cost 25% of a quantum-volume sweep (benchmarks/SCALE_OUT.md).
+# Off on the workers qlimits starts; `dask worker` processes take the same variable.
+WORKER_SETTINGS = {"DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"}
 CONNECT_TIMEOUT = 10.0  # seconds to reach a scheduler; QLIMITS_SCHEDULER_TIMEOUT overrides
 _LOCAL = re.compile(r"local(?::(\d+))?")
 _ADDRESS = re.compile(r"[a-z]+://\S+")
@@ -311,7 +317,7 @@ def _local_cluster(n_workers: int | None):
     from distributed import LocalCluster
 
     n = n_workers or _cores()
-    env = dict.fromkeys(THREAD_VARIABLES, "1")
+    env = {**dict.fromkeys(THREAD_VARIABLES, "1"), **WORKER_SETTINGS}
     logger.info("starting a LocalCluster of %d single-threaded worker processes", n)
     return LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                         dashboard_address=None, env=env)
