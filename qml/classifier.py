@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import logging
-import os
 import time
 import warnings
 from pathlib import Path
@@ -35,6 +34,7 @@ from qml.preprocessing import angle_encoder
 from qml.results import (
     ResultFile,
     atomic_write,
+    check_output_file,
     check_stamp,
     document_schema,
     read_json,
@@ -844,19 +844,7 @@ def _stamped_checkpoint(path: Path) -> dict:
 def _check_checkpoint_place(path: Path) -> None:
     """Before the first iteration: the checkpoint can be written, and an existing file there
     is a qlimits checkpoint (a user's other file is never overwritten)."""
-    if path.is_dir():
-        raise ConfigurationError(f"checkpoint {path} is a folder; give a file path")
-    if path.exists():
-        try:
-            _stamped_checkpoint(path)
-        except ResultFileError as exc:
-            raise ConfigurationError(f"checkpoint {path} exists and is not a qlimits "
-                                     f"checkpoint ({exc}); refusing to overwrite it: choose "
-                                     "another path") from None
-    parent = path.parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK):
-        raise ConfigurationError(f"cannot write the checkpoint {path}: folder {parent} is "
-                                 "missing or not writable")
+    check_output_file(path, "checkpoint", _stamped_checkpoint)
 
 
 _STATE_ARRAYS = {"adam": ("w", "m", "v")}  # every other optimizer saves weights only

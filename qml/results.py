@@ -56,11 +56,11 @@ from typing import IO, Any, ClassVar
 
 import numpy as np
 
-from qml.errors import ResultFileError
+from qml.errors import ConfigurationError, ResultFileError
 from qml.version import __version__
 
 __all__ = ["ResultFile", "atomic_write", "read_json", "check_stamp", "validate_document",
-           "document_schema", "to_json_text"]
+           "document_schema", "to_json_text", "check_output_file"]
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +103,37 @@ def atomic_write(path, content: str | bytes | Callable[[IO[bytes]], object]) -> 
         raise
     logger.debug("wrote %s", path)
     return path
+
+
+def check_output_file(path: Path, what: str, ours: Callable[[Path], object]) -> None:
+    """Before any work: ``path`` can be written, and a file already there is one of ours
+    (``ours(path)`` reads it without a ``ResultFileError``), so a user's other file is never
+    overwritten. ``what`` names the file in the messages ("checkpoint", ...).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "notes.txt").write_text("mine")
+    >>> try:
+    ...     check_output_file(folder / "notes.txt", "checkpoint", read_json)
+    ... except ConfigurationError as exc:
+    ...     print("exists and is not a qlimits checkpoint" in str(exc))
+    True
+    """
+    if path.is_dir():
+        raise ConfigurationError(f"{what} {path} is a folder; give a file path")
+    if path.exists():
+        try:
+            ours(path)
+        except ResultFileError as exc:
+            raise ConfigurationError(f"{what} {path} exists and is not a qlimits {what} "
+                                     f"({exc}); refusing to overwrite it: choose another "
+                                     "path") from None
+    parent = path.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK):
+        raise ConfigurationError(f"cannot write the {what} {path}: folder {parent} is "
+                                 "missing or not writable")
 
 
 def _jsonable(value):

@@ -27,6 +27,7 @@ from circuits.quantum_volume import model_circuits
 from qml.distributed import check_scheduler, connect, worker_threads
 from qml.errors import CircuitTooWideError, ConfigurationError, ResultFileError
 from qml.memory import check_state_memory
+from qml.results import check_output_file
 from qml.volume.analysis import bootstrap_lower_bound, heavy_output_probabilities, heavy_outputs
 from qml.volume.ideal import ideal_probabilities
 from qml.volume.results import QuantumVolumeResult, WidthResult
@@ -229,8 +230,8 @@ def _sweep(backend, widths, trials, shots, seed, qubits, optimization_level, ear
     if resume and checkpoint is None:
         raise ConfigurationError("resume=True continues from a checkpoint file: give "
                                  "checkpoint= as well")
-    if checkpoint is not None:
-        _check_checkpoint_place(Path(checkpoint))
+    if checkpoint is not None:  # a file there that is not a QV result is never overwritten
+        check_output_file(Path(checkpoint), "quantum-volume result", QuantumVolumeResult.load)
     runner.choose_qubits(widths)  # bad or disconnected qubits: refused before any work
     check_state_memory(max(widths), advice="Quantum volume needs the exact ideal "
                        "distribution of every model circuit; choose smaller widths.")
@@ -414,14 +415,6 @@ class _Sweep:
                 self.results[i] = kept[width].pop(0)
         logger.info("resuming from %s: widths %s already measured", self.checkpoint,
                     [w.width for w in saved.widths])
-
-
-def _check_checkpoint_place(path: Path) -> None:
-    """A checkpoint goes into an existing folder, and never replaces a folder."""
-    if path.is_dir():
-        raise ConfigurationError(f"checkpoint {path} is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise ConfigurationError(f"checkpoint {path}: folder {path.parent} does not exist")
 
 
 def _prepared(runner, widths):

@@ -118,6 +118,16 @@ def test_resuming_from_another_sweep_says_what_differs(tmp_path):
         measure_quantum_volume("aer", [2], trials=25, resume=True)
 
 
+def test_a_checkpoint_never_overwrites_a_file_that_is_not_a_qv_result(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes")
+    with pytest.raises(ConfigurationError, match="not a qlimits quantum-volume result"):
+        measure_quantum_volume("aer", [2], trials=25, checkpoint=notes)
+    assert notes.read_text() == "my notes"
+    with pytest.raises(ConfigurationError, match="missing or not writable"):
+        measure_quantum_volume("aer", [2], trials=25, checkpoint=tmp_path / "no" / "qv.json")
+
+
 def test_early_stop_on_a_cluster_reports_what_in_process_reports(dask_client):
     kwargs = dict(widths=[2, 3, 4, 5], trials=100, shots=128, seed=3, early_stop=True)
     here = measure_quantum_volume("aer:fake_lima", **kwargs)
