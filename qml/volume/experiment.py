@@ -358,15 +358,16 @@ class _Sweep:
             if result is None:
                 return
             self.reported += 1
-            self.write_checkpoint()
+            if self.reported == len(self.widths) or (
+                    self.early_stop and result.certified and not result.passed):
+                if self.reported < len(self.widths):
+                    logger.info("%s: width %d failed: stopping early", self.runner.name,
+                                result.width)
+                self._stop(executor)  # writes the checkpoint, complete
+            else:
+                self.write_checkpoint()
             if self.progress is not None:
                 self.progress(result)
-            if self.early_stop and result.certified and not result.passed:
-                logger.info("%s: width %d failed: stopping early", self.runner.name,
-                            result.width)
-                self._stop(executor)
-        if self.reported == len(self.widths) and not self.stopped:
-            self._stop(executor)
 
     def _stop(self, executor) -> None:
         self.stopped = True
@@ -375,7 +376,7 @@ class _Sweep:
 
     def result(self) -> QuantumVolumeResult:
         """The widths reported so far (all of them once the sweep has run)."""
-        done = [r for r in self.results[:self.reported]]
+        done = list(self.results[:self.reported])
         return QuantumVolumeResult(self.runner.name, self.seed, self.runner.shots, done,
                                    settings=self.settings, complete=self.stopped)
 
