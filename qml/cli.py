@@ -660,6 +660,34 @@ def cmd_qv_project(args) -> int:
     return 0
 
 
+def cmd_eplg_measure(args) -> int:
+    from qml import plots
+    from qml.layer_fidelity import measure_layer_fidelity
+
+    out = _output_folder(args.out)
+    result = measure_layer_fidelity(args.backend, n_qubits=args.chain_length,
+                                    qubits=args.qubits, lengths=args.lengths,
+                                    num_samples=args.samples, shots=args.shots, seed=args.seed)
+    result.save(out / "eplg.json")
+    rows = [(f"{a}-{b}", f"{p['process_fidelity']:.4f}",
+             "-" if p["stderr"] is None else f"{p['stderr']:.4f}", p["quality"])
+            for p, (a, b) in ((p, p["qubits"]) for p in result.pairs)]
+    print(_table(rows, ("link", "process fidelity", "± (1σ)", "fit")))
+
+    def pm(value, err):
+        return f"{value:.4f}" + ("" if err is None else f" ± {err:.4f}")
+
+    print(f"\nchain {result.chain} on {result.backend}: layer fidelity "
+          f"{pm(result.layer_fidelity, result.layer_fidelity_stderr)}, EPLG "
+          f"{pm(result.eplg, result.eplg_stderr)} ({result.quality} fits)")
+    if result.expected_eplg is not None:
+        print(f"the device's reported two-qubit errors alone imply EPLG "
+              f"{result.expected_eplg:.4f}; single-qubit and idle errors add the rest")
+    plots.save_figure(plots.layer_fidelity(result), out / "eplg.png")
+    print(f"wrote {out / 'eplg.json'} and {out / 'eplg.png'}")
+    return 0
+
+
 def cmd_qv_cost(args) -> int:
     from qml.projection import project
     from qml.volume import verification_cost
@@ -860,6 +888,27 @@ def build_parser() -> argparse.ArgumentParser:
     cost.add_argument("--seed", type=_int_at_least(0), default=0)
     cost.add_argument("--out", default="runs/qv_cost")
     cost.set_defaults(func=cmd_qv_cost)
+
+    eplg = add(sub, "eplg", help="layer fidelity and EPLG, IBM's successor metric to QV",
+                            description="Layer fidelity and EPLG (McKay et al. 2023).")
+    eplg_sub = eplg.add_subparsers(dest="eplg_command", required=True, metavar="EPLG_COMMAND")
+    lf = add(eplg_sub, "measure", help="measure layer fidelity and EPLG on a chain of qubits",
+                                  description="Run qiskit-experiments' LayerFidelity on a "
+                                              "chain of connected qubits of a device, under "
+                                              "its noise model; write eplg.json and eplg.png.")
+    lf.add_argument("--backend", required=True, help="aer:<fake backend>, e.g. aer:fake_kolkata")
+    lf.add_argument("--chain-length", type=_int_at_least(2), default=None, metavar="N",
+                    help="qubits in the chain, chosen by their two-qubit errors (default 8)")
+    lf.add_argument("--qubits", type=_int_list, default=None,
+                    help="the chain itself, in order, e.g. 0,1,2,3")
+    lf.add_argument("--lengths", type=_int_list, default=[2, 4, 8, 16, 30, 50, 80],
+                    help="layers per sequence (default 2,4,8,16,30,50,80)")
+    lf.add_argument("--samples", type=_int_at_least(1), default=6,
+                    help="random sequences per length (default 6)")
+    lf.add_argument("--shots", type=_int_at_least(1), default=1024)
+    lf.add_argument("--seed", type=_int_at_least(0), default=0)
+    lf.add_argument("--out", default="runs/eplg", help="output folder (default runs/eplg)")
+    lf.set_defaults(func=cmd_eplg_measure)
     return parser
 
 

@@ -17,7 +17,7 @@ from qml.volume.analysis import HOP_THRESHOLD, IDEAL_HOP_LIMIT
 __all__ = ["loss_curve", "decision_regions", "save_figure", "qv_trials", "qv_widths",
            "comparison", "importances", "learning_curves", "qv_projection",
            "growth_comparison", "verification_frontier", "kernel_concentration",
-           "kernel_matrix"]
+           "kernel_matrix", "layer_fidelity"]
 
 
 def _figure(width: float = 5.5, height: float = 3.8) -> tuple[Figure, object]:
@@ -375,4 +375,43 @@ def kernel_matrix(K: np.ndarray, y, title: str = "Quantum kernel", ax=None) -> F
     ax.set_xlabel("sample (ordered by class)")
     ax.set_ylabel("sample (ordered by class)")
     fig.colorbar(image, ax=ax, label="k(x, y)")
+    return fig
+
+
+def layer_fidelity(result, ax=None) -> Figure:
+    """Process infidelity of every link of a layer-fidelity chain, with its standard error,
+    beside the measured EPLG (and the EPLG the reported two-qubit errors alone imply).
+
+    Examples
+    --------
+    >>> from qml.layer_fidelity import LayerFidelityResult
+    >>> res = LayerFidelityResult("aer:x", [0, 1, 2], [[[0, 1]], [[1, 2]]], [2, 4, 8], 3, 100,
+    ...                           0, 0.97, 0.01, 0.015, 0.005,
+    ...                           [{"qubits": [0, 1], "process_fidelity": 0.99, "stderr": 0.002,
+    ...                             "quality": "good"},
+    ...                            {"qubits": [1, 2], "process_fidelity": 0.98, "stderr": 0.003,
+    ...                             "quality": "good"}], 0.012)
+    >>> layer_fidelity(res).axes[0].get_ylabel()
+    'process infidelity'
+    """
+    fig, ax = _axes(ax, width=max(4.5, 0.5 * len(result.pairs) + 3))
+    labels = [f"{a}-{b}" for a, b in (p["qubits"] for p in result.pairs)]
+    infidelity = [1 - p["process_fidelity"] for p in result.pairs]
+    errors = [p["stderr"] or 0.0 for p in result.pairs]
+    x = np.arange(len(labels))
+    ax.bar(x, infidelity, yerr=errors, color="C0", alpha=0.8, capsize=3,
+           label="link (direct RB in its layer)")
+    eplg_text = (f"EPLG {result.eplg:.4f}" if result.eplg_stderr is None
+                 else f"EPLG {result.eplg:.4f} ± {result.eplg_stderr:.4f}")
+    ax.axhline(result.eplg, color="C3", lw=1.5, label=eplg_text)
+    if result.expected_eplg is not None:
+        ax.axhline(result.expected_eplg, color="0.4", lw=1.2, ls="--",
+                   label=f"from reported 2q errors {result.expected_eplg:.4f}")
+    ax.set_xticks(x, labels)
+    ax.set_xlabel("link (physical qubits)")
+    ax.set_ylabel("process infidelity")
+    ax.set_title(f"Layer fidelity {result.layer_fidelity:.3f} on {len(result.chain)} qubits, "
+                 f"{result.backend}")
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(fontsize=8)
     return fig

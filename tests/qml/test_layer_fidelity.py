@@ -1,0 +1,123 @@
+"""Layer fidelity and EPLG through qiskit-experiments' LayerFidelity: against the value a known
+noise model implies, on a fake device, the chain, the result file, the CLI, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from qml.backends import fake_backend
+from qml.errors import CircuitTooWideError, ConfigurationError, ResultFileError
+from qml.layer_fidelity import (
+    LayerFidelityResult,
+    chain_layers,
+    measure_layer_fidelity,
+    select_chain,
+)
+
+P = 0.02  # two-qubit depolarizing probability of the known noise model
+
+
+@pytest.fixture(scope="module")
+def depolarizing_line():
+    """A 4-qubit line whose only error is a two-qubit depolarizing channel of probability P
+    after every CX: each link's process fidelity is 1 - 15 P / 16 (the channel keeps the
+    state with probability 1 - P + P/16), so EPLG = 15 P / 16 exactly."""
+    from qiskit.transpiler import CouplingMap
+    from qiskit_aer import AerSimulator
+    from qiskit_aer.noise import NoiseModel, depolarizing_error
+
+    noise = NoiseModel(basis_gates=["cx", "rz", "sx", "x"])
+    noise.add_all_qubit_quantum_error(depolarizing_error(P, 2), ["cx"])
+    simulator = AerSimulator(noise_model=noise, coupling_map=CouplingMap.from_line(4))
+    return measure_layer_fidelity(simulator, qubits=[0, 1, 2, 3], lengths=[2, 8, 16, 32, 60],
+                                  num_samples=4, shots=500, seed=1)
+
+
+def test_eplg_of_a_known_noise_model_is_the_value_its_gate_error_implies(depolarizing_line):
+    res = depolarizing_line
+    assert res.eplg == pytest.approx(15 * P / 16, rel=0.05)
+    assert res.layer_fidelity == pytest.approx((1 - 15 * P / 16) ** 3, rel=0.01)
+    assert [p["qubits"] for p in res.pairs] == [[0, 1], [1, 2], [2, 3]]
+    for pair in res.pairs:
+        assert pair["process_fidelity"] == pytest.approx(1 - 15 * P / 16, abs=0.004)
+    assert res.layers == [[[0, 1], [2, 3]], [[1, 2]]] and res.expected_eplg is None
+
+
+def test_the_same_seed_gives_the_same_measurement(depolarizing_line):
+    from qiskit.transpiler import CouplingMap
+    from qiskit_aer import AerSimulator
+    from qiskit_aer.noise import NoiseModel, depolarizing_error
+
+    noise = NoiseModel(basis_gates=["cx", "rz", "sx", "x"])
+    noise.add_all_qubit_quantum_error(depolarizing_error(P, 2), ["cx"])
+    again = measure_layer_fidelity(
+        AerSimulator(noise_model=noise, coupling_map=CouplingMap.from_line(4)),
+        qubits=[0, 1, 2, 3], lengths=[2, 8, 16, 32, 60], num_samples=4, shots=500, seed=1)
+    assert again.eplg == depolarizing_line.eplg and again.pairs == depolarizing_line.pairs
+
+
+def test_a_fake_device_measures_above_what_its_two_qubit_errors_alone_imply():
+    target = fake_backend("fake_lima").target
+    res = measure_layer_fidelity("aer:fake_lima", n_qubits=4, lengths=[2, 8, 16, 32],
+                                 num_samples=3, shots=256, seed=2)
+    assert len(res.chain) == 4 and len(res.pairs) == 3
+    errors = [min(target[g][q].error for g in ("cx",) for q in ((a, b), (b, a))
+                  if q in target[g]) for a, b in zip(res.chain[:-1], res.chain[1:])]
+    by_hand = 1 - np.prod([1 - 1.25 * e for e in errors]) ** (1 / 3)
+    assert res.expected_eplg == pytest.approx(by_hand, rel=1e-12)
+    margin = 2 * (res.eplg_stderr or 0.005)  # None: an idle qubit's fit gave no error bar
+    assert res.eplg > by_hand - margin  # single-qubit and idle errors only add
+    assert res.eplg < 5 * by_hand
+
+
+def test_chains_are_paths_of_linked_qubits():
+    target = fake_backend("fake_kolkata").target
+    chain = select_chain(target, 8)
+    assert len(set(chain)) == 8
+    for a, b in zip(chain[:-1], chain[1:]):
+        assert (a, b) in target["cx"] or (b, a) in target["cx"]
+    assert chain_layers([5, 6, 7]) == [[(5, 6)], [(6, 7)]]
+    with pytest.raises(CircuitTooWideError, match="no chain of 5"):
+        select_chain(fake_backend("fake_lima").target, 5)  # a T of 5 qubits
+
+
+def test_result_round_trip_and_bad_files(tmp_path, depolarizing_line):
+    path = depolarizing_line.save(tmp_path / "eplg.json")
+    assert LayerFidelityResult.load(path) == depolarizing_line
+    doc = json.loads(path.read_text())
+    doc["eplg_stderr"] = -1
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ResultFileError, match="eplg_stderr"):
+        LayerFidelityResult.load(path)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(backend="fake:fake_lima"), "not supported yet"),
+    (dict(backend="statevector"), "aer:<fake device>"),
+    (dict(backend="aer:fake_lima", n_qubits=6), "exceeds the device's 5"),
+    (dict(backend="aer:fake_lima", qubits=[0, 4]), "not linked"),
+    (dict(backend="aer:fake_lima", qubits=[0, 1], n_qubits=2), "not both"),
+    (dict(backend="aer:fake_lima", n_qubits=3, lengths=[2, 4]), "at least 3 different"),
+    (dict(backend="aer:fake_lima", n_qubits=3, shots=0), "shots must be a positive"),
+])
+def test_bad_input_is_refused_before_any_run(kwargs, message):
+    backend = kwargs.pop("backend")
+    with pytest.raises((ConfigurationError, CircuitTooWideError), match=message):
+        measure_layer_fidelity(backend, **kwargs)
+
+
+def test_cli_writes_json_table_and_plot(tmp_path, capsys):
+    from qml.cli import main
+
+    code = main(["eplg", "measure", "--backend", "aer:fake_lima", "--chain-length", "3",
+                 "--lengths", "2,8,24", "--samples", "2", "--shots", "128", "--out",
+                 str(tmp_path)])
+    assert code == 0
+    res = LayerFidelityResult.load(tmp_path / "eplg.json")
+    text = capsys.readouterr().out
+    assert f"EPLG {res.eplg:.4f}" in text and "reported two-qubit errors alone" in text
+    assert (tmp_path / "eplg.png").stat().st_size > 1000
+    assert main(["eplg", "measure", "--backend", "aer", "--out", str(tmp_path / "x")]) == 1
