@@ -601,18 +601,26 @@ def cmd_qv_devices(args) -> int:
                                   early_stop=args.early_stop, method=args.method,
                                   scheduler=args.scheduler, checkpoint_dir=out,
                                   resume=args.resume, progress=progress, task_progress=tasks)
+    from qml.layer_fidelity import reported_eplg
+
     rows, summary = [], []
     for name, result in results.items():
         reported = getattr(devices[name].configuration(), "quantum_volume", None)
+        chain, eplg = reported_eplg(devices[name].target)
         summary.append({"backend": name, "simulated_quantum_volume": result.quantum_volume,
                         "reported_quantum_volume": reported,
+                        "eplg_from_reported_errors": eplg, "eplg_chain": chain,
                         "widths": [w.width for w in result.widths],
                         "mean_hops": [w.mean_hop for w in result.widths]})
         rows.append((name, devices[name].num_qubits, reported, result.quantum_volume,
+                     f"{eplg:.4f} ({len(chain)}q)",
                      " ".join(f"{w.width}:{w.mean_hop:.3f}" for w in result.widths)))
     _write_json(out / "devices.json", {"devices": summary, "note": DEVICE_NOTE})
     print(_table(rows, ("backend", "qubits", "reported QV", "simulated QV",
-                        "mean HOP by width")))
+                        "EPLG from 2q errors", "mean HOP by width")))
+    print("\nEPLG from 2q errors: what the reported two-qubit gate errors imply on the best "
+          "chain of up to 8 qubits; `qlimits eplg measure` measures it under the full noise "
+          "model.")
     print("\n" + DEVICE_NOTE)
     print(f"\nwrote {out / 'devices.json'} and one <device>.json per device")
     return 0

@@ -25,7 +25,7 @@ from qml.errors import CircuitTooWideError, ConfigurationError
 from qml.results import ResultFile, document_schema
 
 __all__ = ["DEFAULT_LENGTHS", "LayerFidelityResult", "chain_layers", "expected_eplg",
-           "measure_layer_fidelity", "select_chain"]
+           "measure_layer_fidelity", "reported_eplg", "select_chain"]
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +119,26 @@ def expected_eplg(target, chain: Sequence[int]) -> float:
             raise ConfigurationError(f"qubits {a} and {b} of the chain are not linked")
         fidelities.append(1 - 5 / 4 * edges[key][1])
     return float(1 - np.prod(fidelities) ** (1 / len(fidelities)))
+
+
+def reported_eplg(target, n_qubits: int = 8) -> tuple[list[int], float]:
+    """``expected_eplg`` on the device's best chain of ``n_qubits`` qubits, or of as many as
+    its coupling map allows: ``(chain, eplg)``; for tables of many devices (``qv devices``).
+
+    Examples
+    --------
+    >>> from qml.backends import fake_backend
+    >>> chain, eplg = reported_eplg(fake_backend("fake_lima").target)
+    >>> len(chain), round(eplg, 4)
+    (4, 0.0161)
+    """
+    for n in range(min(n_qubits, target.num_qubits), 1, -1):
+        try:
+            chain = select_chain(target, n)
+        except CircuitTooWideError:
+            continue
+        return chain, expected_eplg(target, chain)
+    raise CircuitTooWideError("the device has no two linked qubits")
 
 
 @dataclass

@@ -73,7 +73,10 @@ def test_qv_devices_reports_both_figures(tmp_path, capsys, dask_client):
     assert code == 0
     doc = json.loads((tmp_path / "devices.json").read_text())
     assert [d["reported_quantum_volume"] for d in doc["devices"]] == [8, 32]
-    assert "Why simulated and reported" in capsys.readouterr().out
+    assert [len(d["eplg_chain"]) for d in doc["devices"]] == [4, 5]  # T and line of 5
+    assert all(0 < d["eplg_from_reported_errors"] < 0.05 for d in doc["devices"])
+    text = capsys.readouterr().out
+    assert "Why simulated and reported" in text and "EPLG from 2q errors" in text
     for name in ("fake_lima", "fake_athens"):  # every device's sweep, as written
         assert json.loads((tmp_path / f"{name}.json").read_text())["complete"] is True
 
