@@ -130,7 +130,7 @@ def reported_eplg(target, n_qubits: int = 8) -> tuple[list[int], float]:
     >>> from qml.backends import fake_backend
     >>> chain, eplg = reported_eplg(fake_backend("fake_lima").target)
     >>> len(chain), round(eplg, 4)
-    (4, 0.0161)
+    (4, 0.0151)
     """
     for n in range(min(n_qubits, target.num_qubits), 1, -1):
         try:
