@@ -13,6 +13,7 @@ module              what it holds
                     (ideal, Aer, noisy fake device, IBM runtime), chosen by ``make_runner``
 ``devices``         qubit selection, basis gates and device errors of a fake device
 ``ideal``           exact ideal output distributions of model circuits
+``prediction``      ``predict_quantum_volume``: the HOPs and QV a device's error rates imply
 ``analysis``        pure functions: heavy outputs, HOPs, statistics, trials needed, bootstrap
 ``results``         ``WidthResult`` and ``QuantumVolumeResult`` (saved as JSON)
 ``cost``            the classical cost of verifying QV on this machine (``VerificationCost``)
@@ -56,6 +57,7 @@ from qml.volume.experiment import (
     measure_quantum_volume,
 )
 from qml.volume.ideal import ideal_probabilities
+from qml.volume.prediction import QuantumVolumePrediction, predict_quantum_volume
 from qml.volume.results import QuantumVolumeResult, WidthResult
 from qml.volume.runners import METHODS, make_runner
 
@@ -67,4 +69,5 @@ __all__ = [
     "device_errors", "restricted_noise_model", "make_runner", "measure_quantum_volume",
     "estimate_quantum_volume", "measure_devices", "TRIAL_BATCH",
     "WidthResult", "QuantumVolumeResult", "VerificationCost", "verification_cost",
+    "predict_quantum_volume", "QuantumVolumePrediction",
 ]

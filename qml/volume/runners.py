@@ -133,15 +133,20 @@ class AerRunner(Runner):
         self.level, self.transpile = optimization_level, transpile
         self.name = name or getattr(simulator, "name", "aer")
 
-    def run(self, circuits, ideal: np.ndarray, width: int, seed: int) -> WidthRun:
-        """Measure, transpile if asked, and sample ``shots`` per trial in one Aer run."""
+    def transpiled(self, circuits, width: int):
+        """The trials, measured and (if asked) transpiled to the simulator; nothing runs."""
         from qiskit import transpile
 
-        t0 = time.perf_counter()
         measured = _measured(circuits)
         if self.transpile:
             measured = transpile(measured, self.simulator, optimization_level=self.level,
                                  seed_transpiler=self.seed)
+        return measured, None
+
+    def run(self, circuits, ideal: np.ndarray, width: int, seed: int) -> WidthRun:
+        """Measure, transpile if asked, and sample ``shots`` per trial in one Aer run."""
+        t0 = time.perf_counter()
+        measured, _ = self.transpiled(circuits, width)
         t1 = time.perf_counter()
         counts = _aer_counts(self.simulator, measured, self.shots, seed, width, self.threads)
         return WidthRun(counts, None, {"transpile": t1 - t0, "simulate": time.perf_counter() - t1})
@@ -185,16 +190,20 @@ class DeviceRunner(Runner):
     def run(self, circuits, ideal: np.ndarray, width: int, seed: int) -> WidthRun:
         """Compile onto the width's qubits and sample under the device noise."""
         t0 = time.perf_counter()
-        isa, layout = self._transpile(_measured(circuits), width)
+        isa, layout = self.transpiled(circuits, width)
         t1 = time.perf_counter()
         counts = self._counts(isa, layout, width, seed)
         return WidthRun(counts, layout,
                         {"transpile": t1 - t0, "simulate": time.perf_counter() - t1})
 
-    def _transpile(self, measured, width: int):
-        """The trials compiled onto the chosen qubits, relabelled ``0..width-1``."""
+    def transpiled(self, circuits, width: int):
+        """The trials, measured and compiled onto the width's chosen qubits (relabelled
+        ``0..width-1``), and those physical qubits; nothing runs."""
         from qiskit.transpiler import generate_preset_pass_manager
 
+        measured = _measured(circuits)
+        if width not in self.layouts:
+            self.choose_qubits([width])
         layout = self.layouts[width]
         manager = generate_preset_pass_manager(
             self.level, basis_gates=device_basis(self.device.target),
