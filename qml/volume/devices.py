@@ -122,9 +122,13 @@ def select_qubits(target, width: int) -> list[int]:
     return best
 
 
+_ANY_ANGLE = ("rz", "rx", "ry", "u1", "u2", "u3", "u", "p")  # gates that take every angle
+
+
 def device_basis(target) -> list[str]:
-    """A device's one- and two-qubit gates: the fixed ones and the rotations rz, rx, ry
-    (fractional gates with restricted angles, and control flow, are left out).
+    """A device's one- and two-qubit gates: the fixed ones, the rotations rz, rx, ry, and the
+    u1/u2/u3 of older devices (fractional gates with restricted angles, and control flow, are
+    left out).
 
     Examples
     --------
@@ -138,7 +142,7 @@ def device_basis(target) -> list[str]:
     for name in target.operation_names:
         op = target.operation_from_name(name)  # control flow is listed as a class
         if isinstance(op, Gate) and op.num_qubits <= 2 and (
-                not op.params or name in ("rz", "rx", "ry")):
+                not op.params or name in _ANY_ANGLE):
             basis.append(name)
     return sorted(basis)
 

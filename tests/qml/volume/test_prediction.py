@@ -61,3 +61,13 @@ def test_round_trip_and_bad_input(tmp_path):
         predict_quantum_volume("aer:fake_lima", [2], errors={"cx": 0.1})
     with pytest.raises(ConfigurationError, match="a device's errors"):
         predict_quantum_volume("aer", [2])
+
+
+def test_cli_predict_writes_the_prediction(tmp_path, capsys):
+    from qml.cli import main
+
+    assert main(["qv", "predict", "--backend", "aer:fake_lima", "--widths", "2-3",
+                 "--out", str(tmp_path)]) == 0
+    pred = QuantumVolumePrediction.load(tmp_path / "prediction.json")
+    assert [w["width"] for w in pred.widths] == [2, 3]
+    assert f"imply: {pred.quantum_volume}" in capsys.readouterr().out
