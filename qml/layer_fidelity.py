@@ -23,6 +23,7 @@ import numpy as np
 
 from qml.errors import CircuitTooWideError, ConfigurationError
 from qml.results import ResultFile, document_schema
+from qml.volume.devices import two_qubit_errors
 
 __all__ = ["DEFAULT_LENGTHS", "LayerFidelityResult", "chain_layers", "expected_eplg",
            "measure_layer_fidelity", "reported_eplg", "select_chain"]
@@ -30,23 +31,6 @@ __all__ = ["DEFAULT_LENGTHS", "LayerFidelityResult", "chain_layers", "expected_e
 logger = logging.getLogger(__name__)
 
 DEFAULT_LENGTHS = (2, 4, 8, 16, 30, 50, 80)  # layers per sequence (simulated devices)
-
-
-def _edge_errors(target) -> dict[tuple[int, int], tuple[str, float]]:
-    """The lowest-error two-qubit gate of every linked pair: ``{(a, b): (gate, error)}``."""
-    out: dict[tuple[int, int], tuple[str, float]] = {}
-    for name in target.operation_names:
-        if target.operation_from_name(name).num_qubits != 2:
-            continue
-        for qargs, props in (target[name] or {}).items():
-            if qargs is None:
-                continue
-            error = getattr(props, "error", None) if props is not None else None
-            error = 0.01 if error is None else float(error)
-            key = tuple(sorted(qargs))
-            if key not in out or error < out[key][1]:
-                out[key] = (name, error)
-    return out
 
 
 def select_chain(target, n_qubits: int) -> list[int]:
@@ -63,7 +47,7 @@ def select_chain(target, n_qubits: int) -> list[int]:
     """
     if n_qubits < 2:
         raise ConfigurationError(f"a chain needs at least 2 qubits; got {n_qubits}")
-    edges = {e: err for e, (_, err) in _edge_errors(target).items()}
+    edges = two_qubit_errors(target)
     links: dict[int, dict[int, float]] = {}
     for (a, b), err in edges.items():
         links.setdefault(a, {})[b] = err
@@ -111,13 +95,13 @@ def expected_eplg(target, chain: Sequence[int]) -> float:
     >>> round(expected_eplg(target, [0, 1, 3, 4]), 4)
     0.0161
     """
-    edges = _edge_errors(target)
+    edges = two_qubit_errors(target)
     fidelities = []
     for a, b in zip(chain[:-1], chain[1:]):
         key = tuple(sorted((int(a), int(b))))
         if key not in edges:
             raise ConfigurationError(f"qubits {a} and {b} of the chain are not linked")
-        fidelities.append(1 - 5 / 4 * edges[key][1])
+        fidelities.append(1 - 5 / 4 * edges[key])
     return float(1 - np.prod(fidelities) ** (1 / len(fidelities)))
 
 
