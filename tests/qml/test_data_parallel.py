@@ -109,7 +109,8 @@ def test_grid_search_on_the_dask_joblib_backend_matches_the_serial_search(dask_c
 
     with get_task_stream(dask_client) as stream, joblib.parallel_config(backend="dask"):
         parallel = GridSearchCV(VQC(seed=0, maxiter=5), grid, cv=2, n_jobs=-1).fit(X, y)
-    assert len({task["worker"] for task in stream.data}) == 2  # both workers fitted
+    # the fits ran as tasks on the cluster's workers (on one or both: Dask places them)
+    assert stream.data and all(t["worker"].startswith("tcp://") for t in stream.data)
     assert parallel.best_params_ == serial.best_params_
     np.testing.assert_array_equal(parallel.cv_results_["mean_test_score"],
                                   serial.cv_results_["mean_test_score"])
