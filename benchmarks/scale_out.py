@@ -35,6 +35,7 @@ Usage::
     pip install -e ".[dask]"
     python benchmarks/scale_out.py                   # writes benchmarks/scale_out_results.json
     python benchmarks/scale_out.py --quick --out /tmp/s   # a smoke run (small settings)
+    python benchmarks/scale_out.py --dask-profiler --out /tmp/p   # workers with the profiler
 """
 
 from __future__ import annotations
@@ -187,12 +188,13 @@ def task_overhead(client, n: int = 200) -> dict:
             "round_trip_seconds": (time.perf_counter() - start) / 50}
 
 
-def on_cluster(cfg: dict) -> dict:
+def on_cluster(cfg: dict, profiler: bool = False) -> dict:
     from distributed import Client
 
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
-    env = {**os.environ, **ONE_THREAD, **WORKER_SETTINGS, "DASK_LOGGING__DISTRIBUTED": "error"}
+    env = {**os.environ, **ONE_THREAD, **({} if profiler else WORKER_SETTINGS),
+           "DASK_LOGGING__DISTRIBUTED": "error"}
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
     procs = [subprocess.Popen(["dask", "scheduler", "--port", str(port), "--no-dashboard"],
                               **quiet)]
@@ -234,6 +236,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small settings (a smoke run)")
     parser.add_argument("--out", default=str(HERE), help="folder for scale_out_results.json")
+    parser.add_argument("--dask-profiler", action="store_true",
+                        help="leave Dask's sampling profiler on in the workers (its cost)")
     args = parser.parse_args()
     cfg = settings(args.quick)
     runs = {}
@@ -241,7 +245,7 @@ def main() -> None:
     runs["in_process_1_thread"] = in_process(cfg, one_thread=True)
     print("in-process, all cores:", flush=True)
     runs["in_process_all_cores"] = in_process(cfg, one_thread=False)
-    cluster = on_cluster(cfg)
+    cluster = on_cluster(cfg, profiler=args.dask_profiler)
     overhead = cluster.pop("overhead")
     runs.update(cluster)
     seconds = {name: {w: run[w]["seconds"] for w in WORKLOADS} for name, run in runs.items()}

@@ -222,8 +222,8 @@ def _device(backend):
 
 def _device_simulator(device, n_qubits: int):
     """Aer with the device's noise model: exact density matrices (then shots) for short
-    chains, which costs nothing per shot -- on a 10-qubit chain of fake_kolkata 4x faster than
-    the state-vector trajectories Aer would otherwise choose -- and trajectories beyond."""
+    chains, which costs nothing per shot (the state-vector trajectories Aer would otherwise
+    choose cost one run per shot), and trajectories beyond."""
     from qiskit_aer import AerSimulator
 
     method = "density_matrix" if n_qubits <= DENSITY_MATRIX_QUBITS else "statevector"

@@ -27,8 +27,9 @@ import numpy as np
 from circuits.quantum_volume import model_circuits
 from qml.errors import ConfigurationError
 from qml.results import ResultFile, document_schema
-from qml.volume.analysis import HOP_THRESHOLD, MIN_TRIALS, Z, heavy_outputs
+from qml.volume.analysis import heavy_output_probabilities, heavy_outputs
 from qml.volume.ideal import ideal_probabilities
+from qml.volume.results import WidthResult
 from qml.volume.runners import AerRunner, DeviceRunner, make_runner
 
 __all__ = ["QuantumVolumePrediction", "circuit_fidelity", "predict_quantum_volume",
@@ -176,7 +177,7 @@ def predict_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
     for width in widths:
         circuits = model_circuits(int(width), trials, seed)
         ideal = ideal_probabilities(circuits)
-        h = (ideal * heavy_outputs(ideal)).sum(axis=1)
+        h = heavy_output_probabilities(ideal, heavy_outputs(ideal))  # the ideal HOPs
         isa, layout = runner.transpiled(circuits, int(width))
         if isinstance(runner, DeviceRunner):
             gate_error, readout_error = _device_errors(runner, layout)
@@ -188,14 +189,14 @@ def predict_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
                 return float(errors.get("measure", 0.0))
         fidelity = np.array([circuit_fidelity(c, gate_error, readout_error) for c in isa])
         hops = fidelity * h + (1 - fidelity) / 2
-        mean = float(hops.mean())
-        lower = mean - Z * np.sqrt(mean * (1 - mean) / trials)
+        verdict = WidthResult.from_hops(int(width), hops, None)  # the run's statistics
+        mean = verdict.mean_hop
         out.append({"width": int(width), "ideal_mean_hop": float(h.mean()),
                     "mean_fidelity": float(fidelity.mean()),
                     "two_qubit_gates": float(np.mean([sum(inst.operation.num_qubits == 2
                                                           for inst in c.data) for c in isa])),
                     "predicted_mean_hop": mean,
-                    "passes": bool(trials >= MIN_TRIALS and lower > HOP_THRESHOLD)})
+                    "passes": verdict.passed})
         logger.info("width %d: predicted mean HOP %.4f (fidelity %.3f)", width, mean,
                     fidelity.mean())
     return QuantumVolumePrediction(runner.name, seed, int(trials), out)

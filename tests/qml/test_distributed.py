@@ -108,7 +108,7 @@ def test_a_scheduler_lost_mid_run_is_a_clear_error_not_a_hang(tmp_path):
                     if len(done) == 2:
                         scheduler.send_signal(signal.SIGKILL)
             assert time.monotonic() - start < 60
-            assert sorted(done)[:2] == sorted(done)[:2] and len(done) >= 2
+            assert len(done) >= 2 and set(done) <= {k * k for k in range(30)}
     finally:
         for proc in (worker, scheduler):
             proc.kill()
