@@ -25,6 +25,7 @@ import math
 import os
 import sys
 import tempfile
+import textwrap
 import time
 import traceback
 import warnings
@@ -379,7 +380,7 @@ def _demo_projection(out: Path) -> None:
     from qml.projection import QV_FRONTIER, STATE_VECTOR_RECORD, project
 
     projection = project(until=2035)
-    rows = [(s["name"], f"{s['doubling_time_months']:.1f}") for s in projection.series
+    rows = [(_series_name(s), f"{s['doubling_time_months']:.1f}") for s in projection.series
             if s["key"] in DEMO_SERIES]
     print("\nIs quantum volume outrunning classical compute? Doubling times (months):")
     print(_table(rows, ("series", "doubling time")))
@@ -387,7 +388,40 @@ def _demo_projection(out: Path) -> None:
     print(f"QV outgrows the largest classical state-vector simulations (its own verification) "
           f"around {cross['year']:.0f} (95% interval {cross['interval'][0]:.0f}-"
           f"{cross['interval'][1]:.0f}).")
+    for line in _since_2020(projection):
+        print(textwrap.fill(line, 95, subsequent_indent="    ", replace_whitespace=False)
+              if line.startswith("  ") else line)
     _projection_figures(projection, out)
+
+
+def _since_2020(projection) -> list[str]:
+    """What changed since the essay, in plain words, from the projection's data."""
+    from qml.projection import fit_log2
+
+    lines = ["\nSince 2020:"]
+    for v in projection.vendors:
+        if v["last_date"] is None:
+            lines.append(f"  {v['vendor']} never published a measured QV"
+                         + (f"; it reports {v['reports_instead']}." if v["reports_instead"]
+                            else "."))
+        elif v["reports_instead"] and not v["reports_instead"].startswith("QV"):
+            lines.append(f"  {v['vendor']} last reported QV 2^{v['last_log2_qv']} "
+                         f"({v['last_date']}); since {v['since']} it leads with "
+                         f"{v['reports_instead']}.")
+    ibm = sorted((r for r in projection.two_qubit_errors
+                  if r["vendor"] == "IBM" and r["scope"] == "device"), key=lambda r: r["year"])
+    if len(ibm) >= 3:
+        fit = fit_log2([r["year"] for r in ibm], [-math.log2(r["two_qubit_error"]) for r in ibm],
+                       "IBM two-qubit error", "error")
+        lo, hi = fit.doubling_time_interval
+        lines.append(
+            f"  IBM's best device median two-qubit error fell from {ibm[0]['two_qubit_error']:.2g}"
+            f" ({ibm[0]['date'][:4]}) to {ibm[-1]['two_qubit_error']:.2g} ({ibm[-1]['date'][:4]}):"
+            f" it halves every {fit.doubling_time_months:.0f} months (95% {lo:.0f}-{hi:.0f}),"
+            f" about Moore's-law pace. The QV that error alone implies rose from "
+            f"2^{ibm[0]['implied_log2_qv']} to 2^{ibm[-1]['implied_log2_qv']}: QV counts qubits,"
+            f" and the usable width grows only as one over the square root of the error.")
+    return lines
 
 
 def cmd_compare(args) -> int:
@@ -648,16 +682,24 @@ def cmd_qv_project(args) -> int:
     projection = project(until=args.until, vendor=args.vendor, data=args.data,
                          start_year=args.start_year, multiple=args.multiple)
     projection.save(out / "projection.json")
-    rows = [(s["name"], f"{s['growth_per_year']:.2f}x", f"{s['doubling_time_months']:.1f}",
-             _fmt_interval(s["doubling_time_months_interval"]),
-             "" if "value_at_horizon" not in s else f"{s['value_at_horizon']:.1f} {s['unit']}",
+    rows = [(_series_name(s), f"{s['growth_per_year']:.2f}x",
+             f"{s['doubling_time_months']:.1f}", _fmt_interval(s["doubling_time_months_interval"]),
+             "" if not s.get("last_data_year") else f"{s['last_data_year']:.1f}",
+             "" if "value_at_horizon" not in s else
+             f"{s['value_at_horizon']:.1f} {s['unit']}"
+             + (" (extrapolated)" if s.get("last_data_year") else ""),
              f"{s['year_of_multiple']:.0f}")
             for s in projection.series]
     rows += [(s["name"], f"{s['growth_per_year']:.2f}x", f"{s['doubling_time_months']:.1f}",
-              "scenario", "", f"{s['year_of_multiple']:.0f}") for s in projection.scenarios]
+              "scenario", "", "", f"{s['year_of_multiple']:.0f}") for s in projection.scenarios]
     print(_table(rows, ("series", "growth/yr", "doubling (months)", "95% interval",
-                        f"value in {args.until}",
+                        "last data", f"value in {args.until}",
                         f"{args.multiple:.0e}x from {args.start_year:g}")))
+    print()
+    print(_vendor_table(projection))
+    if projection.two_qubit_errors:
+        print()
+        print(_implied_table(projection))
     print()
     print(_table([(c["qv_series"], c["frontier"], f"{c['year']:.1f}",
                    _fmt_interval(c["interval"])) for c in projection.crossovers],
@@ -666,6 +708,32 @@ def cmd_qv_project(args) -> int:
     print(f"\nwrote {out / 'projection.json'} and qv_records.png, growth.png, "
           "verification_frontier.png")
     return 0
+
+
+def _series_name(series: dict) -> str:
+    """A series' display name (published trends carry only their data key)."""
+    from qml.style import label
+
+    return label(series["key"]) if series["name"] == series["key"] else series["name"]
+
+
+def _vendor_table(projection) -> str:
+    """Each vendor's last confirmed QV and what it reports instead."""
+    return _table([(v["vendor"], v["last_date"] or "none confirmed",
+                    "" if v["last_log2_qv"] is None else f"2^{v['last_log2_qv']}",
+                    v["reports_instead"] or "(not found)", v["since"] or "")
+                   for v in projection.vendors],
+                  ("vendor", "last QV", "QV", "reports instead / beside", "since"))
+
+
+def _implied_table(projection) -> str:
+    """Best published two-qubit errors and the QV each implies."""
+    return _table([(r["date"], r["vendor"], r["system"].split(" (")[0],
+                    f"{r['two_qubit_error']:.2g}", f"{r['statistic']}, {r['scope']}",
+                    f"2^{r['implied_log2_qv']}", r["status"])
+                   for r in sorted(projection.two_qubit_errors, key=lambda r: r["year"])],
+                  ("date", "vendor", "system", "2q error", "statistic", "implied QV",
+                   "status"))
 
 
 def cmd_qv_predict(args) -> int:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
+from qml import style
 from qml.errors import InvalidInputError
 from qml.results import atomic_write
 from qml.volume.analysis import HOP_THRESHOLD, IDEAL_HOP_LIMIT
@@ -20,14 +21,16 @@ __all__ = ["loss_curve", "decision_regions", "save_figure", "qv_trials", "qv_wid
            "kernel_matrix", "layer_fidelity"]
 
 
-def _figure(width: float = 5.5, height: float = 3.8) -> tuple[Figure, object]:
-    fig = Figure(figsize=(width, height), layout="constrained")
+def _figure(width: float = 5.5, height: float = 3.8, footnote_lines: int = 0
+            ) -> tuple[Figure, object]:
+    fig = style.figure(width, height, footnote_lines)
     return fig, fig.add_subplot()
 
 
-def _axes(ax, width: float = 5.5, height: float = 3.8) -> tuple[Figure, object]:
-    """The given axes and their figure, or a new figure's."""
-    return _figure(width, height) if ax is None else (ax.figure, ax)
+def _axes(ax, width: float = 5.5, height: float = 3.8, footnote_lines: int = 0
+          ) -> tuple[Figure, object]:
+    """The given axes and their figure, or a new (style) figure's."""
+    return _figure(width, height, footnote_lines) if ax is None else (ax.figure, ax)
 
 
 def loss_curve(loss: np.ndarray, title: str = "VQC training loss", ax=None) -> Figure:
@@ -230,9 +233,16 @@ _SOURCES = ("Sources: qml/data/*.csv (one URL per value); QV records from vendor
             "2022; Epoch AI 2024.")
 
 
+def _short(text: str | None) -> str:
+    return "" if not text else text.split(" (")[0]
+
+
 def qv_projection(projection, ax=None) -> Figure:
-    """QV records (log scale) with the fitted trends and their 95% prediction bands, to the
-    projection's horizon.
+    """QV records (log2 scale) per vendor with the fitted trends and their 95% prediction
+    bands: solid up to each line's last record, dashed where it is extrapolated. Each vendor's
+    last reported QV is ringed and labelled with what it reports now; diamonds are the QV that
+    the best published two-qubit errors imply (``qml.volume.prediction.implied_log2_qv``;
+    filled: a whole device, hollow: the best pair of a test device).
 
     Examples
     --------
@@ -240,35 +250,94 @@ def qv_projection(projection, ax=None) -> Figure:
     >>> len(qv_projection(project(2030)).axes)
     1
     """
-    fig, ax = _axes(ax, 7, 4.5)
+    from qml.projection import HARDWARE_LINES
+
+    fig, ax = _axes(ax, 8, 5.2, footnote_lines=3)
     rows = projection.records
-    for vendor in sorted({r["vendor"] for r in rows}):
-        pts = [r for r in rows if r["vendor"] == vendor]
+    lines = sorted({HARDWARE_LINES.get(r["vendor"], r["vendor"]) for r in rows}
+                   | {r["vendor"] for r in projection.two_qubit_errors})
+    colors = {v: style.color(v, i) for i, v in enumerate(lines)}
+    for vendor in lines:
+        pts = [r for r in rows if HARDWARE_LINES.get(r["vendor"], r["vendor"]) == vendor]
         conf = [r for r in pts if r["status"] == "confirmed"]
         claimed = [r for r in pts if r["status"] != "confirmed"]
-        line = ax.scatter([r["year"] for r in conf], [r["log2_qv"] for r in conf], s=18,
-                          label=vendor)
+        ax.scatter([r["year"] for r in conf], [r["log2_qv"] for r in conf], s=22,
+                   color=colors[vendor], label=f"{vendor} QV" if conf else None, zorder=3)
         if claimed:
             ax.scatter([r["year"] for r in claimed], [r["log2_qv"] for r in claimed], s=30,
-                       facecolors="none", edgecolors=line.get_facecolor())
+                       facecolors="none", edgecolors=colors[vendor], zorder=3,
+                       label=None if conf else f"{vendor} QV (claimed)")
+    top = max(r["log2_qv"] for r in rows) + 8
     for fit in projection.qv_fits:
-        years = np.linspace(fit.x_mean - np.sqrt(fit.sxx / fit.n) * 1.8, projection.until, 100)
-        lo, hi = fit.prediction_band(years)
-        (trend,) = ax.plot(years, fit.predict(years), lw=1.2,
-                           label=f"{fit.name}: x{fit.growth_per_year:.1f}/yr")
-        ax.fill_between(years, lo, hi, color=trend.get_color(), alpha=0.12)
-    ax.set_xlabel("year")
-    ax.set_ylabel("log2 quantum volume (= qubits n)")
-    ax.set_title("Quantum volume records, fits and 95% prediction bands (hollow: claimed)")
-    ax.legend(fontsize=6, loc="upper left")
-    fig.text(0.01, 0.005, _SOURCES, fontsize=5)
+        vendor = next((v for v in lines if fit.key == f"qv_{v.lower()}"
+                       or fit.key.startswith(f"qv_{v.lower()}_")), None)
+        col = colors.get(vendor, style.color(fit.key))
+        first = fit.x_mean - np.sqrt(fit.sxx / fit.n) * 1.8
+        last = fit.last_year if fit.last_year is not None else first
+        ls = ":" if fit.key.endswith("_quantinuum") else "-"
+        known = np.linspace(first, last, 50)
+        ahead = np.linspace(last, projection.until, 50)
+        if fit.kind == "implied_quantum_volume":  # a fit of the diamonds: no band
+            vendor = fit.name.split("implied by ")[-1].split(" two-qubit")[0]
+            ax.plot(np.linspace(first, projection.until, 50),
+                    fit.predict(np.linspace(first, projection.until, 50)),
+                    color=colors.get(vendor, col), lw=1.0, ls="-.",
+                    label=f"{vendor}: QV implied by 2q errors, fit: x{fit.growth_per_year:.1f}/yr")
+            continue
+        ax.plot(known, fit.predict(known), color=col, lw=1.4, ls=ls,
+                label=f"{style.label(fit.key)} fit: x{fit.growth_per_year:.1f}/yr")
+        ax.plot(ahead, fit.predict(ahead), color=col, lw=1.2, ls="--")
+        lo, hi = fit.prediction_band(ahead)
+        ax.fill_between(ahead, lo, hi, color=col, alpha=0.08, lw=0)
+        top = max(top, float(fit.predict(projection.until)) + 4)
+    top = min(top, 60)
+    for v in projection.vendors:
+        if v["last_year"] is None:
+            continue
+        ax.scatter([v["last_year"]], [v["last_log2_qv"]], s=110, facecolors="none",
+                   edgecolors=colors.get(v["vendor"], "k"), lw=1.3, zorder=4)
+        now = _short(v["reports_instead"])
+        text = f"{v['vendor'].split(' (')[0]}: last QV {v['last_date']}"
+        if now and not now.startswith("QV"):
+            text += f"\nnow reports {now}"
+        ax.annotate(text, (v["last_year"], v["last_log2_qv"]), xytext=(9, 0),
+                    textcoords="offset points", fontsize=style.SIZES["note"], va="center",
+                    color=colors.get(v["vendor"], "k"))
+    for r in projection.two_qubit_errors:
+        pair = r["scope"] == "pair"
+        y = min(r["implied_log2_qv"], top - 1)
+        col = colors.get(r["vendor"], "k")
+        ax.scatter([r["year"]], [y], marker="D", s=26, zorder=3, alpha=0.85, edgecolors=col,
+                   facecolors="none" if pair else col)
+        if r["implied_log2_qv"] > y:
+            ax.annotate(f"{r['implied_log2_qv']}", (r["year"], y), xytext=(4, -3),
+                        textcoords="offset points", fontsize=style.SIZES["note"])
+    if projection.two_qubit_errors:  # neutral legend entries for the two kinds of diamond
+        ax.scatter([], [], marker="D", s=26, color="0.4", label="implied by 2q error: device")
+        ax.scatter([], [], marker="D", s=26, facecolors="none", edgecolors="0.4",
+                   label="implied by 2q error: best pair")
+    extrapolated = min((v["last_year"] for v in projection.vendors if v["last_year"]),
+                       default=None)
+    if extrapolated is not None:
+        ax.text(projection.until, 1, "dashed: extrapolated", ha="right", va="bottom",
+                fontsize=style.SIZES["note"], color="0.35")
+    ax.set_ylim(0, top)
+    style.year_axis(ax)
+    style.finish(ax, "Quantum volume: records, fits, and what two-qubit errors imply",
+                 ylabel="log2 quantum volume (= qubits n)")
+    ax.grid(alpha=0.25)
+    style.legend(ax, loc="upper left", ncol=2)
+    style.footnote(fig, "Hollow circles: claimed, not fitted. Rings: each vendor's last QV. "
+                   "Diamonds: QV the two-qubit error alone implies (all-to-all, no routing: an "
+                   "upper bound; capped at the device's qubits). " + _SOURCES)
     return fig
 
 
 def growth_comparison(projection, start_year: float = 2020.0, until: int | None = None,
                       ax=None) -> Figure:
     """Every series as a growth factor since a common year, on one log axis, to ``until``
-    (default: the projection's horizon).
+    (default: the projection's horizon). Quantum volume solid, classical dashed, scenarios
+    dotted.
 
     Examples
     --------
@@ -276,20 +345,25 @@ def growth_comparison(projection, start_year: float = 2020.0, until: int | None 
     >>> len(growth_comparison(project(2030)).axes)
     1
     """
-    fig, ax = _axes(ax, 7, 4.5)
+    fig, ax = _axes(ax, 9, 5, footnote_lines=2)
     years = np.linspace(start_year, projection.until if until is None else until, 50)
-    for s in projection.series:
-        ls = "-" if s["kind"] == "quantum_volume" else "--"
-        ax.plot(years, (years - start_year) * 12 / s["doubling_time_months"], ls=ls, lw=1.1,
-                label=f"{s['name']} ({s['doubling_time_months']:.1f} mo)")
-    for s in projection.scenarios:
-        ax.plot(years, (years - start_year) * 12 / s["doubling_time_months"], ls=":", lw=1.5,
-                label=s["name"])
-    ax.set_xlabel("year")
-    ax.set_ylabel(f"log2 growth since {start_year:g}")
-    ax.set_title("Growth rates on one footing (doubling time in brackets)")
-    ax.legend(fontsize=5.5, ncol=2)
-    fig.text(0.01, 0.005, _SOURCES, fontsize=5)
+    for i, s in enumerate(projection.series):
+        quantum = s["kind"] == "quantum_volume"
+        ax.plot(years, (years - start_year) * 12 / s["doubling_time_months"],
+                ls=(":" if s["key"].endswith("_quantinuum") else "-") if quantum else "--",
+                lw=1.8 if quantum else 1.2,
+                color=style.color(s["key"], i),
+                label=f"{style.label(s['key'])} ({s['doubling_time_months']:.1f} mo)")
+    for i, s in enumerate(projection.scenarios):
+        ax.plot(years, (years - start_year) * 12 / s["doubling_time_months"], ls=(0, (1, 1)),
+                lw=2.2, color=("#F0A800", "#555555")[i % 2], label=s["name"])
+    style.year_axis(ax)
+    style.finish(ax, "Growth rates on one footing (doubling time in brackets)",
+                 ylabel=f"doublings since {start_year:g} (log2 growth)")
+    ax.grid(alpha=0.25)
+    style.legend(ax, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7.5)
+    style.footnote(fig, "Solid: quantum volume fits; dashed: classical series and published "
+                   "trends; dotted: announced scenarios. " + _SOURCES)
     return fig
 
 
@@ -306,26 +380,30 @@ def verification_frontier(projection, until: int = 2045, machine=None, ax=None) 
     """
     from qml.projection import QV_FRONTIER
 
-    fig, ax = _axes(ax, 7, 4.5)
+    fig, ax = _axes(ax, 8, 5, footnote_lines=2)
     years = np.linspace(2017, until, 100)
-    for fit in projection.qv_fits:
-        ax.plot(years, fit.predict(years), lw=1.2, label=f"{fit.name} (n = log2 QV)")
+    for i, fit in enumerate(projection.qv_fits):
+        ax.plot(years, fit.predict(years), lw=1.8 if fit.key == QV_FRONTIER else 1.2,
+                color=style.color(fit.key, i), ls=":" if fit.key.endswith("_quantinuum") else "-",
+                label=f"{style.label(fit.key)} (n = log2 QV)")
     for frontier in projection.frontiers:
-        ax.plot(years, frontier.qubits(years), ls="--",
-                color="k" if frontier.fit_key else "0.5", label=f"classical: {frontier.name}")
+        ax.plot(years, frontier.qubits(years), ls="--", lw=1.4, color=style.color(frontier.key),
+                label=f"classical: {style.label(frontier.key)}")
     for c in projection.crossovers:
         if c["qv_key"] == QV_FRONTIER and c["year"] < until:
-            ax.axvline(c["year"], color="C3", lw=0.8, alpha=0.6)
-            ax.axvspan(*c["interval"], color="C3", alpha=0.06)
+            ax.axvline(c["year"], color="#D55E00", lw=0.9, alpha=0.7)
+            ax.axvspan(*c["interval"], color="#D55E00", alpha=0.07)
     if machine is not None:
-        ax.scatter([machine.year], [machine.machine_max_width], marker="*", s=120,
-                   color="C4", zorder=5, label="this machine (memory limit)")
+        ax.scatter([machine.year], [machine.machine_max_width], marker="*", s=140,
+                   color="#CC79A7", zorder=5, label="this machine (memory limit)")
     ax.set_ylim(0, 80)
-    ax.set_xlabel("year")
-    ax.set_ylabel("qubits")
-    ax.set_title("When QV outgrows classical verification (red: crossover, 95% band)")
-    ax.legend(fontsize=6)
-    fig.text(0.01, 0.005, _SOURCES, fontsize=5)
+    style.year_axis(ax)
+    style.finish(ax, "When QV outgrows classical verification",
+                 ylabel="qubits (n = log2 QV; simulable qubits)")
+    ax.grid(alpha=0.25)
+    style.legend(ax, loc="upper left")
+    style.footnote(fig, "Vertical lines: the record frontier's crossover years, shaded: their "
+                   "95% intervals. " + _SOURCES)
     return fig
 
 

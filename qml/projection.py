@@ -34,8 +34,11 @@ from qml.results import ResultFile, document_schema
 
 __all__ = ["QV_COLUMNS", "Fit", "Trend", "Frontier", "decimal_year", "load_qv_records",
            "load_classical", "load_trends", "record_frontier", "fit_log2", "qv_fits",
-           "classical_fits", "verification_frontiers", "year_of_multiple", "crossover_year",
-           "Projection", "project", "QV_FRONTIER", "STATE_VECTOR_RECORD", "TOP500_MEMORY"]
+           "classical_fits", "implied_fits", "verification_frontiers", "year_of_multiple",
+           "crossover_year",
+           "Projection", "project", "QV_FRONTIER", "STATE_VECTOR_RECORD", "TOP500_MEMORY",
+           "TWO_QUBIT_COLUMNS", "load_two_qubit_errors", "load_vendor_metrics",
+           "last_reported", "HARDWARE_LINES"]
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +49,10 @@ STATE_VECTOR_RECORD = "state_vector_record"  # keys of the two verification fron
 TOP500_MEMORY = "top500_memory"
 
 QV_COLUMNS = ("date", "vendor", "system", "quantum_volume", "source_url", "status", "note")
+TWO_QUBIT_COLUMNS = ("date", "vendor", "system", "qubits", "two_qubit_error", "statistic",
+                     "scope", "source_url", "status", "note")
+VENDOR_COLUMNS = ("vendor", "reports_instead", "since", "source_url", "note")
+_SCOPES = ("device", "pair")
 _STATUSES = ("confirmed", "claimed")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 BYTES_PER_AMPLITUDE = 16
@@ -215,6 +222,92 @@ def load_trends(path=None) -> list[Trend]:
     return out
 
 
+def load_two_qubit_errors(path=None) -> list[dict]:
+    """Published two-qubit gate errors over time, per vendor (``qml/data/two_qubit_errors.csv``).
+
+    ``scope`` is ``device`` (a median or mean over a whole product device) or ``pair`` (the
+    best pair of a test device: what the technology reaches, not what a user runs); each row
+    gets ``year`` and ``implied_log2_qv``, the width ``qml.volume.prediction.implied_log2_qv``
+    gives for that error (capped at the device's qubits for ``device`` rows).
+
+    Examples
+    --------
+    >>> rows = load_two_qubit_errors()
+    >>> sorted({r["scope"] for r in rows}), all(0 < r["two_qubit_error"] < 1 for r in rows)
+    (['device', 'pair'], True)
+    """
+    from qml.volume.prediction import implied_log2_qv
+
+    source = _data_file("two_qubit_errors.csv") if path is None else Path(path)
+    out = []
+    for line, row in enumerate(_rows(source, TWO_QUBIT_COLUMNS), start=2):
+        where = f"{source}, line {line}"
+        try:
+            error, qubits = float(row["two_qubit_error"]), int(row["qubits"])
+            year = decimal_year(row["date"])
+        except (TypeError, ValueError, InvalidInputError) as exc:
+            raise InvalidInputError(f"{where}: {exc}") from None
+        if not 0 < error < 1 or qubits < 2:
+            raise InvalidInputError(f"{where}: two_qubit_error must lie in (0, 1) and qubits "
+                                    f"be at least 2; got {error}, {qubits}")
+        if row.get("scope") not in _SCOPES or row.get("status") not in _STATUSES:
+            raise InvalidInputError(f"{where}: scope must be one of {_SCOPES} and status one "
+                                    f"of {_STATUSES}; got {row.get('scope')!r}, "
+                                    f"{row.get('status')!r}")
+        cap = qubits if row["scope"] == "device" else None
+        out.append({**row, "two_qubit_error": error, "qubits": qubits, "year": year,
+                    "implied_log2_qv": implied_log2_qv(error, max_qubits=cap)})
+    return out
+
+
+def load_vendor_metrics(path=None) -> list[dict]:
+    """What each vendor reports instead of (or beside) QV, since when, with a source.
+
+    Examples
+    --------
+    >>> next(r for r in load_vendor_metrics() if r["vendor"] == "IBM")["since"]
+    '2023-11-20'
+    """
+    source = _data_file("vendor_metrics.csv") if path is None else Path(path)
+    out = []
+    for line, row in enumerate(_rows(source, VENDOR_COLUMNS), start=2):
+        try:
+            out.append({**row, "since_year": decimal_year(row["since"])})
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"{source}, line {line}: {exc}") from None
+    return out
+
+
+def last_reported(rows: list[dict], metrics: list[dict] | None = None) -> list[dict]:
+    """Per hardware line: its last confirmed QV record (date, year, log2 QV; ``None`` when it
+    never confirmed one) and what it reports instead. A projection of that line is an
+    extrapolation beyond ``last_year``.
+
+    Examples
+    --------
+    >>> ibm = next(v for v in last_reported(load_qv_records()) if v["vendor"] == "IBM")
+    >>> ibm["last_date"], ibm["last_log2_qv"], ibm["reports_instead"].split(" (")[0]
+    ('2023-12', 9, 'EPLG')
+    """
+    metrics = load_vendor_metrics() if metrics is None else metrics
+    by_vendor = {m["vendor"]: m for m in metrics}
+    out = []
+    for vendor in sorted({HARDWARE_LINES.get(r["vendor"], r["vendor"]) for r in rows}):
+        mine = [r for r in rows if HARDWARE_LINES.get(r["vendor"], r["vendor"]) == vendor
+                and r["status"] == "confirmed"]
+        last = max(mine, key=lambda r: (r["year"], r["log2_qv"])) if mine else None
+        m = by_vendor.get(vendor, {})
+        out.append({"vendor": vendor,
+                    "last_date": last["date"] if last else None,
+                    "last_year": last["year"] if last else None,
+                    "last_log2_qv": last["log2_qv"] if last else None,
+                    "best_log2_qv": max(r["log2_qv"] for r in mine) if mine else None,
+                    "reports_instead": m.get("reports_instead") or None,
+                    "since": m.get("since") or None,
+                    "source_url": m.get("source_url") or None})
+    return out
+
+
 def record_frontier(rows: list[dict]) -> list[dict]:
     """Only the rows that set a new record (strictly above every earlier QV), in time order.
 
@@ -256,6 +349,7 @@ class Fit:
     theil_sen_ci: tuple[float, float]
     unit: str = "log2"
     key: str = ""
+    last_year: float | None = None  # the latest data point; beyond it the fit extrapolates
 
     def _t(self, level: float) -> float:
         return float(stats.t.ppf(0.5 + level / 2, self.n - 2))
@@ -327,7 +421,8 @@ def fit_log2(years, log2_values, name: str, kind: str, unit: str = "log2",
                (float(res.slope - t * res.stderr), float(res.slope + t * res.stderr)),
                float(res.intercept), float(res.rvalue**2), float(x.mean()),
                float(((x - x.mean()) ** 2).sum()), sd, float(ts.slope),
-               (float(ts.low_slope), float(ts.high_slope)), unit, key or _slug(name))
+               (float(ts.low_slope), float(ts.high_slope)), unit, key or _slug(name),
+               float(x.max()))
 
 
 HARDWARE_LINES = {"Honeywell": "Quantinuum"}  # vendors fitted as one hardware line
@@ -366,6 +461,28 @@ def qv_fits(rows: list[dict] | None = None, include_claimed: bool = False,
         fits.append(fit_log2([r["year"] for r in env], [r["log2_qv"] for r in env],
                              "QV record frontier (all vendors)", "quantum_volume",
                              key=QV_FRONTIER))
+    return fits
+
+
+def implied_fits(rows: list[dict] | None = None, include_claimed: bool = False) -> list[Fit]:
+    """Per vendor with at least three whole-device rows: a fit of the log2 QV its published
+    two-qubit errors imply (key ``qv_implied_<vendor>``, kind ``implied_quantum_volume``).
+
+    Examples
+    --------
+    >>> [f.key for f in implied_fits()]
+    ['qv_implied_ibm']
+    """
+    rows = load_two_qubit_errors() if rows is None else rows
+    rows = [r for r in rows if r["scope"] == "device"
+            and (include_claimed or r["status"] == "confirmed")]
+    fits = []
+    for v in sorted({r["vendor"] for r in rows}):
+        mine = [r for r in rows if r["vendor"] == v]
+        if len(mine) >= 3:
+            fits.append(fit_log2([r["year"] for r in mine], [r["implied_log2_qv"] for r in mine],
+                                 f"QV implied by {v} two-qubit errors",
+                                 "implied_quantum_volume", key=f"qv_implied_{_slug(v)}"))
     return fits
 
 
@@ -487,7 +604,7 @@ def _series_row(fit: Fit, until: int, multiple: float, start_year: float) -> dic
             "doubling_time_months_interval": list(fit.doubling_time_interval),
             "theil_sen_doubling_time_months": (12 / fit.theil_sen_slope
                                                if fit.theil_sen_slope > 0 else None),
-            "r2": fit.r2, "unit": fit.unit,
+            "r2": fit.r2, "unit": fit.unit, "last_data_year": fit.last_year,
             "value_at_horizon": float(fit.predict(until)),
             "value_at_horizon_prediction_interval": [float(lo), float(hi)],
             "year_of_multiple": year_of_multiple(fit.doubling_time_months, multiple,
@@ -516,7 +633,8 @@ _FIT_SCHEMA = {
                    "slope_se": _NUMBER, "slope_ci": _PAIR, "intercept": _NUMBER, "r2": _NUMBER,
                    "x_mean": _NUMBER, "sxx": {"type": "number", "exclusiveMinimum": 0},
                    "residual_sd": _NUMBER, "theil_sen_slope": _NUMBER, "theil_sen_ci": _PAIR,
-                   "unit": {"type": "string"}, "key": {"type": "string"}},
+                   "unit": {"type": "string"}, "key": {"type": "string"},
+                   "last_year": {"type": ["number", "null"]}},
 }
 _ROWS = {"type": "array", "items": {"type": "object"}}
 
@@ -569,6 +687,7 @@ class Projection(ResultFile):
             "properties": {"intercept": _NUMBER, "slope": _NUMBER,
                            "fit_key": {"type": ["string", "null"]}}}},
         "scenarios": _ROWS, "crossovers": _ROWS, "by_year": _ROWS,
+        "vendors": _ROWS, "two_qubit_errors": _ROWS,
     }, required=["until", "start_year", "multiple", "records", "qv_fits", "classical_fits",
                  "trends", "frontiers", "scenarios", "crossovers", "by_year"])
 
@@ -586,6 +705,8 @@ class Projection(ResultFile):
     vendor: str | None = None
     include_claimed: bool = False
     data: str | None = None
+    vendors: list[dict] = field(default_factory=list)
+    two_qubit_errors: list[dict] = field(default_factory=list)
     _index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
@@ -627,7 +748,8 @@ class Projection(ResultFile):
                 "trends": [asdict(t) for t in self.trends],
                 "frontiers": [asdict(f) for f in self.frontiers],
                 "series": self.series, "scenarios": self.scenarios,
-                "crossovers": self.crossovers, "by_year": self.by_year}
+                "crossovers": self.crossovers, "by_year": self.by_year,
+                "vendors": self.vendors, "two_qubit_errors": self.two_qubit_errors}
 
     @classmethod
     def _from_body(cls, doc: dict) -> Projection:
@@ -638,7 +760,8 @@ class Projection(ResultFile):
                     for t in doc["trends"]],
                    [Frontier(**f) for f in doc["frontiers"]], doc["scenarios"],
                    doc["crossovers"], doc["by_year"], doc.get("vendor"),
-                   doc.get("include_claimed", False), doc.get("data"))
+                   doc.get("include_claimed", False), doc.get("data"),
+                   doc.get("vendors", []), doc.get("two_qubit_errors", []))
 
 
 SCENARIOS = (("IBM: double QV every year", 12.0),
@@ -682,10 +805,14 @@ def project(until: int = 2035, vendor: str | None = None, data=None,
             hint = f" ({folded[0]} is fitted as {HARDWARE_LINES[folded[0]]})" if folded else ""
             raise ConfigurationError(f"no records of vendor {vendor!r}{hint}; vendors: "
                                      f"{', '.join(vendors)}")
+    errors = load_two_qubit_errors()
+    if vendor is not None:
+        errors = [r for r in errors if r["vendor"].lower() == _line(vendor).lower()]
     fits = qv_fits(rows, include_claimed, vendor)
     if not fits:
         raise InvalidInputError(f"too few records to fit{f' for {vendor}' if vendor else ''} "
                                 "(at least two confirmed records of different dates)")
+    fits += implied_fits(errors, include_claimed)
     points = load_classical()
     classical = classical_fits(points)
     frontiers = verification_frontiers(points, classical)
@@ -704,13 +831,24 @@ def project(until: int = 2035, vendor: str | None = None, data=None,
                                "qv_series": fit.name, "frontier": frontier.name,
                                "year": year, "interval": list(interval)})
     logger.info("projection to %d: %d QV fits, %d records", until, len(fits), len(rows))
+    vendors = last_reported(rows)
+    if vendor is not None:
+        vendors = [v for v in vendors if v["vendor"].lower() == _line(vendor).lower()]
     return Projection(until, start_year, multiple, rows, fits, classical, load_trends(),
                       frontiers, scenarios, crossovers, _by_year(fits, start_year, until),
-                      vendor, include_claimed, None if data is None else str(data))
+                      vendor, include_claimed, None if data is None else str(data),
+                      vendors, errors)
+
+
+def _line(vendor: str) -> str:
+    """The hardware line a vendor name is fitted as (Honeywell -> Quantinuum)."""
+    folded = {k.lower(): v for k, v in HARDWARE_LINES.items()}
+    return folded.get(vendor.lower(), vendor)
 
 
 def _by_year(fits: list[Fit], start_year: float, until: int) -> list[dict]:
-    """Projected log2 QV per year for every QV fit, with 95% confidence and prediction bands."""
+    """Projected log2 QV per year for every QV fit, with 95% confidence and prediction bands;
+    ``extrapolated`` once the year is past the fit's last record."""
     out = []
     for fit in fits:
         for year in range(int(math.floor(start_year)), until + 1):
@@ -719,5 +857,6 @@ def _by_year(fits: list[Fit], start_year: float, until: int) -> list[dict]:
             out.append({"series": fit.name, "key": fit.key, "year": year,
                         "log2_qv": float(fit.predict(year)),
                         "confidence_interval": [float(clo), float(chi)],
-                        "prediction_interval": [float(plo), float(phi)]})
+                        "prediction_interval": [float(plo), float(phi)],
+                        "extrapolated": fit.last_year is not None and year > fit.last_year})
     return out

@@ -320,6 +320,49 @@ for r in record_frontier([r for r in rows if r["status"] == "confirmed"]):
           f"x{f.growth_per_year:.1f}/yr, Theil-Sen {12 / f.theil_sen_slope:.1f} months, "
           f"R2 {f.r2:.2f}")
 plots.qv_projection(projection)"""),
+    ("md", """## Since 2020: who still reports QV, and what error rates imply
+
+The record frontier above stops where vendors stopped reporting. In the figure each vendor's
+last QV is ringed and every fit is dashed beyond it: an extrapolation, not data. IBM made EPLG
+(error per layered gate, from layer fidelity) its headline metric in November 2023, because QV
+"spotlights a handful of the device's best qubits" and will soon be too large to verify. IonQ
+never measured a QV and reports #AQ. The diamonds turn published two-qubit gate errors into
+the QV they imply (all-to-all connectivity, no other error: an upper bound;
+`qml.volume.prediction.implied_log2_qv`). The IBM rows are medians over whole devices from
+IBM's own calibration snapshots, shipped with qiskit-ibm-runtime."""),
+    ("code", """import math
+
+from qml.projection import fit_log2
+
+for v in projection.vendors:
+    last = f"QV 2^{v['last_log2_qv']} ({v['last_date']})" if v["last_date"] else "no measured QV"
+    print(f"{v['vendor'].split(' (')[0]:11s} last: {last:22s} reports: "
+          f"{v['reports_instead'] or '(not found)'}")
+print()
+for r in sorted(projection.two_qubit_errors, key=lambda r: r["year"]):
+    print(f"{r['date']:>10s} {r['vendor']:10s} {r['system'].split(' (')[0]:34s} "
+          f"error {r['two_qubit_error']:<7.2g} {r['scope']:6s} -> QV 2^{r['implied_log2_qv']}")
+ibm = [r for r in projection.two_qubit_errors if r["vendor"] == "IBM"]
+error_fit = fit_log2([r["year"] for r in ibm], [-math.log2(r["two_qubit_error"]) for r in ibm],
+                     "IBM 1/error", "error")
+implied = projection.fit("qv_implied_ibm")
+print()
+print(f"IBM's two-qubit error halves every {error_fit.doubling_time_months:.0f} months "
+      f"(95% {error_fit.doubling_time_interval[0]:.0f}-{error_fit.doubling_time_interval[1]:.0f});"
+      f" the QV it implies doubles every {implied.doubling_time_months:.1f} months "
+      f"(95% {implied.doubling_time_interval[0]:.1f}-{implied.doubling_time_interval[1]:.1f}).")"""),
+    ("md", """Read the table against the records:
+
+- **Where the model can be checked it agrees.** Quantinuum's H1-1 error of April 2024 (0.086%
+  over all pairs) implies QV 2^20 on its 20 qubits, the QV Quantinuum reported that month.
+- **IBM's errors say more than its QV.** Its best device median fell from about 1.1% (2020) to
+  0.13% (2026). Without routing that error would carry QV 2^17, while IBM's last QV was 2^9:
+  on a heavy-hex lattice the SWAPs of an all-to-all circuit, idle errors and the rest of the
+  error budget cost the difference. That gap is why IBM moved to a metric of layered gates on
+  its own connectivity.
+- **Best-pair records are not devices.** IonQ's 99.99% and IQM's 99.93% were measured on
+  two-qubit test systems (hollow diamonds): they say where the technology is going, not what
+  a user can run today."""),
     ("md", "## Against classical compute, on one footing"),
     ("code", """for s in projection.series:
     print(f"{s['name']:40s} doubling {s['doubling_time_months']:6.1f} months  "
@@ -348,8 +391,22 @@ plots.verification_frontier(projection, until=2045)"""),
   outgrows the largest classical state-vector simulations in the mid-2030s (see the interval
   above); after that QV as defined cannot be checked, so this projection is also the end of
   the metric, not a forecast of useful quantum computing.
+- **What changed since 2020, in plain words.** The vendors that set the early records stopped
+  reporting QV (IBM after 2^9 in 2023) or never did (IonQ); only Quantinuum still pushes the
+  record (2^25 in 2025), and its newest machine, Helios, is described by its component errors
+  and random circuit sampling. The metric that replaced QV at IBM, EPLG, is an error rate, and
+  error rates improve slowly: IBM's median two-qubit error halves about every two and a half
+  years, Moore's-law pace. QV looks exponential because it is 2^n, but n grows only as one
+  over the square root of the error.
+- **For the essay's question** (can quantum computing take over where classical compute
+  runs out?): the quantity that decides it is the error per gate, and that improves at about
+  the pace of classical hardware, not faster; the headline QV growth rates above are a
+  statement about qubit counts on a handful of record machines. `qlimits eplg measure` and
+  `qlimits qv predict` compute both successor views for any simulated device.
 - Caveats: a dozen points per vendor, two vendors dominate, records are announcements, and
-  straight lines in log space are a modelling choice; the prediction bands widen fast."""),
+  straight lines in log space are a modelling choice; the prediction bands widen fast. Error
+  series mix statistics (IBM medians, vendors' means), and the implied QV ignores routing,
+  single-qubit and idle errors."""),
 ]
 
 

@@ -19,6 +19,7 @@ simulation on every fake device qiskit-ibm-runtime ships.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -27,13 +28,18 @@ import numpy as np
 from circuits.quantum_volume import model_circuits
 from qml.errors import ConfigurationError
 from qml.results import ResultFile, document_schema
-from qml.volume.analysis import heavy_output_probabilities, heavy_outputs
+from qml.volume.analysis import (
+    HOP_THRESHOLD,
+    IDEAL_HOP_LIMIT,
+    heavy_output_probabilities,
+    heavy_outputs,
+)
 from qml.volume.ideal import ideal_probabilities
 from qml.volume.results import WidthResult
 from qml.volume.runners import AerRunner, DeviceRunner, make_runner
 
-__all__ = ["QuantumVolumePrediction", "circuit_fidelity", "predict_quantum_volume",
-           "process_infidelity"]
+__all__ = ["QuantumVolumePrediction", "circuit_fidelity", "implied_log2_qv",
+           "predict_quantum_volume", "process_infidelity", "two_qubit_gates_all_to_all"]
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +82,53 @@ def circuit_fidelity(circuit, gate_error, readout_error) -> float:
         elif name not in _FREE:
             fidelity *= 1 - process_infidelity(gate_error(name, qubits), len(qubits))
     return fidelity
+
+
+def two_qubit_gates_all_to_all(width: int) -> int:
+    """Two-qubit gates of one ``width``-qubit model circuit on all-to-all connectivity:
+    ``width`` layers of ``width // 2`` random SU(4) blocks, three CX (or MS) gates each.
+
+    Examples
+    --------
+    >>> two_qubit_gates_all_to_all(4), two_qubit_gates_all_to_all(5)
+    (24, 30)
+    """
+    return 3 * width * (width // 2)
+
+
+def implied_log2_qv(two_qubit_error: float, max_qubits: int | None = None,
+                    readout_error: float = 0.0) -> int:
+    """The largest width ``n`` whose model circuits the model above predicts to pass, for a
+    device whose every two-qubit gate has average error ``two_qubit_error``: all-to-all
+    connectivity (no routing), no single-qubit or idle errors, the large-width ideal HOP
+    ``(1 + ln 2) / 2``, and the mean-HOP threshold 2/3 without a sampling margin. An upper
+    bound for a device with routing; ``max_qubits`` caps it at the device's size.
+
+    ``F = (1 - 5/4 e) ** (3 n floor(n/2)) * (1 - m) ** n`` and ``F h + (1 - F) / 2 > 2/3``.
+
+    Examples
+    --------
+    >>> implied_log2_qv(8.6e-4)  # Quantinuum H1-1's 2024 error; it reported QV 2^20
+    21
+    >>> implied_log2_qv(0.0049, max_qubits=20), implied_log2_qv(0.0049, max_qubits=5)
+    (9, 5)
+    """
+    if not 0.0 <= two_qubit_error < 1.0 or not 0.0 <= readout_error < 1.0:
+        raise ConfigurationError(f"errors must lie in [0, 1); got two_qubit_error="
+                                 f"{two_qubit_error}, readout_error={readout_error}")
+    if max_qubits is not None and max_qubits < 1:
+        raise ConfigurationError(f"max_qubits must be at least 1; got {max_qubits}")
+    needed = (HOP_THRESHOLD - 0.5) / (IDEAL_HOP_LIMIT - 0.5)  # the F that reaches 2/3
+    gate = math.log1p(-process_infidelity(two_qubit_error, 2))
+    read = math.log1p(-readout_error)
+    best, n = 1, 2
+    limit = max_qubits if max_qubits is not None else 10_000
+    while n <= limit:
+        log_f = two_qubit_gates_all_to_all(n) * gate + n * read
+        if log_f <= math.log(needed):
+            break
+        best, n = n, n + 1
+    return best
 
 
 @dataclass

@@ -17,8 +17,12 @@ from qml.projection import (
     crossover_year,
     decimal_year,
     fit_log2,
+    implied_fits,
+    last_reported,
     load_classical,
     load_qv_records,
+    load_two_qubit_errors,
+    load_vendor_metrics,
     project,
     qv_fits,
     record_frontier,
@@ -117,7 +121,7 @@ def test_projection_carries_its_fits_and_frontiers():
     what the stand-alone functions compute."""
     p = project(until=2035)
     rows = load_qv_records()
-    assert [f.key for f in p.qv_fits] == [f.key for f in qv_fits(rows)]
+    assert p.qv_fits == qv_fits(rows) + implied_fits(p.two_qubit_errors)
     assert p.fit(QV_FRONTIER) == qv_fits(rows)[-1]
     assert p.fit("top500_rmax") == classical_fits()[0]
     assert p.frontiers == verification_frontiers()
@@ -128,7 +132,6 @@ def test_projection_carries_its_fits_and_frontiers():
                                     sim)
     cross = p.crossover(QV_FRONTIER, STATE_VECTOR_RECORD)
     assert (cross["year"], cross["interval"]) == (year, list(interval))
-    assert p.crossovers[-2] is cross  # the README's example
     with pytest.raises(KeyError, match="no fit 'qv_acme'"):
         p.fit("qv_acme")
     again = Projection.from_dict(p.to_dict())
@@ -185,3 +188,95 @@ def test_cli_project_and_cost_write_their_files(tmp_path, capsys):
     cost = VerificationCost.load(tmp_path / "c" / "cost.json")
     assert cost.widths == list(range(2, 9)) and cost.machine_max_width > 20
     assert "crossover year" in capsys.readouterr().out
+
+
+# --- 2025-2026: last reports, successor metrics, QV implied by two-qubit errors ------------
+
+def test_vendors_last_reported_qv_and_what_they_report_instead():
+    vendors = {v["vendor"]: v for v in last_reported(load_qv_records())}
+    assert (vendors["IBM"]["last_date"], vendors["IBM"]["last_log2_qv"]) == ("2023-12", 9)
+    assert vendors["IBM"]["reports_instead"].startswith("EPLG")
+    assert vendors["IBM"]["since"] == "2023-11-20"
+    assert (vendors["Quantinuum"]["last_date"], vendors["Quantinuum"]["last_log2_qv"]) == (
+        "2025-09", 25)  # Honeywell's rows are Quantinuum's line
+    assert "Honeywell" not in vendors
+    assert vendors["IonQ"]["last_date"] is None  # only a claimed, never-measured QV
+    assert vendors["IonQ"]["reports_instead"].startswith("#AQ")
+    for m in load_vendor_metrics():
+        assert m["source_url"].startswith("http") and 2020 < m["since_year"] < 2027
+
+
+def test_a_vendors_last_record_is_the_latest_confirmed_one(tmp_path):
+    path = tmp_path / "qv.csv"
+    path.write_text(",".join(QV_COLUMNS) + "\n"
+                    "2020,Acme,a,8,https://a.example,confirmed,\n"
+                    "2022-05,Acme,b,32,https://a.example,confirmed,\n"
+                    "2023-01,Acme,c,16,https://a.example,confirmed,\n"
+                    "2024,Acme,d,64,https://a.example,claimed,\n")
+    (acme,) = last_reported(load_qv_records(path), metrics=[])
+    assert (acme["last_date"], acme["last_log2_qv"], acme["best_log2_qv"]) == ("2023-01", 4, 5)
+    assert acme["reports_instead"] is None
+
+
+def test_projection_marks_what_lies_beyond_each_lines_last_record():
+    p = project(until=2030)
+    ibm = {r["year"]: r for r in p.by_year if r["key"] == "qv_ibm"}
+    frontier = {r["year"]: r for r in p.by_year if r["key"] == QV_FRONTIER}
+    assert p.fit("qv_ibm").last_year == pytest.approx(decimal_year("2023-12"))
+    assert all(r["extrapolated"] for r in ibm.values())  # by_year starts in 2025
+    assert frontier[2025]["extrapolated"] is False and frontier[2026]["extrapolated"] is True
+    series = {s["key"]: s for s in p.series}
+    assert series["qv_frontier"]["last_data_year"] == pytest.approx(decimal_year("2025-09"))
+    assert {v["vendor"] for v in p.vendors} >= {"IBM", "Quantinuum", "IonQ"}
+    again = Projection.from_dict(p.to_dict())
+    assert again.vendors == p.vendors and again.two_qubit_errors == p.two_qubit_errors
+    old = p.to_dict()
+    del old["vendors"], old["two_qubit_errors"]  # a file written before these fields
+    assert Projection.from_dict(old).vendors == []
+    ibm_only = project(until=2030, vendor="ibm")
+    assert {r["vendor"] for r in ibm_only.two_qubit_errors} == {"IBM"}
+    assert [v["vendor"] for v in ibm_only.vendors] == ["IBM"]
+
+
+def test_two_qubit_error_series_is_sourced_and_implies_qv():
+    from qml.volume.prediction import implied_log2_qv
+
+    rows = load_two_qubit_errors()
+    assert {r["vendor"] for r in rows} >= {"IBM", "Quantinuum", "IQM", "IonQ", "Google"}
+    for r in rows:
+        assert r["source_url"].startswith("http") and 2019 < r["year"] < 2027
+        cap = r["qubits"] if r["scope"] == "device" else None
+        assert r["implied_log2_qv"] == implied_log2_qv(r["two_qubit_error"], max_qubits=cap)
+    h1 = next(r for r in rows if r["system"] == "H1-1")
+    assert h1["implied_log2_qv"] == 20  # Quantinuum reported QV 2^20 on H1-1 that month
+    (fit,) = implied_fits(rows)
+    assert fit.key == "qv_implied_ibm" and fit.n == sum(r["vendor"] == "IBM" for r in rows)
+
+
+@pytest.mark.parametrize("name,qubits", [("fake_prague", 33), ("fake_boston", 156)])
+def test_ibm_rows_are_the_medians_of_ibms_own_calibration_snapshots(name, qubits):
+    """The IBM rows are computed from the calibration data that qiskit-ibm-runtime ships."""
+    from qml.backends import fake_backend
+    from qml.volume.devices import two_qubit_errors
+
+    device = fake_backend(name)
+    row = next(r for r in load_two_qubit_errors() if f"({name} " in r["system"])
+    assert row["qubits"] == device.num_qubits == qubits
+    assert row["date"] == str(device.properties().last_update_date)[:10]
+    median = float(np.median(list(two_qubit_errors(device.target).values())))
+    assert row["two_qubit_error"] == pytest.approx(median, abs=5e-6)
+
+
+@pytest.mark.parametrize("line,message", [
+    ("2024,X,s,20,1.5,mean,device,https://a.example,confirmed,", "must lie in \\(0, 1\\)"),
+    ("2024,X,s,20,0.01,mean,chip,https://a.example,confirmed,", "scope must be one of"),
+    ("2024,X,s,twenty,0.01,mean,device,https://a.example,confirmed,", "line 2"),
+    ("May 2024,X,s,20,0.01,mean,device,https://a.example,confirmed,", "unparseable date"),
+])
+def test_bad_two_qubit_error_rows_fail_clearly(tmp_path, line, message):
+    from qml.projection import TWO_QUBIT_COLUMNS
+
+    path = tmp_path / "errors.csv"
+    path.write_text(",".join(TWO_QUBIT_COLUMNS) + "\n" + line + "\n")
+    with pytest.raises(InvalidInputError, match=message):
+        load_two_qubit_errors(path)

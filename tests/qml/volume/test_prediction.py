@@ -71,3 +71,49 @@ def test_cli_predict_writes_the_prediction(tmp_path, capsys):
     pred = QuantumVolumePrediction.load(tmp_path / "prediction.json")
     assert [w["width"] for w in pred.widths] == [2, 3]
     assert f"imply: {pred.quantum_volume}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("width", [3, 4, 5])
+def test_the_closed_form_counts_the_gates_of_an_all_to_all_transpilation(width):
+    """implied_log2_qv's gate count and fidelity are what the gate-by-gate model gives for a
+    model circuit transpiled without a coupling map (three CX per SU(4) block)."""
+    from qiskit import transpile
+
+    from circuits.quantum_volume import model_circuits
+    from qml.volume.prediction import (
+        circuit_fidelity,
+        process_infidelity,
+        two_qubit_gates_all_to_all,
+    )
+
+    (circuit,) = model_circuits(width, 1, seed=11)
+    isa = transpile(circuit, basis_gates=["cx", "u"], optimization_level=0)
+    assert isa.count_ops()["cx"] == two_qubit_gates_all_to_all(width)
+    fidelity = circuit_fidelity(isa, lambda name, q: 0.004 if name == "cx" else 0.0,
+                                lambda q: 0.0)
+    expected = (1 - process_infidelity(0.004, 2)) ** two_qubit_gates_all_to_all(width)
+    assert fidelity == pytest.approx(expected, rel=1e-12)
+
+
+def test_implied_qv_against_hand_computation_and_its_limits():
+    import math
+
+    from qml.volume.prediction import implied_log2_qv
+
+    # e = 0.002: F(n) = (1 - 0.0025) ** (3 n floor(n/2)) must exceed (2/3 - 1/2) / (h - 1/2)
+    # with h = (1 + ln 2) / 2: 0.48090; n = 13 (108 gates) gives F = 0.5567, n = 14
+    # (147 gates) F = 0.4791, just short.
+    need = (2 / 3 - 0.5) / ((1 + math.log(2)) / 2 - 0.5)
+    assert need == pytest.approx(0.48090, abs=1e-5)
+    assert 0.9975 ** (3 * 13 * 6) > need > 0.9975 ** (3 * 14 * 7)
+    assert implied_log2_qv(0.002) == 13
+    assert implied_log2_qv(0.002, max_qubits=12) == 12
+    # readout lowers it: n = 12 gives 0.5824 * 0.98**12 = 0.4570, n = 11 0.6617 * 0.98**11 = 0.5299
+    assert implied_log2_qv(0.002, readout_error=0.02) == 11
+    errors = [0.05, 0.01, 0.003, 0.001, 0.0003]
+    assert [implied_log2_qv(e) for e in errors] == sorted(implied_log2_qv(e) for e in errors)
+    assert implied_log2_qv(0.5) == 1
+    for bad in (dict(two_qubit_error=1.2), dict(two_qubit_error=0.01, max_qubits=0),
+                dict(two_qubit_error=0.01, readout_error=-0.1)):
+        with pytest.raises(ConfigurationError):
+            implied_log2_qv(**bad)
