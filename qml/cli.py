@@ -1004,9 +1004,12 @@ def build_parser() -> argparse.ArgumentParser:
     eplg_sub = eplg.add_subparsers(dest="eplg_command", required=True, metavar="EPLG_COMMAND")
     lf = add(eplg_sub, "measure", help="measure layer fidelity and EPLG on a chain of qubits",
                                   description="Run qiskit-experiments' LayerFidelity on a "
-                                              "chain of connected qubits of a device, under "
-                                              "its noise model; write eplg.json and eplg.png.")
-    lf.add_argument("--backend", required=True, help="aer:<fake backend>, e.g. aer:fake_kolkata")
+                                              "chain of connected qubits of a device (aer: its "
+                                              "noise model; fake:/ibm: one job through the "
+                                              "job ledger); write eplg.json and eplg.png.")
+    lf.add_argument("--backend", required=True,
+                    help="aer:<fake backend> (e.g. aer:fake_kolkata), fake:<fake backend> or "
+                         "ibm:<device> (through the ledger: a rerun reads the stored result)")
     lf.add_argument("--chain-length", type=_int_at_least(2), default=None, metavar="N",
                     help="qubits in the chain, chosen by their two-qubit errors (default 8)")
     lf.add_argument("--qubits", type=_int_list, default=None,

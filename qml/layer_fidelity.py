@@ -205,19 +205,58 @@ class LayerFidelityResult(ResultFile):
 DENSITY_MATRIX_QUBITS = 10  # up to this chain length Aer's density-matrix method is used
 
 
-def _device(backend):
-    """``(fake device or None, name)`` for a backend string, or a simulator of your own."""
+def _device(backend, n_qubits: int):
+    """``(device or None, spec or None, name)`` for a backend string, or a simulator of your
+    own. ``fake:`` and ``ibm:`` backends are runtime backends: their jobs go through the
+    ledger; an ``ibm:`` backend needs credentials, checked here before any work."""
     if not isinstance(backend, str):
-        return None, "custom"
+        return None, None, "custom"
     from qml.backends import fake_backend, parse_backend
 
     spec = parse_backend(backend)
-    if spec.kind != "aer_noisy":
-        raise ConfigurationError(
-            f"layer fidelity runs on a device's noise model: backend 'aer:<fake device>' "
-            f"(e.g. aer:fake_kolkata) or an AerSimulator of your own; got {backend!r} "
-            "(fake: and ibm: are not supported yet)")
-    return fake_backend(spec.device), spec.text
+    if spec.kind == "aer_noisy":
+        return fake_backend(spec.device), None, spec.text
+    if spec.kind in ("fake", "ibm"):
+        from qml.runtime import runtime_backend
+
+        return runtime_backend(spec, n_qubits), spec, spec.text
+    raise ConfigurationError(
+        f"layer fidelity runs on a device: backend 'aer:<fake device>' (its noise model in "
+        f"Aer), 'fake:<fake device>' or 'ibm:<device>' (through the job ledger), or an "
+        f"AerSimulator of your own; got {backend!r}")
+
+
+def _named_meas(circuit):
+    """The circuit with its classical register named ``meas`` (what the ledger's sampler
+    results are read from), metadata kept."""
+    from qiskit import ClassicalRegister, QuantumCircuit
+
+    out = QuantumCircuit(*circuit.qregs, ClassicalRegister(circuit.num_clbits, "meas"),
+                         name=circuit.name, metadata=circuit.metadata)
+    out.compose(circuit, qubits=range(circuit.num_qubits), clbits=range(circuit.num_clbits),
+                inplace=True)
+    return out
+
+
+def _run_through_ledger(experiment, spec, device, shots: int, seed: int | None):
+    """The experiment's circuits as one sampler job through the ledger (a rerun reads the
+    stored result instead of submitting again); qiskit-experiments' own analysis on the
+    counts."""
+    from qiskit_experiments.framework import ExperimentData
+
+    from qml.runtime import RuntimeRunner, transpile_for
+
+    circuits = experiment.circuits()  # already on the device's physical qubits
+    width = circuits[0].num_qubits
+    isa = transpile_for(spec, device, [_named_meas(c) for c in circuits], 0, seed,
+                        initial_layout=list(range(width)))
+    jobs = RuntimeRunner(spec, device)
+    jobs.open_mode("batch")
+    bits = jobs.run(isa, [None] * len(isa), shots, "layer_fidelity", seed)
+    data = ExperimentData(experiment=experiment)
+    data.add_data([{"counts": b.get_counts(), "metadata": c.metadata, "shots": shots,
+                    "meas_level": 2} for b, c in zip(bits, circuits)])
+    return experiment.analysis.run(data).block_for_results()
 
 
 def _device_simulator(device, n_qubits: int):
@@ -277,8 +316,6 @@ def measure_layer_fidelity(backend, n_qubits: int | None = None,
     """
     from qiskit_experiments.library.randomized_benchmarking import LayerFidelity
 
-    device, name = _device(backend)
-    target = None if device is None else device.target
     for label, value in (("num_samples", num_samples), ("shots", shots)):
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
             raise ConfigurationError(f"{label} must be a positive integer; got {value!r}")
@@ -289,6 +326,9 @@ def measure_layer_fidelity(backend, n_qubits: int | None = None,
     if qubits is not None and n_qubits is not None:
         raise ConfigurationError("give n_qubits (a chain chosen for you) or qubits (your "
                                  "chain), not both")
+    device, spec, name = _device(backend, len(qubits) if qubits is not None else
+                                 (8 if n_qubits is None else int(n_qubits)))
+    target = None if device is None else device.target
     if qubits is not None:
         chain = [int(q) for q in qubits]
         if len(set(chain)) != len(chain) or len(chain) < 2:
@@ -305,19 +345,26 @@ def measure_layer_fidelity(backend, n_qubits: int | None = None,
                                       f"{target.num_qubits}")
         chain = select_chain(target, n)
     layers = chain_layers(chain)
-    simulator = backend if device is None else _device_simulator(device, len(chain))
     logger.info("layer fidelity on %s: chain %s, layers %s, lengths %s", name, chain, layers,
                 lengths)
     start = time.perf_counter()
-    experiment = LayerFidelity(physical_qubits=chain, two_qubit_layers=layers, lengths=lengths,
-                               backend=simulator, num_samples=num_samples, seed=seed)
-    run_options = {"shots": shots}
-    if seed is not None:
-        run_options["seed_simulator"] = seed
-    with warnings.catch_warnings():  # qiskit-experiments' own use of a deprecated sampler
-        warnings.filterwarnings("ignore", message="The SamplerV2 class is deprecated",
-                                category=DeprecationWarning)
-        data = experiment.run(**run_options).block_for_results()
+    if spec is not None:  # fake: / ibm:: one job through the ledger
+        experiment = LayerFidelity(physical_qubits=chain, two_qubit_layers=layers,
+                                   lengths=lengths, backend=device, num_samples=num_samples,
+                                   seed=seed)
+        data = _run_through_ledger(experiment, spec, device, int(shots), seed)
+    else:
+        simulator = backend if device is None else _device_simulator(device, len(chain))
+        experiment = LayerFidelity(physical_qubits=chain, two_qubit_layers=layers,
+                                   lengths=lengths, backend=simulator, num_samples=num_samples,
+                                   seed=seed)
+        run_options = {"shots": shots}
+        if seed is not None:
+            run_options["seed_simulator"] = seed
+        with warnings.catch_warnings():  # qiskit-experiments' own use of a deprecated sampler
+            warnings.filterwarnings("ignore", message="The SamplerV2 class is deprecated",
+                                    category=DeprecationWarning)
+            data = experiment.run(**run_options).block_for_results()
     table = data.analysis_results(dataframe=True)
     if "EPLG" not in set(table.get("name", [])):
         raise ConfigurationError(

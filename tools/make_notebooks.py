@@ -347,10 +347,12 @@ error_fit = fit_log2([r["year"] for r in ibm], [-math.log2(r["two_qubit_error"])
                      "IBM 1/error", "error")
 implied = projection.fit("qv_implied_ibm")
 print()
+lo, hi = error_fit.doubling_time_interval
 print(f"IBM's two-qubit error halves every {error_fit.doubling_time_months:.0f} months "
-      f"(95% {error_fit.doubling_time_interval[0]:.0f}-{error_fit.doubling_time_interval[1]:.0f});"
-      f" the QV it implies doubles every {implied.doubling_time_months:.1f} months "
-      f"(95% {implied.doubling_time_interval[0]:.1f}-{implied.doubling_time_interval[1]:.1f}).")"""),
+      f"(95% {lo:.0f}-{hi:.0f});")
+lo, hi = implied.doubling_time_interval
+print(f"the QV it implies doubles every {implied.doubling_time_months:.1f} months "
+      f"(95% {lo:.1f}-{hi:.1f}).")"""),
     ("md", """Read the table against the records:
 
 - **Where the model can be checked it agrees.** Quantinuum's H1-1 error of April 2024 (0.086%

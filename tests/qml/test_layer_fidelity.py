@@ -95,8 +95,8 @@ def test_result_round_trip_and_bad_files(tmp_path, depolarizing_line):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(backend="fake:fake_lima"), "not supported yet"),
     (dict(backend="statevector"), "aer:<fake device>"),
+    (dict(backend="fake:fake_lima", n_qubits=6), "fake:fake_lima has 5"),
     (dict(backend="aer:fake_lima", n_qubits=6), "exceeds the device's 5"),
     (dict(backend="aer:fake_lima", qubits=[0, 4]), "not linked"),
     (dict(backend="aer:fake_lima", qubits=[0, 1], n_qubits=2), "not both"),
@@ -121,3 +121,35 @@ def test_cli_writes_json_table_and_plot(tmp_path, capsys):
     assert f"EPLG {res.eplg:.4f}" in text and "reported two-qubit errors alone" in text
     assert (tmp_path / "eplg.png").stat().st_size > 1000
     assert main(["eplg", "measure", "--backend", "aer", "--out", str(tmp_path / "x")]) == 1
+
+
+def test_fake_backend_runs_through_the_ledger_and_a_rerun_submits_nothing():
+    """fake: (and ibm:) run the experiment's circuits as one sampler job recorded in the
+    ledger, and qiskit-experiments analyses the counts; the per-link fidelities agree with the
+    aer: path (the same noise model, simulated directly)."""
+    from qml.ledger import Ledger
+
+    settings = dict(n_qubits=3, lengths=[2, 8, 16, 32], num_samples=4, shots=256, seed=3)
+    ledger = measure_layer_fidelity("fake:fake_lima", **settings)
+    direct = measure_layer_fidelity("aer:fake_lima", **settings)
+    assert ledger.backend == "fake:fake_lima" and ledger.chain == direct.chain
+    for a, b in zip(ledger.pairs, direct.pairs):
+        assert a["qubits"] == b["qubits"]
+        sigma = np.hypot(a["stderr"] or 0.01, b["stderr"] or 0.01)  # independent samples
+        assert abs(a["process_fidelity"] - b["process_fidelity"]) < 3 * sigma, (a, b)
+    rows = Ledger().list()
+    assert [(r.kind, r.status) for r in rows] == [("layer_fidelity", "done")]
+    again = measure_layer_fidelity("fake:fake_lima", **settings)
+    assert again.eplg == ledger.eplg and len(Ledger().list()) == 1  # read back, not rerun
+
+
+def test_ibm_backend_without_credentials_fails_before_any_work(monkeypatch, tmp_path):
+    from qml.errors import CredentialsError
+    from qml.ledger import Ledger
+
+    monkeypatch.delenv("QISKIT_IBM_TOKEN", raising=False)
+    monkeypatch.setenv("QISKIT_IBM_CONFIG_DIR", str(tmp_path))  # no saved account either
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with pytest.raises(CredentialsError, match="credentials"):
+        measure_layer_fidelity("ibm:ibm_torino", n_qubits=4)
+    assert Ledger().list() == []
