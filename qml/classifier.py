@@ -595,9 +595,9 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
         writer = self._checkpoint_writer(method, fingerprint)  # checked before any bar or work
         bar = None
         if self.verbose:
-            from tqdm.auto import tqdm
+            from qml.progress import progress_bar
 
-            bar = tqdm(total=self.maxiter, desc=f"VQC {method}", unit="it")
+            bar = progress_bar(total=self.maxiter, desc=f"VQC {method}", unit="it")
 
         def on_iteration(info):
             if bar is not None:
@@ -607,9 +607,14 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
                 self.callback(info)
 
         try:
-            return optimize(method, objective, w0, maxiter=self.maxiter,
-                            learning_rate=self.learning_rate, rng=rng, callback=on_iteration,
-                            state=state, on_state=writer)
+            result = optimize(method, objective, w0, maxiter=self.maxiter,
+                              learning_rate=self.learning_rate, rng=rng, callback=on_iteration,
+                              state=state, on_state=writer)
+            if bar is not None:
+                from qml.progress import finish_early
+
+                finish_early(bar, "converged")  # fewer iterations than maxiter: say so
+            return result
         except BaseException:
             if bar is not None:
                 bar.leave = False  # an error or Ctrl-C: its message, not a half bar, remains

@@ -89,9 +89,9 @@ def _bars(args) -> bool:
 @contextlib.contextmanager
 def _progress(args, **kwargs):
     """A progress bar that disappears when the command fails, leaving the error line alone."""
-    from tqdm.auto import tqdm
+    from qml.progress import progress_bar
 
-    bar = tqdm(disable=not _bars(args), **kwargs)
+    bar = progress_bar(disable=not _bars(args), **kwargs)
     try:
         yield bar
     except BaseException:
@@ -322,7 +322,7 @@ def cmd_train(args) -> int:
     print(_table([(k, f"{metrics[k]:.4g}") for k in keys], ("metric", "value")))
     from qml import plots
 
-    plots.save_figure(plots.loss_curve(model.loss_curve_, f"VQC on {ds.name}"), out / "loss.png")
+    _save_figure(plots.loss_curve(model.loss_curve_, f"VQC on {ds.name}"), out / "loss.png")
     print(f"wrote {out / 'model.json'}, {out / 'metrics.json'}, {out / 'loss.png'}")
     return 0
 
@@ -356,9 +356,9 @@ def cmd_demo(args) -> int:
     ]
     print(f"\nbreast cancer, PCA to 4 features, {len(ds.y_train)} train / {len(ds.y_test)} test")
     print(_table(rows, ("model", "train accuracy", "test accuracy")))
-    plots.save_figure(plots.loss_curve(model.loss_curve_, "VQC on breast cancer"),
+    _save_figure(plots.loss_curve(model.loss_curve_, "VQC on breast cancer"),
                       out / "loss.png")
-    plots.save_figure(plots.decision_regions(moons_model, moons.X_test, moons.y_test,
+    _save_figure(plots.decision_regions(moons_model, moons.X_test, moons.y_test,
                                              title="VQC decision regions (moons, test set)"),
                       out / "decision_regions.png")
     print(f"\nmoons test accuracy {metrics['moons_test_accuracy']:.3f}; "
@@ -457,9 +457,9 @@ def cmd_compare(args) -> int:
              f"{m.cost_unit}") for m in report.models]
     print(_table(rows, ("model", "accuracy", "balanced accuracy", "parameters",
                         "train s/fold", "predict s/fold", "training cost")))
-    plots.save_figure(plots.comparison(report), out / "comparison.png")
-    plots.save_figure(plots.importances(report), out / "importances.png")
-    plots.save_figure(plots.learning_curves(report), out / "learning_curve.png")
+    _save_figure(plots.comparison(report), out / "comparison.png")
+    _save_figure(plots.importances(report), out / "importances.png")
+    _save_figure(plots.learning_curves(report), out / "learning_curve.png")
     print(f"wrote comparison.json, comparison.csv and three figures to {out}")
     return 0
 
@@ -598,8 +598,8 @@ def cmd_qv_measure(args) -> int:
     print(_qv_table(result))
     print(f"\nquantum volume on {args.backend}: {result.quantum_volume}")
     for w in result.widths:
-        plots.save_figure(plots.qv_trials(w), out / f"qv_width_{w.width}.png")
-    plots.save_figure(plots.qv_widths(result), out / "qv_widths.png")
+        _save_figure(plots.qv_trials(w), out / f"qv_width_{w.width}.png")
+    _save_figure(plots.qv_widths(result), out / "qv_widths.png")
     print(f"wrote {out / 'qv.json'} and the plots in {out}")
     return 0
 
@@ -663,9 +663,9 @@ def cmd_qv_devices(args) -> int:
 def _projection_figures(projection, out: Path, machine=None) -> None:
     from qml import plots
 
-    plots.save_figure(plots.qv_projection(projection), out / "qv_records.png")
-    plots.save_figure(plots.growth_comparison(projection), out / "growth.png")
-    plots.save_figure(plots.verification_frontier(projection, max(projection.until, 2045),
+    _save_figure(plots.qv_projection(projection), out / "qv_records.png")
+    _save_figure(plots.growth_comparison(projection), out / "growth.png")
+    _save_figure(plots.verification_frontier(projection, max(projection.until, 2045),
                                                   machine), out / "verification_frontier.png")
 
 
@@ -779,7 +779,7 @@ def cmd_eplg_measure(args) -> int:
     if result.expected_eplg is not None:
         print(f"the device's reported two-qubit errors alone imply EPLG "
               f"{result.expected_eplg:.4f}; single-qubit and idle errors add the rest")
-    plots.save_figure(plots.layer_fidelity(result), out / "eplg.png")
+    _save_figure(plots.layer_fidelity(result), out / "eplg.png")
     print(f"wrote {out / 'eplg.json'} and {out / 'eplg.png'}")
     return 0
 
@@ -856,7 +856,11 @@ def _runtime_only(args) -> None:
 
 
 def _verbosity(parser: argparse.ArgumentParser, default) -> None:
-    """``-v``/``-q``, accepted before or after the subcommand."""
+    """``-v``/``-q`` and ``--figure-format``, accepted before or after the subcommand."""
+    parser.add_argument("--figure-format", choices=("svg", "pdf"), action="append",
+                        default=default, dest="figure_format",
+                        help="also write every figure as SVG or PDF beside its PNG "
+                             "(repeatable)")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("-v", "--verbose", action="count", default=default,
                        help="show what happens inside (-vv: in detail)")
@@ -1081,8 +1085,21 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args)
 
 
+_EXTRA_FORMATS: list[str] = []  # --figure-format of the running command
+
+
+def _save_figure(fig, path) -> Path:
+    """Save a figure as PNG, and in every format ``--figure-format`` asked for beside it."""
+    from qml import plots
+
+    for fmt in _EXTRA_FORMATS:
+        plots.save_figure(fig, Path(path).with_suffix(f".{fmt}"))
+    return plots.save_figure(fig, path)
+
+
 def _run(args) -> int:
     """Run a subcommand; every way it can end is one exit status and at most one line."""
+    _EXTRA_FORMATS[:] = sorted(set(getattr(args, "figure_format", None) or []))
     verbose = (args.verbose or 0) >= 1
     try:
         return args.func(args)

@@ -274,8 +274,11 @@ class Comparison(ResultFile):
                               "additionalProperties": {"type": ["number", "null"]}},
         "learning_curve": {"type": "object", "properties": {
             "sizes": {"type": "array", "items": {"type": "integer"}},
+            "repeats": {"type": "integer", "minimum": 1},
             "accuracy": {"type": "object", "additionalProperties": {
-                "type": "array", "items": {"type": "number"}}}}},
+                "type": "array", "items": {"type": "number"}}},
+            "accuracy_sd": {"type": "object", "additionalProperties": {
+                "type": "array", "items": {"type": "number", "minimum": 0}}}}},
     }, required=["dataset", "folds", "seed", "feature_names", "models"])
 
     dataset: str
@@ -459,17 +462,20 @@ def _rank_correlations(importances: dict) -> dict:
     return out
 
 
+def _learning_sizes(n_train: int, n_classes: int, fractions) -> list[int]:
+    """Training-set sizes of the learning curve: each fraction of the smallest training fold,
+    at least two samples per class, without repeats."""
+    return sorted({min(n_train, max(int(round(f * n_train)), 2 * n_classes))
+                   for f in fractions})
+
+
 def _learning_subsets(y_tr, sizes, seed) -> list[np.ndarray]:
-    """Training subsets of the learning curve: growing prefixes of one seeded permutation,
-    each holding every class."""
+    """Training subsets of the learning curve: growing prefixes (of the given sizes) of one
+    seeded permutation whose first samples hold one of every class, so every prefix does."""
     order = np.random.default_rng(seed).permutation(len(y_tr))
-    subsets = []
-    for frac in sizes:
-        n = max(int(round(frac * len(y_tr))), 2 * len(np.unique(y_tr)))
-        idx = order[:n]
-        if len(np.unique(y_tr[idx])) == len(np.unique(y_tr)):
-            subsets.append(idx)
-    return subsets
+    _, first = np.unique(y_tr[order], return_index=True)
+    order = np.concatenate([order[np.sort(first)], np.delete(order, first)])
+    return [order[:n] for n in sizes]
 
 
 def _curve_task(model, X_tr, y_tr, X_te, y_te) -> float:
@@ -481,7 +487,7 @@ def compare(X, y, *, dataset: str = "data", vqc=None, qsvc=None, models=None,
             extra_models=None,
             folds: int = 5, n_features: int | None = None, seed: int | None = 0,
             feature_names=None, learning_sizes=(0.1, 0.25, 0.5, 0.75, 1.0),
-            progress=None, scheduler=None) -> Comparison:
+            learning_repeats: int = 3, progress=None, scheduler=None) -> Comparison:
     """Cross-validate a VQC and classical baselines on the same splits and preprocessing.
 
     Parameters
@@ -509,7 +515,10 @@ def compare(X, y, *, dataset: str = "data", vqc=None, qsvc=None, models=None,
         features are principal components, named ``pc1, pc2, ...``, and names given here are
         not used (a warning says so).
     learning_sizes : sequence of float
-        Fractions of the first training fold for the learning curves (empty: none).
+        Fractions of the (smallest) training fold for the learning curves (empty: none).
+    learning_repeats : int, default=3
+        Folds the learning curve is repeated on (each with its own preprocessing and
+        subsets); ``learning_curve`` reports the mean and sd over them.
     progress : callable, optional
         ``progress(done, total, what)`` after every task: each model on each fold, each
         model's importances, each learning-curve point (the CLI draws a bar with it).
@@ -536,14 +545,25 @@ def compare(X, y, *, dataset: str = "data", vqc=None, qsvc=None, models=None,
     all_models.update(extra_models or {})
     if scheduler is not None:
         _check_distributable(all_models)
+    if (not isinstance(learning_repeats, (int, np.integer)) or isinstance(learning_repeats, bool)
+            or learning_repeats < 1):
+        raise ConfigurationError(f"learning_repeats must be a positive number of folds; got "
+                                 f"{learning_repeats!r}")
     splits = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(X, y))
-    train, test = splits[0]
-    subsets = _learning_subsets(y[train], learning_sizes, seed)
-    prep = _preprocessing(n_features, seed).fit(X[train])  # as fitted for the first fold
-    X_tr, X_te = prep.transform(X[train]), prep.transform(X[test])
+    repeats = min(int(learning_repeats), folds)
+    curve_folds = []  # per repeat: the fold's train and test sets, preprocessed on its train
+    for tr, te in splits[:repeats]:
+        prep = _preprocessing(n_features, seed).fit(X[tr])
+        curve_folds.append((prep.transform(X[tr]), y[tr], prep.transform(X[te]), y[te]))
+    sizes = _learning_sizes(min(len(tr) for tr, _ in splits[:repeats]), len(np.unique(y)),
+                            learning_sizes)
+    subsets = [_learning_subsets(y_tr, sizes, None if seed is None else [seed, k])
+               for k, (_, y_tr, _, _) in enumerate(curve_folds)]
     with connect(scheduler) as executor:
-        data = executor.scatter([X, y, X_tr, y[train], X_te, y[test]])
-        Xs, ys, X_tr_s, y_tr_s, X_te_s, y_te_s = data
+        data = executor.scatter([X, y] + [a for fold in curve_folds for a in fold])
+        Xs, ys = data[:2]
+        fold_data = [data[2 + 4 * k: 6 + 4 * k] for k in range(repeats)]
+        X_te_s, y_te_s = fold_data[0][2], fold_data[0][3]  # importances: the first fold
         labels, fold_futures, explain, curve = {}, {}, {}, {}
         for name, model in all_models.items():
             fold_futures[name] = []
@@ -556,12 +576,14 @@ def compare(X, y, *, dataset: str = "data", vqc=None, qsvc=None, models=None,
             explain[name] = executor.submit(_explain_task, fold_futures[name][0], X_te_s,
                                             y_te_s, seed)
             labels[id(explain[name])] = f"{name}, importances"
-        for idx in subsets:
-            for name, model in all_models.items():
-                future = executor.submit(_curve_task, model, X_tr[idx], y[train][idx], X_te_s,
-                                         y_te_s)
-                curve[(name, len(idx))] = future
-                labels[id(future)] = f"{name}, learning curve at {len(idx)} samples"
+        for k, (X_tr, y_tr, _, _) in enumerate(curve_folds):
+            for idx in subsets[k]:
+                for name, model in all_models.items():
+                    future = executor.submit(_curve_task, model, X_tr[idx], y_tr[idx],
+                                             fold_data[k][2], fold_data[k][3])
+                    curve[(name, len(idx), k)] = future
+                    labels[id(future)] = (f"{name}, learning curve at {len(idx)} samples, "
+                                          f"fold {k + 1}")
         every = ([f for fs in fold_futures.values() for f in fs] + list(explain.values())
                  + list(curve.values()))
         tracker = _Progress(progress, len(every))
@@ -571,8 +593,11 @@ def compare(X, y, *, dataset: str = "data", vqc=None, qsvc=None, models=None,
         reports = [_report(name, [f.result() for f in fold_futures[name]], len(splits[-1][0]))
                    for name in all_models]
         importances = {name: explain[name].result() for name in all_models}
-        learning = {"sizes": [int(len(idx)) for idx in subsets],
-                    "accuracy": {name: [curve[(name, len(idx))].result() for idx in subsets]
-                                 for name in all_models}}
+        scores = {name: np.array([[curve[(name, n, k)].result() for k in range(repeats)]
+                                  for n in sizes]).reshape(len(sizes), repeats)
+                  for name in all_models}
+        learning = {"sizes": [int(n) for n in sizes], "repeats": repeats,
+                    "accuracy": {name: v.mean(axis=1).tolist() for name, v in scores.items()},
+                    "accuracy_sd": {name: v.std(axis=1).tolist() for name, v in scores.items()}}
     return Comparison(dataset, folds, seed, list(feature_names), reports, importances,
                       _rank_correlations(importances), learning)

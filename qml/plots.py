@@ -66,20 +66,27 @@ def decision_regions(model, X: np.ndarray, y: np.ndarray, resolution: int = 60,
     """
     if X.shape[1] != 2:
         raise InvalidInputError(f"decision regions need two features; X has {X.shape[1]}")
-    fig, ax = _axes(ax, 5, 4.2)
+    fig, ax = _axes(ax, 6.2, 4.2)
     pad = 0.05 * (X.max(axis=0) - X.min(axis=0))
     lo, hi = X.min(axis=0) - pad, X.max(axis=0) + pad
     g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution),
                          np.linspace(lo[1], hi[1], resolution))
     grid = np.column_stack([g0.ravel(), g1.ravel()])
     index = np.searchsorted(model.classes_, model.predict(grid)).reshape(g0.shape)
+    from matplotlib.colors import ListedColormap
+
+    colors = [style.color(f"class{i}", i) for i in range(len(model.classes_))]
     ax.contourf(g0, g1, index, levels=np.arange(len(model.classes_) + 1) - 0.5,
-                cmap="coolwarm", alpha=0.35)
-    ax.scatter(X[:, 0], X[:, 1], c=np.searchsorted(model.classes_, y), cmap="coolwarm",
-               edgecolor="k", s=18)
-    ax.set_xlabel("feature 0")
-    ax.set_ylabel("feature 1")
-    ax.set_title(title)
+                cmap=ListedColormap(colors), alpha=0.25)
+    labels = np.searchsorted(model.classes_, y)
+    for i, cls in enumerate(model.classes_):
+        mine = labels == i
+        ax.scatter(X[mine, 0], X[mine, 1], color=colors[i], edgecolor="k", lw=0.4, s=22,
+                   label=f"class {cls}")
+    style.finish(ax, title, "feature 0", "feature 1")
+    style.legend(ax, title="points: data\nshading: prediction",
+                 title_fontsize=style.SIZES["legend"], loc="upper left",
+                 bbox_to_anchor=(1.01, 1))
     return fig
 
 
@@ -130,25 +137,35 @@ def qv_widths(result, ax=None) -> Figure:
     >>> len(qv_widths(res).axes)
     1
     """
-    fig, ax = _axes(ax, 5.5, 4)
+    fig, ax = _axes(ax, 6, 4.2)
     widths = [w.width for w in result.widths]
-    means = [w.mean_hop for w in result.widths]
-    errs = [2 * w.sigma for w in result.widths]
-    colors = ["C2" if w.passed else "C3" for w in result.widths]
-    ax.errorbar(widths, means, yerr=errs, fmt="none", ecolor="0.4", capsize=3)
-    ax.scatter(widths, means, c=colors, zorder=3)
-    ax.axhline(HOP_THRESHOLD, color="C3", ls="--", lw=1)
-    ax.axhline(IDEAL_HOP_LIMIT, color="0.6", ls=":", lw=1)
+    for passed, marker, name in ((True, "o", "passes"), (False, "X", "fails")):
+        mine = [w for w in result.widths if w.passed == passed]
+        if mine:
+            ax.errorbar([w.width for w in mine], [w.mean_hop for w in mine],
+                        yerr=[2 * w.sigma for w in mine], fmt=marker, ms=7, capsize=3,
+                        color=style.color("ideal" if passed else "threshold"),
+                        label=f"mean HOP ± 2σ: {name}")
+    ax.axhline(HOP_THRESHOLD, color=style.color("threshold"), ls="--", lw=1,
+               label="pass threshold 2/3")
+    ax.axhline(IDEAL_HOP_LIMIT, color="0.45", ls=":", lw=1.2,
+               label=f"ideal HOP, large n: (1 + ln 2)/2 = {IDEAL_HOP_LIMIT:.3f}")
     ax.set_xticks(widths)
-    ax.set_xlabel("width n (= depth)")
-    ax.set_ylabel("mean heavy-output probability")
-    ax.set_title(f"{result.backend}: quantum volume {result.quantum_volume}")
+    ax.set_ylim(0.45, 0.95)
+    style.finish(ax, f"{result.backend}: quantum volume {result.quantum_volume}",
+                 "width n (= depth)", "mean heavy-output probability")
+    ax.grid(alpha=0.25)
+    style.legend(ax, loc="lower left")
     return fig
 
 
 def comparison(report, axes=None) -> Figure:
-    """Accuracy (mean ± sd over folds) and trainable parameters of every model, in two panels
-    (``axes``: a pair of axes to draw them into).
+    """Every model in three panels that share its row: accuracy (mean ± sd over the folds, on
+    an axis zoomed to the scores), training time per fit with the training cost written beside
+    it (circuit executions for the quantum models, FLOPs for the classical ones), and trained
+    parameters. Rows are sorted by accuracy; quantum models in the quantum colour.
+
+    ``axes``: three axes to draw into.
 
     Examples
     --------
@@ -156,27 +173,51 @@ def comparison(report, axes=None) -> Figure:
     >>> rep = Comparison("d", 2, 0, ["x0"], [ModelReport("m", [0.9, 1.0], [0.9, 1.0], 3, 0.1,
     ...                                                  0.01, 10.0, "FLOP", "f")])
     >>> len(comparison(rep).axes)
-    2
+    3
     """
     if axes is None:
-        fig = Figure(figsize=(10, 4), layout="constrained")
-        ax1, ax2 = fig.subplots(1, 2)
+        fig = style.figure(11, 0.45 * len(report.models) + 1.6)
+        ax1, ax2, ax3 = fig.subplots(1, 3, sharey=True, width_ratios=[1.2, 1.5, 0.8])
     else:
-        ax1, ax2 = axes
+        ax1, ax2, ax3 = axes
         fig = ax1.figure
-    names = [m.name for m in report.models]
-    colors = ["C1" if n == "vqc" else "C0" for n in names]
-    ax1.bar(names, [m.accuracy_mean for m in report.models],
-            yerr=[m.accuracy_sd for m in report.models], color=colors, capsize=3)
-    ax1.set_ylabel(f"accuracy ({report.folds}-fold mean ± sd)")
-    ax1.set_ylim(0, 1)
-    ax1.set_title(f"{report.dataset}: accuracy")
-    ax2.bar(names, [max(m.n_parameters, 1) for m in report.models], color=colors)
-    ax2.set_yscale("log")
-    ax2.set_ylabel("trained parameters")
-    ax2.set_title("model size")
-    for a in (ax1, ax2):
-        a.tick_params(axis="x", rotation=35)
+    models = sorted(report.models, key=lambda m: m.accuracy_mean)
+    rows = np.arange(len(models))
+    quantum = [m.name in ("vqc", "qsvc") or "circuit" in m.cost_unit for m in models]
+    colors = [style.color("quantum") if q else style.color("classical") for q in quantum]
+    means = np.array([m.accuracy_mean for m in models])
+    sds = np.array([m.accuracy_sd for m in models])
+    for r, mean, sd, col in zip(rows, means, sds, colors):
+        ax1.errorbar(mean, r, xerr=sd, fmt="o", color=col, capsize=3, ms=6)
+    lo = max(0.0, float((means - sds).min()) - 0.02) if len(models) else 0.0
+    ax1.set_xlim(lo, min(1.0, float((means + sds).max()) + 0.02) if len(models) else 1.0)
+    ax1.set_yticks(rows, [style.label(m.name) for m in models])
+    style.finish(ax1, f"{report.dataset}: accuracy ({report.folds}-fold mean ± sd)",
+                 "test accuracy (axis zoomed to the scores)")
+    seconds = [max(m.train_seconds, 1e-4) for m in models]
+    ax2.scatter(seconds, rows, c=colors, s=36, zorder=3)
+    for r, t, m in zip(rows, seconds, models):
+        if m.training_cost is not None:
+            ax2.annotate(f"{m.training_cost:.1e} {m.cost_unit.split(' (')[0]}", (t, r),
+                         xytext=(6, -3), textcoords="offset points",
+                         fontsize=style.SIZES["note"])
+    ax2.set_xscale("log")
+    if len(models):
+        ax2.set_xlim(min(seconds) / 2, max(seconds) * 3000)
+    style.finish(ax2, "training: time per fit, and its cost",
+                 "seconds per fit (log); labels: the cost, FLOPs or circuits")
+    params = [max(m.n_parameters, 1) for m in models]
+    ax3.scatter(params, rows, c=colors, s=36, zorder=3)
+    for r, n, m in zip(rows, params, models):
+        ax3.annotate(f"{m.n_parameters:,}", (n, r), xytext=(6, -3), textcoords="offset points",
+                     fontsize=style.SIZES["note"])
+    ax3.set_xscale("log")
+    if len(models):
+        ax3.set_xlim(0.7, max(params) * 30)
+    style.finish(ax3, "model size", "trained parameters (log)")
+    for a in (ax1, ax2, ax3):
+        a.grid(axis="x", alpha=0.3)
+        a.set_ylim(-0.6, len(models) - 0.4)
     return fig
 
 
@@ -190,18 +231,19 @@ def importances(report, ax=None) -> Figure:
     >>> len(importances(rep).axes)
     1
     """
-    items = [(f"{m}\n{k}", np.abs(np.asarray(v))) for m, d in report.importances.items()
-             for k, v in d.items()]
+    items = [(f"{style.label(m)}\n{k}", np.abs(np.asarray(v)))
+             for m, d in report.importances.items() for k, v in d.items()]
     fig, ax = _axes(ax, max(5, 1.1 * len(items) + 2), 4)
     n_feat = len(report.feature_names)
     width = 0.8 / max(n_feat, 1)
     for j, feat in enumerate(report.feature_names):
         vals = [v[j] / v.sum() if v.sum() > 0 else 0.0 for _, v in items]
         ax.bar(np.arange(len(items)) + j * width, vals, width, label=feat)
-    ax.set_xticks(np.arange(len(items)) + 0.4 - width / 2, [k for k, _ in items], fontsize=7)
-    ax.set_ylabel("share of importance")
-    ax.set_title(f"{report.dataset}: what each model relies on")
-    ax.legend(fontsize=7, ncol=min(n_feat, 6))
+    ax.set_xticks(np.arange(len(items)) + 0.4 - width / 2, [k for k, _ in items],
+                  fontsize=style.SIZES["note"])
+    style.finish(ax, f"{report.dataset}: what each model relies on",
+                 ylabel="share of importance")
+    style.legend(ax, ncol=min(n_feat, 6), title="feature")
     return fig
 
 
@@ -216,14 +258,19 @@ def learning_curves(report, ax=None) -> Figure:
     >>> learning_curves(rep).axes[0].get_xlabel()
     'training samples'
     """
-    fig, ax = _axes(ax)
-    sizes = report.learning_curve.get("sizes", [])
-    for name, acc in report.learning_curve.get("accuracy", {}).items():
-        ax.plot(sizes, acc, marker="o", lw=2 if name == "vqc" else 1, label=name)
-    ax.set_xlabel("training samples")
-    ax.set_ylabel("test accuracy")
-    ax.set_title(f"{report.dataset}: learning curves")
-    ax.legend(fontsize=8)
+    fig, ax = _axes(ax, 6, 4.2)
+    sizes = np.asarray(report.learning_curve.get("sizes", []))
+    sds = report.learning_curve.get("accuracy_sd", {})
+    for i, (name, acc) in enumerate(report.learning_curve.get("accuracy", {}).items()):
+        sd = sds.get(name)
+        ax.errorbar(sizes, acc, yerr=sd, marker="o", ms=4, capsize=2,
+                    lw=2 if name in ("vqc", "qsvc") else 1, color=style.color(name, i),
+                    label=style.label(name))
+    repeats = report.learning_curve.get("repeats")
+    style.finish(ax, f"{report.dataset}: learning curves"
+                 + (f" (mean ± sd over {repeats} splits)" if repeats else ""),
+                 "training samples", "test accuracy")
+    style.legend(ax, loc="lower right")
     ax.grid(alpha=0.3)
     return fig
 

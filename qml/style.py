@@ -45,7 +45,9 @@ LABELS = {
     "qv_quantinuum_records": "Quantinuum QV records",
     "logistic_regression": "logistic regression",
     "random_forest": "random forest",
-    "svm_rbf": "SVM (RBF kernel)",
+    "rbf_svm": "SVM (RBF kernel)",
+    "decision_tree": "decision tree",
+    "naive_bayes": "naive Bayes",
     "mlp": "neural network (MLP)",
     "vqc": "VQC (quantum)",
     "qsvc": "QSVC (quantum kernel)",
@@ -65,6 +67,10 @@ COLORS = {
     "qv_ibm": "#0072B2", "qv_quantinuum": "#D55E00", "qv_quantinuum_records": "#D55E00",
     "state_vector_record": "#000000", "top500_memory": "#666666",
     "ideal": "#009E73", "threshold": "#D55E00", "measured": "#0072B2",
+    # models: quantum in the quantum colour family, classical each its own
+    "vqc": "#D55E00", "qsvc": "#8B3A00", "logistic_regression": "#0072B2",
+    "decision_tree": "#009E73", "random_forest": "#56B4E9", "rbf_svm": "#CC79A7",
+    "mlp": "#E69F00", "naive_bayes": "#7F7F7F",
 }
 _CYCLE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
           "#000000", "#8C564B", "#7F7F7F"]
@@ -100,7 +106,7 @@ def label(key: str) -> str:
 
     Examples
     --------
-    >>> label("svm_rbf"), label("my_model")
+    >>> label("rbf_svm"), label("my_model")
     ('SVM (RBF kernel)', 'my model')
     """
     return LABELS.get(key, str(key).replace("_", " "))

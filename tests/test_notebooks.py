@@ -1,5 +1,11 @@
-"""Execute every notebook at a small setting; a notebook that raises fails the test."""
+"""Execute every notebook as a user would (a fresh kernel with Jupyter's default inline
+backend) at a small setting, and check what the user sees: every cell that draws a figure
+shows an image, and no output holds an error, a traceback or a warning."""
 
+import json
+import os
+import re
+import time
 from pathlib import Path
 
 import nbformat
@@ -7,18 +13,48 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+DRAWS = re.compile(r"^(?!.*save_figure).*\b(plots\.(?!save_figure)\w+\(|plt\.subplots\()",
+                   re.MULTILINE)
+WARNING = re.compile(r"(Warning|Traceback|Error)\b")
+TIMES = Path(os.environ.get("QLIMITS_NOTEBOOK_TIMES", "")) if os.environ.get(
+    "QLIMITS_NOTEBOOK_TIMES") else None
 
 
 def test_notebooks_exist():
     assert any(p.name.startswith("01_") for p in NOTEBOOKS)
 
 
+def _text(output) -> str:
+    if output.get("output_type") == "stream":
+        return output.get("text", "")
+    return output.get("data", {}).get("text/plain", "")
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs(path, tmp_path, monkeypatch):
+def test_notebook_runs_and_shows_its_figures(path, tmp_path, monkeypatch):
     monkeypatch.setenv("QLIMITS_NOTEBOOK_SMALL", "1")
-    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # Jupyter's default: inline
     nb = nbformat.read(path, as_version=4)
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), \
         "commit notebooks without outputs"
+    start = time.perf_counter()
     NotebookClient(nb, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
+    seconds = time.perf_counter() - start
+    if TIMES is not None:  # QLIMITS_NOTEBOOK_TIMES=times.json collects the run times
+        times = json.loads(TIMES.read_text()) if TIMES.exists() else {}
+        times[path.name] = round(seconds, 1)
+        TIMES.write_text(json.dumps(times, indent=1, sort_keys=True))
+    for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        outputs = cell.get("outputs", [])
+        where = f"{path.name}, code cell {i + 1}"
+        assert not [o for o in outputs if o.get("output_type") == "error"], where
+        for o in outputs:
+            text = _text(o)
+            assert not (o.get("output_type") == "stream" and o.get("name") == "stderr"
+                        and WARNING.search(text)), f"{where} shows: {text[:300]}"
+            assert "<Figure size" not in text or "image/png" in o.get("data", {}), \
+                f"{where} shows a figure's repr, not the figure"
+        if DRAWS.search(cell.source):
+            assert any("image/png" in o.get("data", {}) for o in outputs), \
+                f"{where} draws a figure but shows no image"

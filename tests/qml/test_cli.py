@@ -219,3 +219,14 @@ def test_a_missing_data_file_is_one_line(tmp_path, capsys):
     assert main(["qv", "project", "--data", str(tmp_path / "missing.csv"), "--out",
                  str(tmp_path / "p")]) == 1
     assert capsys.readouterr().err == f"qlimits: error: {tmp_path / 'missing.csv'}: no such file\n"
+
+
+def test_figures_in_svg_and_pdf_on_request(tmp_path):
+    assert main(["qv", "project", "--until", "2030", "--figure-format", "svg",
+                 "--figure-format", "pdf", "--out", str(tmp_path)]) == 0
+    for name in ("qv_records", "growth", "verification_frontier"):
+        assert (tmp_path / f"{name}.png").read_bytes()[:4] == b"\x89PNG"
+        assert b"<svg" in (tmp_path / f"{name}.svg").read_bytes()[:400]
+        assert (tmp_path / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
+    assert main(["qv", "project", "--until", "2030", "--out", str(tmp_path / "plain")]) == 0
+    assert not list((tmp_path / "plain").glob("*.svg"))  # PNG only unless asked

@@ -23,7 +23,7 @@ def iris():
 def iris_report(iris):
     X, y = iris
     return compare(X, y, dataset="iris", vqc=VQC(seed=0, maxiter=40), folds=5, seed=0,
-                   extra_models={"naive_bayes": GaussianNB()})
+                   extra_models={"naive_bayes": GaussianNB()}, learning_repeats=2)
 
 
 def test_iris_end_to_end(iris_report, tmp_path):
@@ -44,7 +44,13 @@ def test_iris_end_to_end(iris_report, tmp_path):
     assert set(iris_report.importances["random_forest"]) == {"permutation", "impurity"}
     assert set(iris_report.importances["vqc"]) == {"permutation", "input_gradient"}
     assert all(-1 <= r <= 1 for r in iris_report.rank_correlations.values() if r is not None)
-    assert iris_report.learning_curve["sizes"] == sorted(iris_report.learning_curve["sizes"])
+    curve = iris_report.learning_curve
+    assert curve["sizes"] == sorted(curve["sizes"]) and curve["repeats"] == 2
+    assert curve["sizes"][0] == 12 and curve["sizes"][-1] == 120  # 10% and all of 120
+    for name in names:  # mean and sd over the two folds' curves
+        assert len(curve["accuracy"][name]) == len(curve["accuracy_sd"][name]) == 5
+        assert all(0 <= sd <= 0.5 for sd in curve["accuracy_sd"][name])
+    assert any(sd > 0 for sds in curve["accuracy_sd"].values() for sd in sds)
     again = Comparison.load(iris_report.save(tmp_path / "comparison.json"))
     assert again == iris_report
     assert json.loads((tmp_path / "comparison.json").read_text())["models"][0][
@@ -64,12 +70,13 @@ def test_same_seed_same_report_in_process_or_on_a_dask_cluster(iris, iris_report
     seen = []
     again = compare(X, y, dataset="iris", vqc=VQC(seed=0, maxiter=40), folds=5, seed=0,
                     extra_models={"naive_bayes": GaussianNB()}, scheduler=dask_client,
+                    learning_repeats=2,
                     progress=lambda done, total, what: seen.append((done, total)))
     for a, b in zip(again.models, iris_report.models):
         assert a.accuracy == b.accuracy and a.balanced_accuracy == b.balanced_accuracy
     assert again.importances == iris_report.importances
     assert again.learning_curve == iris_report.learning_curve
-    assert seen[-1][0] == seen[-1][1] == len(again.models) * (5 + 1 + 5)
+    assert seen[-1][0] == seen[-1][1] == len(again.models) * (5 + 1 + 5 * 2)
 
 
 def test_input_gradients_match_finite_differences_and_unread_features_are_zero(iris):
@@ -148,7 +155,29 @@ def test_progress_counts_every_fit(iris):
     seen = []
     compare(X, y, vqc=VQC(seed=0, maxiter=2), models=["decision_tree"], folds=2,
             learning_sizes=(0.5, 1.0), progress=lambda *a: seen.append(a))
-    total = 2 * (2 + 1 + 2)  # two models: folds, importances, learning-curve points
+    total = 2 * (2 + 1 + 2 * 2)  # two models: folds, importances, curve points x 2 folds
     assert [d for d, _, _ in seen] == list(range(1, total + 1))
     assert {t for _, t, _ in seen} == {total}
     assert seen[0][2] == "vqc, fold 1/2" and seen[-1][2].startswith("decision_tree, learning")
+
+
+def test_learning_curve_repeats_are_the_folds_own_curves(iris):
+    """Two repeats give the mean and sd of the two one-repeat curves of those folds."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y = iris
+    kw = dict(models=["logistic_regression"], folds=3, seed=4, learning_sizes=(0.2, 1.0),
+              vqc=VQC(seed=0, maxiter=2))
+    both = compare(X, y, learning_repeats=2,
+                   extra_models={"tree": DecisionTreeClassifier(random_state=0)}, **kw)
+    assert both.learning_curve["sizes"] == [20, 100] and both.learning_curve["repeats"] == 2
+    one = compare(X, y, learning_repeats=1,
+                  extra_models={"tree": DecisionTreeClassifier(random_state=0)}, **kw)
+    first = np.array(one.learning_curve["accuracy"]["tree"])
+    mean = np.array(both.learning_curve["accuracy"]["tree"])
+    sd = np.array(both.learning_curve["accuracy_sd"]["tree"])
+    second = 2 * mean - first  # the second fold's curve, from the mean of the two
+    assert np.allclose(sd, np.abs(first - second) / 2)
+    assert np.all((0 <= second) & (second <= 1))
+    with pytest.raises(ConfigurationError, match="learning_repeats"):
+        compare(X, y, learning_repeats=0, **kw)

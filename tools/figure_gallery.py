@@ -1,0 +1,63 @@
+"""Draw every redesigned figure from fixed, seeded inputs into one folder.
+
+    python tools/figure_gallery.py docs/figures/after
+
+Run against an older checkout (``git worktree add /tmp/old <commit>``, then this script with
+``PYTHONPATH=/tmp/old``) to draw the same figures as they were: ``docs/figures/before``.
+Only public API is used, so the script runs on both.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def main(folder: str) -> None:
+    from sklearn.datasets import load_iris, make_moons
+
+    from qml import VQC, plots
+    from qml.compare import compare
+    from qml.projection import project
+    from qml.volume import measure_quantum_volume
+
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+
+    def save(fig, name):
+        plots.save_figure(fig, out / f"{name}.png")
+        print(f"{name}.png ({time.perf_counter() - start:.0f} s)")
+
+    projection = project(until=2035)
+    save(plots.qv_projection(projection), "qv_records")
+    save(plots.growth_comparison(projection), "growth")
+    save(plots.verification_frontier(projection, until=2045), "verification_frontier")
+
+    X, y = load_iris(return_X_y=True)
+    kwargs = dict(dataset="iris", vqc=VQC(seed=0, maxiter=40), folds=5, seed=0)
+    if "learning_repeats" in inspect.signature(compare).parameters:
+        kwargs["learning_repeats"] = 3
+    report = compare(X, y, **kwargs)
+    save(plots.comparison(report), "comparison")
+    save(plots.learning_curves(report), "learning_curves")
+    save(plots.importances(report), "importances")
+
+    result = measure_quantum_volume("aer:fake_kolkata", list(range(2, 8)), trials=100,
+                                    shots=1000, seed=0)
+    save(plots.qv_widths(result), "qv_widths")
+    save(plots.qv_trials(result.widths[1]), "qv_trials")
+
+    Xm, ym = make_moons(80, noise=0.15, random_state=0)
+    Xm = (Xm - Xm.mean(axis=0)) / Xm.std(axis=0)
+    model = VQC(seed=0, maxiter=60).fit(Xm, ym)
+    save(plots.decision_regions(model, Xm, ym, resolution=50), "decision_regions")
+    np.set_printoptions(precision=3)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "docs/figures/after")
