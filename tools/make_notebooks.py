@@ -38,12 +38,29 @@ clf.fit(moons.X_train, moons.y_train)
 print(f"train accuracy {clf.score(moons.X_train, moons.y_train):.3f}, "
       f"test accuracy {clf.score(moons.X_test, moons.y_test):.3f}")
 print(f"{clf.n_qubits_} qubits, {len(clf.weights_)} weights, {clf.n_iter_} iterations, "
-      f"{clf.fit_seconds_:.2f} s")"""),
+      f"{clf.fit_seconds_:.2f} s")
+
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.svm import SVC  # noqa: E402
+
+for baseline in (LogisticRegression(), SVC()):
+    baseline.fit(moons.X_train, moons.y_train)
+    print(f"{type(baseline).__name__:20s} test accuracy "
+          f"{baseline.score(moons.X_test, moons.y_test):.3f}")"""),
     ("code", """fig, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
 plots.loss_curve(clf.loss_curve_, ax=axes[0])
 plots.decision_regions(clf, moons.X_test, moons.y_test, resolution=25 if SMALL else 60,
                        ax=axes[1])
 plt.show()"""),
+    ("md", """**Reading the result** (full settings). L-BFGS stops after 22 of its 100 allowed
+iterations because the loss stopped falling (the bar says "converged"; it did not abort),
+at 0.458 bits of cross-entropy. The VQC reaches 0.88 test accuracy with 10 weights on 2
+qubits, exactly what logistic regression reaches (0.88), while an RBF SVM reaches 0.97. The
+decision-region plot shows why: the boundary is a gentle curve, close to a straight line,
+that cuts through both moons' tips. With one rotation per feature, the model's output is a
+low-order trigonometric function of each input; deeper circuits (`ansatz_reps`) add weights
+but not a higher frequency in the data. Data re-uploading (repeating the feature map) is the
+usual remedy; at this size, the classical baselines are the bar to beat."""),
     ("md", """## The circuit
 
 The classifier circuit keeps data inputs (`x`) and trainable weights (`w`) in two separate
