@@ -18,6 +18,7 @@ sets in the same single call. ``make_evaluator`` picks one from a backend string
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import warnings
 from collections.abc import Sequence
@@ -167,12 +168,34 @@ class AerEstimatorEvaluator(_ShiftRuleEvaluator):
         return np.asarray(result.data.evs).T  # (P*B, K)
 
 
+class _JobSeeds:
+    """The simulator seed of every shot-based call: with a ``seed``, a function of the seed
+    and of what is evaluated (``kind``, inputs, weights), so a run resumed from a checkpoint
+    draws the very seeds the uninterrupted run drew (and the ledger recognises its jobs);
+    different weights give independent seeds. Without a seed, fresh randomness per call."""
+
+    def __init__(self, seed: int | None):
+        self.seed = seed
+        self._rng = np.random.default_rng(seed)
+
+    def __call__(self, kind: str, X, W) -> int:
+        if self.seed is None:
+            return int(self._rng.integers(2**31 - 1))
+        digest = hashlib.blake2b(kind.encode(), digest_size=16)
+        for array in (X, W):
+            digest.update(np.ascontiguousarray(array, dtype=float).tobytes())
+        words = np.frombuffer(digest.digest(), dtype=np.uint32)
+        state = np.random.SeedSequence([int(self.seed), *map(int, words)]).generate_state(1)
+        return int(state[0] % (2**31 - 1))
+
+
 class AerSamplerEvaluator(_ShiftRuleEvaluator):
     """Shot-based expectations from Aer's SamplerV2 (Z-type observables only).
 
     The circuit is transpiled once to the simulator (with a fake backend: its coupling map,
-    basis gates and noise model). Each call draws a fresh simulator seed from a generator
-    seeded with ``seed``, so a run is reproducible and iterations are independent.
+    basis gates and noise model). Each call's simulator seed is derived from ``seed`` and
+    from what it evaluates (``_JobSeeds``), so a run is reproducible, a resumed run repeats
+    the uninterrupted one, and iterations are independent.
     """
 
     exact = False
@@ -196,13 +219,13 @@ class AerSamplerEvaluator(_ShiftRuleEvaluator):
                                  seed_transpiler=seed)
         self.simulator = simulator
         self.shots = int(shots)
-        self._rng = np.random.default_rng(seed)
+        self._seeds = _JobSeeds(seed)
 
     def _run(self, X, W, kind: str) -> np.ndarray:
         from qiskit_aer.primitives import SamplerV2
 
         values = self._values(self.circuit, X, W)
-        seed = int(self._rng.integers(2**31 - 1))
+        seed = self._seeds(kind, X, W)
         sampler = SamplerV2.from_backend(self.simulator, seed=seed, default_shots=self.shots)
         bits = sampler.run([(self.circuit, values)]).result()[0].data.meas
         return np.stack([bits.expectation_values(o) for o in self.observables], axis=-1)
@@ -230,11 +253,11 @@ class RuntimeSamplerEvaluator(_ShiftRuleEvaluator):
         measured.measure_all()
         self.circuit = self.runner.transpile([measured], optimization_level, seed)[0]
         self.shots = int(shots)
-        self._rng = np.random.default_rng(seed)
+        self._seeds = _JobSeeds(seed)
 
     def _run(self, X, W, kind: str) -> np.ndarray:
         values = self._values(self.circuit, X, W)
-        seed = int(self._rng.integers(2**31 - 1))
+        seed = self._seeds(kind, X, W)
         bits = self.runner.run([self.circuit], [values], self.shots, kind, seed)[0]
         return np.stack([bits.expectation_values(o) for o in self.observables], axis=-1)
 

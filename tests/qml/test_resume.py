@@ -102,3 +102,24 @@ def test_a_broken_checkpoint_is_one_clear_error(tmp_path, content, match):
     ck.write_bytes(content)
     with pytest.raises(ResultFileError, match=match):
         VQC(optimizer="adam", maxiter=3, checkpoint=ck, resume=True).fit(ds.X_train, ds.y_train)
+
+
+@pytest.mark.parametrize("backend", ["aer", "fake:fake_lima"])
+def test_a_shot_based_run_resumed_repeats_the_uninterrupted_one(backend, tmp_path):
+    """Shot noise is seeded by what is evaluated, not by how many calls came before: the
+    resumed run draws the uninterrupted run's seeds, so its weights are identical and, on a
+    runtime backend, every job of the uninterrupted run is already in the ledger."""
+    from qml.ledger import Ledger
+
+    ds = load_dataset("iris", classes=[1, 2], seed=0)
+    X, y = ds.X_train[:16], ds.y_train[:16]
+    kw = dict(backend=backend, shots=64, optimizer="spsa", maxiter=6, seed=5)
+    ck = tmp_path / "ck.json"
+    with pytest.raises(_Stop):
+        VQC(**kw, checkpoint=ck, callback=_interrupt_at(3)).fit(X, y)
+    resumed = VQC(**kw, checkpoint=ck, resume=True).fit(X, y)
+    jobs = len(Ledger().list())
+    straight = VQC(**kw).fit(X, y)
+    np.testing.assert_array_equal(resumed.weights_, straight.weights_)
+    if backend.startswith("fake:"):
+        assert len(Ledger().list()) == jobs  # nothing new was submitted
