@@ -381,3 +381,33 @@ def test_shot_based_training_is_one_primitive_call_per_iteration(iris2, monkeypa
     clf = VQC(backend="aer", shots=64, optimizer="adam", maxiter=3, seed=0)
     clf.fit(iris2.X_train[:10], iris2.y_train[:10])
     assert len(calls) == 3 + 1  # one per iteration (all shifts inside) + the final loss
+
+
+def test_a_fitted_model_evaluates_on_another_backend_without_training():
+    """on_backend: the same weights on a shot-based or noisy backend; many shots approach
+    the exact probabilities, the original is unchanged, bad requests fail clearly."""
+    from sklearn.datasets import load_iris
+
+    from qml.errors import ConfigurationError, NotFittedError, UnknownBackendError
+
+    X, y = load_iris(return_X_y=True)
+    X, y = X[50:], y[50:]
+    clf = VQC(seed=0, maxiter=20).fit(X, y)
+    exact = clf.predict_proba(X[:10])
+    many = clf.on_backend("aer", shots=50_000, seed=3)
+    assert many.backend == "aer" and np.array_equal(many.weights_, clf.weights_)
+    assert np.abs(many.predict_proba(X[:10]) - exact).max() < 0.02  # ~4/sqrt(shots)
+    few = [clf.on_backend("aer", shots=4, seed=s).predict_proba(X[:10]) for s in range(3)]
+    assert not np.array_equal(few[0], few[1])  # shot noise: the seed matters at 4 shots
+    np.testing.assert_array_equal(  # and is reproducible
+        clf.on_backend("aer", shots=4, seed=1).predict_proba(X[:10]), few[1])
+    noisy = clf.on_backend("aer:fake_lima", shots=500, seed=0)
+    assert 0.5 < noisy.score(X[::5], y[::5]) <= 1.0
+    assert clf.backend == "statevector" and clf.shots is None
+    np.testing.assert_array_equal(clf.predict_proba(X[:10]), exact)
+    with pytest.raises(NotFittedError, match="evaluating it on another backend"):
+        VQC().on_backend("aer")
+    with pytest.raises(UnknownBackendError, match="unknown backend 'nope'"):
+        clf.on_backend("nope")
+    with pytest.raises(ConfigurationError, match="exact: it takes no shots"):
+        clf.on_backend("statevector", shots=100)
