@@ -320,7 +320,7 @@ def _local_cluster(n_workers: int | None):
     env = {**dict.fromkeys(THREAD_VARIABLES, "1"), **WORKER_SETTINGS}
     logger.info("starting a LocalCluster of %d single-threaded worker processes", n)
     return LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                        dashboard_address=None, env=env)
+                        dashboard_address=":0", env=env)  # a free port: no clash
 
 
 @contextlib.contextmanager

@@ -47,7 +47,7 @@ def dask_client():
     from qml.distributed import THREAD_VARIABLES
 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None,
+                                  dashboard_address=":0",
                                   env=dict.fromkeys(THREAD_VARIABLES, "1")) as cluster:
         with distributed.Client(cluster) as client:
             yield client

@@ -192,9 +192,10 @@ import sys
 import time
 from pathlib import Path
 
-ITER = 10 if SMALL else 24
-KILL_AFTER = 3 if SMALL else 8
-X_train, y_train = ds.X_train[:60], ds.y_train[:60]
+ITER = 6 if SMALL else 24
+KILL_AFTER = 2 if SMALL else 8
+X_train, y_train = (ds.X_train[:30], ds.y_train[:30]) if SMALL else (ds.X_train[:60],
+                                                                      ds.y_train[:60])
 np.save(os.path.join(WORK, "X.npy"), X_train)
 np.save(os.path.join(WORK, "y.npy"), y_train)
 checkpoint = Path(WORK) / "checkpoint.json"
@@ -559,6 +560,7 @@ SMALL = os.environ.get("QLIMITS_NOTEBOOK_SMALL") == "1"
 FOLDS = 3 if SMALL else 5
 MAXITER = 20 if SMALL else 100
 SIZES = (0.3, 1.0) if SMALL else (0.1, 0.25, 0.5, 0.75, 1.0)
+REPEATS = 1 if SMALL else 3  # folds the learning curves are repeated on
 
 
 def show(report):
@@ -569,14 +571,15 @@ def show(report):
     ("md", "## Iris (3 classes, 4 features, 4 qubits)"),
     ("code", """X, y, names = load_raw("iris")
 iris = compare(X, y, dataset="iris", vqc=VQC(seed=0, maxiter=MAXITER), folds=FOLDS, seed=0,
-               feature_names=names, learning_sizes=SIZES)
+               feature_names=names, learning_sizes=SIZES, learning_repeats=REPEATS)
 show(iris)"""),
     ("code", """plots.comparison(iris)"""),
     ("code", """plots.importances(iris)"""),
     ("md", "## Breast cancer (2 classes, 30 features, PCA to 4 qubits)"),
     ("code", """X, y, names = load_raw("breast_cancer")
 cancer = compare(X, y, dataset="breast_cancer", vqc=VQC(seed=0, maxiter=MAXITER),
-                 folds=FOLDS, n_features=4, seed=0, learning_sizes=SIZES)
+                 folds=FOLDS, n_features=4, seed=0, learning_sizes=SIZES,
+                 learning_repeats=REPEATS)
 show(cancer)"""),
     ("code", """plots.comparison(cancer)"""),
     ("md", """## What each model relies on (breast cancer, first fold)

@@ -228,5 +228,3 @@ def test_figures_in_svg_and_pdf_on_request(tmp_path):
         assert (tmp_path / f"{name}.png").read_bytes()[:4] == b"\x89PNG"
         assert b"<svg" in (tmp_path / f"{name}.svg").read_bytes()[:400]
         assert (tmp_path / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
-    assert main(["qv", "project", "--until", "2030", "--out", str(tmp_path / "plain")]) == 0
-    assert not list((tmp_path / "plain").glob("*.svg"))  # PNG only unless asked

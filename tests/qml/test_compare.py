@@ -23,7 +23,8 @@ def iris():
 def iris_report(iris):
     X, y = iris
     return compare(X, y, dataset="iris", vqc=VQC(seed=0, maxiter=40), folds=5, seed=0,
-                   extra_models={"naive_bayes": GaussianNB()}, learning_repeats=2)
+                   extra_models={"naive_bayes": GaussianNB()}, learning_sizes=(0.1, 1.0),
+                   learning_repeats=2)
 
 
 def test_iris_end_to_end(iris_report, tmp_path):
@@ -46,9 +47,9 @@ def test_iris_end_to_end(iris_report, tmp_path):
     assert all(-1 <= r <= 1 for r in iris_report.rank_correlations.values() if r is not None)
     curve = iris_report.learning_curve
     assert curve["sizes"] == sorted(curve["sizes"]) and curve["repeats"] == 2
-    assert curve["sizes"][0] == 12 and curve["sizes"][-1] == 120  # 10% and all of 120
+    assert curve["sizes"] == [12, 120]  # 10% and all of the 120 training samples
     for name in names:  # mean and sd over the two folds' curves
-        assert len(curve["accuracy"][name]) == len(curve["accuracy_sd"][name]) == 5
+        assert len(curve["accuracy"][name]) == len(curve["accuracy_sd"][name]) == 2
         assert all(0 <= sd <= 0.5 for sd in curve["accuracy_sd"][name])
     assert any(sd > 0 for sds in curve["accuracy_sd"].values() for sd in sds)
     again = Comparison.load(iris_report.save(tmp_path / "comparison.json"))
@@ -70,13 +71,13 @@ def test_same_seed_same_report_in_process_or_on_a_dask_cluster(iris, iris_report
     seen = []
     again = compare(X, y, dataset="iris", vqc=VQC(seed=0, maxiter=40), folds=5, seed=0,
                     extra_models={"naive_bayes": GaussianNB()}, scheduler=dask_client,
-                    learning_repeats=2,
+                    learning_sizes=(0.1, 1.0), learning_repeats=2,
                     progress=lambda done, total, what: seen.append((done, total)))
     for a, b in zip(again.models, iris_report.models):
         assert a.accuracy == b.accuracy and a.balanced_accuracy == b.balanced_accuracy
     assert again.importances == iris_report.importances
     assert again.learning_curve == iris_report.learning_curve
-    assert seen[-1][0] == seen[-1][1] == len(again.models) * (5 + 1 + 5 * 2)
+    assert seen[-1][0] == seen[-1][1] == len(again.models) * (5 + 1 + 2 * 2)
 
 
 def test_input_gradients_match_finite_differences_and_unread_features_are_zero(iris):

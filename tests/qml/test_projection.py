@@ -183,6 +183,7 @@ def test_cli_project_and_cost_write_their_files(tmp_path, capsys):
     assert Projection.load(tmp_path / "p" / "projection.json").to_dict() == project(2035).to_dict()
     for name in ("qv_records.png", "growth.png", "verification_frontier.png"):
         assert (tmp_path / "p" / name).stat().st_size > 1000
+    assert not list((tmp_path / "p").glob("*.svg"))  # PNG only unless --figure-format
     assert main(["qv", "project", "--vendor", "IBM", "--out", str(tmp_path / "ibm")]) == 0
     assert main(["qv", "cost", "--max-width", "8", "--out", str(tmp_path / "c")]) == 0
     cost = VerificationCost.load(tmp_path / "c" / "cost.json")

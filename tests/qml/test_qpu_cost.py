@@ -162,7 +162,7 @@ def _cli(*args, ledger):
                           capture_output=True, text=True, timeout=300)
 
 
-def test_dry_runs_print_the_estimate_and_write_nothing(tmp_path):
+def test_dry_runs_print_the_estimate_and_write_nothing(tmp_path, capsys, monkeypatch):
     ledger = tmp_path / "ledger" / "ledger.db"
     train = _cli("train", "--dataset", "iris", "--classes", "1,2", "--backend",
                  "fake:fake_kolkata", "--optimizer", "spsa", "--maxiter", "100", "--dry-run",
@@ -178,15 +178,21 @@ def test_dry_runs_print_the_estimate_and_write_nothing(tmp_path):
     assert "at USD 0.80/s (given)" in qv.stdout
     assert not ledger.exists() and not (tmp_path / "train").exists()
     assert not (tmp_path / "qv").exists()
-    over = _cli("qv", "measure", "--backend", "fake:fake_kolkata", "--widths", "2-3",
-                "--trials", "10", "--dry-run", "--max-qpu-seconds", "1", ledger=ledger)
-    assert over.returncode == 1 and over.stderr.count("\n") == 1
-    assert "over the limit of 1 s; nothing was submitted" in over.stderr
-    local = _cli("qv", "measure", "--backend", "aer", "--widths", "2", "--dry-run",
-                 ledger=ledger)
-    assert local.returncode == 1
-    assert "--dry-run: backend aer runs on this machine and uses no QPU" in local.stderr
-    assert not ledger.exists()
+    # the refusals, in this process (the subprocess runs above cover the console script)
+    from qml.cli import main
+
+    monkeypatch.setenv("QLIMITS_LEDGER", str(ledger))
+    capsys.readouterr()
+    assert main(["qv", "measure", "--backend", "fake:fake_kolkata", "--widths", "2-3",
+                 "--trials", "10", "--dry-run", "--max-qpu-seconds", "1",
+                 "--out", str(tmp_path / "over")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "over the limit of 1 s; nothing was submitted" in err
+    assert main(["qv", "measure", "--backend", "aer", "--widths", "2", "--dry-run",
+                 "--out", str(tmp_path / "local")]) == 1
+    err = capsys.readouterr().err
+    assert "--dry-run: backend aer runs on this machine and uses no QPU" in err
+    assert not ledger.exists() and not (tmp_path / "over").exists()
 
 
 def test_job_counts_grow_with_the_training_set(iris2):
