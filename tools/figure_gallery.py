@@ -14,8 +14,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 
 def main(folder: str) -> None:
     from sklearn.datasets import load_iris, make_moons
@@ -53,10 +51,9 @@ def main(folder: str) -> None:
     save(plots.qv_trials(result.widths[1]), "qv_trials")
 
     Xm, ym = make_moons(80, noise=0.15, random_state=0)
-    Xm = (Xm - Xm.mean(axis=0)) / Xm.std(axis=0)
+    Xm = (Xm - Xm.mean(axis=0)) / Xm.std(axis=0)  # standardised, as load_dataset does
     model = VQC(seed=0, maxiter=60).fit(Xm, ym)
     save(plots.decision_regions(model, Xm, ym, resolution=50), "decision_regions")
-    np.set_printoptions(precision=3)
 
 
 if __name__ == "__main__":
