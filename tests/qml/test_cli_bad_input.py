@@ -180,8 +180,11 @@ def test_ctrl_c_is_one_line_exit_130_and_the_checkpoint_resumes(workdir):
     checkpoint = workdir / "ck.json"
     args = ["train", "--dataset", "iris", "--optimizer", "spsa", "--maxiter", "3000",
             "--checkpoint", str(checkpoint), "--out", "o", "-q"]
+    # as a terminal's foreground job: SIGINT at its default even when this test process
+    # inherited it ignored (a background job of a shell without job control does)
     proc = subprocess.Popen(QLIMITS + args, cwd=workdir, env=_env(workdir),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while not checkpoint.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
