@@ -396,7 +396,7 @@ def _demo_projection(out: Path) -> None:
 
 def _since_2020(projection) -> list[str]:
     """What changed since the essay, in plain words, from the projection's data."""
-    from qml.projection import fit_log2
+    from qml.projection import error_fits
 
     lines = ["\nSince 2020:"]
     for v in projection.vendors:
@@ -410,9 +410,9 @@ def _since_2020(projection) -> list[str]:
                          f"{v['reports_instead']}.")
     ibm = sorted((r for r in projection.two_qubit_errors
                   if r["vendor"] == "IBM" and r["scope"] == "device"), key=lambda r: r["year"])
-    if len(ibm) >= 3:
-        fit = fit_log2([r["year"] for r in ibm], [-math.log2(r["two_qubit_error"]) for r in ibm],
-                       "IBM two-qubit error", "error")
+    fit = next((f for f in error_fits(projection.two_qubit_errors) if f.key == "error_ibm"),
+               None)
+    if fit is not None:
         lo, hi = fit.doubling_time_interval
         lines.append(
             f"  IBM's best device median two-qubit error fell from {ibm[0]['two_qubit_error']:.2g}"

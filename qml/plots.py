@@ -297,15 +297,15 @@ def qv_projection(projection, ax=None) -> Figure:
     >>> len(qv_projection(project(2030)).axes)
     1
     """
-    from qml.projection import HARDWARE_LINES
+    from qml.projection import hardware_line, line_of_fit
 
     fig, ax = _axes(ax, 8, 5.2, footnote_lines=3)
     rows = projection.records
-    lines = sorted({HARDWARE_LINES.get(r["vendor"], r["vendor"]) for r in rows}
+    lines = sorted({hardware_line(r["vendor"]) for r in rows}
                    | {r["vendor"] for r in projection.two_qubit_errors})
     colors = {v: style.color(v, i) for i, v in enumerate(lines)}
     for vendor in lines:
-        pts = [r for r in rows if HARDWARE_LINES.get(r["vendor"], r["vendor"]) == vendor]
+        pts = [r for r in rows if hardware_line(r["vendor"]) == vendor]
         conf = [r for r in pts if r["status"] == "confirmed"]
         claimed = [r for r in pts if r["status"] != "confirmed"]
         ax.scatter([r["year"] for r in conf], [r["log2_qv"] for r in conf], s=22,
@@ -316,8 +316,7 @@ def qv_projection(projection, ax=None) -> Figure:
                        label=None if conf else f"{vendor} QV (claimed)")
     top = max(r["log2_qv"] for r in rows) + 8
     for fit in projection.qv_fits:
-        vendor = next((v for v in lines if fit.key == f"qv_{v.lower()}"
-                       or fit.key.startswith(f"qv_{v.lower()}_")), None)
+        vendor = line_of_fit(fit.key, lines)
         col = colors.get(vendor, style.color(fit.key))
         first = fit.x_mean - np.sqrt(fit.sxx / fit.n) * 1.8
         last = fit.last_year if fit.last_year is not None else first
@@ -325,10 +324,9 @@ def qv_projection(projection, ax=None) -> Figure:
         known = np.linspace(first, last, 50)
         ahead = np.linspace(last, projection.until, 50)
         if fit.kind == "implied_quantum_volume":  # a fit of the diamonds: no band
-            vendor = fit.name.split("implied by ")[-1].split(" two-qubit")[0]
             ax.plot(np.linspace(first, projection.until, 50),
                     fit.predict(np.linspace(first, projection.until, 50)),
-                    color=colors.get(vendor, col), lw=1.0, ls="-.",
+                    color=col, lw=1.0, ls="-.",
                     label=f"{vendor}: QV implied by 2q errors, fit: x{fit.growth_per_year:.1f}/yr")
             continue
         ax.plot(known, fit.predict(known), color=col, lw=1.4, ls=ls,
@@ -363,9 +361,7 @@ def qv_projection(projection, ax=None) -> Figure:
         ax.scatter([], [], marker="D", s=26, color="0.4", label="implied by 2q error: device")
         ax.scatter([], [], marker="D", s=26, facecolors="none", edgecolors="0.4",
                    label="implied by 2q error: best pair")
-    extrapolated = min((v["last_year"] for v in projection.vendors if v["last_year"]),
-                       default=None)
-    if extrapolated is not None:
+    if any(v["last_year"] is not None for v in projection.vendors):
         ax.text(projection.until, 1, "dashed: extrapolated", ha="right", va="bottom",
                 fontsize=style.SIZES["note"], color="0.35")
     ax.set_ylim(0, top)

@@ -34,7 +34,8 @@ from qml.results import ResultFile, document_schema
 
 __all__ = ["QV_COLUMNS", "Fit", "Trend", "Frontier", "decimal_year", "load_qv_records",
            "load_classical", "load_trends", "record_frontier", "fit_log2", "qv_fits",
-           "classical_fits", "implied_fits", "verification_frontiers", "year_of_multiple",
+           "classical_fits", "implied_fits", "error_fits", "verification_frontiers",
+           "year_of_multiple", "hardware_line", "line_of_fit",
            "crossover_year",
            "Projection", "project", "QV_FRONTIER", "STATE_VECTOR_RECORD", "TOP500_MEMORY",
            "TWO_QUBIT_COLUMNS", "load_two_qubit_errors", "load_vendor_metrics",
@@ -292,8 +293,8 @@ def last_reported(rows: list[dict], metrics: list[dict] | None = None) -> list[d
     metrics = load_vendor_metrics() if metrics is None else metrics
     by_vendor = {m["vendor"]: m for m in metrics}
     out = []
-    for vendor in sorted({HARDWARE_LINES.get(r["vendor"], r["vendor"]) for r in rows}):
-        mine = [r for r in rows if HARDWARE_LINES.get(r["vendor"], r["vendor"]) == vendor
+    for vendor in sorted({hardware_line(r["vendor"]) for r in rows}):
+        mine = [r for r in rows if hardware_line(r["vendor"]) == vendor
                 and r["status"] == "confirmed"]
         last = max(mine, key=lambda r: (r["year"], r["log2_qv"])) if mine else None
         m = by_vendor.get(vendor, {})
@@ -428,6 +429,34 @@ def fit_log2(years, log2_values, name: str, kind: str, unit: str = "log2",
 HARDWARE_LINES = {"Honeywell": "Quantinuum"}  # vendors fitted as one hardware line
 
 
+def hardware_line(vendor: str) -> str:
+    """The hardware line a vendor's records belong to (any case; Honeywell -> Quantinuum).
+
+    Examples
+    --------
+    >>> hardware_line("honeywell"), hardware_line("IBM")
+    ('Quantinuum', 'IBM')
+    """
+    folded = {k.lower(): v for k, v in HARDWARE_LINES.items()}
+    return folded.get(vendor.lower(), vendor)
+
+
+def line_of_fit(key: str, lines) -> str | None:
+    """The hardware line (one of ``lines``) a QV fit's key belongs to: ``qv_<line>``,
+    ``qv_<line>_records`` or ``qv_implied_<line>``; None for the all-vendor frontier.
+
+    Examples
+    --------
+    >>> line_of_fit("qv_implied_ibm", ["IBM", "Quantinuum"]), line_of_fit(QV_FRONTIER, ["IBM"])
+    ('IBM', None)
+    """
+    for line in lines:
+        slug = _slug(line)
+        if key in (f"qv_{slug}", f"qv_{slug}_records", f"qv_implied_{slug}"):
+            return line
+    return None
+
+
 def qv_fits(rows: list[dict] | None = None, include_claimed: bool = False,
             vendor: str | None = None) -> list[Fit]:
     """Fits per vendor (all its points, and its record envelope) and for the all-vendor
@@ -464,6 +493,16 @@ def qv_fits(rows: list[dict] | None = None, include_claimed: bool = False,
     return fits
 
 
+def _device_series(rows, include_claimed: bool) -> dict[str, list[dict]]:
+    """Whole-device error rows per vendor with at least three of them (enough to fit)."""
+    rows = load_two_qubit_errors() if rows is None else rows
+    rows = [r for r in rows if r["scope"] == "device"
+            and (include_claimed or r["status"] == "confirmed")]
+    by_vendor = {v: [r for r in rows if r["vendor"] == v] for v in sorted({r["vendor"]
+                                                                           for r in rows})}
+    return {v: mine for v, mine in by_vendor.items() if len(mine) >= 3}
+
+
 def implied_fits(rows: list[dict] | None = None, include_claimed: bool = False) -> list[Fit]:
     """Per vendor with at least three whole-device rows: a fit of the log2 QV its published
     two-qubit errors imply (key ``qv_implied_<vendor>``, kind ``implied_quantum_volume``).
@@ -473,17 +512,27 @@ def implied_fits(rows: list[dict] | None = None, include_claimed: bool = False) 
     >>> [f.key for f in implied_fits()]
     ['qv_implied_ibm']
     """
-    rows = load_two_qubit_errors() if rows is None else rows
-    rows = [r for r in rows if r["scope"] == "device"
-            and (include_claimed or r["status"] == "confirmed")]
-    fits = []
-    for v in sorted({r["vendor"] for r in rows}):
-        mine = [r for r in rows if r["vendor"] == v]
-        if len(mine) >= 3:
-            fits.append(fit_log2([r["year"] for r in mine], [r["implied_log2_qv"] for r in mine],
-                                 f"QV implied by {v} two-qubit errors",
-                                 "implied_quantum_volume", key=f"qv_implied_{_slug(v)}"))
-    return fits
+    return [fit_log2([r["year"] for r in mine], [r["implied_log2_qv"] for r in mine],
+                     f"QV implied by {v} two-qubit errors", "implied_quantum_volume",
+                     key=f"qv_implied_{_slug(v)}")
+            for v, mine in _device_series(rows, include_claimed).items()]
+
+
+def error_fits(rows: list[dict] | None = None, include_claimed: bool = False) -> list[Fit]:
+    """Per vendor with at least three whole-device rows: a fit of log2(1 / two-qubit error)
+    against the year (key ``error_<vendor>``, kind ``two_qubit_error``), so that its
+    ``doubling_time_months`` is the time in which the error halves.
+
+    Examples
+    --------
+    >>> fit = error_fits()[0]
+    >>> fit.key, 12 < fit.doubling_time_months < 60
+    ('error_ibm', True)
+    """
+    return [fit_log2([r["year"] for r in mine], [-math.log2(r["two_qubit_error"]) for r in mine],
+                     f"{v} two-qubit error (halving time)", "two_qubit_error",
+                     key=f"error_{_slug(v)}")
+            for v, mine in _device_series(rows, include_claimed).items()]
 
 
 def classical_fits(points: list[dict] | None = None) -> list[Fit]:
@@ -799,7 +848,7 @@ def project(until: int = 2035, vendor: str | None = None, data=None,
         raise ConfigurationError(f"until={until}: the records run to {last:.1f}; a projection "
                                  f"needs a horizon after them (e.g. {math.ceil(last) + 10})")
     if vendor is not None:
-        vendors = sorted({HARDWARE_LINES.get(r["vendor"], r["vendor"]) for r in rows})
+        vendors = sorted({hardware_line(r["vendor"]) for r in rows})
         if vendor.lower() not in {v.lower() for v in vendors}:
             folded = [k for k, v in HARDWARE_LINES.items() if k.lower() == vendor.lower()]
             hint = f" ({folded[0]} is fitted as {HARDWARE_LINES[folded[0]]})" if folded else ""
@@ -807,7 +856,7 @@ def project(until: int = 2035, vendor: str | None = None, data=None,
                                      f"{', '.join(vendors)}")
     errors = load_two_qubit_errors()
     if vendor is not None:
-        errors = [r for r in errors if r["vendor"].lower() == _line(vendor).lower()]
+        errors = [r for r in errors if r["vendor"].lower() == hardware_line(vendor).lower()]
     fits = qv_fits(rows, include_claimed, vendor)
     if not fits:
         raise InvalidInputError(f"too few records to fit{f' for {vendor}' if vendor else ''} "
@@ -833,17 +882,14 @@ def project(until: int = 2035, vendor: str | None = None, data=None,
     logger.info("projection to %d: %d QV fits, %d records", until, len(fits), len(rows))
     vendors = last_reported(rows)
     if vendor is not None:
-        vendors = [v for v in vendors if v["vendor"].lower() == _line(vendor).lower()]
+        vendors = [v for v in vendors if v["vendor"].lower() == hardware_line(vendor).lower()]
     return Projection(until, start_year, multiple, rows, fits, classical, load_trends(),
                       frontiers, scenarios, crossovers, _by_year(fits, start_year, until),
                       vendor, include_claimed, None if data is None else str(data),
                       vendors, errors)
 
 
-def _line(vendor: str) -> str:
-    """The hardware line a vendor name is fitted as (Honeywell -> Quantinuum)."""
-    folded = {k.lower(): v for k, v in HARDWARE_LINES.items()}
-    return folded.get(vendor.lower(), vendor)
+
 
 
 def _by_year(fits: list[Fit], start_year: float, until: int) -> list[dict]:

@@ -458,9 +458,7 @@ never measured a QV and reports #AQ. The diamonds turn published two-qubit gate 
 the QV they imply (all-to-all connectivity, no other error: an upper bound;
 `qml.volume.prediction.implied_log2_qv`). The IBM rows are medians over whole devices from
 IBM's own calibration snapshots, shipped with qiskit-ibm-runtime."""),
-    ("code", """import math
-
-from qml.projection import fit_log2
+    ("code", """from qml.projection import error_fits
 
 for v in projection.vendors:
     last = f"QV 2^{v['last_log2_qv']} ({v['last_date']})" if v["last_date"] else "no measured QV"
@@ -470,9 +468,7 @@ print()
 for r in sorted(projection.two_qubit_errors, key=lambda r: r["year"]):
     print(f"{r['date']:>10s} {r['vendor']:10s} {r['system'].split(' (')[0]:34s} "
           f"error {r['two_qubit_error']:<7.2g} {r['scope']:6s} -> QV 2^{r['implied_log2_qv']}")
-ibm = [r for r in projection.two_qubit_errors if r["vendor"] == "IBM"]
-error_fit = fit_log2([r["year"] for r in ibm], [-math.log2(r["two_qubit_error"]) for r in ibm],
-                     "IBM 1/error", "error")
+error_fit = next(f for f in error_fits(projection.two_qubit_errors) if f.key == "error_ibm")
 implied = projection.fit("qv_implied_ibm")
 print()
 lo, hi = error_fit.doubling_time_interval

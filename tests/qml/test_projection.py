@@ -16,6 +16,7 @@ from qml.projection import (
     classical_fits,
     crossover_year,
     decimal_year,
+    error_fits,
     fit_log2,
     implied_fits,
     last_reported,
@@ -252,6 +253,11 @@ def test_two_qubit_error_series_is_sourced_and_implies_qv():
     assert h1["implied_log2_qv"] == 20  # Quantinuum reported QV 2^20 on H1-1 that month
     (fit,) = implied_fits(rows)
     assert fit.key == "qv_implied_ibm" and fit.n == sum(r["vendor"] == "IBM" for r in rows)
+    # an error that halves every year has a halving time of 12 months
+    halving = [{"vendor": "Acme", "scope": "device", "status": "confirmed", "year": 2020 + k,
+                "two_qubit_error": 0.01 / 2**k} for k in range(4)]
+    (acme,) = error_fits(halving)
+    assert acme.key == "error_acme" and acme.doubling_time_months == pytest.approx(12.0)
 
 
 @pytest.mark.parametrize("name,qubits", [("fake_prague", 33), ("fake_boston", 156)])
