@@ -737,8 +737,7 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
         params = doc["params"]
         params.update(backend=backend, shots=shots,
                       seed=self.seed if seed is None else seed, checkpoint=None,
-                      resume=False, scheduler=None)
-        params["callback"] = None
+                      resume=False, scheduler=None)  # the saved params hold no callback
         model = type(self).from_dict(doc)
         logger.info("evaluating the fitted model on %s (shots %s)", backend, shots)
         return model
