@@ -101,8 +101,9 @@ def _progress(args, **kwargs):
         bar.close()
 
 
-def _int_at_least(low: int):
-    """An argparse type: an integer >= ``low`` (a bad value is a usage error, exit 2)."""
+def _int_at_least(low: int, high: int = 10**9):
+    """An argparse type: an integer from ``low`` to ``high`` (a bad value is a usage error,
+    exit 2); every count has an upper bound, so that no loop runs for ever."""
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -110,10 +111,16 @@ def _int_at_least(low: int):
             raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
         if value < low:
             raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+        if value > high:
+            raise argparse.ArgumentTypeError(f"must be at most {high:,}, got {text}")
         return value
 
-    parse.__name__ = f"integer >= {low}"
+    parse.__name__ = f"integer from {low} to {high}"
     return parse
+
+
+_SEED = _int_at_least(0, 2**32 - 1)  # scikit-learn's and NumPy's range of seeds
+_SHOTS = _int_at_least(1, 10_000_000)
 
 
 def _float_in(low: float, high: float, expected: str):
@@ -163,13 +170,13 @@ def _labels(text: str) -> list[str]:
 def add_vqc_arguments(p: argparse.ArgumentParser) -> None:
     """The VQC options shared by every subcommand that trains one."""
     g = p.add_argument_group("classifier")
-    g.add_argument("--qubits", type=_int_at_least(1), default=None,
+    g.add_argument("--qubits", type=_int_at_least(1, 1000), default=None,
                    help="circuit width; datasets with more features are reduced by PCA "
                         "(default: number of features)")
     g.add_argument("--feature-map", default=None,
                    choices=["angle", "zz", "pauli", "reuploading"],
                    help="data encoding (default: angle for the VQC, zz for the QSVC)")
-    g.add_argument("--feature-map-reps", type=_int_at_least(1), default=None, metavar="N",
+    g.add_argument("--feature-map-reps", type=_int_at_least(1, 1000), default=None, metavar="N",
                    help="feature-map repetitions (default: 1 for the VQC, 2 for the QSVC)")
     g.add_argument("--input-scaling", choices=["minmax", "none"], default="minmax",
                    help="minmax: every feature to [0, pi] on the training data (default); "
@@ -177,19 +184,19 @@ def add_vqc_arguments(p: argparse.ArgumentParser) -> None:
                         "defined on its raw angles)")
     g.add_argument("--ansatz", default="real_amplitudes",
                    choices=["real_amplitudes", "efficient_su2", "hardware_efficient"])
-    g.add_argument("--ansatz-reps", type=_int_at_least(1), default=3, metavar="N")
+    g.add_argument("--ansatz-reps", type=_int_at_least(1, 1000), default=3, metavar="N")
     g.add_argument("--readout", default="auto", choices=["auto", "parity", "z_per_class"])
     g.add_argument("--optimizer", default="auto",
                    choices=["auto", "cobyla", "lbfgs", "spsa", "adam"],
                    help="auto: lbfgs on statevector, spsa on shot-based backends")
-    g.add_argument("--maxiter", type=_int_at_least(1), default=100, metavar="N")
+    g.add_argument("--maxiter", type=_int_at_least(1, 1_000_000), default=100, metavar="N")
     g.add_argument("--learning-rate", type=_positive_float, default=None, metavar="LR")
     g.add_argument("--backend", default="statevector",
                    help="statevector | aer | aer:<fake backend> (e.g. aer:fake_kolkata) | "
                         "fake:<fake backend> | ibm:<device>")
-    g.add_argument("--shots", type=_int_at_least(1), default=None,
+    g.add_argument("--shots", type=_SHOTS, default=None,
                    help="shots per circuit (default 1024)")
-    g.add_argument("--seed", type=_int_at_least(0), default=0,
+    g.add_argument("--seed", type=_SEED, default=0,
                    help="drives data split, initial weights, transpiler and simulator")
     g.add_argument("--optimization-level", type=int, default=1, choices=[0, 1, 2, 3],
                    help="transpiler level for device backends (aer:<fake>, fake:, ibm:)")
@@ -499,8 +506,13 @@ def cmd_jobs(args) -> int:
         if record.status == "done":
             from qml.ledger import load_result
 
-            pubs = load_result(record.result_path)  # a missing or damaged file is an error
-            print(f"result of job {record.job_id}: {record.result_path} ({len(pubs)} pubs)")
+            path = ledger.result_file(record)
+            if path is None:
+                raise QlimitsError(f"job {record.job_id}: its result file "
+                                   f"{record.result_path!r} is missing or not in the results "
+                                   f"folder {ledger.results_dir}")
+            pubs = load_result(path)  # a damaged file is an error
+            print(f"result of job {record.job_id}: {path} ({len(pubs)} pubs)")
         elif record.backend.startswith("ibm:") and record.job_id:
             from qml.backends import parse_backend
             from qml.runtime import RuntimeRunner, get_service
@@ -529,18 +541,25 @@ def cmd_jobs(args) -> int:
 
 def parse_widths(text: str) -> list[int]:
     """``"2-6"`` -> [2, 3, 4, 5, 6]; ``"2,4,5"`` -> [2, 4, 5]."""
+    from qml.volume.experiment import MAX_WIDTH
+
     try:
         if "-" in text:
             lo, hi = (int(v) for v in text.split("-", 1))
-            widths = list(range(lo, hi + 1))
+            bounds = [lo, hi]
         else:
-            widths = [int(v) for v in text.split(",")]
+            bounds = [int(v) for v in text.split(",")]
     except ValueError:
         raise argparse.ArgumentTypeError(f"widths look like 2-6 or 2,3,5; got {text!r}") from None
+    if min(bounds) < 2:
+        raise argparse.ArgumentTypeError(f"quantum volume widths are >= 2; got {text!r}")
+    if max(bounds) > MAX_WIDTH:
+        raise argparse.ArgumentTypeError(
+            f"quantum volume widths are at most {MAX_WIDTH} (the test needs the exact ideal "
+            f"distribution, 2**width probabilities); got {text!r}")
+    widths = list(range(bounds[0], bounds[1] + 1)) if "-" in text else bounds
     if not widths:
         raise argparse.ArgumentTypeError(f"no widths in {text!r}: a range runs low-high")
-    if min(widths) < 2:
-        raise argparse.ArgumentTypeError(f"quantum volume widths are >= 2; got {text!r}")
     if len(set(widths)) != len(widths):
         warnings.warn(f"--widths {text}: each width is measured once", UserWarning,
                       stacklevel=2)
@@ -805,11 +824,11 @@ def cmd_qv_cost(args) -> int:
 def _add_qv_arguments(p: argparse.ArgumentParser, widths: str) -> None:
     p.add_argument("--widths", type=parse_widths, default=parse_widths(widths),
                    help=f"widths to measure, e.g. 2-6 or 2,3,5 (default {widths})")
-    p.add_argument("--trials", type=_int_at_least(1), default=100,
+    p.add_argument("--trials", type=_int_at_least(1, 100_000), default=100,
                    help="circuits per width (default 100)")
-    p.add_argument("--shots", type=_int_at_least(1), default=None,
+    p.add_argument("--shots", type=_SHOTS, default=None,
                    help="shots per circuit on shot-based backends (default 1024)")
-    p.add_argument("--seed", type=_int_at_least(0), default=0)
+    p.add_argument("--seed", type=_SEED, default=0)
     p.add_argument("--optimization-level", type=int, default=3, choices=[0, 1, 2, 3])
     p.add_argument("--early-stop", action="store_true",
                    help="stop after the first width that fails with a verdict")
@@ -875,6 +894,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Variational quantum classifiers and quantum volume: test whether quantum "
                     "computing answers the compute limits of deep learning.",
     )
+    from qml.version import __version__
+
+    parser.add_argument("--version", action="version", version=f"qlimits {__version__}")
     _verbosity(parser, None)
     common = _Parser(add_help=False)
     _verbosity(common, argparse.SUPPRESS)  # after the subcommand; never resets the above
@@ -888,7 +910,7 @@ def build_parser() -> argparse.ArgumentParser:
                                       "simulation, compare it with logistic regression on the "
                                       "same split, and write figures.")
     demo.add_argument("--out", default="runs/demo", help="output folder (default runs/demo)")
-    demo.add_argument("--seed", type=_int_at_least(0), default=0)
+    demo.add_argument("--seed", type=_SEED, default=0)
     demo.set_defaults(func=cmd_demo)
 
     train = add(sub, "train", help="train a VQC on a dataset and save it",
@@ -915,7 +937,7 @@ def build_parser() -> argparse.ArgumentParser:
                                       "explainability and learning curves.")
     cmp_.add_argument("--dataset", required=True,
                       help="iris | breast_cancer | wine | moons | circles | ad_hoc | FILE.csv")
-    cmp_.add_argument("--folds", type=_int_at_least(2), default=5)
+    cmp_.add_argument("--folds", type=_int_at_least(2, 100), default=5)
     cmp_.add_argument("--models", default=None,
                       help="comma-separated models beside the VQC (default: qsvc, "
                            "logistic_regression, decision_tree, random_forest, rbf_svm, mlp)")
@@ -974,8 +996,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="physical qubits to use, e.g. 0,1,2,3,5")
     predict.add_argument("--widths", type=parse_widths, default=parse_widths("2-6"),
                          help="widths, e.g. 2-6 (default 2-6)")
-    predict.add_argument("--trials", type=_int_at_least(1), default=100)
-    predict.add_argument("--seed", type=_int_at_least(0), default=0)
+    predict.add_argument("--trials", type=_int_at_least(1, 100_000), default=100)
+    predict.add_argument("--seed", type=_SEED, default=0)
     predict.add_argument("--optimization-level", type=int, default=3, choices=[0, 1, 2, 3])
     predict.add_argument("--out", default="runs/qv_predict")
     predict.set_defaults(func=cmd_qv_predict)
@@ -983,7 +1005,7 @@ def build_parser() -> argparse.ArgumentParser:
                              description="Fit log2 QV against time (OLS with intervals, "
                                          "Theil-Sen), compare with classical trends, and find "
                                          "when QV outgrows classical verification.")
-    proj.add_argument("--until", type=_int_at_least(2000), default=2035,
+    proj.add_argument("--until", type=_int_at_least(2000, 9999), default=2035,
                       help="projection horizon (year)")
     proj.add_argument("--vendor", default=None, help="fit one vendor only (e.g. IBM, Quantinuum)")
     proj.add_argument("--data", default=None, help="your own QV records CSV (same schema)")
@@ -998,8 +1020,8 @@ def build_parser() -> argparse.ArgumentParser:
                              description="Time the ideal distribution of one QV model circuit "
                                          "per width, fit the exponential, place this machine "
                                          "on the verification frontier.")
-    cost.add_argument("--max-width", type=_int_at_least(2), default=20)
-    cost.add_argument("--seed", type=_int_at_least(0), default=0)
+    cost.add_argument("--max-width", type=_int_at_least(2, 60), default=20)
+    cost.add_argument("--seed", type=_SEED, default=0)
     cost.add_argument("--out", default="runs/qv_cost")
     cost.set_defaults(func=cmd_qv_cost)
 
@@ -1014,16 +1036,16 @@ def build_parser() -> argparse.ArgumentParser:
     lf.add_argument("--backend", required=True,
                     help="aer:<fake backend> (e.g. aer:fake_kolkata), fake:<fake backend> or "
                          "ibm:<device> (through the ledger: a rerun reads the stored result)")
-    lf.add_argument("--chain-length", type=_int_at_least(2), default=None, metavar="N",
+    lf.add_argument("--chain-length", type=_int_at_least(2, 1000), default=None, metavar="N",
                     help="qubits in the chain, chosen by their two-qubit errors (default 8)")
     lf.add_argument("--qubits", type=_int_list, default=None,
                     help="the chain itself, in order, e.g. 0,1,2,3")
     lf.add_argument("--lengths", type=_int_list, default=[2, 4, 8, 16, 30, 50, 80],
                     help="layers per sequence (default 2,4,8,16,30,50,80)")
-    lf.add_argument("--samples", type=_int_at_least(1), default=6,
+    lf.add_argument("--samples", type=_int_at_least(1, 10_000), default=6,
                     help="random sequences per length (default 6)")
-    lf.add_argument("--shots", type=_int_at_least(1), default=1024)
-    lf.add_argument("--seed", type=_int_at_least(0), default=0)
+    lf.add_argument("--shots", type=_SHOTS, default=1024)
+    lf.add_argument("--seed", type=_SEED, default=0)
     lf.add_argument("--out", default="runs/eplg", help="output folder (default runs/eplg)")
     lf.set_defaults(func=cmd_eplg_measure)
     return parser
@@ -1060,6 +1082,12 @@ def _logging(verbose: int | None, quiet: bool):
     def show(message, category, filename, lineno, file=None, line=None):
         logging.getLogger("qml.warnings").warning("%s: %s", category.__name__, message)
 
+    # qiskit-ibm-runtime prints its own log lines through a handler of its own: the outcome
+    # is qlimits' one line, so they are shown under -v only (-vv: its details too).
+    runtime = logging.getLogger("qiskit_ibm_runtime")
+    saved_runtime = runtime.level
+    runtime.setLevel(logging.DEBUG if level == logging.DEBUG else logging.WARNING
+                     if level == logging.INFO else logging.CRITICAL + 1)
     package.addHandler(handler)
     package.setLevel(level)
     package.propagate = False
@@ -1071,10 +1099,52 @@ def _logging(verbose: int | None, quiet: bool):
         package.setLevel(saved[0])
         package.propagate = saved[1]
         warnings.showwarning = saved[2]
+        runtime.setLevel(saved_runtime)
+
+
+def _streams_never_fail() -> None:
+    """Text the terminal's encoding cannot show (an ASCII-only locale and a "±") comes out
+    escaped instead of ending the command after its results were written."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _could_write(folder: Path) -> bool:
+    """Whether ``folder`` is, or could be created as, a writable folder (creating nothing)."""
+    while not folder.exists():
+        if folder.parent == folder:
+            return False
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+
+
+def _matplotlib_folder() -> None:
+    """Point matplotlib at qlimits' cache folder when its own (in the home folder) cannot be
+    written, before it is imported: otherwise it says so in two lines on every command."""
+    if os.environ.get("MPLCONFIGDIR"):
+        return
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError):
+        home = None
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or (home or Path("/")) / ".config")
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or (home or Path("/")) / ".cache")
+    if home is not None and _could_write(config / "matplotlib") and _could_write(
+            cache / "matplotlib"):
+        return
+    from qml.paths import cache_dir
+
+    with contextlib.suppress(QlimitsError, OSError):  # the command then reports it
+        folder = cache_dir() / "matplotlib"
+        folder.mkdir(parents=True, exist_ok=True)
+        os.environ["MPLCONFIGDIR"] = str(folder)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``qlimits`` console script."""
+    _streams_never_fail()
+    _matplotlib_folder()
     import matplotlib
 
     matplotlib.use("Agg")
@@ -1097,11 +1167,40 @@ def _save_figure(fig, path) -> Path:
     return plots.save_figure(fig, path)
 
 
+def _check_environment() -> None:
+    """qlimits' environment variables and its cache folder, checked before any work, so that
+    a bad one is one line at once rather than a failure minutes in."""
+    from qml.distributed import connect_timeout
+    from qml.memory import default_threads
+    from qml.paths import cache_dir, default_ledger_path
+
+    default_threads()
+    connect_timeout()
+    cache_dir()
+    default_ledger_path()
+
+
+def _kernels_ready(args) -> None:
+    """Compile the engine's kernels before a command's progress bar starts, saying so the
+    first time on a machine (about 10 s), instead of letting the first iteration's
+    estimate read minutes."""
+    from qml import gate_kernels
+    from qml.exact import warm_up
+
+    if gate_kernels.compiled_on_disk():
+        return
+    if not _quiet(args):
+        print("qlimits: compiling the engine's kernels, once per machine (about 10-30 s) ...",
+              file=sys.stderr, flush=True)
+    logger.info("kernels compiled in %.1f s", warm_up())
+
+
 def _run(args) -> int:
     """Run a subcommand; every way it can end is one exit status and at most one line."""
     _EXTRA_FORMATS[:] = sorted(set(getattr(args, "figure_format", None) or []))
     verbose = (args.verbose or 0) >= 1
     try:
+        _check_environment()
         return args.func(args)
     except KeyboardInterrupt:
         print("qlimits: interrupted; results written so far are kept", file=sys.stderr)

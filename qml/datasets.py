@@ -23,6 +23,7 @@ from sklearn.model_selection import train_test_split
 
 from qml.errors import ConfigurationError, InvalidInputError, ResultFileError
 from qml.preprocessing import FeaturePipeline
+from qml.results import read_bounded
 
 __all__ = ["Dataset", "DATASETS", "GENERATED", "load_dataset", "load_raw", "load_csv", "ad_hoc"]
 
@@ -30,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 DATASETS = ("iris", "breast_cancer", "wine", "moons", "circles", "ad_hoc")
 GENERATED = ("moons", "circles", "ad_hoc")
+MAX_CSV_BYTES = 64 * 2**20  # about a million rows of eight features: more than any circuit
+# simulation here trains on; a larger file is refused before it is parsed
 
 
 @dataclass(frozen=True)
@@ -194,12 +197,9 @@ def _read_csv(path: Path, target: str | int):
     ``ResultFileError`` naming the file, the line and the problem."""
     import csv
 
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigurationError(f"CSV file not found: {path}") from None
-    except OSError as exc:
-        raise ResultFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    if not path.exists() and not path.is_symlink():
+        raise ConfigurationError(f"CSV file not found: {path}")
+    raw = read_bounded(path, MAX_CSV_BYTES, "CSV data file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

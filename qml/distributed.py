@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterable, Iterator
 from qml.errors import ClusterError, ConfigurationError
 
 __all__ = ["DASK_EXTRA", "THREAD_VARIABLES", "WORKER_SETTINGS", "check_scheduler", "connect",
-           "Executor", "worker_threads", "describe"]
+           "Executor", "worker_threads", "describe", "connect_timeout"]
 
 logger = logging.getLogger(__name__)
 
@@ -365,7 +365,14 @@ def connect(scheduler) -> Iterator[Executor]:
         yield Executor(client, address)
 
 
-def _connect_timeout() -> float:
+def connect_timeout() -> float:
+    """Seconds to wait for a scheduler: ``$QLIMITS_SCHEDULER_TIMEOUT`` or 10.
+
+    Raises
+    ------
+    ConfigurationError
+        When the variable is not a number of seconds above 0 and at most 3600.
+    """
     text = os.environ.get("QLIMITS_SCHEDULER_TIMEOUT")
     if not text:
         return CONNECT_TIMEOUT
@@ -373,13 +380,14 @@ def _connect_timeout() -> float:
         value = float(text)
     except ValueError:
         value = -1.0
-    if not value > 0:
-        raise ConfigurationError(f"QLIMITS_SCHEDULER_TIMEOUT={text!r}: give seconds > 0")
+    if not 0 < value <= 3600:  # NaN and inf too: a connection attempt must end
+        raise ConfigurationError(f"QLIMITS_SCHEDULER_TIMEOUT={text!r}: give seconds, more than "
+                                 "0 and at most 3600, or unset it (10 s)")
     return value
 
 
 def _remote_client(distributed, address: str):
-    timeout = _connect_timeout()
+    timeout = connect_timeout()
     try:
         return distributed.Client(address, timeout=timeout)
     except (OSError, TimeoutError) as exc:

@@ -18,6 +18,8 @@ working::
     │   └── JobCancelledError         the job was cancelled
     ├── ClusterError                  a Dask scheduler cannot be reached, or was lost
     │                                 mid-run; names its address (ConnectionError)
+    ├── LedgerBusyError               the job ledger stayed locked by another process past
+    │                                 the wait (TimeoutError); names the ledger
     ├── StateTooLargeError            state vector would not fit in memory (MemoryError)
     ├── UnsupportedCircuitError       an exact engine cannot run a circuit (ValueError);
     │                                 the classifier and QV catch it and fall back to Aer
@@ -50,6 +52,7 @@ __all__ = [
     "CircuitTooWideError",
     "StateTooLargeError",
     "ClusterError",
+    "LedgerBusyError",
     "UnsupportedCircuitError",
     "ResultFileError",
     "ModelFileError",
@@ -114,6 +117,10 @@ class JobCancelledError(JobError):
 class ClusterError(QlimitsError, ConnectionError):
     """A Dask scheduler (``scheduler=``, ``--scheduler``) cannot be reached or was lost while
     work was running on it; the message names its address and why."""
+
+
+class LedgerBusyError(QlimitsError, TimeoutError):
+    """The job ledger stayed locked by another process for longer than qlimits waits."""
 
 
 class StateTooLargeError(QlimitsError, MemoryError):

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -39,10 +39,11 @@ from qiskit.quantum_info import Operator, SparsePauliOp
 from qml import gate_kernels as kernels
 from qml.errors import UnsupportedCircuitError
 from qml.gates import PARAMETRIC_GATES, dense_to_elems, parametric_elems
-from qml.memory import available_memory, check_memory, state_bytes
+from qml.memory import available_memory, check_memory, default_threads, state_bytes
 from qml.program import Program
 
-__all__ = ["ExactCircuit", "compile_circuit", "DEFAULT_CHUNK_BYTES", "default_threads"]
+__all__ = ["ExactCircuit", "compile_circuit", "DEFAULT_CHUNK_BYTES", "default_threads",
+           "warm_up"]
 
 logger = logging.getLogger(__name__)
 
@@ -284,17 +285,6 @@ def _pauli_terms(observables: Sequence[SparsePauliOp], n_qubits: int, real: bool
     dtype = np.float64 if real else np.complex128
     return (np.array(rows, dtype=np.int64).reshape(-1, 3), np.array(coeffs, dtype=dtype),
             len(observables))
-
-
-def default_threads() -> int:
-    """Threads of the engine: ``QLIMITS_NUM_THREADS``, else the cores this process may use."""
-    value = os.environ.get("QLIMITS_NUM_THREADS")
-    if value:
-        return max(1, int(value))
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 _POOL: dict = {}
@@ -633,3 +623,38 @@ def compile_circuit(circuit: QuantumCircuit, inputs: Sequence[Parameter],
     return ExactCircuit(flat.num_qubits, ops, len(inputs), len(weights), observables,
                         _Angle(flat.global_phase, sources), chunk_bytes, threads)
 
+
+
+def warm_up() -> float:
+    """Compile the engine's kernels for real and complex states now (or load them from the
+    disk cache, well under a second), so that the first training iteration is not the one
+    that pays for it; returns the seconds it took. The CLI calls it, saying so, when
+    ``gate_kernels.compiled_on_disk()`` is False.
+
+    Examples
+    --------
+    >>> warm_up() >= 0
+    True
+    """
+    from qiskit import QuantumCircuit
+    from qiskit.circuit import ParameterVector
+
+    start = time.perf_counter()
+    x, w = ParameterVector("x", 2), ParameterVector("w", 2)
+    real = QuantumCircuit(2)
+    real.ry(x[0], 0)
+    real.ry(x[1], 1)
+    real.cx(0, 1)
+    real.ry(w[0], 0)
+    real.ry(w[1], 1)
+    complex_ = real.copy()
+    complex_.h(0)
+    complex_.rz(x[0] * x[1], 1)
+    complex_.rzz(w[0], 0, 1)
+    X, W = np.full((2, 2), 0.3), np.full((1, 2), 0.2)
+    for qc in (real, complex_):
+        ec = compile_circuit(qc, list(x), list(w), [SparsePauliOp("ZI"), SparsePauliOp("XY")
+                                                    if qc is complex_ else SparsePauliOp("IZ")])
+        ec.expectations(X, W)
+        ec.vjp(X, W, np.ones((1, 2, 2)))
+    return time.perf_counter() - start

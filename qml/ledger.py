@@ -12,18 +12,32 @@ process has claimed (its row names the owner: host, process id, process start ti
 for, never submitted twice; a claim whose owner has died is taken over (an ``ibm:`` job that
 was submitted is fetched, since it runs on at IBM; a local one is marked ``abandoned`` and run
 again). Claims made on another host cannot be checked and count as live.
+
+Owned, and only its own: a ledger file carries a ``qlimits_ledger`` table with its format and
+a random id. qlimits opens an existing file as a ledger only when it is one (a ledger of an
+earlier version, one ``jobs`` table of the same columns, is recognised and upgraded); any
+other file, an SQLite database of the user's included, is refused and never changed.
+``Ledger(path, create=False)`` (what ``qlimits jobs`` uses) never creates or upgrades one.
+A result file lives in ``results/`` beside the ledger as ``job_<row>_<ledger id>.npz``, and
+says inside which ledger, row and payload it belongs to; the ledger stores only its name. A
+path read from a ledger row is data: a result is used only when the file is in the results
+folder and its stamp matches, and only such a file is ever moved aside.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
+import re
 import socket
 import sqlite3
+import stat
 import threading
 import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,12 +45,13 @@ from pathlib import Path
 import numpy as np
 import psutil
 
-from qml.errors import ConfigurationError, ResultFileError
+from qml.errors import ConfigurationError, LedgerBusyError, ResultFileError
+from qml.paths import default_ledger_path
 from qml.results import atomic_write
 
 __all__ = ["Ledger", "JobRecord", "Claim", "payload_hash", "default_ledger_path",
            "save_result", "load_result", "to_json", "process_owner", "owner_state", "hold",
-           "release"]
+           "release", "LEDGER_FORMAT", "LOCK_TIMEOUT"]
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +71,16 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE INDEX IF NOT EXISTS jobs_payload ON jobs (payload_hash, backend);
 CREATE INDEX IF NOT EXISTS jobs_job_id ON jobs (job_id);
 """
+_META = """
+CREATE TABLE IF NOT EXISTS qlimits_ledger (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+LEDGER_FORMAT = "qlimits.ledger"
+LOCK_TIMEOUT = 10.0  # seconds to wait for another process's write before giving up
+MAX_RESULT_BYTES = 2 * 2**30  # a result file of a job: packed bits of every shot
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_LEGACY_COLUMNS = {"id", "job_id", "backend", "kind", "payload_hash", "status", "created",
+                   "updated", "result_path", "error"}
+_RESULT_NAME = re.compile(r"^job_(\d+)(?:_([0-9a-f]{12}))?\.npz$")
 _COLUMNS = ("id, job_id, backend, kind, payload_hash, status, created, updated, result_path, "
             "error, owner")
 _IN_FLIGHT = ("pending", "submitted")
@@ -99,11 +124,6 @@ def owner_state(owner: str | None) -> str:
         return "live" if process_owner(int(pid)) == owner else "gone"
     except (psutil.Error, ValueError):
         return "gone"
-
-
-def default_ledger_path() -> Path:
-    """``$QLIMITS_LEDGER`` or ``~/.qlimits/ledger.db``."""
-    return Path(os.environ.get("QLIMITS_LEDGER", Path.home() / ".qlimits" / "ledger.db"))
 
 
 def payload_hash(circuits, values, shots, settings: dict | None = None) -> str:
@@ -174,36 +194,142 @@ class Ledger:
     ('done', True)
     """
 
-    def __init__(self, path=None, *, create: bool = True):
+    def __init__(self, path=None, *, create: bool = True, results_dir=None):
         self.path = Path(path) if path is not None else default_ledger_path()
-        if not create and not self.path.is_file():
-            raise ResultFileError(f"no job ledger at {self.path}: no job was recorded there "
-                                  "(set $QLIMITS_LEDGER or --ledger to the one you used)")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.results_dir = (Path(results_dir) if results_dir is not None
+                            else self.path.parent / "results")
+        kind = _inspect(self.path)
+        if kind == "missing":
+            if not create:
+                raise ResultFileError(f"no job ledger at {self.path}: no job was recorded "
+                                      "there (set $QLIMITS_LEDGER or --ledger to the one you "
+                                      "used)")
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ConfigurationError(f"cannot create the job ledger {self.path} "
+                                         f"({exc.strerror or exc}); set $QLIMITS_LEDGER or "
+                                         "--ledger to a writable place") from None
+            _create(self.path)
+        elif create:
+            self._initialise()
+        self.id = self._meta().get("id")  # None only for an earlier version's ledger read-only
+        self._has_owner = "owner" in self._columns()
+
+    def _initialise(self) -> None:
+        """Make sure an existing ledger has this version's tables (an earlier version's is
+        upgraded in place)."""
         # Switching to WAL while another process opens the same file can report "locked"
         # without waiting on the busy timeout; that moment passes, so try again briefly.
         for attempt in range(50):
             try:
                 with self._connect() as db:
                     db.execute("PRAGMA journal_mode=WAL")
-                    db.executescript(_SCHEMA)
+                    db.executescript(_SCHEMA + _META)
                     _add_owner_column(db)
+                    db.execute("INSERT OR IGNORE INTO qlimits_ledger VALUES ('format', ?)",
+                               (LEDGER_FORMAT,))
+                    db.execute("INSERT OR IGNORE INTO qlimits_ledger VALUES ('id', ?)",
+                               (uuid.uuid4().hex,))
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or attempt == 49:
                     raise ResultFileError(f"ledger {self.path} cannot be opened ({exc})") from exc
                 time.sleep(0.02 * (attempt + 1))
-            except sqlite3.DatabaseError as exc:  # not SQLite, or a damaged file: never touched
+            except sqlite3.DatabaseError as exc:  # a damaged file: never touched
                 raise ResultFileError(f"ledger {self.path} is not a qlimits job ledger ({exc}); "
-                                  "point $QLIMITS_LEDGER or --ledger at another file") from exc
+                                      "point $QLIMITS_LEDGER or --ledger at another file") from exc
+
+    def _meta(self) -> dict:
+        with self._connect() as db:
+            if not _tables(db) & {"qlimits_ledger"}:
+                return {}
+            return dict(db.execute("SELECT key, value FROM qlimits_ledger").fetchall())
+
+    def _columns(self) -> set[str]:
+        with self._connect() as db:
+            return {r[1] for r in db.execute("PRAGMA table_info(jobs)")}
 
     @contextmanager
     def _connect(self):
-        db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        try:
+            db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise ResultFileError(f"ledger {self.path} cannot be opened ({exc})") from None
         try:
             yield db
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise LedgerBusyError(
+                    f"ledger {self.path} stayed locked by another process for {LOCK_TIMEOUT:g}"
+                    " s; run again when that process has finished, or use another ledger "
+                    "($QLIMITS_LEDGER or --ledger)") from None
+            raise ResultFileError(f"ledger {self.path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            raise ResultFileError(f"ledger {self.path} is damaged or not a qlimits job ledger "
+                                  f"({exc})") from None
         finally:
             db.close()
+
+    def result_name(self, row: int) -> str:
+        """The file name of a row's result in ``results_dir``."""
+        return f"job_{row}_{(self.id or '')[:12]}.npz" if self.id else f"job_{row}.npz"
+
+    def result_file(self, record: JobRecord, payload: str | None = None) -> Path | None:
+        """The result file of a finished row, or None when it is not usable here.
+
+        A row's ``result_path`` is data: the file must be in ``results_dir`` under a result
+        file's name (a path elsewhere is never opened, moved or trusted), and, when it is
+        stamped, its stamp must name this ledger, this row and ``payload`` (when given)."""
+        if not record.result_path:
+            return None
+        text = str(record.result_path)
+        name = Path(text).name
+        match = _RESULT_NAME.match(name)
+        folder = self.results_dir.resolve()
+        candidate = folder / name
+        if match is None or int(match[1]) != record.id:
+            logger.info("ledger row %d: result path %r is not a result file of this ledger; "
+                        "ignored", record.id, text)
+            return None
+        if Path(text).is_absolute() and Path(text).resolve().parent != folder:
+            logger.info("ledger row %d: result path %r is outside the results folder %s; "
+                        "ignored (the file is not touched)", record.id, text, folder)
+            return None
+        if match[2] is not None and match[2] != (self.id or "")[:12]:
+            return None  # another ledger's result
+        if not candidate.is_file():
+            return None
+        return candidate
+
+    def set_aside(self, path: Path) -> Path | None:
+        """Move a damaged result file of ``results_dir`` aside (``.corrupt``, then
+        ``.corrupt.1`` ...: never over an existing file); returns the new path, or None
+        when the file is gone or is not in the results folder."""
+        path = Path(path)
+        if path.resolve().parent != self.results_dir.resolve() or not _RESULT_NAME.match(
+                path.name):
+            return None
+        for i in range(1000):
+            aside = path.with_name(path.name + (".corrupt" if i == 0 else f".corrupt.{i}"))
+            try:
+                os.link(path, aside)  # fails if aside exists: never overwrites
+            except FileExistsError:
+                continue
+            except FileNotFoundError:
+                return None  # another process set it aside first
+            except OSError:  # no hard links here: rename when the name is free
+                if aside.exists():
+                    continue
+                try:
+                    path.replace(aside)
+                except FileNotFoundError:
+                    return None
+                return aside
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+            return aside
+        return None
 
     def record(self, kind: str, backend: str, payload: str) -> int:
         """Create a ``pending`` row, owned by this process, before submission; returns its id.
@@ -231,9 +357,10 @@ class Ledger:
         >>> hold(first.record.id)  # being worked on (here by this process)
         >>> first.action, ledger.claim("bell", "fake:fake_lima", "abc").action
         ('submit', 'wait')
-        >>> path = save_result(folder, first.record.id, {"pub0": np.zeros((1, 1), np.uint8),
-        ...                                              "pub0_bits": np.array(1)})
-        >>> ledger.update(first.record.id, "done", result_path=str(path))
+        >>> path = save_result(ledger.results_dir, first.record.id,
+        ...                    {"pub0": np.zeros((1, 1), np.uint8), "pub0_bits": np.array(1)},
+        ...                    name=ledger.result_name(first.record.id))
+        >>> ledger.update(first.record.id, "done", result_path=path.name)
         >>> release(first.record.id)
         >>> ledger.claim("bell", "fake:fake_lima", "abc").action
         'reuse'
@@ -256,7 +383,7 @@ class Ledger:
             f"SELECT {_COLUMNS} FROM jobs WHERE payload_hash = ? AND backend = ? "
             "ORDER BY id DESC", (payload, backend))]
         for r in rows:
-            if r.status == "done" and r.result_path and Path(r.result_path).exists():
+            if r.status == "done" and self.result_file(r) is not None:
                 return Claim("reuse", r)
         me = process_owner()
         for r in rows:
@@ -298,8 +425,9 @@ class Ledger:
         logger.debug("ledger row %d: %s%s", row, status, f" (job {job_id})" if job_id else "")
 
     def _rows(self, where: str = "", args=()) -> list[JobRecord]:
+        columns = _COLUMNS if self._has_owner else _COLUMNS.replace(", owner", ", NULL")
         with self._connect() as db:
-            rows = db.execute(f"SELECT {_COLUMNS} FROM jobs {where} ORDER BY id",
+            rows = db.execute(f"SELECT {columns} FROM jobs {where} ORDER BY id",
                               args).fetchall()
         return [JobRecord(*r) for r in rows]
 
@@ -322,6 +450,98 @@ class Ledger:
         rows = self._rows()
         return rows if limit is None else rows[-limit:]
 
+
+
+def _tables(db) -> set[str]:
+    return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _inspect(path: Path) -> str:
+    """``"missing"``, or ``"ledger"`` for a file that is a qlimits job ledger (this version's
+    or an earlier one's); anything else is refused with a ``ResultFileError`` and left as it
+    is: a FIFO, a device, a folder, a file that is not SQLite, a user's own database."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise ResultFileError(f"ledger {path} is a broken link; point $QLIMITS_LEDGER or "
+                                  "--ledger at another file") from None
+        return "missing"
+    except OSError as exc:
+        raise ResultFileError(f"ledger {path} cannot be read ({exc.strerror or exc})") from None
+    refuse = ("; qlimits leaves it as it is: point $QLIMITS_LEDGER or --ledger at another "
+              "file")
+    if not stat.S_ISREG(info.st_mode):
+        raise ResultFileError(f"ledger {path} is not a regular file{refuse}")
+    try:
+        with open(path, "rb") as f:
+            header = f.read(len(_SQLITE_HEADER))
+    except OSError as exc:
+        raise ResultFileError(f"ledger {path} cannot be read ({exc.strerror or exc})") from None
+    if header != _SQLITE_HEADER:
+        what = "empty" if info.st_size == 0 else "not an SQLite database"
+        raise ResultFileError(f"ledger {path} is not a qlimits job ledger ({what}){refuse}")
+    try:
+        # immutable: reads the file as it is, creating nothing beside it (no -wal, -shm)
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                             timeout=LOCK_TIMEOUT)
+        try:
+            tables = _tables(db)
+            meta = (dict(db.execute("SELECT key, value FROM qlimits_ledger").fetchall())
+                    if "qlimits_ledger" in tables else {})
+            columns = {r[1] for r in db.execute("PRAGMA table_info(jobs)")}
+        finally:
+            db.close()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise LedgerBusyError(f"ledger {path} stayed locked by another process for "
+                                  f"{LOCK_TIMEOUT:g} s; run again when it has finished") from None
+        raise ResultFileError(f"ledger {path} cannot be read as a job ledger ({exc})"
+                              f"{refuse}") from None
+    except sqlite3.DatabaseError as exc:
+        raise ResultFileError(f"ledger {path} is damaged or not a job ledger ({exc})"
+                              f"{refuse}") from None
+    if meta.get("format") == LEDGER_FORMAT:
+        return "ledger"
+    others = tables - {"jobs", "sqlite_sequence"}
+    if not meta and not others and _LEGACY_COLUMNS <= columns:
+        return "ledger"  # written by qlimits 0.2 or earlier
+    return_what = (f"holds tables {sorted(tables)[:5]}" if tables else "holds no tables")
+    raise ResultFileError(f"ledger {path} is not a qlimits job ledger (an SQLite database "
+                          f"that {return_what}){refuse}")
+
+
+def _create(path: Path) -> None:
+    """Create a ledger atomically: built whole under a temporary name, then linked to
+    ``path`` (which fails if another process created it first: then that one is used), so
+    that no process ever sees a half-made ledger."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.creating")
+    try:
+        db = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA + _META)
+            _add_owner_column(db)
+            db.executemany("INSERT INTO qlimits_ledger VALUES (?, ?)",
+                           [("format", LEDGER_FORMAT), ("id", uuid.uuid4().hex)])
+        finally:
+            db.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            logger.debug("ledger %s was created by another process meanwhile", path)
+        except OSError:  # no hard links on this file system
+            if not path.exists():
+                os.replace(tmp, path)
+    except sqlite3.Error as exc:
+        raise ResultFileError(f"cannot create the job ledger {path} ({exc})") from None
+    except OSError as exc:
+        raise ConfigurationError(f"cannot create the job ledger {path} ({exc.strerror or exc});"
+                                 " set $QLIMITS_LEDGER or --ledger to a writable place") from None
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
 
 def _add_owner_column(db) -> None:
@@ -355,16 +575,42 @@ def release(row: int) -> None:
         _ACTIVE_ROWS.discard(row)
 
 
-def save_result(folder: Path, row: int, arrays: dict) -> Path:
-    """Write a job's result arrays (NPZ) atomically; returns the path."""
-    path = atomic_write(Path(folder) / f"job_{row}.npz", lambda f: np.savez(f, **arrays))
+def save_result(folder: Path, row: int, arrays: dict, *, name: str | None = None,
+                stamp: dict | None = None) -> Path:
+    """Write a job's result arrays (NPZ) atomically as ``folder/name`` (default
+    ``job_<row>.npz``); ``stamp`` (which ledger, row and payload it belongs to) is stored
+    beside them and checked by ``load_result``. Returns the path."""
+    if stamp is not None:
+        arrays = {**arrays, "_stamp": np.array(json.dumps(stamp, sort_keys=True))}
+    path = atomic_write(Path(folder) / (name or f"job_{row}.npz"),
+                        lambda f: np.savez(f, **arrays))
     logger.info("ledger row %d: result written to %s", row, path)
     return path
 
 
-def load_result(path) -> list[tuple[np.ndarray, int]]:
+def _open_regular(path: Path, limit: int):
+    """A binary file object of a regular file of at most ``limit`` bytes (never blocks on a
+    FIFO or reads a device), or a ``ResultFileError``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise ResultFileError(f"{path}: no such result file") from None
+    except OSError as exc:
+        raise ResultFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+        os.close(fd)
+        why = ("not a regular file" if not stat.S_ISREG(info.st_mode)
+               else f"larger than {limit / 2**30:.0f} GiB")
+        raise ResultFileError(f"{path}: {why}; not a result file of qlimits")
+    return os.fdopen(fd, "rb")
+
+
+def load_result(path, stamp: dict | None = None) -> list[tuple[np.ndarray, int]]:
     """A job's result arrays written by ``save_result``: ``(packed bits, number of bits)`` of
-    every pub, checked; a missing, truncated or foreign file is one ``ResultFileError``.
+    every pub, checked; a missing, truncated, foreign or oversized file, or one whose stamp
+    differs from ``stamp`` (another ledger's, row's or payload's result), is one
+    ``ResultFileError``.
 
     Examples
     --------
@@ -378,13 +624,28 @@ def load_result(path) -> list[tuple[np.ndarray, int]]:
 
     path = Path(path)
     try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
-    except FileNotFoundError:
-        raise ResultFileError(f"{path}: no such result file") from None
+        with _open_regular(path, MAX_RESULT_BYTES) as f:
+            with zipfile.ZipFile(f) as archive:  # refuse a zip bomb before inflating it
+                if sum(i.file_size for i in archive.infolist()) > MAX_RESULT_BYTES:
+                    raise ResultFileError(f"{path}: expands to more than a result file holds")
+            f.seek(0)
+            with np.load(f, allow_pickle=False) as data:
+                arrays = {k: data[k] for k in data.files}
+    except ResultFileError:
+        raise
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
         raise ResultFileError(f"{path}: not a readable result file ({type(exc).__name__}: "
                               f"{exc}); it may be truncated") from None
+    found = arrays.pop("_stamp", None)
+    if stamp is not None and found is not None:
+        try:
+            found = json.loads(str(found))
+        except ValueError:
+            found = None
+        if not isinstance(found, dict) or any(k in found and found[k] != v
+                                              for k, v in stamp.items()):
+            raise ResultFileError(f"{path}: belongs to another ledger, row or job "
+                                  f"({found}), not to {stamp}")
     pubs = []
     for i in range(len([k for k in arrays if not k.endswith("_bits")])):
         bits, n = arrays.get(f"pub{i}"), arrays.get(f"pub{i}_bits")

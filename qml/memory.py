@@ -1,5 +1,5 @@
-"""Memory budgets: how much a state vector takes, how much is free, and the refusal before
-allocating what would not fit.
+"""Memory budgets and threads: how much a state vector takes, how much is free, the refusal
+before allocating what would not fit, and how many threads the engine runs.
 
 Every exact computation (the VQC engine, quantum-volume ideal distributions, the
 verification-cost timing) asks here first, so that a width too large for this machine fails
@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 import os
 
-from qml.errors import StateTooLargeError
+from qml.errors import ConfigurationError, StateTooLargeError
 
-__all__ = ["state_bytes", "available_memory", "check_state_memory", "check_memory",
-           "WORKING_STATES"]
+__all__ = ["default_threads", "gib", "state_bytes", "available_memory", "check_state_memory",
+           "check_memory", "WORKING_STATES"]
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,21 @@ def state_bytes(n_qubits: int) -> int:
     16384
     """
     return 16 * 2**n_qubits
+
+
+def gib(n_bytes: int) -> str:
+    """Bytes as GiB for a message, whatever their size (a 1,100-qubit state's bytes do not
+    fit in a float).
+
+    Examples
+    --------
+    >>> gib(3 * 2**30), gib(16 * 2**1100)
+    ('3 GiB', '2^1074 GiB')
+    """
+    n_bytes = int(n_bytes)
+    if n_bytes.bit_length() > 1000:
+        return f"2^{n_bytes.bit_length() - 31} GiB"
+    return f"{n_bytes / 2**30:.3g} GiB"
 
 
 def available_memory() -> int:
@@ -64,10 +79,10 @@ def check_memory(need: int, what: str, advice: str, available: int | None = None
 
     """
     available = available_memory() if available is None else available
-    logger.debug("%s: %.3g GiB needed, %.3g GiB free", what, need / 2**30, available / 2**30)
+    logger.debug("%s: %s needed, %s free", what, gib(need), gib(available))
     if need > available:
-        raise StateTooLargeError(f"{what} needs {need / 2**30:.3g} GiB; "
-                                 f"{available / 2**30:.3g} GiB is available. {advice}")
+        raise StateTooLargeError(f"{what} needs {gib(need)}; {gib(available)} is available. "
+                                 f"{advice}")
 
 
 def check_state_memory(n_qubits: int, available: int | None = None,
@@ -92,11 +107,28 @@ def check_state_memory(n_qubits: int, available: int | None = None,
     """
     need = states * state_bytes(n_qubits)
     available = available_memory() if available is None else available
-    logger.debug("%d qubits: %.3g GiB needed, %.3g GiB free", n_qubits, need / 2**30,
-                 available / 2**30)
+    logger.debug("%d qubits: %s needed, %s free", n_qubits, gib(need), gib(available))
     if need > available:
         raise StateTooLargeError(
-            f"an exact {n_qubits}-qubit evaluation needs at least {need / 2**30:.3g} GiB "
-            f"({states} state vectors of {state_bytes(n_qubits) / 2**30:.3g} GiB); "
-            f"{available / 2**30:.3g} GiB is available. {advice}"
+            f"an exact {n_qubits}-qubit evaluation needs at least {gib(need)} "
+            f"({states} state vectors of {gib(state_bytes(n_qubits))}); "
+            f"{gib(available)} is available. {advice}"
         )
+
+
+def default_threads() -> int:
+    """Threads of the engine: ``QLIMITS_NUM_THREADS``, else the cores this process may use."""
+    value = os.environ.get("QLIMITS_NUM_THREADS", "").strip()
+    if value:
+        try:
+            threads = int(value)
+        except ValueError:
+            threads = 0
+        if not 1 <= threads <= 1024:
+            raise ConfigurationError(f"QLIMITS_NUM_THREADS={value!r}: give a whole number of "
+                                     "threads from 1 to 1024, or unset it (all cores)")
+        return threads
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1

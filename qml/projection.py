@@ -22,15 +22,15 @@ import logging
 import math
 import re
 from dataclasses import asdict, dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 from scipy import stats
 
 from qml.deprecation import deprecated, moved_names
-from qml.errors import ConfigurationError, InvalidInputError
-from qml.results import ResultFile, document_schema
+from qml.errors import ConfigurationError, InvalidInputError, ResultFileError
+from qml.paths import data_file
+from qml.results import ResultFile, document_schema, read_bounded
 
 __all__ = ["QV_COLUMNS", "Fit", "Trend", "Frontier", "decimal_year", "load_qv_records",
            "load_classical", "load_trends", "record_frontier", "fit_log2", "qv_fits",
@@ -57,6 +57,7 @@ _SCOPES = ("device", "pair")
 _STATUSES = ("confirmed", "claimed")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 BYTES_PER_AMPLITUDE = 16
+MAX_HORIZON_YEARS = 100  # a projection's horizon and start year lie within this of the records
 
 
 def decimal_year(text: str) -> float:
@@ -88,27 +89,32 @@ def decimal_year(text: str) -> float:
     return year + (start + int(day) - 0.5) / days
 
 
-def _data_file(name: str):
-    return resources.files("qml").joinpath("data", name)
+MAX_RECORDS_BYTES = 8 * 2**20  # every public QV record and trend fits in a few kB
 
 
 def _rows(path, columns) -> list[dict]:
     try:
-        text = path.read_text() if hasattr(path, "read_text") else Path(path).read_text()
-    except FileNotFoundError:
-        raise InvalidInputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"{path}: cannot be read as CSV text ({exc})") from None
-    reader = csv.DictReader(text.splitlines())
-    header = reader.fieldnames or []
-    unknown = [c for c in header if c not in columns]
-    missing = [c for c in columns if c not in header and c != "note"]
-    if unknown or missing:
-        raise InvalidInputError(
-            f"{path}: unknown columns {unknown}, missing columns {missing}; expected "
-            f"{', '.join(columns)}"
-        )
-    return list(reader)
+        text = read_bounded(path, MAX_RECORDS_BYTES, "records CSV file").decode("utf-8-sig")
+    except ResultFileError as exc:
+        raise InvalidInputError(str(exc)) from None
+    except UnicodeDecodeError:
+        raise InvalidInputError(f"{path}: not a text file (binary, or not UTF-8); expected "
+                                "a CSV file with a header row") from None
+    if "\x00" in text:
+        raise InvalidInputError(f"{path}: contains NUL bytes; expected a text CSV file")
+    try:
+        reader = csv.DictReader(text.splitlines())
+        header = reader.fieldnames or []
+        unknown = [c for c in header if c not in columns]
+        missing = [c for c in columns if c not in header and c != "note"]
+        if unknown or missing:
+            raise InvalidInputError(
+                f"{path}: unknown columns {unknown[:10]}, missing columns {missing}; expected "
+                f"{', '.join(columns)}"
+            )
+        return list(reader)
+    except csv.Error as exc:
+        raise InvalidInputError(f"{path}: not a readable CSV file ({exc})") from None
 
 
 def load_qv_records(path=None) -> list[dict]:
@@ -123,7 +129,7 @@ def load_qv_records(path=None) -> list[dict]:
     >>> all(r["quantum_volume"] & (r["quantum_volume"] - 1) == 0 for r in rows)
     True
     """
-    source = _data_file("qv_records.csv") if path is None else Path(path)
+    source = data_file("qv_records.csv") if path is None else Path(path)
     out = []
     for line, row in enumerate(_rows(source, QV_COLUMNS), start=2):
         where = f"{source}, line {line}"
@@ -171,7 +177,7 @@ def load_classical(path=None) -> list[dict]:
     ['memory_anchor', 'simulation_frontier', 'top500']
     """
     columns = ("series", "kind", "date", "value", "unit", "source_url", "status")
-    source = _data_file("classical.csv") if path is None else Path(path)
+    source = data_file("classical.csv") if path is None else Path(path)
     out = []
     for line, row in enumerate(_rows(source, columns), start=2):
         value = float(row["value"])
@@ -213,7 +219,7 @@ def load_trends(path=None) -> list[Trend]:
     """
     columns = ("name", "kind", "doubling_time_months", "low_months", "high_months",
                "source_url", "note")
-    source = _data_file("trends.csv") if path is None else Path(path)
+    source = data_file("trends.csv") if path is None else Path(path)
     out = []
     for row in _rows(source, columns):
         low = float(row["low_months"]) if row["low_months"] else None
@@ -239,7 +245,7 @@ def load_two_qubit_errors(path=None) -> list[dict]:
     """
     from qml.volume.prediction import implied_log2_qv
 
-    source = _data_file("two_qubit_errors.csv") if path is None else Path(path)
+    source = data_file("two_qubit_errors.csv") if path is None else Path(path)
     out = []
     for line, row in enumerate(_rows(source, TWO_QUBIT_COLUMNS), start=2):
         where = f"{source}, line {line}"
@@ -269,7 +275,7 @@ def load_vendor_metrics(path=None) -> list[dict]:
     >>> next(r for r in load_vendor_metrics() if r["vendor"] == "IBM")["since"]
     '2023-11-20'
     """
-    source = _data_file("vendor_metrics.csv") if path is None else Path(path)
+    source = data_file("vendor_metrics.csv") if path is None else Path(path)
     out = []
     for line, row in enumerate(_rows(source, VENDOR_COLUMNS), start=2):
         try:
@@ -842,11 +848,25 @@ def project(until: int = 2035, vendor: str | None = None, data=None,
     >>> any(s["key"] == QV_FRONTIER for s in p.series)
     True
     """
+    if not isinstance(until, (int, np.integer)) or isinstance(until, bool):
+        raise ConfigurationError(f"until={until!r}: give the horizon as a whole year, e.g. 2035")
+    for name, value in (("start_year", start_year), ("multiple", multiple)):
+        if not isinstance(value, (int, float, np.number)) or not math.isfinite(value):
+            raise ConfigurationError(f"{name}={value!r}: give a finite number")
+    if multiple <= 0:
+        raise ConfigurationError(f"multiple={multiple!r}: give a positive factor, e.g. 1e5")
     rows = load_qv_records(data)
     last = max(r["year"] for r in rows)
     if until <= last:
         raise ConfigurationError(f"until={until}: the records run to {last:.1f}; a projection "
                                  f"needs a horizon after them (e.g. {math.ceil(last) + 10})")
+    if until > last + MAX_HORIZON_YEARS:
+        raise ConfigurationError(f"until={until}: at most {MAX_HORIZON_YEARS} years after the "
+                                 f"last record ({math.floor(last + MAX_HORIZON_YEARS)}); an "
+                                 "exponential fit says nothing that far out")
+    if not last - MAX_HORIZON_YEARS <= start_year <= until:
+        raise ConfigurationError(f"start_year={start_year:g}: give a year between "
+                                 f"{math.ceil(last - MAX_HORIZON_YEARS)} and the horizon {until}")
     if vendor is not None:
         vendors = sorted({hardware_line(r["vendor"]) for r in rows})
         if vendor.lower() not in {v.lower() for v in vendors}:

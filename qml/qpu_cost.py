@@ -33,9 +33,9 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
 from qml.errors import ConfigurationError
+from qml.paths import data_file
 from qml.results import ResultFile, document_schema
 
 __all__ = ["JobGroup", "CostEstimate", "circuit_seconds", "rep_delay_seconds", "pricing",
@@ -62,8 +62,7 @@ def pricing() -> dict:
     >>> p["plans"][p["default_plan"]]["usd_per_second"], p["source"]
     (1.6, 'https://www.ibm.com/quantum/pricing')
     """
-    text = resources.files("qml").joinpath("data", "ibm_pricing.json").read_text()
-    return json.loads(text)
+    return json.loads(data_file("ibm_pricing.json").read_text(encoding="utf-8"))
 
 
 def circuit_seconds(isa_circuit, target) -> float:

@@ -59,13 +59,57 @@ import numpy as np
 from qml.errors import ConfigurationError, ResultFileError
 from qml.version import __version__
 
-__all__ = ["ResultFile", "atomic_write", "read_json", "check_stamp", "validate_document",
-           "document_schema", "to_json_text", "check_output_file"]
+__all__ = ["ResultFile", "atomic_write", "read_json", "read_bounded", "check_stamp",
+           "validate_document", "document_schema", "to_json_text", "check_output_file",
+           "MAX_JSON_BYTES"]
 
 logger = logging.getLogger(__name__)
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
+
+
+_TEMP_SUFFIX = ".qlimits-tmp"
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Remove the temporary files that earlier writers of ``path`` left when they were killed
+    mid-write (SIGKILL, power loss): only files of qlimits' own temporary pattern for this
+    very target, regular files, whose writer process (named in the file name) is gone."""
+    import psutil
+
+    prefix, host = _temp_prefix(path), _host_tag()
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(prefix) and name.endswith(_TEMP_SUFFIX)):
+            continue
+        writer = name[len(prefix):-len(_TEMP_SUFFIX)].split(".")
+        if len(writer) != 3 or writer[0] != host or not writer[1].isdigit():
+            continue  # another host's writer, or not our pattern: cannot tell, keep it
+        try:
+            if psutil.pid_exists(int(writer[1])) or not entry.is_file(follow_symlinks=False):
+                continue
+            os.unlink(entry.path)
+            logger.info("removed %s, left by a writer of %s that was killed mid-write",
+                        entry.path, path)
+        except OSError:
+            continue
+
+
+@cache
+def _host_tag() -> str:
+    import hashlib
+    import socket
+
+    return hashlib.sha1(socket.gethostname().encode()).hexdigest()[:8]
 
 
 def atomic_write(path, content: str | bytes | Callable[[IO[bytes]], object]) -> Path:
@@ -75,7 +119,9 @@ def atomic_write(path, content: str | bytes | Callable[[IO[bytes]], object]) -> 
     then replaces ``path`` in one step (``os.replace``): a reader, or a crash, sees the old
     file or the new one, never a partial one. ``content`` is text (UTF-8), bytes, or a
     function that writes to a binary file object (e.g. ``lambda f: np.savez(f, **arrays)``).
-    Missing parent folders are created.
+    Missing parent folders are created. The temporary file is named after the target and its
+    writer's process (``.<name>.<host>.<pid>.<random>.qlimits-tmp``); one left behind by a
+    writer that was killed is removed by the next write of the same file.
 
     Examples
     --------
@@ -86,7 +132,9 @@ def atomic_write(path, content: str | bytes | Callable[[IO[bytes]], object]) -> 
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _remove_stale_temps(path)
+    fd, tmp = tempfile.mkstemp(prefix=f"{_temp_prefix(path)}{_host_tag()}.{os.getpid()}.",
+                               suffix=_TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             if callable(content):
@@ -168,9 +216,85 @@ def _no_nan(token: str) -> float:
     return float(token)
 
 
-def read_json(path) -> Any:
+MAX_JSON_BYTES = 64 * 2**20  # the largest result file qlimits reads (models with many
+# support vectors and QV results of thousands of trials are a few MB)
+MAX_JSON_DEPTH = 64  # qlimits' own documents nest fewer than 10 levels
+
+
+def read_bounded(path, limit: int, what: str = "file") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, read without ever blocking.
+
+    Anything else is one ``ResultFileError`` naming the file, before reading more than
+    ``limit + 1`` bytes: a missing file, a folder, a FIFO, a device (``/dev/zero``), a socket,
+    a file over the limit. The file is opened non-blocking and checked on the open
+    descriptor, so a file swapped for a FIFO after a check cannot hang the read.
+
+    Examples
+    --------
+    >>> read_bounded("/dev/zero", 100)
+    Traceback (most recent call last):
+    ...
+    qml.errors.ResultFileError: /dev/zero: not a regular file (a device); expected a file
+    """
+    import stat
+
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise ResultFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ResultFileError(f"{path}: is a folder, not a {what}") from None
+    except OSError as exc:
+        raise ResultFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ResultFileError(f"{path}: is a folder, not a {what}")
+        if not stat.S_ISREG(mode):
+            kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode)
+                    or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "special")
+            raise ResultFileError(f"{path}: not a regular file ({kind}); expected a {what}")
+        chunks, size = [], 0
+        while size <= limit:
+            try:
+                chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            except OSError as exc:
+                raise ResultFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise ResultFileError(f"{path}: larger than {_size(limit)}, the most qlimits "
+                                  f"reads as a {what}; is it the right file?")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.0f} MiB" if n >= 2**20 else f"{n} bytes"
+
+
+def _depth(doc: Any) -> int:
+    """How deeply a parsed JSON document nests (iteratively: no recursion limit)."""
+    deepest, stack = 0, [(doc, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, (dict, list)):
+            deepest = max(deepest, level)
+            if level > MAX_JSON_DEPTH:
+                return level
+            stack.extend((v, level + 1) for v in (value.values() if isinstance(value, dict)
+                                                  else value))
+    return deepest
+
+
+def read_json(path, limit: int = MAX_JSON_BYTES) -> Any:
     """The parsed JSON of a file; every way the file can fail to be JSON is one
-    ``ResultFileError`` naming the file.
+    ``ResultFileError`` naming the file: missing, not a regular file, over ``limit`` bytes,
+    binary, NaN, nested deeper than any qlimits file (``MAX_JSON_DEPTH``).
 
     Examples
     --------
@@ -180,14 +304,7 @@ def read_json(path) -> Any:
     qml.errors.ResultFileError: /no/such/file.json: no such file
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ResultFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ResultFileError(f"{path}: is a folder, not a file") from None
-    except OSError as exc:
-        raise ResultFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    raw = read_bounded(path, limit)
     if not raw.strip():
         raise ResultFileError(f"{path}: the file is empty")
     try:
@@ -196,13 +313,20 @@ def read_json(path) -> Any:
         raise ResultFileError(f"{path}: not a text file (binary, or not UTF-8); "
                               "expected JSON") from None
     try:
-        return json.loads(text, parse_constant=_no_nan)
+        doc = json.loads(text, parse_constant=_no_nan)
     except _NaNFound:
         raise ResultFileError(f"{path}: holds NaN, which no qlimits file does (a value was lost "
                               "or the file was edited); restore it or write it again") from None
     except json.JSONDecodeError as exc:
         raise ResultFileError(f"{path}: not valid JSON (line {exc.lineno}, column "
                               f"{exc.colno}: {exc.msg}); the file may be truncated") from exc
+    except RecursionError:
+        raise ResultFileError(f"{path}: JSON nested deeper than any qlimits file "
+                              f"({MAX_JSON_DEPTH} levels)") from None
+    if _depth(doc) > MAX_JSON_DEPTH:
+        raise ResultFileError(f"{path}: JSON nested deeper than any qlimits file "
+                              f"({MAX_JSON_DEPTH} levels)")
+    return doc
 
 
 _STAMP = {
@@ -347,6 +471,9 @@ class ResultFile:
             If the document is of another format or a newer version, or breaks the schema;
             the message starts with ``source``.
         """
+        if _depth(doc) > MAX_JSON_DEPTH:
+            raise ResultFileError(f"{source}: nested deeper than any {cls.FORMAT} document "
+                                  f"({MAX_JSON_DEPTH} levels)")
         version = check_stamp(doc, cls.FORMAT, cls.FORMAT_VERSION, source,
                               cls.UNSTAMPED_VERSION)
         if version != cls.FORMAT_VERSION:

@@ -258,8 +258,10 @@ class RuntimeRunner:
         self.spec, self.backend, self.options, self.service = spec, backend, options, service
         self.wait_timeout, self.poll_seconds = wait_timeout, poll_seconds
         self._sleep = time.sleep
-        self.ledger = ledger if ledger is not None else Ledger()
-        self.results_dir = Path(results_dir) if results_dir else self.ledger.path.parent / "results"
+        self.ledger = ledger if ledger is not None else Ledger(results_dir=results_dir)
+        if results_dir is not None:
+            self.ledger.results_dir = Path(results_dir)
+        self.results_dir = self.ledger.results_dir
         self.base_delay = base_delay
         self.mode = backend  # a Session or Batch once open_mode() succeeds
 
@@ -301,13 +303,13 @@ class RuntimeRunner:
             claim = self.ledger.claim(kind, self.spec.text, payload)
             record = claim.record
             if claim.action == "reuse":
-                bits = self._read(record)
+                bits = self._read(record, payload)
                 if bits is not None:
                     return bits
             elif claim.action == "fetch":
-                return self._fetch(record)
+                return self._fetch(record, payload)
             elif claim.action == "submit":
-                return self._submit(record.id, pubs, shots, options)
+                return self._submit(record.id, pubs, shots, options, payload)
             else:  # another live process has this very work in flight: wait for its result
                 waited = time.monotonic() - started
                 if polls == 0:
@@ -323,16 +325,13 @@ class RuntimeRunner:
                 self._sleep(min(self.poll_seconds * 1.5**polls, 10.0))
                 polls += 1
 
-    def _submit(self, row: int, pubs, shots: int, options: dict) -> list:
+    def _submit(self, row: int, pubs, shots: int, options: dict, payload: str) -> list:
         hold(row)
         try:
             try:
                 job = retry(lambda: _make_sampler(self.mode, options).run(pubs, shots=shots),
                             base_delay=self.base_delay,
                             what=f"submitting ledger row {row} to {self.spec.text}")
-            except KeyboardInterrupt:
-                self.ledger.update(row, "interrupted", error="interrupted before submission")
-                raise
             except Exception as exc:  # noqa: BLE001 - recorded in the ledger, re-raised typed
                 self.ledger.update(row, "failed", error=f"{type(exc).__name__}: {exc}")
                 logger.warning("ledger row %d: submission to %s failed (%s: %s)", row,
@@ -341,11 +340,26 @@ class RuntimeRunner:
             job_id = job.job_id()
             self.ledger.update(row, "submitted", job_id=job_id)
             logger.info("ledger row %d: submitted as job %s on %s", row, job_id, self.spec.text)
-            return self.collect(row, job, job_id)
+            return self.collect(row, job, job_id, payload)
+        except KeyboardInterrupt:
+            self._interrupted(row)
+            raise
         finally:
             release(row)
 
-    def _fetch(self, record) -> list:
+    def _interrupted(self, row: int) -> None:
+        """Ctrl-C while this process works on a row: a row still ``pending`` (never sent),
+        or a local job that dies with this process, is marked ``interrupted``; an ``ibm:``
+        job already submitted stays ``submitted`` and the next run fetches it."""
+        record = self.ledger.get(row)
+        if record is None or record.status not in ("pending", "submitted"):
+            return
+        if record.status == "submitted" and self.spec.kind == "ibm":
+            return
+        self.ledger.update(row, "interrupted", error="interrupted before submission"
+                           if record.status == "pending" else "interrupted while running")
+
+    def _fetch(self, record, payload: str | None = None) -> list:
         """The result of an in-flight ``ibm:`` job submitted earlier (by a process now gone)."""
         hold(record.id)
         try:
@@ -355,39 +369,54 @@ class RuntimeRunner:
                 self.service = get_service(self.spec.instance)
             job = retry(lambda: self.service.job(record.job_id), base_delay=self.base_delay,
                         what=f"fetching job {record.job_id} (ledger row {record.id})")
-            return self.collect(record.id, job, record.job_id)
+            return self.collect(record.id, job, record.job_id, payload)
+        except KeyboardInterrupt:
+            self._interrupted(record.id)
+            raise
         finally:
             release(record.id)
 
-    def _read(self, record) -> list | None:
-        """The stored result of a finished row; a damaged file is set aside (never deleted),
-        its row marked failed, and None returned so that the work is claimed again."""
+    def _read(self, record, payload: str) -> list | None:
+        """The stored result of a finished row; a damaged file is set aside (never deleted,
+        never over another file, and only inside the results folder), its row marked failed,
+        and None returned so that the work is claimed again."""
         from qiskit.primitives import BitArray
 
+        path = self.ledger.result_file(record)
+        if path is None:
+            why = (f"its result path {record.result_path!r} is missing, not in the results "
+                   f"folder {self.results_dir} or of another ledger")
+            self.ledger.update(record.id, "failed", error=why)
+            warnings.warn(f"ledger row {record.id}: {why}; the path is not touched and the job "
+                          "runs again", UserWarning, stacklevel=3)
+            return None
         logger.info("ledger row %d: same work done before (job %s); result read from %s, "
-                    "nothing submitted", record.id, record.job_id, record.result_path)
+                    "nothing submitted", record.id, record.job_id, path)
         try:
-            return [BitArray(bits, n) for bits, n in load_result(record.result_path)]
+            return [BitArray(bits, n) for bits, n in load_result(
+                path, self._stamp(record.id, payload))]
         except ResultFileError as exc:
-            aside = Path(record.result_path).with_suffix(".corrupt")
-            try:
-                Path(record.result_path).replace(aside)
-            except FileNotFoundError:  # another process set it aside first
-                pass
+            aside = self.ledger.set_aside(path)
             self.ledger.update(record.id, "failed", error=f"result file unusable: {exc}")
-            warnings.warn(f"{exc}; moved to {aside} and running the job again",
-                          UserWarning, stacklevel=3)
+            warnings.warn(f"{exc}; {f'moved to {aside} and ' if aside else ''}running the job "
+                          "again", UserWarning, stacklevel=3)
             return None
 
-    def collect(self, row: int, job, job_id: str) -> list:
-        """Wait for a submitted job, store its result (NPZ) and mark the ledger row done."""
+    def _stamp(self, row: int, payload: str | None) -> dict:
+        """What a result file says it belongs to: this ledger, the row, the work."""
+        if payload is None:
+            record = self.ledger.get(row)
+            payload = record.payload_hash if record is not None else None
+        return {"ledger": self.ledger.id, "row": int(row), "payload": payload}
+
+    def collect(self, row: int, job, job_id: str, payload: str | None = None) -> list:
+        """Wait for a submitted job, store its result (NPZ, stamped with the ledger, row and
+        ``payload``) and mark the ledger row done."""
         try:
             result = retry(job.result, base_delay=self.base_delay,
                            what=f"waiting for job {job_id} (ledger row {row})")
         except KeyboardInterrupt:
-            if self.spec.kind != "ibm":  # a local job dies with this process: run it again
-                self.ledger.update(row, "interrupted", error="interrupted while running")
-            # an ibm: job runs on at IBM and stays 'submitted': the next run fetches it
+            self._interrupted(row)  # an ibm: job stays 'submitted': the next run fetches it
             raise
         except Exception as exc:  # noqa: BLE001 - recorded in the ledger, then re-raised typed
             status = _status(job)
@@ -400,8 +429,9 @@ class RuntimeRunner:
         bits = [r.data.meas for r in result]
         arrays = {f"pub{i}": b.array for i, b in enumerate(bits)}
         arrays.update({f"pub{i}_bits": np.array(b.num_bits) for i, b in enumerate(bits)})
-        path = save_result(self.results_dir, row, arrays)  # on disk before anything else
-        self.ledger.update(row, "done", result_path=str(path))
+        path = save_result(self.results_dir, row, arrays, name=self.ledger.result_name(row),
+                           stamp=self._stamp(row, payload))  # on disk before anything else
+        self.ledger.update(row, "done", result_path=path.name)
         return bits
 
 

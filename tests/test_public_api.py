@@ -58,6 +58,13 @@ def test_what_modules_import_from_each_other_is_exported():
                     f"{module} imports {alias.name} from {node.module}, which does not export it"
 
 
+# numba has no public way to send one package's cache elsewhere; gate_kernels registers a
+# cache locator through these internals, and compiles without a disk cache where they differ
+# (tests/qml/test_gate_kernels.py checks where the cache goes).
+THIRD_PARTY_INTERNALS = {("gate_kernels.py", a) for a in (
+    "_CacheImpl", "_SourceFileBackedLocatorMixin", "_CacheLocator", "_locator_classes")}
+
+
 def test_no_module_reads_another_modules_private_attributes():
     for module in MODULES:
         path, tree = _source(module)
@@ -71,7 +78,8 @@ def test_no_module_reads_another_modules_private_attributes():
                 continue
             if isinstance(owner, ast.Call) and getattr(owner.func, "id", None) == "super":
                 continue
-            defined_here = f"def {node.attr}(" in text or f"self.{node.attr} =" in text
+            defined_here = (f"def {node.attr}(" in text or f"self.{node.attr} =" in text
+                            or (path.name, node.attr) in THIRD_PARTY_INTERNALS)
             assert defined_here, f"{path.name}:{node.lineno} reads {ast.unparse(node)}"
 
 

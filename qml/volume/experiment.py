@@ -34,18 +34,28 @@ from qml.volume.results import QuantumVolumeResult, WidthResult
 from qml.volume.runners import RuntimeRunner, make_runner
 
 __all__ = ["measure_quantum_volume", "measure_devices", "estimate_quantum_volume",
-           "TRIAL_BATCH"]
+           "TRIAL_BATCH", "MAX_WIDTH", "check_arguments", "check_widths"]
 
 logger = logging.getLogger(__name__)
 
 
-def _positive_int(name: str, value) -> None:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ConfigurationError(f"{name} must be a positive integer; got {value!r}")
+def _positive_int(name: str, value, most: int) -> None:
+    if (not isinstance(value, (int, np.integer)) or isinstance(value, bool)
+            or not 1 <= value <= most):
+        raise ConfigurationError(f"{name} must be a whole number from 1 to {most:,}; "
+                                 f"got {value!r}")
 
 
-def _check_args(widths: Sequence[int], trials: int, shots: int | None,
-                qubits: Sequence[int] | None, seed=None) -> None:
+MAX_WIDTH = 60  # the heavy-output test needs the ideal distribution of 2**n outcomes
+MAX_TRIALS = 100_000
+MAX_SHOTS = 10_000_000
+
+
+def check_arguments(widths: Sequence[int], trials: int, shots: int | None,
+                    qubits: Sequence[int] | None, seed=None) -> None:
+    """Refuse, before any work, arguments no sweep can use: widths outside 2 to
+    ``MAX_WIDTH`` (no computer holds the ideal distribution of a wider circuit), trials,
+    shots and seeds that are not positive integers within bounds, repeated qubits."""
     if seed is not None and (not isinstance(seed, (int, np.integer)) or isinstance(seed, bool)
                              or seed < 0):
         raise ConfigurationError(f"seed must be a non-negative integer or None; got {seed!r}")
@@ -54,14 +64,18 @@ def _check_args(widths: Sequence[int], trials: int, shots: int | None,
     for w in widths:
         if not isinstance(w, (int, np.integer)) or isinstance(w, bool) or w < 2:
             raise ConfigurationError(f"widths must be integers >= 2; got {w!r}")
+        if w > MAX_WIDTH:
+            raise ConfigurationError(
+                f"width {w}: quantum volume needs the exact ideal distribution of every model "
+                f"circuit, 2**{w} probabilities; widths are at most {MAX_WIDTH}")
     if len(set(int(w) for w in widths)) != len(widths):
         warnings.warn(f"widths {list(widths)} repeat a width: each is measured again, with new "
                       "circuits, and reported twice", UserWarning, stacklevel=3)
     if qubits is not None and len(set(qubits)) != len(qubits):
         raise ConfigurationError(f"qubits {list(qubits)} repeat a qubit; give each once")
-    _positive_int("trials", trials)
+    _positive_int("trials", trials, MAX_TRIALS)
     if shots is not None:
-        _positive_int("shots", shots)
+        _positive_int("shots", shots, MAX_SHOTS)
     if qubits is not None:
         for w in widths:
             if w > len(qubits):
@@ -214,10 +228,10 @@ def measure_devices(devices: Sequence[str], widths: Sequence[int], trials: int =
 def _sweep(backend, widths, trials, shots, seed, qubits, optimization_level, early_stop,
            progress, bootstrap, method, max_qpu_seconds, scheduler, checkpoint, resume):
     """A sweep checked, planned and (when resuming) loaded, before any work starts."""
-    _check_args(widths, trials, shots, qubits, seed)
+    check_arguments(widths, trials, shots, qubits, seed)
     check_scheduler(scheduler)
     runner = make_runner(backend, shots, seed, optimization_level, qubits, method)
-    _check_widths(runner, widths)
+    check_widths(runner, widths)
     if isinstance(runner, RuntimeRunner) and scheduler is not None:
         raise ConfigurationError(
             f"{runner.name} jobs are submitted from this process through its job ledger, so "
@@ -460,12 +474,12 @@ def estimate_quantum_volume(backend: str, widths: Sequence[int], trials: int = 1
     >>> est.jobs, est.circuits, est.shots, est.bound
     (2, 200, 204800, 'exact')
     """
-    _check_args(widths, trials, shots, qubits, seed)
+    check_arguments(widths, trials, shots, qubits, seed)
     runner = make_runner(backend, shots, seed, optimization_level, qubits)
     if not isinstance(runner, RuntimeRunner):
         raise ConfigurationError(f"a QPU cost estimate needs a fake: or ibm: backend; "
                                  f"{runner.name!r} runs on this machine and uses no QPU")
-    _check_widths(runner, widths)
+    check_widths(runner, widths)
     return _estimate(runner, widths, trials, seed, job_overhead, usd_per_second)
 
 
@@ -486,7 +500,8 @@ def _estimate(runner: RuntimeRunner, widths, trials: int, seed, job_overhead=Non
                           notes=notes)
 
 
-def _check_widths(runner, widths) -> None:
+def check_widths(runner, widths) -> None:
+    """Refuse widths wider than the runner's device."""
     for w in widths:
         if runner.max_width is not None and w > runner.max_width:
             raise CircuitTooWideError(f"width {w} exceeds the {runner.max_width} qubits of "

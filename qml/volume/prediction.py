@@ -27,6 +27,7 @@ import numpy as np
 
 from circuits.quantum_volume import model_circuits
 from qml.errors import ConfigurationError
+from qml.memory import check_state_memory
 from qml.results import ResultFile, document_schema
 from qml.volume.analysis import (
     HOP_THRESHOLD,
@@ -34,6 +35,7 @@ from qml.volume.analysis import (
     heavy_output_probabilities,
     heavy_outputs,
 )
+from qml.volume.experiment import check_arguments, check_widths
 from qml.volume.ideal import ideal_probabilities
 from qml.volume.results import WidthResult
 from qml.volume.runners import AerRunner, DeviceRunner, make_runner
@@ -213,7 +215,11 @@ def predict_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
     >>> [w["width"] for w in pred.widths], pred.quantum_volume
     ([2, 3], 8)
     """
+    check_arguments(widths, trials, None, qubits, seed)
     runner = make_runner(backend, None, seed, optimization_level, qubits)
+    check_widths(runner, widths)
+    check_state_memory(max(widths), advice="The prediction needs the exact ideal distribution "
+                       "of every model circuit; choose smaller widths.")
     if isinstance(runner, DeviceRunner):
         if errors is not None:
             raise ConfigurationError("errors= is for a simulator of your own; a device's "

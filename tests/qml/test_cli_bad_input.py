@@ -96,7 +96,7 @@ CASES = [
     (["jobs", "fetch", "99999999999999999999", "--ledger", "ledger.db"], 1, "no job ledger at ledger.db"),
     (["jobs", "fetch", "99999999999999999999", "--ledger", "real_ledger.db"], 1,
      "no job '99999999999999999999' in the ledger"),
-    (["jobs", "fetch", "1", "--ledger", "real_ledger.db"], 1, "job_1.npz: no such result file"),
+    (["jobs", "fetch", "1", "--ledger", "real_ledger.db"], 1, "is missing or not in the results"),
     (["jobs", "list", "--ledger", "not_a_ledger.db"], 1, "is not a qlimits job ledger"),
     (["compare", "--dataset", "mnist", "--out", "o"], 1, "unknown dataset 'mnist'"),
 ]
@@ -120,7 +120,7 @@ def workdir(tmp_path):
         (tmp_path / name).write_bytes(content if isinstance(content, bytes) else content.encode())
     ledger = Ledger(tmp_path / "real_ledger.db")  # one finished job whose result was deleted
     row = ledger.record("sampler", "fake:fake_lima", "abc")
-    ledger.update(row, "done", job_id="job-a", result_path=str(tmp_path / "job_1.npz"))
+    ledger.update(row, "done", job_id="job-a", result_path=ledger.result_name(row))
     return tmp_path
 
 

@@ -213,4 +213,4 @@ def test_concurrent_training_runs_submit_each_job_once_and_match_a_serial_run(tm
     sent = [r.payload_hash for r in rows if r.job_id]
     assert len(sent) == len(set(sent)) == len(Ledger(tmp_path / "serial" / "ledger.db").list())
     assert {r.status for r in rows} == {"done"}
-    assert all(Path(r.result_path).exists() for r in rows)
+    assert all(Ledger(shared).result_file(r) is not None for r in rows)

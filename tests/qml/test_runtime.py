@@ -37,7 +37,7 @@ def test_training_through_fake_backend_records_every_job(iris2, caplog):
     assert caplog.text.count("recorded before submission") == 4
     for r in rows:  # every submission and every stored result is logged with its job id
         assert f"ledger row {r.id}: submitted as job {r.job_id} on fake:fake_lima" in caplog.text
-        assert f"ledger row {r.id}: result written to {r.result_path}" in caplog.text
+        assert f"ledger row {r.id}: result written to {Ledger().result_file(r)}" in caplog.text
     clf.predict(X[:4])
     assert Ledger().list()[-1].kind == "prediction"
     again = VQC(backend="fake:fake_lima", shots=128, optimizer="spsa", maxiter=3, seed=0)
@@ -357,15 +357,15 @@ def test_a_damaged_result_file_is_set_aside_and_the_work_redone():
     runner, isa = _bell_on_fake_lima()
     first = runner.run(isa, [None], 200, "bell", seed=3)
     (done,) = Ledger().list()
-    path = Path(done.result_path)
+    path = Ledger().result_file(done)
     path.write_bytes(path.read_bytes()[:40])  # a crash mid-copy, a full disk
     with pytest.warns(UserWarning, match="not a readable result file.*moved to .*corrupt"):
         again = runner.run(isa, [None], 200, "bell", seed=3)
     assert again[0].get_counts() == first[0].get_counts()  # redone, same seed
-    assert path.with_suffix(".corrupt").exists()  # set aside, never deleted
+    assert path.with_name(path.name + ".corrupt").exists()  # set aside, never deleted
     old, new = Ledger().list()
     assert old.status == "failed" and "result file unusable" in old.error
-    assert new.status == "done" and Path(new.result_path).exists()
+    assert new.status == "done" and Ledger().result_file(new) is not None
 
 
 @pytest.mark.parametrize("raised, token, expected", [
