@@ -40,7 +40,7 @@ from qml.results import (
     read_json,
     validate_document,
 )
-from qml.validation import classification_data, fitted_input
+from qml.validation import classification_data, fitted_input, scored_labels
 from qml.version import __version__
 
 __all__ = ["VQC"]
@@ -640,6 +640,13 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
         (n_samples, n_classes) otherwise."""
         logp = np.log(np.clip(self.predict_proba(X), 1e-300, 1.0))  # checks fitted first
         return logp[:, 1] - logp[:, 0] if len(self.classes_) == 2 else logp
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Mean accuracy on ``(X, y)``. Labels of another kind than the fitted ones (text
+        against numbers), or continuous values, are an ``InvalidInputError``."""
+        n_samples = len(fitted_input(self, X, "weights_"))
+        scored_labels(self, y, n_samples)
+        return super().score(X, y, sample_weight=sample_weight)
 
     def predict(self, X) -> np.ndarray:
         """Most probable class of every sample."""

@@ -313,6 +313,8 @@ def cmd_train(args) -> int:
     if args.model == "qsvc":
         return _train_qsvc(args, ds, out)
     model = vqc_from_args(args)
+    if model.backend == "statevector" and not args.dry_run:
+        _kernels_ready(args)
     if args.dry_run or args.price_per_second is not None:
         estimate = model.estimate(ds.X_train, ds.y_train,
                                   predict_sizes=(len(ds.y_train), len(ds.y_test)),
@@ -345,7 +347,8 @@ def cmd_demo(args) -> int:
     start = time.perf_counter()
     print("qlimits demo: a variational quantum classifier on real data, exact simulation\n")
     ds = load_dataset("breast_cancer", n_features=4, seed=args.seed)
-    model = VQC(seed=args.seed, verbose=not _quiet(args)).fit(ds.X_train, ds.y_train)
+    _kernels_ready(args)
+    model = VQC(seed=args.seed, verbose=_bars(args)).fit(ds.X_train, ds.y_train)
     baseline = LogisticRegression().fit(ds.X_train, ds.y_train)
     moons = load_dataset("moons", seed=args.seed)
     moons_model = VQC(seed=args.seed, ansatz_reps=4).fit(moons.X_train, moons.y_train)
@@ -445,6 +448,8 @@ def cmd_compare(args) -> int:
     vqc = vqc_from_args(args, verbose=False)
     vqc.set_params(n_qubits=None)  # the comparison's PCA (--qubits) sets the width
     qsvc = qsvc_from_args(args).set_params(n_qubits=None)
+    if vqc.backend == "statevector" and args.scheduler is None:
+        _kernels_ready(args)
     with _progress(args, desc=f"compare on {args.dataset}", unit="fit") as bar:
         def progress(done, total, what):
             bar.total = total
@@ -485,7 +490,7 @@ def cmd_jobs(args) -> int:
     from qml.ledger import Ledger, default_ledger_path, owner_state, to_json
 
     path = Path(args.ledger) if args.ledger else default_ledger_path()
-    if args.jobs_command == "list" and not path.is_file():
+    if args.jobs_command == "list" and not path.exists() and not path.is_symlink():
         print(f"no jobs recorded yet (no ledger at {path})")
         return 0
     ledger = Ledger(path, create=False)  # reading jobs never creates a ledger

@@ -22,7 +22,7 @@ from qml.errors import ConfigurationError, NotFittedError, VersionMismatchWarnin
 from qml.kernels import KERNEL_FEATURE_MAPS, QuantumKernel, kernel_target_alignment
 from qml.preprocessing import angle_encoder
 from qml.results import ResultFile, document_schema
-from qml.validation import classification_data, fitted_input
+from qml.validation import classification_data, fitted_input, scored_labels
 from qml.version import __version__
 
 __all__ = ["QSVC"]
@@ -219,6 +219,13 @@ class QSVC(ResultFile, ClassifierMixin, BaseEstimator):
             return Ks @ self.dual_coef_[0] + self.intercept_[0]
         votes, confidence = self._votes(self._ovo(Ks))
         return votes + confidence / (3 * (np.abs(confidence) + 1))
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Mean accuracy on ``(X, y)``. Labels of another kind than the fitted ones (text
+        against numbers), or continuous values, are an ``InvalidInputError``."""
+        n_samples = len(fitted_input(self, X, "dual_coef_"))
+        scored_labels(self, y, n_samples)
+        return super().score(X, y, sample_weight=sample_weight)
 
     def predict(self, X) -> np.ndarray:
         """The class of every sample: the sign of the decision for two classes; for more,

@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from qml.errors import InvalidInputError, NotFittedError
 
-__all__ = ["classification_data", "fitted_input"]
+__all__ = ["classification_data", "fitted_input", "scored_labels"]
 
 
 def classification_data(estimator, X, y):
@@ -56,3 +56,41 @@ def fitted_input(estimator, X, attribute: str) -> np.ndarray:
         return validate_data(estimator, X, dtype=np.float64, reset=False)
     except ValueError as exc:
         raise InvalidInputError(str(exc)) from exc
+
+
+def scored_labels(estimator, y, n_samples: int) -> np.ndarray:
+    """``y`` checked for ``score``: as many labels as samples, class labels (not continuous
+    values), and of the kind the estimator was fitted on (text or numbers), so that a mix is
+    qlimits' ``InvalidInputError`` rather than an error from deep inside scikit-learn.
+    Labels the estimator never saw are allowed (they count as wrong).
+
+    Examples
+    --------
+    >>> from sklearn.base import BaseEstimator
+    >>> est = BaseEstimator(); est.classes_ = np.array([0, 1])
+    >>> scored_labels(est, ["a", "b"], 2)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    qml.errors.InvalidInputError: y holds text labels, but this BaseEstimator was fitted on ...
+    """
+    y = np.asarray(y)
+    if y.ndim != 1 or len(y) != n_samples:
+        raise InvalidInputError(f"y must hold one label per sample: {n_samples} samples, got "
+                                f"y of shape {y.shape}")
+    try:
+        check_classification_targets(y)
+    except ValueError as exc:
+        raise InvalidInputError(f"y: {exc}") from None
+    classes = getattr(estimator, "classes_", None)
+    if classes is not None and len(y):
+        def kind(values) -> str:
+            text = np.asarray(values).dtype.kind in "USO" and any(
+                isinstance(v, str) for v in np.ravel(values)[:1000])
+            return "text" if text else "number"
+
+        if kind(y) != kind(classes):
+            raise InvalidInputError(
+                f"y holds {kind(y)} labels, but this {type(estimator).__name__} was fitted on "
+                f"{kind(classes)} labels ({list(classes.tolist())[:10]}); score it with labels "
+                "of the same kind")
+    return y

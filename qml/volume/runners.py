@@ -312,6 +312,10 @@ def make_runner(backend, shots: int | None = None, seed: int | None = None,
         spec = parse_backend(backend)
         kind = spec.kind
     else:
+        from qiskit.providers import BackendV2
+
+        if not isinstance(backend, BackendV2):
+            parse_backend(backend)  # the one message that lists the valid backends
         spec, kind = None, "custom"
     if method == "aer" and kind != "aer_noisy":
         raise ConfigurationError(

@@ -65,6 +65,34 @@ def _result(path):
     return load_result(path)
 
 
+def _fifo(tmp):
+    import os
+
+    path = tmp / "fifo.json"
+    os.mkfifo(path)
+    return path
+
+
+def _fitted(cls):
+    from qml.qsvc import QSVC
+
+    model = VQC(maxiter=2, seed=0) if cls == "vqc" else QSVC(seed=0)
+    return model.fit(X, Y)
+
+
+def _predict_qv(widths):
+    from qml.volume import predict_quantum_volume
+
+    return predict_quantum_volume("aer:fake_kolkata", widths)
+
+
+def _deep(levels):
+    doc: list = []
+    for _ in range(levels):
+        doc = [doc]
+    return {"format": "qlimits.quantum_volume", "format_version": 2, "widths": doc}
+
+
 CASES = [
     (lambda tmp: _dataset(test_size=0), ConfigurationError, "test_size=0"),
     (lambda tmp: _dataset(classes=[7]), ConfigurationError, "classes [7] not in 'iris'"),
@@ -99,7 +127,46 @@ CASES = [
     (lambda tmp: _ledger(tmp / "l.db").list(0), ConfigurationError, "limit must be a positive"),
     (lambda tmp: _result(tmp / "job_1.npz"), ResultFileError, "no such result file"),
     (lambda tmp: _result(tmp / "notes.txt"), ResultFileError, "not a readable result file"),
+    # backends that are not backends, labels of another kind, inputs that never end
+    (lambda tmp: _qv(None, [2]), UnknownBackendError, "backend must be a string; got None"),
+    (lambda tmp: _qv(object(), [2]), UnknownBackendError, "valid backends"),
+    (lambda tmp: _qv("statevector", [1100]), ConfigurationError, "widths are at most 60"),
+    (lambda tmp: _qv("statevector", [2], trials=10**12), ConfigurationError, "trials must be"),
+    (lambda tmp: _predict_qv([1100]), ConfigurationError, "widths are at most 60"),
+    (lambda tmp: _predict_qv(range(2, 10**9)), ConfigurationError, "widths are at most 60"),
+    (lambda tmp: _fitted("vqc").score(X, np.array(["a", "b"] * 6)), InvalidInputError,
+     "y holds text labels, but this VQC was fitted on number labels"),
+    (lambda tmp: _fitted("vqc").score(X, X[:, 0]), InvalidInputError, "continuous"),
+    (lambda tmp: _fitted("vqc").score(X, Y[:3]), InvalidInputError, "one label per sample"),
+    (lambda tmp: _fitted("qsvc").score(X, np.array(["a", "b"] * 6)), InvalidInputError,
+     "this QSVC was fitted on number labels"),
+    (lambda tmp: _project(until=10**6), ConfigurationError, "at most 100 years"),
+    (lambda tmp: _project(until=2035.5), ConfigurationError, "whole year"),
+    (lambda tmp: _project(start_year=float("nan")), ConfigurationError, "finite number"),
+    (lambda tmp: _project(start_year=-1e9), ConfigurationError, "give a year between"),
+    (lambda tmp: _project(data=_fifo(tmp)), InvalidInputError, "not a regular file (a FIFO)"),
+    (lambda tmp: _project(data="/dev/zero"), InvalidInputError, "not a regular file"),
+    (lambda tmp: _ledger(_fifo(tmp)), ResultFileError, "is not a regular file"),
+    (lambda tmp: _ledger("/dev/zero"), ResultFileError, "is not a regular file"),
+    (lambda tmp: _result(_fifo(tmp)), ResultFileError, "not a regular file"),
+    (lambda tmp: _result("/dev/zero"), ResultFileError, "not a regular file"),
+    (lambda tmp: VQC.load(_fifo(tmp)), ResultFileError, "not a regular file (a FIFO)"),
+    (lambda tmp: VQC.load("/dev/zero"), ResultFileError, "not a regular file (a device)"),
+    (lambda tmp: _dataset_csv("/dev/zero"), ResultFileError, "not a regular file"),
+    (lambda tmp: _qv_result().from_dict(_deep(100_000)), ResultFileError, "nested deeper"),
 ]
+
+
+def _dataset_csv(path):
+    from qml.datasets import load_csv
+
+    return load_csv(path)
+
+
+def _qv_result():
+    from qml.volume import QuantumVolumeResult
+
+    return QuantumVolumeResult
 
 
 @pytest.mark.parametrize("call, error, fragment", CASES,

@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -99,12 +100,54 @@ CASES = [
     (["jobs", "fetch", "1", "--ledger", "real_ledger.db"], 1, "is missing or not in the results"),
     (["jobs", "list", "--ledger", "not_a_ledger.db"], 1, "is not a qlimits job ledger"),
     (["compare", "--dataset", "mnist", "--out", "o"], 1, "unknown dataset 'mnist'"),
+    # inputs that never end, or are absurdly large: refused at once, nothing read to the end
+    (["train", "--dataset", "zero.csv", "--out", "o"], 1, "zero.csv: not a regular file (a device)"),
+    (["train", "--dataset", "fifo.csv", "--out", "o"], 1, "fifo.csv: not a regular file (a FIFO)"),
+    (["train", "--dataset", "huge.csv", "--out", "o"], 1, "larger than 64 MiB"),
+    (["train", "--dataset", "iris", "--maxiter", "2", "--checkpoint", "fifo.csv", "--resume", "--out", "o"], 1, "not a regular file (a FIFO)"),
+    (["train", "--dataset", "iris", "--maxiter", "2", "--checkpoint", "fifo.csv", "--out", "o"], 1, "refusing to overwrite"),
+    (["train", "--dataset", "iris", "--maxiter", "2", "--checkpoint", "zero.csv", "--resume", "--out", "o"], 1, "not a regular file (a device)"),
+    (["train", "--dataset", "iris", "--maxiter", "2", "--checkpoint", "deep.json", "--resume", "--out", "o"], 1, "nested deeper than any qlimits file"),
+    (["train", "--dataset", "iris", "--maxiter", "2", "--checkpoint", "huge.csv", "--resume", "--out", "o"], 1, "larger than 64 MiB"),
+    (["train", "--dataset", "iris", "--maxiter", "100000000", "--out", "o"], 2, "--maxiter: must be at most 1,000,000"),
+    (["train", "--dataset", "iris", "--seed", "99999999999999999999", "--out", "o"], 2, "--seed: must be at most"),
+    (["qv", "measure", "--backend", "statevector", "--widths", "1100", "--out", "o"], 2, "widths are at most 60"),
+    (["qv", "predict", "--backend", "aer:fake_kolkata", "--widths", "2-1000000000", "--out", "o"], 2, "widths are at most 60"),
+    (["qv", "measure", "--backend", "aer", "--trials", "10000000000", "--out", "o"], 2, "--trials: must be at most"),
+    (["qv", "project", "--until", "9999", "--out", "o"], 1, "at most 100 years after the last record"),
+    (["qv", "project", "--until", "1000000", "--out", "o"], 2, "--until: must be at most 9,999"),
+    (["qv", "project", "--start-year=-1e9", "--out", "o"], 1, "start_year=-1e+09: give a year between"),
+    (["qv", "project", "--start-year", "nan", "--out", "o"], 1, "start_year=nan: give a finite number"),
+    (["qv", "project", "--data", "fifo.csv", "--out", "o"], 1, "not a regular file (a FIFO)"),
+    (["qv", "cost", "--max-width", "1100", "--out", "o"], 2, "--max-width: must be at most 60"),
+    # files the user owns: never opened as a ledger, never changed
+    (["jobs", "list", "--ledger", "mine.db"], 1, "is not a qlimits job ledger (an SQLite database that holds tables ['notes']"),
+    (["jobs", "show", "1", "--ledger", "mine.db"], 1, "is not a qlimits job ledger"),
+    (["jobs", "list", "--ledger", "fifo.csv"], 1, "is not a regular file"),
+    (["jobs", "list", "--ledger", "zero.csv"], 1, "is not a regular file"),
+    (["jobs", "list", "--ledger", "a_file"], 1, "is not a qlimits job ledger (empty)"),
+]
+
+# (environment, arguments, exit status, a fragment of the one stderr line)
+ENV_CASES = [
+    ({"QLIMITS_NUM_THREADS": "abc"}, ["qv", "project", "--out", "o"], 1, "QLIMITS_NUM_THREADS='abc': give a whole number"),
+    ({"QLIMITS_NUM_THREADS": "0"}, ["demo", "--out", "o"], 1, "QLIMITS_NUM_THREADS='0'"),
+    ({"QLIMITS_NUM_THREADS": "100000"}, ["train", "--dataset", "iris", "--out", "o"], 1, "QLIMITS_NUM_THREADS='100000'"),
+    ({"QLIMITS_SCHEDULER_TIMEOUT": "inf"}, ["qv", "project", "--out", "o"], 1, "QLIMITS_SCHEDULER_TIMEOUT='inf'"),
+    ({"QLIMITS_SCHEDULER_TIMEOUT": "nan"}, ["compare", "--dataset", "iris", "--out", "o"], 1, "QLIMITS_SCHEDULER_TIMEOUT='nan'"),
+    ({"QLIMITS_SCHEDULER_TIMEOUT": "-3"}, ["qv", "measure", "--backend", "aer", "--out", "o"], 1, "QLIMITS_SCHEDULER_TIMEOUT='-3'"),
+    ({"QLIMITS_CACHE_DIR": "a_file/cache"}, ["qv", "project", "--out", "o"], 1, "QLIMITS_CACHE_DIR='a_file/cache' cannot be written"),
+    ({"QLIMITS_LEDGER": "fifo.csv"}, ["jobs", "list"], 1, "is not a regular file"),
+    ({"QLIMITS_LEDGER": "mine.db"}, ["train", "--dataset", "iris", "--backend", "fake:fake_lima", "--maxiter", "1", "--out", "o"], 1, "is not a qlimits job ledger"),
 ]
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
+    """Every entry of the folder but its folders: files by content, the rest by kind."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in folder.rglob("*") if p.is_file()}
+            if p.is_file() and not p.is_symlink() and p.stat().st_size < 2**20
+            else f"{p.lstat().st_mode:o} {p.lstat().st_size}" for p in folder.rglob("*")
+            if not p.is_dir()}
 
 
 def _env(folder: Path) -> dict:
@@ -112,32 +155,68 @@ def _env(folder: Path) -> dict:
             "QISKIT_IBM_TOKEN": "", "PYTHONWARNINGS": "ignore"}
 
 
-@pytest.fixture
-def workdir(tmp_path):
+def _fill(folder: Path) -> Path:
     from qml.ledger import Ledger
 
     for name, content in FILES.items():
-        (tmp_path / name).write_bytes(content if isinstance(content, bytes) else content.encode())
-    ledger = Ledger(tmp_path / "real_ledger.db")  # one finished job whose result was deleted
+        (folder / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+    os.mkfifo(folder / "fifo.csv")  # a reader that opens it would wait for ever
+    (folder / "zero.csv").symlink_to("/dev/zero")  # a reader that reads it never ends
+    with open(folder / "huge.csv", "wb") as f:  # 65 MiB, sparse: costs no disk
+        f.truncate(65 * 2**20)
+    (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    mine = sqlite3.connect(folder / "mine.db")  # the user's own database
+    mine.execute("CREATE TABLE notes (x)")
+    mine.commit()
+    mine.close()
+    ledger = Ledger(folder / "real_ledger.db")  # one finished job whose result was deleted
     row = ledger.record("sampler", "fake:fake_lima", "abc")
     ledger.update(row, "done", job_id="job-a", result_path=ledger.result_name(row))
-    return tmp_path
+    return folder
 
 
-@pytest.mark.parametrize("args, status, fragment", CASES,
-                         ids=[" ".join(c[0])[:60] for c in CASES])
-def test_bad_input_is_one_line_and_changes_nothing(workdir, args, status, fragment):
-    before = _snapshot(workdir)
-    proc = subprocess.run(QLIMITS + args, cwd=workdir, env=_env(workdir), capture_output=True,
-                          text=True, timeout=300)
+@pytest.fixture
+def workdir(tmp_path):
+    return _fill(tmp_path)
+
+
+ALL_CASES = [({}, *c) for c in CASES] + ENV_CASES
+IDS = ([" ".join(c[0])[:60] for c in CASES]
+       + [f"{next(iter(c[0].items()))} {' '.join(c[1])}"[:60] for c in ENV_CASES])
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory):
+    """Every case run once, three subprocesses at a time (each in a folder of its own):
+    ``(folder, snapshot before, completed process, seconds, snapshot after)`` per case."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def run(case):
+        env, args = case[0], case[1]
+        folder = _fill(tmp_path_factory.mktemp("case"))
+        before = _snapshot(folder)
+        started = time.monotonic()
+        proc = subprocess.run(QLIMITS + args, cwd=folder, env={**_env(folder), **env},
+                              capture_output=True, text=True, timeout=300)
+        return folder, before, proc, time.monotonic() - started, _snapshot(folder)
+
+    with ThreadPoolExecutor(3) as pool:
+        return list(pool.map(run, ALL_CASES))
+
+
+@pytest.mark.parametrize("index", range(len(ALL_CASES)), ids=IDS)
+def test_bad_input_is_one_line_and_changes_nothing(outcomes, index):
+    _, _, status, fragment = ALL_CASES[index]
+    folder, before, proc, seconds, after = outcomes[index]
+    assert seconds < 60  # an answer within seconds, never a hang
     err = proc.stderr
     assert proc.returncode == status, err
     assert err.count("\n") == 1 and err.endswith("\n"), err
     assert err.startswith("qlimits") and ": error: " in err, err
     assert fragment in err, err
     assert "Traceback" not in err
-    assert _snapshot(workdir) == before  # nothing written, nothing changed
-    assert not any((workdir / "o").glob("*")) if (workdir / "o").exists() else True
+    assert after == before  # nothing written, nothing changed
+    assert not any((folder / "o").glob("*")) if (folder / "o").exists() else True
 
 
 def test_numeric_labels_are_selected_by_number(workdir):
@@ -200,3 +279,66 @@ def test_ctrl_c_is_one_line_exit_130_and_the_checkpoint_resumes(workdir):
                             capture_output=True, text=True, timeout=300)
     assert resume.returncode == 0, resume.stderr
     assert json.loads((workdir / "o" / "metrics.json").read_text())["n_iter"] == 1500
+
+
+def test_an_ascii_only_terminal_gets_every_result_and_figure(workdir):
+    """Characters the terminal cannot show (± and σ in the QV table) come out escaped; the
+    command still writes everything and exits 0."""
+    proc = subprocess.run(QLIMITS + ["qv", "measure", "--backend", "statevector", "--widths",
+                                     "2", "--trials", "5", "--out", "o"], cwd=workdir,
+                          env={**_env(workdir), "PYTHONIOENCODING": "ascii", "LC_ALL": "C"},
+                          capture_output=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert b"\\xb1" in proc.stdout and proc.stdout.isascii()
+    assert {p.name for p in (workdir / "o").iterdir()} == {"qv.json", "qv_width_2.png",
+                                                          "qv_widths.png"}
+
+
+def test_a_home_folder_that_cannot_be_written_costs_no_output_line(workdir):
+    """matplotlib's folders go to qlimits' cache (a private temporary folder here) instead of
+    two warning lines on every command; -q then prints nothing on stderr."""
+    env = {**_env(workdir), "HOME": str(workdir / "a_file" / "home")}  # under a file
+    for key in ("MPLCONFIGDIR", "QLIMITS_CACHE_DIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        env.pop(key, None)
+    proc = subprocess.run(QLIMITS + ["-q", "qv", "project", "--out", "o"], cwd=workdir,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    assert (workdir / "o" / "growth.png").is_file()
+
+
+def test_version_is_one_line(capsys):
+    from qml import __version__, cli
+
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--version"])
+    assert stop.value.code == 0 and capsys.readouterr().out == f"qlimits {__version__}\n"
+
+
+@pytest.mark.parametrize("flags, shown", [([], False), (["-v"], True)])
+def test_the_runtimes_own_log_lines_show_under_v_only(capsys, flags, shown):
+    """qiskit-ibm-runtime logs through a handler of its own; by default qlimits' one line is
+    all a failure prints."""
+    import logging
+
+    from qml import cli
+
+    runtime = logging.getLogger("qiskit_ibm_runtime")
+    own = logging.StreamHandler(sys.stderr)  # as qiskit_ibm_runtime.utils.logging sets up
+    runtime.addHandler(own)
+    parser = cli.build_parser()
+    args = parser.parse_args([*flags, "jobs", "list"])
+
+    def job(args):
+        logging.getLogger("qiskit_ibm_runtime.qiskit_runtime_service").warning("401 refused")
+        raise cli.ConfigurationError("the service refused the credentials")
+
+    args.func = job
+    try:
+        with cli._logging(args.verbose, args.quiet):
+            assert cli._run(args) == cli.EXIT_ERROR
+    finally:
+        runtime.removeHandler(own)
+    err = capsys.readouterr().err
+    assert ("401 refused" in err) == shown
+    assert err.rstrip().splitlines()[-1] == ("qlimits: error: the service refused the "
+                                             "credentials")

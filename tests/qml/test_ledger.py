@@ -15,6 +15,7 @@ import pytest
 
 import qml.runtime as runtime
 from qml.backends import fake_backend, parse_backend
+from qml.errors import LedgerBusyError, ResultFileError
 from qml.ledger import Ledger, process_owner
 from qml.runtime import RuntimeRunner
 
@@ -214,3 +215,142 @@ def test_concurrent_training_runs_submit_each_job_once_and_match_a_serial_run(tm
     assert len(sent) == len(set(sent)) == len(Ledger(tmp_path / "serial" / "ledger.db").list())
     assert {r.status for r in rows} == {"done"}
     assert all(Ledger(shared).result_file(r) is not None for r in rows)
+
+
+# ---------------------------------------------------------------- files the user owns
+def _bell(ledger_path, results_dir=None):
+    from qiskit import QuantumCircuit
+
+    runner = RuntimeRunner(parse_backend("fake:fake_lima"), fake_backend("fake_lima"),
+                           Ledger(ledger_path), results_dir=results_dir)
+    qc = QuantumCircuit(2)
+    qc.h(0)
+    qc.cx(0, 1)
+    qc.measure_all()
+    return runner, runner.transpile([qc], seed=1)
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("create", [True, False])
+def test_a_users_own_sqlite_file_is_refused_and_left_exactly_as_it_was(tmp_path, create):
+    mine = tmp_path / "mine.db"
+    db = sqlite3.connect(mine)
+    db.execute("CREATE TABLE notes (x)")
+    db.execute("INSERT INTO notes VALUES ('mine')")
+    db.commit()
+    db.close()
+    before = _digest(mine)
+    with pytest.raises(ResultFileError, match="not a qlimits job ledger .*notes"):
+        Ledger(mine, create=create)
+    assert _digest(mine) == before  # no table added, not switched to WAL
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.db"]  # no -wal, no -shm
+
+
+def test_a_ledger_row_pointing_outside_the_results_folder_touches_nothing(tmp_path):
+    """A path read from a ledger row is data: a rerun neither reads, renames nor trusts a
+    file outside the ledger's results folder; the work runs again."""
+    runner, isa = _bell(tmp_path / "ledger.db")
+    first = runner.run(isa, [None], 100, "bell", seed=3)
+    victim = tmp_path / "important.npz"
+    victim.write_bytes(b"the user's own file")
+    (row,) = runner.ledger.list()
+    with sqlite3.connect(tmp_path / "ledger.db") as db:
+        db.execute("UPDATE jobs SET result_path = ? WHERE id = ?", (str(victim), row.id))
+    assert runner.ledger.result_file(runner.ledger.get(row.id)) is None
+    again = runner.run(isa, [None], 100, "bell", seed=3)
+    assert victim.read_bytes() == b"the user's own file"
+    assert sorted(p.name for p in tmp_path.glob("important*")) == ["important.npz"]
+    assert again[0].get_counts() == first[0].get_counts()  # the work, run again
+    assert len(runner.ledger.list()) == 2
+
+
+def test_two_ledgers_in_one_folder_never_use_each_others_results(tmp_path):
+    """Each result file is named and stamped for its ledger and row: ledger B never reuses
+    ledger A's counts, even when A's file is copied to the name B expects."""
+    a, isa = _bell(tmp_path / "a.db")
+    b, _ = _bell(tmp_path / "b.db")
+    a.run(isa, [None], 100, "bell", seed=3)
+    b_counts = b.run(isa, [None], 100, "bell", seed=4)[0].get_counts()
+    (ra,), (rb,) = a.ledger.list(), b.ledger.list()
+    path_a, path_b = a.ledger.result_file(ra), b.ledger.result_file(rb)
+    assert path_a.parent == path_b.parent and path_a != path_b
+    path_b.write_bytes(path_a.read_bytes())  # A's result under B's name
+    with pytest.warns(UserWarning, match="belongs to another ledger"):
+        again = b.run(isa, [None], 100, "bell", seed=4)
+    assert again[0].get_counts() == b_counts  # B's own work, run again
+    assert a.ledger.result_file(ra) is not None  # A's file untouched
+
+
+def test_setting_aside_never_overwrites_an_earlier_corrupt_file(tmp_path):
+    runner, isa = _bell(tmp_path / "ledger.db")
+    runner.run(isa, [None], 100, "bell", seed=3)
+    path = runner.ledger.result_file(runner.ledger.list()[0])
+    earlier = path.with_name(path.name + ".corrupt")
+    earlier.write_bytes(b"set aside last week")
+    path.write_bytes(b"torn")
+    with pytest.warns(UserWarning, match=r"moved to .*\.corrupt\.1"):
+        runner.run(isa, [None], 100, "bell", seed=3)
+    assert earlier.read_bytes() == b"set aside last week"
+    assert path.with_name(path.name + ".corrupt.1").read_bytes() == b"torn"
+
+
+def test_a_ledger_locked_by_another_process_is_one_error_naming_it(tmp_path, monkeypatch):
+    import qml.ledger as ledger_module
+
+    path = tmp_path / "ledger.db"
+    Ledger(path)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys; db = sqlite3.connect(sys.argv[1], "
+         "isolation_level=None); db.execute('BEGIN EXCLUSIVE'); print('locked', flush=True);"
+         " sys.stdin.read()", str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        monkeypatch.setattr(ledger_module, "LOCK_TIMEOUT", 0.5)
+        started = time.monotonic()
+        with pytest.raises(LedgerBusyError, match=f"ledger {path} stayed locked"):
+            Ledger(path).claim("bell", "fake:fake_lima", "payload")
+        assert time.monotonic() - started < 10
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+
+
+@pytest.mark.parametrize("where", ["submit", "result"])
+def test_ctrl_c_during_a_fake_job_leaves_no_row_pending(tmp_path, monkeypatch, where):
+    """Ctrl-C while a local job is submitted or running: its row is ``interrupted`` (a rerun
+    runs it again), never left ``pending`` or ``submitted``."""
+    runner, isa = _bell(tmp_path / "ledger.db")
+    real = runtime._make_sampler
+
+    class Interrupted:
+        def __init__(self, mode, options):
+            self.sampler = real(mode, options)
+
+        def run(self, pubs, shots):
+            if where == "submit":
+                raise KeyboardInterrupt
+            job = self.sampler.run(pubs, shots=shots)
+
+            class Job:
+                def job_id(self):
+                    return job.job_id()
+
+                def result(self):
+                    raise KeyboardInterrupt
+
+            return Job()
+
+    monkeypatch.setattr(runtime, "_make_sampler", Interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run(isa, [None], 100, "bell", seed=3)
+    (row,) = runner.ledger.list()
+    assert row.status == "interrupted"
+    monkeypatch.setattr(runtime, "_make_sampler", real)
+    runner.run(isa, [None], 100, "bell", seed=3)
+    assert [r.status for r in runner.ledger.list()] == ["interrupted", "done"]

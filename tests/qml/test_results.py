@@ -167,3 +167,73 @@ def test_stamp_checks():
         check_stamp({"a": 1}, "x", 3)
     with pytest.raises(ResultFileError, match="no such file"):
         read_json("/no/such.json")
+
+
+# ------------------------------------------------- reads that end, writes that clean up
+def test_reads_refuse_what_never_ends_before_reading_it(tmp_path):
+    import time
+
+    from qml.results import read_bounded
+
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)  # nobody writes: a blocking open would wait for ever
+    big = tmp_path / "big.json"
+    with open(big, "wb") as f:
+        f.truncate(2**30)  # sparse: 1 GiB that costs no disk
+    started = time.monotonic()
+    for path, fragment in ((fifo, "not a regular file (a FIFO)"),
+                           ("/dev/zero", "not a regular file (a device)"),
+                           (tmp_path, "is a folder"), (big, "larger than 64 MiB")):
+        with pytest.raises(ResultFileError, match=fragment.replace("(", r"\(").replace(")", r"\)")):
+            read_json(path)
+    assert time.monotonic() - started < 5
+    (tmp_path / "small.bin").write_bytes(b"12345")
+    assert read_bounded(tmp_path / "small.bin", 5) == b"12345"
+    with pytest.raises(ResultFileError, match="larger than 4 bytes"):
+        read_bounded(tmp_path / "small.bin", 4)
+
+
+@pytest.mark.parametrize("levels", [65, 100_000])
+def test_json_nested_deeper_than_any_qlimits_file_is_refused(tmp_path, levels):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * levels + "]" * levels)
+    with pytest.raises(ResultFileError, match="nested deeper than any qlimits file"):
+        read_json(path)
+    path.write_text("[" * 64 + "]" * 64)
+    assert read_json(path) is not None
+
+
+WRITER = """
+import sys, time
+from qml.results import atomic_write
+def slow(f):
+    f.write(b"x" * 2**20)
+    f.flush()
+    print("writing", flush=True)
+    time.sleep(600)
+atomic_write(sys.argv[1], slow)
+"""
+
+
+def test_a_write_killed_midway_leaves_no_temporary_file_for_good(tmp_path):
+    """SIGKILL during an atomic write leaves its temporary file; the next write of the same
+    file removes it (its writer is gone), and leaves a live writer's and others' alone."""
+    import signal
+    import subprocess
+    import sys
+
+    target = tmp_path / "model.json"
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(target)],
+                              stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline().strip() == "writing"
+    writer.send_signal(signal.SIGKILL)
+    writer.wait(timeout=30)
+    (left,) = [p for p in tmp_path.iterdir() if p.name != "model.json"]
+    assert left.stat().st_size == 2**20 and not target.exists()
+    live = tmp_path / f".model.json.{left.name.split('.')[3]}.{os.getpid()}.abc.qlimits-tmp"
+    live.write_bytes(b"a live writer's")  # this process: alive
+    other = tmp_path / ".model.json.notes.tmp"
+    other.write_bytes(b"not ours")
+    atomic_write(target, "{}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [".model.json.notes.tmp", live.name, "model.json"])

@@ -1,0 +1,66 @@
+"""The places qlimits owns: the per-user cache (numba's compiled kernels never inside the
+installed package), package data read by path, the default ledger."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import qml
+from qml.errors import ConfigurationError
+from qml.paths import cache_dir, data_file, default_ledger_path, kernel_cache_dir
+
+
+def test_package_data_is_read_by_plain_path():
+    assert data_file("qv_records.csv").read_text(encoding="utf-8").startswith("date,")
+    assert data_file("qv_records.csv").parent == Path(qml.__file__).parent / "data"
+
+
+def test_the_cache_follows_qlimits_cache_dir_and_refuses_an_unwritable_one(tmp_path,
+                                                                           monkeypatch):
+    monkeypatch.setenv("QLIMITS_CACHE_DIR", str(tmp_path / "c"))
+    assert cache_dir() == tmp_path / "c" and kernel_cache_dir() == tmp_path / "c" / "numba"
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("QLIMITS_CACHE_DIR", str(tmp_path / "file" / "c"))
+    with pytest.raises(ConfigurationError, match="QLIMITS_CACHE_DIR=.* cannot be written"):
+        cache_dir()
+
+
+def test_a_home_that_cannot_be_written_falls_back_to_a_private_temporary_folder(tmp_path,
+                                                                                monkeypatch):
+    (tmp_path / "file").write_text("")
+    monkeypatch.delenv("QLIMITS_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "file" / "home"))
+    folder = cache_dir()
+    assert folder.is_dir() and not str(folder).startswith(str(tmp_path))
+    assert folder.name.startswith("qlimits-")
+
+
+def test_the_default_ledger_lives_under_qlimits_ledger_or_the_home_folder(monkeypatch,
+                                                                          tmp_path):
+    monkeypatch.setenv("QLIMITS_LEDGER", str(tmp_path / "l.db"))
+    assert default_ledger_path() == tmp_path / "l.db"
+    monkeypatch.delenv("QLIMITS_LEDGER")
+    assert default_ledger_path() == Path.home() / ".qlimits" / "ledger.db"
+
+
+def test_the_compiled_kernels_go_to_the_cache_never_beside_the_package(tmp_path):
+    """A fresh process with an empty cache compiles the kernels into it; nothing numba writes
+    lands in the package folder (where pip would leave it behind)."""
+    package = Path(qml.__file__).parent
+    before = {p for p in package.rglob("*") if p.suffix in (".nbi", ".nbc")}
+    env = {**os.environ, "QLIMITS_CACHE_DIR": str(tmp_path)}
+    code = ("from qml import gate_kernels; from qml.exact import warm_up; "
+            "print(gate_kernels.compiled_on_disk()); warm_up(); "
+            "print(gate_kernels.compiled_on_disk())")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "True"]
+    assert list((tmp_path / "numba").rglob("gate_kernels.forward-*.nbi"))
+    assert {p for p in package.rglob("*") if p.suffix in (".nbi", ".nbc")} == before == set()
