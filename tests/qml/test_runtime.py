@@ -3,7 +3,6 @@ the ledger across processes, retries, typed permanent errors, credentials, no to
 
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
