@@ -23,9 +23,11 @@ import contextlib
 import logging
 import math
 import os
+import signal
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 import traceback
 import warnings
@@ -1146,18 +1148,35 @@ def _matplotlib_folder() -> None:
         os.environ["MPLCONFIGDIR"] = str(folder)
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, taken like Ctrl-C: checkpoints and ledger rows are left consistent."""
+
+
+def _on_sigterm(signum, frame):
+    raise _Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``qlimits`` console script."""
     _streams_never_fail()
     _matplotlib_folder()
+    os.environ["MPLBACKEND"] = "Agg"  # the CLI writes files and opens no window
     import matplotlib
 
     matplotlib.use("Agg")
     parser = build_parser()
     with _logging(None, False):  # a warning from an option's parser is one line too
         args = parser.parse_args(argv)
-    with _logging(args.verbose, args.quiet):
-        return _run(args)
+    sigterm = (threading.current_thread() is threading.main_thread()
+               and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL)
+    if sigterm:
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        with _logging(args.verbose, args.quiet):
+            return _run(args)
+    finally:
+        if sigterm:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 _EXTRA_FORMATS: list[str] = []  # --figure-format of the running command
@@ -1170,6 +1189,15 @@ def _save_figure(fig, path) -> Path:
     for fmt in _EXTRA_FORMATS:
         plots.save_figure(fig, Path(path).with_suffix(f".{fmt}"))
     return plots.save_figure(fig, path)
+
+
+def _stdout_is_a_pipe() -> bool:
+    import stat
+
+    try:
+        return stat.S_ISFIFO(os.fstat(sys.stdout.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _check_environment() -> None:
@@ -1207,9 +1235,16 @@ def _run(args) -> int:
     try:
         _check_environment()
         return args.func(args)
-    except KeyboardInterrupt:
-        print("qlimits: interrupted; results written so far are kept", file=sys.stderr)
+    except KeyboardInterrupt as stop:
+        what = "terminated (SIGTERM)" if isinstance(stop, _Terminated) else "interrupted"
+        print(f"qlimits: {what}; results written so far are kept", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        if _stdout_is_a_pipe():  # the reader went away (`qlimits ... | head`): nothing to say
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_ERROR
+        error = sys.exc_info()[1]
     except Exception as exc:  # noqa: BLE001 - every error ends here, as one line
         error = exc
     if isinstance(error, QlimitsError):

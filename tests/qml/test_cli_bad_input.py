@@ -342,3 +342,35 @@ def test_the_runtimes_own_log_lines_show_under_v_only(capsys, flags, shown):
     assert ("401 refused" in err) == shown
     assert err.rstrip().splitlines()[-1] == ("qlimits: error: the service refused the "
                                              "credentials")
+
+
+def test_sigterm_is_taken_like_ctrl_c(workdir):
+    """SIGTERM (a process manager, `kill`): one line, exit 130, the checkpoint whole."""
+    checkpoint = workdir / "ck.json"
+    proc = subprocess.Popen(QLIMITS + ["train", "--dataset", "iris", "--optimizer", "spsa",
+                                       "--maxiter", "100000", "--checkpoint", str(checkpoint),
+                                       "--out", "o", "-q"],
+                            cwd=workdir, env=_env(workdir), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not checkpoint.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err == "qlimits: terminated (SIGTERM); results written so far are kept\n"
+    assert json.loads(checkpoint.read_text())["iteration"] >= 1
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(workdir):
+    proc = subprocess.run(["bash", "-c", f"{' '.join(QLIMITS)} qv project --out o | head -1"],
+                          cwd=workdir, env=_env(workdir), capture_output=True, text=True,
+                          timeout=300)
+    assert proc.stdout.startswith("series") and proc.stderr == ""
+
+
+def test_a_bad_mplbackend_does_not_reach_the_command_line(workdir):
+    proc = subprocess.run(QLIMITS + ["-q", "qv", "project", "--out", "o"], cwd=workdir,
+                          env={**_env(workdir), "MPLBACKEND": "no_such_backend"},
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
