@@ -40,7 +40,13 @@ from qml.results import (
     read_json,
     validate_document,
 )
-from qml.validation import classification_data, fitted_input, scored_labels
+from qml.validation import (
+    check_count,
+    check_seed,
+    classification_data,
+    fitted_input,
+    scored_labels,
+)
 from qml.version import __version__
 
 __all__ = ["VQC"]
@@ -287,17 +293,11 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ validation
     def _validate_options(self) -> None:
-        def positive_int(name, allow_none=False):
-            value = getattr(self, name)
-            if value is None and allow_none:
-                return
-            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-                raise ConfigurationError(f"{name} must be a positive integer; got {value!r}")
-
         for name in ("feature_map_reps", "ansatz_reps", "maxiter"):
-            positive_int(name)
-        positive_int("shots", allow_none=True)
-        positive_int("n_qubits", allow_none=True)
+            check_count(name, getattr(self, name))
+        check_count("shots", self.shots, allow_none=True)
+        check_count("n_qubits", self.n_qubits, allow_none=True)
+        check_seed(self.seed)
         if self.optimizer != "auto" and self.optimizer not in OPTIMIZERS:
             raise ConfigurationError(
                 f"unknown optimizer {self.optimizer!r}; valid: auto, {', '.join(OPTIMIZERS)}"

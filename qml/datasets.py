@@ -23,7 +23,8 @@ from sklearn.model_selection import train_test_split
 
 from qml.errors import ConfigurationError, InvalidInputError, ResultFileError
 from qml.preprocessing import FeaturePipeline
-from qml.results import read_bounded
+from qml.results import as_path, read_bounded
+from qml.validation import check_seed
 
 __all__ = ["Dataset", "DATASETS", "GENERATED", "load_dataset", "load_raw", "load_csv", "ad_hoc"]
 
@@ -33,6 +34,7 @@ DATASETS = ("iris", "breast_cancer", "wine", "moons", "circles", "ad_hoc")
 GENERATED = ("moons", "circles", "ad_hoc")
 MAX_CSV_BYTES = 64 * 2**20  # about a million rows of eight features: more than any circuit
 # simulation here trains on; a larger file is refused before it is parsed
+MAX_CSV_ROWS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ def load_raw(name: str, n_samples: int | None = None, seed: int | None = 0):
     >>> X.shape, names[0]
     ((178, 13), 'alcohol')
     """
+    check_seed(seed)
     if str(name).endswith(".csv"):
         X, y, names = _read_csv(Path(name), -1)
     else:
@@ -207,6 +210,9 @@ def _read_csv(path: Path, target: str | int):
                               "CSV file with a header row") from None
     if "\x00" in text:
         raise ResultFileError(f"{path}: contains NUL bytes; expected a text CSV file")
+    if text.count("\n") > MAX_CSV_ROWS:
+        raise ResultFileError(f"{path}: more than {MAX_CSV_ROWS:,} lines, more samples than "
+                              "a circuit simulation trains on; subsample it")
     try:
         rows = [r for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]
     except csv.Error as exc:
@@ -297,6 +303,7 @@ def load_dataset(name: str, *, n_features: int | None = None, classes=None,
     >>> ds.X_train.shape[1], ds.feature_names[0], round(float(ds.X_train.mean()), 6) == 0
     (4, 'pc1', True)
     """
+    check_seed(seed)
     if str(name).endswith(".csv"):
         return load_csv(name, n_features=n_features, classes=classes, test_size=test_size,
                         seed=seed, scale=scale, n_samples=n_samples)
@@ -325,7 +332,8 @@ def load_csv(path, *, target: str | int = -1, n_features: int | None = None, cla
     >>> load_csv(path, seed=0).n_features
     2
     """
-    path = Path(path)
+    check_seed(seed)
+    path = as_path(path, "a CSV file")
     X, y, names = _read_csv(path, target)
     if n_samples is not None:
         X, y = _subsample(path.name, X, y, n_samples, seed)

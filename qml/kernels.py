@@ -33,9 +33,12 @@ from qml.backends import parse_backend
 from qml.errors import ConfigurationError, InvalidInputError
 from qml.memory import available_memory, check_memory, state_bytes
 from qml.results import ResultFile, document_schema
+from qml.validation import check_count, check_seed
 
 __all__ = ["QuantumKernel", "KernelConcentration", "kernel_concentration",
            "kernel_target_alignment", "KERNEL_FEATURE_MAPS"]
+
+MAX_BANDWIDTH = 1000.0  # beyond it the angles' products overflow into NaN kernels
 
 logger = logging.getLogger(__name__)
 
@@ -97,15 +100,14 @@ class QuantumKernel:
             raise ConfigurationError(f"unknown feature map {self.feature_map!r}; valid: "
                                      f"{', '.join(KERNEL_FEATURE_MAPS)} or a QuantumCircuit")
         for name in ("feature_map_reps", "n_qubits", "shots"):
-            value = getattr(self, name)
-            if value is None and name != "feature_map_reps":
-                continue
-            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-                raise ConfigurationError(f"{name} must be a positive integer; got {value!r}")
+            check_count(name, getattr(self, name), allow_none=name != "feature_map_reps")
+        check_seed(self.seed)
         bw = self.bandwidth
         if isinstance(bw, bool) or not isinstance(bw, (int, float, np.number)) or \
-                not np.isfinite(bw) or bw <= 0:
-            raise ConfigurationError(f"bandwidth must be a finite number > 0; got {bw!r}")
+                not np.isfinite(bw) or not 0 < bw <= MAX_BANDWIDTH:
+            raise ConfigurationError(f"bandwidth must be a number > 0 and at most "
+                                     f"{MAX_BANDWIDTH:g} (it scales angles in radians); got "
+                                     f"{bw!r}")
         spec = parse_backend(self.backend)
         if spec.exact and self.shots is not None:
             raise ConfigurationError(f"shots={self.shots}: backend {self.backend!r} computes "

@@ -22,7 +22,7 @@ from qml.errors import ConfigurationError, NotFittedError, VersionMismatchWarnin
 from qml.kernels import KERNEL_FEATURE_MAPS, QuantumKernel, kernel_target_alignment
 from qml.preprocessing import angle_encoder
 from qml.results import ResultFile, document_schema
-from qml.validation import classification_data, fitted_input, scored_labels
+from qml.validation import check_seed, classification_data, fitted_input, scored_labels
 from qml.version import __version__
 
 __all__ = ["QSVC"]
@@ -135,6 +135,7 @@ class QSVC(ResultFile, ClassifierMixin, BaseEstimator):
         if isinstance(self.C, bool) or not isinstance(self.C, (int, float, np.number)) or \
                 not np.isfinite(self.C) or self.C <= 0:
             raise ConfigurationError(f"C must be a finite number > 0; got {self.C!r}")
+        check_seed(self.seed)
         parse_backend(self.backend)
 
     def _angles(self, X) -> np.ndarray:

@@ -61,7 +61,7 @@ from qml.version import __version__
 
 __all__ = ["ResultFile", "atomic_write", "read_json", "read_bounded", "check_stamp",
            "validate_document", "document_schema", "to_json_text", "check_output_file",
-           "MAX_JSON_BYTES"]
+           "MAX_JSON_BYTES", "as_path"]
 
 logger = logging.getLogger(__name__)
 
@@ -238,7 +238,7 @@ def read_bounded(path, limit: int, what: str = "file") -> bytes:
     """
     import stat
 
-    path = Path(path)
+    path = as_path(path)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
@@ -273,6 +273,22 @@ def read_bounded(path, limit: int, what: str = "file") -> bytes:
         os.close(fd)
 
 
+def as_path(path, what: str = "a file") -> Path:
+    """``path`` as a ``Path``; anything that is not a path (None, a number) is one
+    ``ConfigurationError``.
+
+    Examples
+    --------
+    >>> as_path(None)
+    Traceback (most recent call last):
+    ...
+    qml.errors.ConfigurationError: expected the path of a file; got None
+    """
+    if not isinstance(path, (str, os.PathLike)) or not str(path):
+        raise ConfigurationError(f"expected the path of {what}; got {path!r}")
+    return Path(path)
+
+
 def _size(n: int) -> str:
     return f"{n / 2**20:.0f} MiB" if n >= 2**20 else f"{n} bytes"
 
@@ -303,7 +319,7 @@ def read_json(path, limit: int = MAX_JSON_BYTES) -> Any:
     ...
     qml.errors.ResultFileError: /no/such/file.json: no such file
     """
-    path = Path(path)
+    path = as_path(path)
     raw = read_bounded(path, limit)
     if not raw.strip():
         raise ResultFileError(f"{path}: the file is empty")
@@ -492,7 +508,7 @@ class ResultFile:
 
     def save(self, path) -> Path:
         """Write ``to_dict()`` to ``path`` as JSON, atomically; returns the path."""
-        return atomic_write(path, to_json_text(self.to_dict()))
+        return atomic_write(as_path(path), to_json_text(self.to_dict()))
 
     @classmethod
     def load(cls, path):

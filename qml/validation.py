@@ -8,9 +8,56 @@ import numpy as np
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from qml.errors import InvalidInputError, NotFittedError
+from qml.errors import ConfigurationError, InvalidInputError, NotFittedError
 
-__all__ = ["classification_data", "fitted_input", "scored_labels"]
+__all__ = ["classification_data", "fitted_input", "scored_labels", "check_seed",
+           "check_count", "LIMITS", "MAX_SEED"]
+
+MAX_SEED = 2**32 - 1  # scikit-learn's and NumPy's legacy range of seeds
+LIMITS = {  # every count an estimator loops over has a bound, so that no loop runs for ever
+    "maxiter": 1_000_000,
+    "shots": 10_000_000,
+    "feature_map_reps": 1000,
+    "ansatz_reps": 1000,
+    "n_qubits": 1000,
+}
+
+
+def check_seed(seed, name: str = "seed") -> None:
+    """A seed is None or a whole number from 0 to ``MAX_SEED``.
+
+    Examples
+    --------
+    >>> check_seed(-1)
+    Traceback (most recent call last):
+    ...
+    qml.errors.ConfigurationError: seed must be None or a whole number from 0 to 4294967295; got -1
+    """
+    if seed is None:
+        return
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or \
+            not 0 <= seed <= MAX_SEED:
+        raise ConfigurationError(f"{name} must be None or a whole number from 0 to {MAX_SEED}; "
+                                 f"got {seed!r}")
+
+
+def check_count(name: str, value, allow_none: bool = False) -> None:
+    """A positive whole number, at most ``LIMITS[name]``.
+
+    Examples
+    --------
+    >>> check_count("shots", 10**15)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    qml.errors.ConfigurationError: shots must be a positive integer, at most 10,000,000; got ...
+    """
+    if value is None and allow_none:
+        return
+    most = LIMITS[name]
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or \
+            not 1 <= value <= most:
+        raise ConfigurationError(f"{name} must be a positive integer, at most {most:,}; got "
+                                 f"{value!r}")
 
 
 def classification_data(estimator, X, y):

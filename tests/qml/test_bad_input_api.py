@@ -154,7 +154,32 @@ CASES = [
     (lambda tmp: VQC.load("/dev/zero"), ResultFileError, "not a regular file (a device)"),
     (lambda tmp: _dataset_csv("/dev/zero"), ResultFileError, "not a regular file"),
     (lambda tmp: _qv_result().from_dict(_deep(100_000)), ResultFileError, "nested deeper"),
+    (lambda tmp: VQC.load(None), ConfigurationError, "expected the path of a file; got None"),
+    (lambda tmp: _qv_result().load(123), ConfigurationError, "expected the path of a file"),
+    (lambda tmp: _dataset_csv(None), ConfigurationError, "expected the path of a CSV file"),
+    (lambda tmp: _many_lines(tmp), ResultFileError, "more than 1,000,000 lines"),
+    (lambda tmp: VQC(seed=-1).fit(X, Y), ConfigurationError, "seed must be None or a whole"),
+    (lambda tmp: VQC(seed="abc").fit(X, Y), ConfigurationError, "seed must be None or a whole"),
+    (lambda tmp: _dataset(seed=-5), ConfigurationError, "seed must be None or a whole"),
+    (lambda tmp: VQC(backend="aer", shots=10**15).fit(X, Y), ConfigurationError,
+     "shots must be a positive integer, at most 10,000,000"),
+    (lambda tmp: VQC(ansatz_reps=10**9).fit(X, Y), ConfigurationError, "ansatz_reps must be"),
+    (lambda tmp: VQC(maxiter=10**12).fit(X, Y), ConfigurationError, "maxiter must be"),
+    (lambda tmp: VQC(n_qubits=1100).fit(X, Y), ConfigurationError, "n_qubits must be"),
+    (lambda tmp: _fitted_qsvc(bandwidth=1e300), ConfigurationError, "at most 1000"),
 ]
+
+
+def _many_lines(tmp):
+    path = tmp / "many.csv"
+    path.write_text("a,b\n" + "1,0\n" * 1_000_001)
+    return _dataset_csv(path)
+
+
+def _fitted_qsvc(**kwargs):
+    from qml.qsvc import QSVC
+
+    return QSVC(**kwargs).fit(X, Y)
 
 
 def _dataset_csv(path):
