@@ -28,6 +28,11 @@ from qml.volume.devices import two_qubit_errors
 __all__ = ["DEFAULT_LENGTHS", "LayerFidelityResult", "chain_layers", "expected_eplg",
            "measure_layer_fidelity", "reported_eplg", "select_chain"]
 
+MAX_LENGTH = 5000  # layers in one sequence: far past the decay of any device's layers
+MAX_LENGTHS = 100
+MAX_SAMPLES = 10_000
+MAX_SHOTS = 10_000_000
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_LENGTHS = (2, 4, 8, 16, 30, 50, 80)  # layers per sequence (simulated devices)
@@ -316,13 +321,18 @@ def measure_layer_fidelity(backend, n_qubits: int | None = None,
     """
     from qiskit_experiments.library.randomized_benchmarking import LayerFidelity
 
-    for label, value in (("num_samples", num_samples), ("shots", shots)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-            raise ConfigurationError(f"{label} must be a positive integer; got {value!r}")
+    for label, value, most in (("num_samples", num_samples, MAX_SAMPLES),
+                               ("shots", shots, MAX_SHOTS)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or \
+                not 1 <= value <= most:
+            raise ConfigurationError(f"{label} must be a positive integer, at most {most:,}; "
+                                     f"got {value!r}")
     lengths = [int(n) for n in lengths]
-    if not lengths or min(lengths) < 1 or len(set(lengths)) < 3:
-        raise ConfigurationError(f"lengths must hold at least 3 different positive numbers of "
-                                 f"layers; got {lengths}")
+    if not lengths or min(lengths) < 1 or len(set(lengths)) < 3 or \
+            max(lengths) > MAX_LENGTH or len(lengths) > MAX_LENGTHS:
+        raise ConfigurationError(f"lengths must hold 3 to {MAX_LENGTHS} different numbers of "
+                                 f"layers from 1 to {MAX_LENGTH} (by then every layer "
+                                 f"fidelity has decayed); got {lengths[:10]}")
     if qubits is not None and n_qubits is not None:
         raise ConfigurationError("give n_qubits (a chain chosen for you) or qubits (your "
                                  "chain), not both")

@@ -120,6 +120,8 @@ CASES = [
     (["qv", "project", "--start-year", "nan", "--out", "o"], 1, "start_year=nan: give a finite number"),
     (["qv", "project", "--data", "fifo.csv", "--out", "o"], 1, "not a regular file (a FIFO)"),
     (["qv", "cost", "--max-width", "1100", "--out", "o"], 2, "--max-width: must be at most 60"),
+    (["eplg", "measure", "--backend", "aer:fake_kolkata", "--lengths", "2,4,100000000", "--out", "o"], 1, "layers from 1 to 5000"),
+    (["eplg", "measure", "--backend", "aer:fake_kolkata", "--samples", "100000", "--out", "o"], 2, "--samples: must be at most 10,000"),
     # files the user owns: never opened as a ledger, never changed
     (["jobs", "list", "--ledger", "mine.db"], 1, "is not a qlimits job ledger (an SQLite database that holds tables ['notes']"),
     (["jobs", "show", "1", "--ledger", "mine.db"], 1, "is not a qlimits job ledger"),
