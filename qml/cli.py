@@ -23,6 +23,7 @@ import contextlib
 import logging
 import math
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -53,15 +54,37 @@ def _table(rows: list[tuple], header: tuple) -> str:
 
 
 def _write_json(path: Path, data: dict) -> None:
-    atomic_write(path, to_json_text(data))
+    """A plain JSON output (metrics, summaries), stamped with the qlimits version that wrote
+    it (how a later run knows the file is one it may replace)."""
+    from qml.version import __version__
+
+    atomic_write(path, to_json_text({**data, "qlimits_version": __version__}))
+
+
+# Every file name a command writes into --out (figures also as .svg/.pdf); a file of such a
+# name that qlimits did not write is the user's, and is never overwritten.
+OUTPUT_NAMES = re.compile(
+    r"^(model|metrics|comparison|projection|prediction|eplg|cost|qv|devices|fake_\w+)\.json$"
+    r"|^(loss|decision_regions|qv_records|growth|verification_frontier|comparison|importances"
+    r"|learning_curve|qv_widths|qv_width_\d+|eplg)\.(png|svg|pdf)$|^comparison\.csv$")
 
 
 def _output_folder(text: str) -> Path:
     """The ``--out`` folder, created and checked writable before any work starts, so that
-    finished work is never lost to an unwritable location."""
+    finished work is never lost to an unwritable location; a file there under a name the
+    command writes, which qlimits did not write, is refused rather than overwritten."""
+    from qml.results import written_by_qlimits
+
     out = Path(text)
     if out.exists() and not out.is_dir():
         raise ConfigurationError(f"--out {out} is a file, not a folder; choose another --out")
+    if out.is_dir():
+        for entry in sorted(out.iterdir()):
+            if OUTPUT_NAMES.match(entry.name) and (entry.is_symlink() or not (
+                    entry.is_file() and written_by_qlimits(entry))):
+                raise ConfigurationError(
+                    f"--out {out} holds {entry.name}, which qlimits did not write; refusing "
+                    "to overwrite it: choose another --out, or move the file")
     try:
         out.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=out):

@@ -61,7 +61,7 @@ from qml.version import __version__
 
 __all__ = ["ResultFile", "atomic_write", "read_json", "read_bounded", "check_stamp",
            "validate_document", "document_schema", "to_json_text", "check_output_file",
-           "MAX_JSON_BYTES", "as_path"]
+           "MAX_JSON_BYTES", "as_path", "written_by_qlimits"]
 
 logger = logging.getLogger(__name__)
 
@@ -184,6 +184,40 @@ def check_output_file(path: Path, what: str, ours: Callable[[Path], object]) -> 
                                  "missing or not writable")
 
 
+def written_by_qlimits(path) -> bool:
+    """Whether an existing output file is one qlimits writes, so that a command may replace
+    it: a stamped JSON document (``format`` ``qlimits.*`` or a ``qlimits_version``), a
+    figure drawn by matplotlib (PNG, SVG or PDF, as qlimits draws them), or a CSV table
+    beside a qlimits JSON document of the same name. Anything else is the user's.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "model.json").write_text('{"mine": true}')
+    >>> written_by_qlimits(folder / "model.json")
+    False
+    >>> written_by_qlimits(atomic_write(folder / "metrics.json", to_json_text(
+    ...     {"qlimits_version": __version__})))
+    True
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".json":
+            doc = read_json(path)
+            return isinstance(doc, dict) and (
+                str(doc.get("format", "")).startswith("qlimits.") or "qlimits_version" in doc)
+        if suffix in (".png", ".svg", ".pdf"):
+            start = read_bounded(path, 65536, head=True)
+            return b"atplotlib" in start or b"qlimits" in start
+        if suffix == ".csv":
+            return written_by_qlimits(path.with_suffix(".json"))
+    except ResultFileError:
+        return False
+    return False
+
+
 def _jsonable(value):
     if isinstance(value, np.generic):
         return value.item()
@@ -221,13 +255,14 @@ MAX_JSON_BYTES = 64 * 2**20  # the largest result file qlimits reads (models wit
 MAX_JSON_DEPTH = 64  # qlimits' own documents nest fewer than 10 levels
 
 
-def read_bounded(path, limit: int, what: str = "file") -> bytes:
+def read_bounded(path, limit: int, what: str = "file", *, head: bool = False) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes, read without ever blocking.
 
     Anything else is one ``ResultFileError`` naming the file, before reading more than
     ``limit + 1`` bytes: a missing file, a folder, a FIFO, a device (``/dev/zero``), a socket,
     a file over the limit. The file is opened non-blocking and checked on the open
-    descriptor, so a file swapped for a FIFO after a check cannot hang the read.
+    descriptor, so a file swapped for a FIFO after a check cannot hang the read. With
+    ``head=True``, the first ``limit`` bytes of a longer file are returned instead.
 
     Examples
     --------
@@ -265,6 +300,8 @@ def read_bounded(path, limit: int, what: str = "file") -> bytes:
                 break
             chunks.append(chunk)
             size += len(chunk)
+        if head:
+            return b"".join(chunks)[:limit]
         if size > limit:
             raise ResultFileError(f"{path}: larger than {_size(limit)}, the most qlimits "
                                   f"reads as a {what}; is it the right file?")

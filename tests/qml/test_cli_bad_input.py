@@ -122,7 +122,9 @@ CASES = [
     (["qv", "cost", "--max-width", "1100", "--out", "o"], 2, "--max-width: must be at most 60"),
     (["eplg", "measure", "--backend", "aer:fake_kolkata", "--lengths", "2,4,100000000", "--out", "o"], 1, "layers from 1 to 5000"),
     (["eplg", "measure", "--backend", "aer:fake_kolkata", "--samples", "100000", "--out", "o"], 2, "--samples: must be at most 10,000"),
-    # files the user owns: never opened as a ledger, never changed
+    # files the user owns: never opened as a ledger, never changed, never overwritten
+    (["train", "--dataset", "iris", "--maxiter", "2", "--out", "userout"], 1, "--out userout holds model.json, which qlimits did not write"),
+    (["qv", "project", "--out", "userfig"], 1, "holds growth.png, which qlimits did not write"),
     (["jobs", "list", "--ledger", "mine.db"], 1, "is not a qlimits job ledger (an SQLite database that holds tables ['notes']"),
     (["jobs", "show", "1", "--ledger", "mine.db"], 1, "is not a qlimits job ledger"),
     (["jobs", "list", "--ledger", "fifo.csv"], 1, "is not a regular file"),
@@ -167,6 +169,10 @@ def _fill(folder: Path) -> Path:
     with open(folder / "huge.csv", "wb") as f:  # 65 MiB, sparse: costs no disk
         f.truncate(65 * 2**20)
     (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    (folder / "userout").mkdir()  # a folder of the user's, holding files of our names
+    (folder / "userout" / "model.json").write_text('{"my": "own model"}')
+    (folder / "userfig").mkdir()
+    (folder / "userfig" / "growth.png").write_bytes(b"\x89PNG my own drawing")
     mine = sqlite3.connect(folder / "mine.db")  # the user's own database
     mine.execute("CREATE TABLE notes (x)")
     mine.commit()
@@ -193,9 +199,10 @@ def outcomes(tmp_path_factory):
     ``(folder, snapshot before, completed process, seconds, snapshot after)`` per case."""
     from concurrent.futures import ThreadPoolExecutor
 
-    def run(case):
+    folders = [_fill(tmp_path_factory.mktemp("case")) for _ in ALL_CASES]  # mktemp: one thread
+
+    def run(case, folder):
         env, args = case[0], case[1]
-        folder = _fill(tmp_path_factory.mktemp("case"))
         before = _snapshot(folder)
         started = time.monotonic()
         proc = subprocess.run(QLIMITS + args, cwd=folder, env={**_env(folder), **env},
@@ -203,7 +210,7 @@ def outcomes(tmp_path_factory):
         return folder, before, proc, time.monotonic() - started, _snapshot(folder)
 
     with ThreadPoolExecutor(3) as pool:
-        return list(pool.map(run, ALL_CASES))
+        return list(pool.map(run, ALL_CASES, folders))
 
 
 @pytest.mark.parametrize("index", range(len(ALL_CASES)), ids=IDS)
@@ -219,6 +226,19 @@ def test_bad_input_is_one_line_and_changes_nothing(outcomes, index):
     assert "Traceback" not in err
     assert after == before  # nothing written, nothing changed
     assert not any((folder / "o").glob("*")) if (folder / "o").exists() else True
+
+
+def test_a_second_run_replaces_its_own_outputs_and_keeps_the_users(workdir):
+    """qlimits replaces what it wrote before (an earlier run into the same --out) and leaves
+    every other file there alone."""
+    (workdir / "o").mkdir()
+    (workdir / "o" / "notes.txt").write_text("mine")
+    for _ in range(2):
+        proc = subprocess.run(QLIMITS + ["-q", "qv", "project", "--out", "o"], cwd=workdir,
+                              env=_env(workdir), capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+    assert (workdir / "o" / "notes.txt").read_text() == "mine"
+    assert (workdir / "o" / "projection.json").is_file()
 
 
 def test_numeric_labels_are_selected_by_number(workdir):
