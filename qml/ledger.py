@@ -47,7 +47,7 @@ import psutil
 
 from qml.errors import ConfigurationError, LedgerBusyError, ResultFileError
 from qml.paths import default_ledger_path
-from qml.results import atomic_write
+from qml.results import atomic_write, read_bounded
 
 __all__ = ["Ledger", "JobRecord", "Claim", "payload_hash", "default_ledger_path",
            "save_result", "load_result", "to_json", "process_owner", "owner_state", "hold",
@@ -588,24 +588,6 @@ def save_result(folder: Path, row: int, arrays: dict, *, name: str | None = None
     return path
 
 
-def _open_regular(path: Path, limit: int):
-    """A binary file object of a regular file of at most ``limit`` bytes (never blocks on a
-    FIFO or reads a device), or a ``ResultFileError``."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise ResultFileError(f"{path}: no such result file") from None
-    except OSError as exc:
-        raise ResultFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-        os.close(fd)
-        why = ("not a regular file" if not stat.S_ISREG(info.st_mode)
-               else f"larger than {limit / 2**30:.0f} GiB")
-        raise ResultFileError(f"{path}: {why}; not a result file of qlimits")
-    return os.fdopen(fd, "rb")
-
-
 def load_result(path, stamp: dict | None = None) -> list[tuple[np.ndarray, int]]:
     """A job's result arrays written by ``save_result``: ``(packed bits, number of bits)`` of
     every pub, checked; a missing, truncated, foreign or oversized file, or one whose stamp
@@ -620,17 +602,18 @@ def load_result(path, stamp: dict | None = None) -> list[tuple[np.ndarray, int]]
     >>> [(a.shape, bits) for a, bits in load_result(path)]
     [((4, 1), 3)]
     """
+    import io
     import zipfile
 
     path = Path(path)
+    raw = io.BytesIO(read_bounded(path, MAX_RESULT_BYTES, "result file"))
     try:
-        with _open_regular(path, MAX_RESULT_BYTES) as f:
-            with zipfile.ZipFile(f) as archive:  # refuse a zip bomb before inflating it
-                if sum(i.file_size for i in archive.infolist()) > MAX_RESULT_BYTES:
-                    raise ResultFileError(f"{path}: expands to more than a result file holds")
-            f.seek(0)
-            with np.load(f, allow_pickle=False) as data:
-                arrays = {k: data[k] for k in data.files}
+        with zipfile.ZipFile(raw) as archive:  # refuse a zip bomb before inflating it
+            if sum(i.file_size for i in archive.infolist()) > MAX_RESULT_BYTES:
+                raise ResultFileError(f"{path}: expands to more than a result file holds")
+        raw.seek(0)
+        with np.load(raw, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
     except ResultFileError:
         raise
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:

@@ -94,7 +94,7 @@ MAX_RECORDS_BYTES = 8 * 2**20  # every public QV record and trend fits in a few 
 
 def _rows(path, columns) -> list[dict]:
     try:
-        text = read_bounded(path, MAX_RECORDS_BYTES, "records CSV file").decode("utf-8-sig")
+        text = read_bounded(path, MAX_RECORDS_BYTES).decode("utf-8-sig")
     except ResultFileError as exc:
         raise InvalidInputError(str(exc)) from None
     except UnicodeDecodeError:

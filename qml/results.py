@@ -277,7 +277,7 @@ def read_bounded(path, limit: int, what: str = "file", *, head: bool = False) ->
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise ResultFileError(f"{path}: no such file") from None
+        raise ResultFileError(f"{path}: no such {what}") from None
     except IsADirectoryError:
         raise ResultFileError(f"{path}: is a folder, not a {what}") from None
     except OSError as exc:

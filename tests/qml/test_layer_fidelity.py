@@ -100,7 +100,8 @@ def test_result_round_trip_and_bad_files(tmp_path, depolarizing_line):
     (dict(backend="aer:fake_lima", n_qubits=6), "exceeds the device's 5"),
     (dict(backend="aer:fake_lima", qubits=[0, 4]), "not linked"),
     (dict(backend="aer:fake_lima", qubits=[0, 1], n_qubits=2), "not both"),
-    (dict(backend="aer:fake_lima", n_qubits=3, lengths=[2, 4]), "at least 3 different"),
+    (dict(backend="aer:fake_lima", n_qubits=3, lengths=[2, 4]), "must hold 3 to 100 different"),
+    (dict(backend="aer:fake_lima", n_qubits=3, lengths=[2, 4, 10**8]), "from 1 to 5000"),
     (dict(backend="aer:fake_lima", n_qubits=3, shots=0), "shots must be a positive"),
 ])
 def test_bad_input_is_refused_before_any_run(kwargs, message):
