@@ -828,6 +828,13 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
                 VersionMismatchWarning, stacklevel=4,
             )
         params = dict(doc["params"])
+        # Where a fit wrote its checkpoint and which cluster it used are data from the file,
+        # never places this process writes to or connects to: a loaded model has neither.
+        dropped = {k: params[k] for k in ("checkpoint", "scheduler") if params.get(k)}
+        if dropped:
+            logger.info("loaded model: %s from the file not used (set them again to refit)",
+                        dropped)
+        params.update(checkpoint=None, resume=False, scheduler=None)
         for key in ("feature_map", "ansatz"):
             if isinstance(params.get(key), dict):
                 params[key] = _decode_circuit(params[key])

@@ -411,3 +411,22 @@ def test_a_fitted_model_evaluates_on_another_backend_without_training():
         clf.on_backend("nope")
     with pytest.raises(ConfigurationError, match="exact: it takes no shots"):
         clf.on_backend("statevector", shots=100)
+
+
+def test_paths_and_addresses_in_a_model_file_are_never_used(tmp_path):
+    """A model file's checkpoint path and scheduler address are data: the loaded model has
+    neither, so a refit writes nowhere and connects nowhere the file says."""
+    import json
+
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    y = np.arange(20) % 2
+    path = VQC(maxiter=2, seed=0, checkpoint=str(tmp_path / "ck.json")).fit(X, y).save(
+        tmp_path / "model.json")
+    doc = json.loads(path.read_text())
+    doc["params"].update(checkpoint=str(tmp_path / "elsewhere.json"), resume=True,
+                         scheduler="tcp://127.0.0.1:1")
+    path.write_text(json.dumps(doc))
+    model = VQC.load(path)
+    assert (model.checkpoint, model.resume, model.scheduler) == (None, False, None)
+    model.fit(X, y)
+    assert not (tmp_path / "elsewhere.json").exists()
