@@ -28,18 +28,11 @@ from qml.errors import (
     VersionMismatchWarning,
 )
 from qml.execution import DEFAULT_SHOTS, PREDICTION, make_evaluator
+from qml.files import atomic_write, check_output_file, read_json
 from qml.memory import check_state_memory
 from qml.optimizers import DEFAULT_LEARNING_RATE, GRADIENT_OPTIMIZERS, OPTIMIZERS, optimize
 from qml.preprocessing import angle_encoder
-from qml.results import (
-    ResultFile,
-    atomic_write,
-    check_output_file,
-    check_stamp,
-    document_schema,
-    read_json,
-    validate_document,
-)
+from qml.results import ResultFile, check_stamp, document_schema, validate_document
 from qml.validation import (
     check_count,
     check_seed,

@@ -35,7 +35,7 @@ import warnings
 from pathlib import Path
 
 from qml.errors import ConfigurationError, QlimitsError
-from qml.results import atomic_write, to_json_text
+from qml.files import atomic_write, to_json_text
 
 __all__ = ["main", "build_parser", "add_vqc_arguments", "vqc_from_args", "parse_widths",
            "EXIT_OK", "EXIT_ERROR", "EXIT_USAGE", "EXIT_INTERRUPTED"]
@@ -73,7 +73,7 @@ def _output_folder(text: str) -> Path:
     """The ``--out`` folder, created and checked writable before any work starts, so that
     finished work is never lost to an unwritable location; a file there under a name the
     command writes, which qlimits did not write, is refused rather than overwritten."""
-    from qml.results import written_by_qlimits
+    from qml.files import written_by_qlimits
 
     out = Path(text)
     if out.exists() and not out.is_dir():

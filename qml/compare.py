@@ -45,8 +45,9 @@ from qml.deprecation import deprecated
 from qml.distributed import check_scheduler, connect
 from qml.errors import ConfigurationError, InvalidInputError
 from qml.execution import DEFAULT_SHOTS
+from qml.files import atomic_write
 from qml.preprocessing import FeaturePipeline
-from qml.results import ResultFile, atomic_write, document_schema
+from qml.results import ResultFile, document_schema
 
 __all__ = ["BASELINES", "DEFAULT_MODELS", "FLOP_FORMULAS", "ModelReport", "Comparison",
            "baseline", "compare", "n_parameters", "training_cost"]

@@ -22,8 +22,8 @@ from sklearn import datasets as _sk
 from sklearn.model_selection import train_test_split
 
 from qml.errors import ConfigurationError, InvalidInputError, ResultFileError
+from qml.files import as_path, read_bounded
 from qml.preprocessing import FeaturePipeline
-from qml.results import as_path, read_bounded
 from qml.validation import check_seed
 
 __all__ = ["Dataset", "DATASETS", "GENERATED", "load_dataset", "load_raw", "load_csv", "ad_hoc"]

@@ -46,8 +46,8 @@ import numpy as np
 import psutil
 
 from qml.errors import ConfigurationError, LedgerBusyError, ResultFileError
+from qml.files import atomic_write, read_bounded
 from qml.paths import default_ledger_path
-from qml.results import atomic_write, read_bounded
 
 __all__ = ["Ledger", "JobRecord", "Claim", "payload_hash", "default_ledger_path",
            "save_result", "load_result", "to_json", "process_owner", "owner_state", "hold",

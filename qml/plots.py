@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from qml import style
 from qml.errors import InvalidInputError
-from qml.results import atomic_write
+from qml.files import atomic_write
 from qml.volume.analysis import HOP_THRESHOLD, IDEAL_HOP_LIMIT
 
 __all__ = ["loss_curve", "decision_regions", "save_figure", "qv_trials", "qv_widths",

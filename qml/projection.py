@@ -29,8 +29,9 @@ from scipy import stats
 
 from qml.deprecation import deprecated, moved_names
 from qml.errors import ConfigurationError, InvalidInputError, ResultFileError
+from qml.files import read_bounded
 from qml.paths import data_file
-from qml.results import ResultFile, document_schema, read_bounded
+from qml.results import ResultFile, document_schema
 
 __all__ = ["QV_COLUMNS", "Fit", "Trend", "Frontier", "decimal_year", "load_qv_records",
            "load_classical", "load_trends", "record_frontier", "fit_log2", "qv_fits",
@@ -789,7 +790,7 @@ class Projection(ResultFile):
 
     def to_json(self) -> str:
         """Deprecated: ``json.dumps(projection.to_dict())``."""
-        from qml.results import to_json_text
+        from qml.files import to_json_text
 
         deprecated("Projection.to_json()", "json.dumps(projection.to_dict()) or save()")
         return to_json_text(self.to_dict())

@@ -26,8 +26,8 @@ import numpy as np
 from circuits.quantum_volume import model_circuits
 from qml.distributed import check_scheduler, connect, worker_threads
 from qml.errors import CircuitTooWideError, ConfigurationError, ResultFileError
+from qml.files import check_output_file
 from qml.memory import check_state_memory
-from qml.results import check_output_file
 from qml.volume.analysis import bootstrap_lower_bound, heavy_output_probabilities, heavy_outputs
 from qml.volume.ideal import ideal_probabilities
 from qml.volume.results import QuantumVolumeResult, WidthResult

@@ -170,7 +170,7 @@ def test_verbose_shows_what_happens_inside_and_quiet_hides_it(tmp_path, capsys):
     assert "qlimits: INFO: width 2: physical qubits" in err
     assert "qlimits: INFO: width 2: mean HOP" in err
     assert main([*args, "-vv"]) == 0  # after the subcommand too; -vv names the module
-    assert "qlimits: DEBUG: qml.results: wrote" in capsys.readouterr().err
+    assert "qlimits: DEBUG: qml.files: wrote" in capsys.readouterr().err
     assert main([*args, "-q"]) == 0
     err = capsys.readouterr().err
     assert "INFO" not in err and "width/s" not in err and "QV on" not in err  # no bar

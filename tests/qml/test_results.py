@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from qml.errors import ResultFileError
-from qml.results import atomic_write, check_stamp, read_json
+from qml.files import atomic_write, read_json
+from qml.results import check_stamp
 
 
 def _vqc():
@@ -173,7 +174,7 @@ def test_stamp_checks():
 def test_reads_refuse_what_never_ends_before_reading_it(tmp_path):
     import time
 
-    from qml.results import read_bounded
+    from qml.files import read_bounded
 
     fifo = tmp_path / "fifo.json"
     os.mkfifo(fifo)  # nobody writes: a blocking open would wait for ever
@@ -205,7 +206,7 @@ def test_json_nested_deeper_than_any_qlimits_file_is_refused(tmp_path, levels):
 
 WRITER = """
 import sys, time
-from qml.results import atomic_write
+from qml.files import atomic_write
 def slow(f):
     f.write(b"x" * 2**20)
     f.flush()
