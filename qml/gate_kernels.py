@@ -49,83 +49,32 @@ there yet.
 
 from __future__ import annotations
 
-import logging
-from pathlib import Path
-
 import numba as nb
 import numpy as np
 
+from qml.paths import kernels_on_disk, register_kernel_cache
+
 __all__ = ["K_RDENSE1", "K_DENSE1", "K_DIAG1", "K_RDENSE2", "K_DENSE2", "K_DIAG2", "K_CX",
            "K_CZ", "K_SWAP", "K_PHASES", "forward", "backward", "compiled_on_disk"]
-
-logger = logging.getLogger(__name__)
 
 (K_RDENSE1, K_DENSE1, K_DIAG1, K_RDENSE2, K_DENSE2, K_DIAG2, K_CX, K_CZ, K_SWAP,
  K_PHASES) = range(10)
 
 
-def _cache_here() -> bool:
-    """Send numba's cache of this package's kernels to ``kernel_cache_dir()``; True when
-    that worked. numba has no public hook for this: a cache locator is registered first in
-    its list, for this package's files only (others keep numba's own rules). Where numba's
-    internals differ, or no cache folder can be written, the kernels are compiled in every
-    process instead (about 10 s), and nothing is written beside the installed package."""
-    try:
-        from numba.core import caching
-
-        impl = getattr(caching, "CacheImpl", None) or caching._CacheImpl
-        bases = (caching._SourceFileBackedLocatorMixin, caching._CacheLocator)
-        from qml.paths import kernel_cache_dir
-
-        folder = str(kernel_cache_dir())
-    except Exception as exc:  # noqa: BLE001 - any failure: compile without a disk cache
-        logger.info("compiled kernels are not cached on disk (%s: %s)", type(exc).__name__, exc)
-        return False
-    package = str(Path(__file__).resolve().parent)
-
-    class _Locator(*bases):
-        def __init__(self, py_func, py_file):
-            self._py_file = py_file
-            self._lineno = py_func.__code__.co_firstlineno
-            self._cache_path = str(Path(folder) / self.get_suitable_cache_subpath(py_file))
-
-        def get_cache_path(self):
-            return self._cache_path
-
-        @classmethod
-        def from_function(cls, py_func, py_file):
-            if str(Path(py_file).resolve().parent) != package:
-                return None  # not qlimits' kernels: numba's own locators decide
-            return super().from_function(py_func, py_file)
-
-    _Locator.__qualname__ = _Locator.__name__ = "QlimitsCacheLocator"
-    impl._locator_classes = [_Locator] + [c for c in impl._locator_classes
-                                          if c.__name__ != "QlimitsCacheLocator"]
-    return True
-
-
-_CACHE = _cache_here()
+_CACHE = register_kernel_cache(__file__)
 _JIT = dict(nogil=True, cache=_CACHE, error_model="numpy")
 
 
 def compiled_on_disk() -> bool:
     """Whether the kernels were compiled by an earlier process on this machine (so this one
-    loads them in well under a second instead of compiling them for about 10 s).
+    loads them in well under a second instead of compiling them for about 15 s).
 
     Examples
     --------
     >>> isinstance(compiled_on_disk(), bool)
     True
     """
-    if not _CACHE:
-        return False
-    from numba.core.caching import _CacheLocator
-
-    from qml.paths import kernel_cache_dir
-
-    folder = kernel_cache_dir() / _CacheLocator.get_suitable_cache_subpath(__file__)
-    return any(folder.glob("gate_kernels.forward-*.nbi")) and any(
-        folder.glob("gate_kernels.backward-*.nbi"))
+    return _CACHE and kernels_on_disk(__file__, ("forward", "backward"))
 
 
 # ------------------------------------------------------------------------- helpers

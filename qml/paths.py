@@ -36,7 +36,8 @@ from pathlib import Path
 
 from qml.errors import ConfigurationError
 
-__all__ = ["cache_dir", "kernel_cache_dir", "data_file", "default_ledger_path", "DATA_DIR"]
+__all__ = ["cache_dir", "kernel_cache_dir", "data_file", "default_ledger_path", "DATA_DIR",
+           "register_kernel_cache", "kernels_on_disk"]
 
 logger = logging.getLogger(__name__)
 
@@ -130,3 +131,55 @@ def default_ledger_path() -> Path:
         raise ConfigurationError("no home folder to keep the job ledger in; set "
                                  "QLIMITS_LEDGER to a file path")
     return home / ".qlimits" / "ledger.db"
+
+
+def register_kernel_cache(source_file: str) -> bool:
+    """Send numba's cache of the kernels in ``source_file``'s folder to
+    ``kernel_cache_dir()``; True when that worked (then ``cache=True`` is safe to use).
+
+    numba has no public hook for this: a cache locator is registered first in its list, for
+    that one folder's files only (every other package keeps numba's own rules). Where numba's
+    internals differ, or no cache folder can be written, False: the kernels are then compiled
+    in every process (about 15 s), and nothing is ever written beside the installed package.
+    """
+    try:
+        from numba.core import caching
+
+        impl = getattr(caching, "CacheImpl", None) or caching._CacheImpl
+        bases = (caching._SourceFileBackedLocatorMixin, caching._CacheLocator)
+        folder = str(kernel_cache_dir())
+    except Exception as exc:  # noqa: BLE001 - any failure: compile without a disk cache
+        logger.info("compiled kernels are not cached on disk (%s: %s)", type(exc).__name__, exc)
+        return False
+    package = str(Path(source_file).resolve().parent)
+
+    class _Locator(*bases):
+        def __init__(self, py_func, py_file):
+            self._py_file = py_file
+            self._lineno = py_func.__code__.co_firstlineno
+            self._cache_path = str(Path(folder) / self.get_suitable_cache_subpath(py_file))
+
+        def get_cache_path(self):
+            return self._cache_path
+
+        @classmethod
+        def from_function(cls, py_func, py_file):
+            if str(Path(py_file).resolve().parent) != package:
+                return None  # not qlimits' kernels: numba's own locators decide
+            return super().from_function(py_func, py_file)
+
+    _Locator.__qualname__ = _Locator.__name__ = "QlimitsCacheLocator"
+    impl._locator_classes = [_Locator] + [c for c in impl._locator_classes
+                                          if c.__name__ != "QlimitsCacheLocator"]
+    return True
+
+
+def kernels_on_disk(source_file: str, functions) -> bool:
+    """Whether numba's cache holds compiled ``functions`` of ``source_file`` (an earlier
+    process on this machine compiled them)."""
+    from numba.core.caching import _CacheLocator
+
+    folder = kernel_cache_dir() / _CacheLocator.get_suitable_cache_subpath(source_file)
+    module = Path(source_file).stem
+    return all(any(folder.glob(f"{module}.{name}-*.nbi")) for name in functions)
+

@@ -58,10 +58,10 @@ def test_what_modules_import_from_each_other_is_exported():
                     f"{module} imports {alias.name} from {node.module}, which does not export it"
 
 
-# numba has no public way to send one package's cache elsewhere; gate_kernels registers a
-# cache locator through these internals, and compiles without a disk cache where they differ
-# (tests/qml/test_gate_kernels.py checks where the cache goes).
-THIRD_PARTY_INTERNALS = {("gate_kernels.py", a) for a in (
+# numba has no public way to send one package's cache elsewhere; qml.paths registers a cache
+# locator through these internals, and the kernels compile without a disk cache where they
+# differ (tests/qml/test_paths.py checks where the cache goes).
+THIRD_PARTY_INTERNALS = {("paths.py", a) for a in (
     "_CacheImpl", "_SourceFileBackedLocatorMixin", "_CacheLocator", "_locator_classes")}
 
 
