@@ -821,13 +821,12 @@ class VQC(ResultFile, ClassifierMixin, BaseEstimator):
                 VersionMismatchWarning, stacklevel=4,
             )
         params = dict(doc["params"])
-        # Where a fit wrote its checkpoint and which cluster it used are data from the file,
-        # never places this process writes to or connects to: a loaded model has neither.
-        dropped = {k: params[k] for k in ("checkpoint", "scheduler") if params.get(k)}
-        if dropped:
-            logger.info("loaded model: %s from the file not used (set them again to refit)",
-                        dropped)
-        params.update(checkpoint=None, resume=False, scheduler=None)
+        # Where a fit wrote its checkpoint is data from the file, never a place this process
+        # writes to: a loaded model has no checkpoint (set one again to refit with one).
+        if params.get("checkpoint"):
+            logger.info("loaded model: its checkpoint path %r is not used",
+                        params["checkpoint"])
+        params.update(checkpoint=None, resume=False)
         for key in ("feature_map", "ansatz"):
             if isinstance(params.get(key), dict):
                 params[key] = _decode_circuit(params[key])

@@ -412,12 +412,9 @@ class RuntimeRunner:
     def collect(self, row: int, job, job_id: str, payload: str | None = None) -> list:
         """Wait for a submitted job, store its result (NPZ, stamped with the ledger, row and
         ``payload``) and mark the ledger row done."""
-        try:
+        try:  # Ctrl-C here: the callers mark the row (_interrupted)
             result = retry(job.result, base_delay=self.base_delay,
                            what=f"waiting for job {job_id} (ledger row {row})")
-        except KeyboardInterrupt:
-            self._interrupted(row)  # an ibm: job stays 'submitted': the next run fetches it
-            raise
         except Exception as exc:  # noqa: BLE001 - recorded in the ledger, then re-raised typed
             status = _status(job)
             self.ledger.update(row, "cancelled" if status == "CANCELLED" else "failed",

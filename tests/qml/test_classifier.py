@@ -413,9 +413,9 @@ def test_a_fitted_model_evaluates_on_another_backend_without_training():
         clf.on_backend("statevector", shots=100)
 
 
-def test_paths_and_addresses_in_a_model_file_are_never_used(tmp_path):
-    """A model file's checkpoint path and scheduler address are data: the loaded model has
-    neither, so a refit writes nowhere and connects nowhere the file says."""
+def test_a_checkpoint_path_in_a_model_file_is_never_written(tmp_path):
+    """A model file's checkpoint path is data: the loaded model has none, so a refit writes
+    nowhere the file says."""
     import json
 
     X = np.random.default_rng(0).normal(size=(20, 2))
@@ -423,10 +423,9 @@ def test_paths_and_addresses_in_a_model_file_are_never_used(tmp_path):
     path = VQC(maxiter=2, seed=0, checkpoint=str(tmp_path / "ck.json")).fit(X, y).save(
         tmp_path / "model.json")
     doc = json.loads(path.read_text())
-    doc["params"].update(checkpoint=str(tmp_path / "elsewhere.json"), resume=True,
-                         scheduler="tcp://127.0.0.1:1")
+    doc["params"].update(checkpoint=str(tmp_path / "elsewhere.json"), resume=True)
     path.write_text(json.dumps(doc))
     model = VQC.load(path)
-    assert (model.checkpoint, model.resume, model.scheduler) == (None, False, None)
+    assert (model.checkpoint, model.resume) == (None, False)
     model.fit(X, y)
     assert not (tmp_path / "elsewhere.json").exists()
