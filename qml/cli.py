@@ -36,6 +36,7 @@ from pathlib import Path
 
 from qml.errors import ConfigurationError, QlimitsError
 from qml.files import atomic_write, to_json_text
+from qml.validation import LIMITS, MAX_SEED
 
 __all__ = ["main", "build_parser", "add_vqc_arguments", "vqc_from_args", "parse_widths",
            "EXIT_OK", "EXIT_ERROR", "EXIT_USAGE", "EXIT_INTERRUPTED"]
@@ -144,8 +145,8 @@ def _int_at_least(low: int, high: int = 10**9):
     return parse
 
 
-_SEED = _int_at_least(0, 2**32 - 1)  # scikit-learn's and NumPy's range of seeds
-_SHOTS = _int_at_least(1, 10_000_000)
+_SEED = _int_at_least(0, MAX_SEED)
+_SHOTS = _int_at_least(1, LIMITS["shots"])
 
 
 def _float_in(low: float, high: float, expected: str):
@@ -195,13 +196,14 @@ def _labels(text: str) -> list[str]:
 def add_vqc_arguments(p: argparse.ArgumentParser) -> None:
     """The VQC options shared by every subcommand that trains one."""
     g = p.add_argument_group("classifier")
-    g.add_argument("--qubits", type=_int_at_least(1, 1000), default=None,
+    g.add_argument("--qubits", type=_int_at_least(1, LIMITS["n_qubits"]), default=None,
                    help="circuit width; datasets with more features are reduced by PCA "
                         "(default: number of features)")
     g.add_argument("--feature-map", default=None,
                    choices=["angle", "zz", "pauli", "reuploading"],
                    help="data encoding (default: angle for the VQC, zz for the QSVC)")
-    g.add_argument("--feature-map-reps", type=_int_at_least(1, 1000), default=None, metavar="N",
+    g.add_argument("--feature-map-reps", type=_int_at_least(1, LIMITS["feature_map_reps"]),
+                   default=None, metavar="N",
                    help="feature-map repetitions (default: 1 for the VQC, 2 for the QSVC)")
     g.add_argument("--input-scaling", choices=["minmax", "none"], default="minmax",
                    help="minmax: every feature to [0, pi] on the training data (default); "
@@ -209,12 +211,13 @@ def add_vqc_arguments(p: argparse.ArgumentParser) -> None:
                         "defined on its raw angles)")
     g.add_argument("--ansatz", default="real_amplitudes",
                    choices=["real_amplitudes", "efficient_su2", "hardware_efficient"])
-    g.add_argument("--ansatz-reps", type=_int_at_least(1, 1000), default=3, metavar="N")
+    g.add_argument("--ansatz-reps", type=_int_at_least(1, LIMITS["ansatz_reps"]), default=3,
+                   metavar="N")
     g.add_argument("--readout", default="auto", choices=["auto", "parity", "z_per_class"])
     g.add_argument("--optimizer", default="auto",
                    choices=["auto", "cobyla", "lbfgs", "spsa", "adam"],
                    help="auto: lbfgs on statevector, spsa on shot-based backends")
-    g.add_argument("--maxiter", type=_int_at_least(1, 1_000_000), default=100, metavar="N")
+    g.add_argument("--maxiter", type=_int_at_least(1, LIMITS["maxiter"]), default=100, metavar="N")
     g.add_argument("--learning-rate", type=_positive_float, default=None, metavar="LR")
     g.add_argument("--backend", default="statevector",
                    help="statevector | aer | aer:<fake backend> (e.g. aer:fake_kolkata) | "
@@ -571,8 +574,6 @@ def cmd_jobs(args) -> int:
 
 def parse_widths(text: str) -> list[int]:
     """``"2-6"`` -> [2, 3, 4, 5, 6]; ``"2,4,5"`` -> [2, 4, 5]."""
-    from qml.volume.experiment import MAX_WIDTH
-
     try:
         if "-" in text:
             lo, hi = (int(v) for v in text.split("-", 1))
@@ -583,9 +584,10 @@ def parse_widths(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(f"widths look like 2-6 or 2,3,5; got {text!r}") from None
     if min(bounds) < 2:
         raise argparse.ArgumentTypeError(f"quantum volume widths are >= 2; got {text!r}")
-    if max(bounds) > MAX_WIDTH:
+    widest = LIMITS["qv_width"]
+    if max(bounds) > widest:
         raise argparse.ArgumentTypeError(
-            f"quantum volume widths are at most {MAX_WIDTH} (the test needs the exact ideal "
+            f"quantum volume widths are at most {widest} (the test needs the exact ideal "
             f"distribution, 2**width probabilities); got {text!r}")
     widths = list(range(bounds[0], bounds[1] + 1)) if "-" in text else bounds
     if not widths:
@@ -854,7 +856,7 @@ def cmd_qv_cost(args) -> int:
 def _add_qv_arguments(p: argparse.ArgumentParser, widths: str) -> None:
     p.add_argument("--widths", type=parse_widths, default=parse_widths(widths),
                    help=f"widths to measure, e.g. 2-6 or 2,3,5 (default {widths})")
-    p.add_argument("--trials", type=_int_at_least(1, 100_000), default=100,
+    p.add_argument("--trials", type=_int_at_least(1, LIMITS["trials"]), default=100,
                    help="circuits per width (default 100)")
     p.add_argument("--shots", type=_SHOTS, default=None,
                    help="shots per circuit on shot-based backends (default 1024)")
@@ -1026,7 +1028,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="physical qubits to use, e.g. 0,1,2,3,5")
     predict.add_argument("--widths", type=parse_widths, default=parse_widths("2-6"),
                          help="widths, e.g. 2-6 (default 2-6)")
-    predict.add_argument("--trials", type=_int_at_least(1, 100_000), default=100)
+    predict.add_argument("--trials", type=_int_at_least(1, LIMITS["trials"]), default=100)
     predict.add_argument("--seed", type=_SEED, default=0)
     predict.add_argument("--optimization-level", type=int, default=3, choices=[0, 1, 2, 3])
     predict.add_argument("--out", default="runs/qv_predict")
@@ -1050,7 +1052,7 @@ def build_parser() -> argparse.ArgumentParser:
                              description="Time the ideal distribution of one QV model circuit "
                                          "per width, fit the exponential, place this machine "
                                          "on the verification frontier.")
-    cost.add_argument("--max-width", type=_int_at_least(2, 60), default=20)
+    cost.add_argument("--max-width", type=_int_at_least(2, LIMITS["qv_width"]), default=20)
     cost.add_argument("--seed", type=_SEED, default=0)
     cost.add_argument("--out", default="runs/qv_cost")
     cost.set_defaults(func=cmd_qv_cost)
@@ -1072,7 +1074,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="the chain itself, in order, e.g. 0,1,2,3")
     lf.add_argument("--lengths", type=_int_list, default=[2, 4, 8, 16, 30, 50, 80],
                     help="layers per sequence (default 2,4,8,16,30,50,80)")
-    lf.add_argument("--samples", type=_int_at_least(1, 10_000), default=6,
+    lf.add_argument("--samples", type=_int_at_least(1, LIMITS["num_samples"]), default=6,
                     help="random sequences per length (default 6)")
     lf.add_argument("--shots", type=_SHOTS, default=1024)
     lf.add_argument("--seed", type=_SEED, default=0)
@@ -1238,7 +1240,7 @@ def _check_environment() -> None:
 
 def _kernels_ready(args) -> None:
     """Compile the engine's kernels before a command's progress bar starts, saying so the
-    first time on a machine (about 10 s), instead of letting the first iteration's
+    first time on a machine (about 15 s), instead of letting the first iteration's
     estimate read minutes."""
     from qml import gate_kernels
     from qml.exact import warm_up
@@ -1246,7 +1248,7 @@ def _kernels_ready(args) -> None:
     if gate_kernels.compiled_on_disk():
         return
     if not _quiet(args):
-        print("qlimits: compiling the engine's kernels, once per machine (about 10-30 s) ...",
+        print("qlimits: compiling the engine's kernels, once per machine (about 15 s) ...",
               file=sys.stderr, flush=True)
     logger.info("kernels compiled in %.1f s", warm_up())
 

@@ -49,6 +49,7 @@ os.umask(_UMASK)
 
 
 _TEMP_SUFFIX = ".qlimits-tmp"
+_SWEPT: set[Path] = set()  # targets whose folder this process has cleaned of stale temps
 
 
 def _temp_prefix(path: Path) -> str:
@@ -58,9 +59,13 @@ def _temp_prefix(path: Path) -> str:
 def _remove_stale_temps(path: Path) -> None:
     """Remove the temporary files that earlier writers of ``path`` left when they were killed
     mid-write (SIGKILL, power loss): only files of qlimits' own temporary pattern for this
-    very target, regular files, whose writer process (named in the file name) is gone."""
+    very target, regular files, whose writer process (named in the file name) is gone. Done
+    once per target and process (a checkpoint is rewritten every iteration)."""
     import psutil
 
+    if path in _SWEPT:  # a killed writer's file is from an earlier process: once is enough
+        return
+    _SWEPT.add(path)
     prefix, host = _temp_prefix(path), _host_tag()
     try:
         entries = list(os.scandir(path.parent))

@@ -23,6 +23,7 @@ import numpy as np
 
 from qml.errors import CircuitTooWideError, ConfigurationError
 from qml.results import ResultFile, document_schema
+from qml.validation import check_count
 from qml.volume.devices import two_qubit_errors
 
 __all__ = ["DEFAULT_LENGTHS", "LayerFidelityResult", "chain_layers", "expected_eplg",
@@ -30,8 +31,6 @@ __all__ = ["DEFAULT_LENGTHS", "LayerFidelityResult", "chain_layers", "expected_e
 
 MAX_LENGTH = 5000  # layers in one sequence: far past the decay of any device's layers
 MAX_LENGTHS = 100
-MAX_SAMPLES = 10_000
-MAX_SHOTS = 10_000_000
 
 logger = logging.getLogger(__name__)
 
@@ -321,12 +320,8 @@ def measure_layer_fidelity(backend, n_qubits: int | None = None,
     """
     from qiskit_experiments.library.randomized_benchmarking import LayerFidelity
 
-    for label, value, most in (("num_samples", num_samples, MAX_SAMPLES),
-                               ("shots", shots, MAX_SHOTS)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or \
-                not 1 <= value <= most:
-            raise ConfigurationError(f"{label} must be a positive integer, at most {most:,}; "
-                                     f"got {value!r}")
+    check_count("num_samples", num_samples)
+    check_count("shots", shots)
     lengths = [int(n) for n in lengths]
     if not lengths or min(lengths) < 1 or len(set(lengths)) < 3 or \
             max(lengths) > MAX_LENGTH or len(lengths) > MAX_LENGTHS:

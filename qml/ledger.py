@@ -213,8 +213,10 @@ class Ledger:
             _create(self.path)
         elif create:
             self._initialise()
-        self.id = self._meta().get("id")  # None only for an earlier version's ledger read-only
-        self._has_owner = "owner" in self._columns()
+        with self._connect() as db:  # None only for an earlier version's ledger, read
+            self.id = (dict(db.execute("SELECT key, value FROM qlimits_ledger").fetchall())
+                       .get("id") if "qlimits_ledger" in _tables(db) else None)
+            self._has_owner = "owner" in {r[1] for r in db.execute("PRAGMA table_info(jobs)")}
 
     def _initialise(self) -> None:
         """Make sure an existing ledger has this version's tables (an earlier version's is
@@ -224,13 +226,7 @@ class Ledger:
         for attempt in range(50):
             try:
                 with self._connect() as db:
-                    db.execute("PRAGMA journal_mode=WAL")
-                    db.executescript(_SCHEMA + _META)
-                    _add_owner_column(db)
-                    db.execute("INSERT OR IGNORE INTO qlimits_ledger VALUES ('format', ?)",
-                               (LEDGER_FORMAT,))
-                    db.execute("INSERT OR IGNORE INTO qlimits_ledger VALUES ('id', ?)",
-                               (uuid.uuid4().hex,))
+                    _write_schema(db)
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or attempt == 49:
@@ -239,16 +235,6 @@ class Ledger:
             except sqlite3.DatabaseError as exc:  # a damaged file: never touched
                 raise ResultFileError(f"ledger {self.path} is not a qlimits job ledger ({exc}); "
                                       "point $QLIMITS_LEDGER or --ledger at another file") from exc
-
-    def _meta(self) -> dict:
-        with self._connect() as db:
-            if not _tables(db) & {"qlimits_ledger"}:
-                return {}
-            return dict(db.execute("SELECT key, value FROM qlimits_ledger").fetchall())
-
-    def _columns(self) -> set[str]:
-        with self._connect() as db:
-            return {r[1] for r in db.execute("PRAGMA table_info(jobs)")}
 
     @contextmanager
     def _connect(self):
@@ -260,10 +246,7 @@ class Ledger:
             yield db
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
-                raise LedgerBusyError(
-                    f"ledger {self.path} stayed locked by another process for {LOCK_TIMEOUT:g}"
-                    " s; run again when that process has finished, or use another ledger "
-                    "($QLIMITS_LEDGER or --ledger)") from None
+                raise _busy(self.path) from None
             raise ResultFileError(f"ledger {self.path}: {exc}") from None
         except sqlite3.DatabaseError as exc:
             raise ResultFileError(f"ledger {self.path} is damaged or not a qlimits job ledger "
@@ -273,14 +256,14 @@ class Ledger:
 
     def result_name(self, row: int) -> str:
         """The file name of a row's result in ``results_dir``."""
-        return f"job_{row}_{(self.id or '')[:12]}.npz" if self.id else f"job_{row}.npz"
+        return f"job_{row}_{self.id[:12]}.npz" if self.id else f"job_{row}.npz"
 
-    def result_file(self, record: JobRecord, payload: str | None = None) -> Path | None:
+    def result_file(self, record: JobRecord) -> Path | None:
         """The result file of a finished row, or None when it is not usable here.
 
-        A row's ``result_path`` is data: the file must be in ``results_dir`` under a result
-        file's name (a path elsewhere is never opened, moved or trusted), and, when it is
-        stamped, its stamp must name this ledger, this row and ``payload`` (when given)."""
+        A row's ``result_path`` is data: the file must be in ``results_dir`` under this
+        row's result-file name (a path elsewhere is never opened, moved or trusted). The stamp
+        inside the file is checked when it is read (``load_result``)."""
         if not record.result_path:
             return None
         text = str(record.result_path)
@@ -473,13 +456,9 @@ def _inspect(path: Path) -> str:
               "file")
     if not stat.S_ISREG(info.st_mode):
         raise ResultFileError(f"ledger {path} is not a regular file{refuse}")
-    try:
-        with open(path, "rb") as f:
-            header = f.read(len(_SQLITE_HEADER))
-    except OSError as exc:
-        raise ResultFileError(f"ledger {path} cannot be read ({exc.strerror or exc})") from None
+    header = read_bounded(path, len(_SQLITE_HEADER), "job ledger", head=True)
     if header != _SQLITE_HEADER:
-        what = "empty" if info.st_size == 0 else "not an SQLite database"
+        what = "empty" if not header else "not an SQLite database"
         raise ResultFileError(f"ledger {path} is not a qlimits job ledger ({what}){refuse}")
     try:
         # immutable: reads the file as it is, creating nothing beside it (no -wal, -shm)
@@ -494,8 +473,7 @@ def _inspect(path: Path) -> str:
             db.close()
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
-            raise LedgerBusyError(f"ledger {path} stayed locked by another process for "
-                                  f"{LOCK_TIMEOUT:g} s; run again when it has finished") from None
+            raise _busy(path) from None
         raise ResultFileError(f"ledger {path} cannot be read as a job ledger ({exc})"
                               f"{refuse}") from None
     except sqlite3.DatabaseError as exc:
@@ -519,11 +497,7 @@ def _create(path: Path) -> None:
     try:
         db = sqlite3.connect(tmp, isolation_level=None)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(_SCHEMA + _META)
-            _add_owner_column(db)
-            db.executemany("INSERT INTO qlimits_ledger VALUES (?, ?)",
-                           [("format", LEDGER_FORMAT), ("id", uuid.uuid4().hex)])
+            _write_schema(db)
         finally:
             db.close()
         try:
@@ -542,6 +516,22 @@ def _create(path: Path) -> None:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             with contextlib.suppress(OSError):
                 leftover.unlink()
+
+
+def _write_schema(db) -> None:
+    """This version's tables, in WAL mode, with the ledger's format and id (idempotent: a new
+    ledger gets them all, an earlier version's the ones it lacks, a current one nothing)."""
+    db.execute("PRAGMA journal_mode=WAL")
+    db.executescript(_SCHEMA + _META)
+    _add_owner_column(db)
+    db.executemany("INSERT OR IGNORE INTO qlimits_ledger VALUES (?, ?)",
+                   [("format", LEDGER_FORMAT), ("id", uuid.uuid4().hex)])
+
+
+def _busy(path: Path) -> LedgerBusyError:
+    return LedgerBusyError(f"ledger {path} stayed locked by another process for "
+                           f"{LOCK_TIMEOUT:g} s; run again when that process has finished, or "
+                           "use another ledger ($QLIMITS_LEDGER or --ledger)")
 
 
 def _add_owner_column(db) -> None:

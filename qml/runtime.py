@@ -258,7 +258,7 @@ class RuntimeRunner:
         self.spec, self.backend, self.options, self.service = spec, backend, options, service
         self.wait_timeout, self.poll_seconds = wait_timeout, poll_seconds
         self._sleep = time.sleep
-        self.ledger = ledger if ledger is not None else Ledger(results_dir=results_dir)
+        self.ledger = ledger if ledger is not None else Ledger()
         if results_dir is not None:
             self.ledger.results_dir = Path(results_dir)
         self.results_dir = self.ledger.results_dir

@@ -1,25 +1,28 @@
-"""Input checks shared by qlimits' scikit-learn estimators (``VQC``, ``QSVC``): what they
-accept, and the one error type (``InvalidInputError``, ``NotFittedError``) for what they
-refuse."""
+"""Input checks shared by qlimits' estimators and experiments (``VQC``, ``QSVC``, quantum
+volume, layer fidelity, the CLI's parser): what they accept, the bounds of every count
+(``LIMITS``) and seed (``MAX_SEED``), and the one error type (``InvalidInputError``,
+``ConfigurationError``, ``NotFittedError``) for what they refuse. scikit-learn is imported
+where it is used, so that the command line's parser can read the bounds cheaply."""
 
 from __future__ import annotations
 
 import numpy as np
-from sklearn.utils.multiclass import check_classification_targets, unique_labels
-from sklearn.utils.validation import check_is_fitted, validate_data
 
-from qml.errors import ConfigurationError, InvalidInputError, NotFittedError
+from qml.errors import ConfigurationError, InvalidInputError
 
 __all__ = ["classification_data", "fitted_input", "scored_labels", "check_seed",
            "check_count", "LIMITS", "MAX_SEED"]
 
 MAX_SEED = 2**32 - 1  # scikit-learn's and NumPy's legacy range of seeds
-LIMITS = {  # every count an estimator loops over has a bound, so that no loop runs for ever
+LIMITS = {  # every count qlimits loops over has a bound, so that no loop runs for ever
     "maxiter": 1_000_000,
     "shots": 10_000_000,
     "feature_map_reps": 1000,
     "ansatz_reps": 1000,
     "n_qubits": 1000,
+    "trials": 100_000,  # quantum-volume circuits per width
+    "num_samples": 10_000,  # layer-fidelity sequences per length
+    "qv_width": 60,  # the heavy-output test needs the ideal distribution of 2**width outcomes
 }
 
 
@@ -71,6 +74,9 @@ def classification_data(estimator, X, y):
     >>> X.shape, classes.tolist()
     ((2, 1), ['a', 'b'])
     """
+    from sklearn.utils.multiclass import check_classification_targets, unique_labels
+    from sklearn.utils.validation import validate_data
+
     try:
         X, y = validate_data(estimator, X, y, dtype=np.float64)
         check_classification_targets(y)
@@ -95,9 +101,13 @@ def fitted_input(estimator, X, attribute: str) -> np.ndarray:
     ...
     qml.errors.NotFittedError: this BaseEstimator is not fitted yet; call fit(X, y) first
     """
+    from qml.errors import NotFittedError  # made on first use: it loads scikit-learn
+
     if not hasattr(estimator, attribute):
         raise NotFittedError(f"this {type(estimator).__name__} is not fitted yet; call "
                              "fit(X, y) first")
+    from sklearn.utils.validation import check_is_fitted, validate_data
+
     check_is_fitted(estimator, attribute)
     try:
         return validate_data(estimator, X, dtype=np.float64, reset=False)
@@ -120,6 +130,8 @@ def scored_labels(estimator, y, n_samples: int) -> np.ndarray:
     ...
     qml.errors.InvalidInputError: y holds text labels, but this BaseEstimator was fitted on ...
     """
+    from sklearn.utils.multiclass import check_classification_targets
+
     y = np.asarray(y)
     if y.ndim != 1 or len(y) != n_samples:
         raise InvalidInputError(f"y must hold one label per sample: {n_samples} samples, got "

@@ -28,6 +28,7 @@ from qml.distributed import check_scheduler, connect, worker_threads
 from qml.errors import CircuitTooWideError, ConfigurationError, ResultFileError
 from qml.files import check_output_file
 from qml.memory import check_state_memory
+from qml.validation import LIMITS, check_count
 from qml.volume.analysis import bootstrap_lower_bound, heavy_output_probabilities, heavy_outputs
 from qml.volume.ideal import ideal_probabilities
 from qml.volume.results import QuantumVolumeResult, WidthResult
@@ -39,16 +40,7 @@ __all__ = ["measure_quantum_volume", "measure_devices", "estimate_quantum_volume
 logger = logging.getLogger(__name__)
 
 
-def _positive_int(name: str, value, most: int) -> None:
-    if (not isinstance(value, (int, np.integer)) or isinstance(value, bool)
-            or not 1 <= value <= most):
-        raise ConfigurationError(f"{name} must be a whole number from 1 to {most:,}; "
-                                 f"got {value!r}")
-
-
-MAX_WIDTH = 60  # the heavy-output test needs the ideal distribution of 2**n outcomes
-MAX_TRIALS = 100_000
-MAX_SHOTS = 10_000_000
+MAX_WIDTH = LIMITS["qv_width"]
 
 
 def check_arguments(widths: Sequence[int], trials: int, shots: int | None,
@@ -73,9 +65,8 @@ def check_arguments(widths: Sequence[int], trials: int, shots: int | None,
                       "circuits, and reported twice", UserWarning, stacklevel=3)
     if qubits is not None and len(set(qubits)) != len(qubits):
         raise ConfigurationError(f"qubits {list(qubits)} repeat a qubit; give each once")
-    _positive_int("trials", trials, MAX_TRIALS)
-    if shots is not None:
-        _positive_int("shots", shots, MAX_SHOTS)
+    check_count("trials", trials)
+    check_count("shots", shots, allow_none=True)
     if qubits is not None:
         for w in widths:
             if w > len(qubits):
