@@ -66,7 +66,7 @@ def compare_n8(fqk_samples: int) -> dict:
     from qiskit_machine_learning.kernels import FidelityQuantumKernel, FidelityStatevectorKernel
 
     from circuits.feature_maps import zz
-    from qml.kernels import QuantumKernel
+    from qml.models.quantum_kernel import QuantumKernel
 
     X = _inputs(8)
     warm = np.random.default_rng(1).uniform(0, np.pi, (4, 8))
@@ -98,7 +98,7 @@ def compare_n8(fqk_samples: int) -> dict:
 
 
 def child(n: int) -> dict:
-    from qml.kernels import QuantumKernel
+    from qml.models.quantum_kernel import QuantumKernel
 
     X = _inputs(n)
     first_s, K = _timed(lambda: QuantumKernel().evaluate(X))
@@ -131,7 +131,7 @@ def accuracy() -> dict:
 
     from qml import VQC
     from qml.datasets import load_dataset
-    from qml.qsvc import QSVC
+    from qml.models.qsvc import QSVC
 
     ds = load_dataset("ad_hoc", seed=0)
     qsvc = QSVC(input_scaling=None, seed=0).fit(ds.X_train, ds.y_train)

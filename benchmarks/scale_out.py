@@ -102,7 +102,7 @@ def grid_search(cfg: dict, scheduler):
 
     from qml import VQC
     from qml.datasets import load_raw
-    from qml.preprocessing import FeaturePipeline
+    from qml.models.preprocessing import FeaturePipeline
 
     X, y, _ = load_raw("breast_cancer", seed=0)
     X = FeaturePipeline(n_components=6, seed=0).fit_transform(X)

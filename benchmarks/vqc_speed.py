@@ -280,7 +280,7 @@ def run_memory(n, iterations):
     from qiskit.quantum_info import SparsePauliOp
 
     from circuits import build_classifier
-    from qml.execution import ExactEvaluator
+    from qml.backends.evaluators import ExactEvaluator
 
     cc = build_classifier("zz", "real_amplitudes", n_features=n, feature_map_reps=2,
                           ansatz_reps=3)

@@ -10,7 +10,7 @@ from circuits.ansatze import (
     hardware_efficient,
     real_amplitudes,
 )
-from circuits.classifier import ClassifierCircuit, build_classifier
+from circuits.composition import ClassifierCircuit, build_classifier
 from circuits.feature_maps import FEATURE_MAPS, angle, build_feature_map, pauli, reuploading, zz
 from circuits.readouts import Observables, Parity, Readout, ZPerClass, build_readout
 

@@ -19,7 +19,7 @@ __all__ = ["VQC", "QSVC", "load_dataset", "__version__"]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-_LAZY = {"VQC": "qml.classifier", "QSVC": "qml.qsvc", "load_dataset": "qml.datasets"}
+_LAZY = {"VQC": "qml.models.vqc", "QSVC": "qml.models.qsvc", "load_dataset": "qml.datasets"}
 
 
 def __getattr__(name: str):

@@ -5,7 +5,7 @@ Bundled (scikit-learn's copies): ``iris``, ``breast_cancer``, ``wine``. Generate
 ``circles`` and ``ad_hoc`` (Havlicek et al., Nature 567, 209 (2019): labels that a ZZ feature
 map separates by construction). Any CSV file with a label column works too.
 
-Preprocessing (``qml.preprocessing.FeaturePipeline``) is fitted on the training part only:
+Preprocessing (``qml.models.preprocessing.FeaturePipeline``) is fitted on the training part only:
 standardise, then PCA to ``n_features`` when asked. Mapping features to rotation angles is the
 quantum model's job (``VQC(input_scaling="minmax")``), done there once; ``scale=(low, high)``
 min-maxes here as well, for models that want it.
@@ -23,7 +23,7 @@ from sklearn.model_selection import train_test_split
 
 from qml.errors import ConfigurationError, InvalidInputError, ResultFileError
 from qml.files import as_path, read_bounded
-from qml.preprocessing import FeaturePipeline
+from qml.models.preprocessing import FeaturePipeline
 from qml.validation import check_seed
 
 __all__ = ["Dataset", "DATASETS", "GENERATED", "load_dataset", "load_raw", "load_csv", "ad_hoc"]
@@ -77,7 +77,7 @@ def ad_hoc(n_samples: int = 100, n_qubits: int = 2, gap: float = 0.3, seed: int 
     from qiskit.quantum_info import Operator, SparsePauliOp
     from scipy.stats import unitary_group
 
-    from qml.exact import compile_circuit
+    from qml.engine.statevector import compile_circuit
 
     rng = np.random.default_rng(seed)
     fmap = zz_feature_map(n_qubits, reps=2)

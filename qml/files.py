@@ -12,7 +12,7 @@ a file a command is about to replace is one qlimits wrote.
   write is the user's, and is never overwritten.
 
 The result convention built on them (stamps, schemas, ``to_dict``/``save``/``load``) is
-``qml.results``.
+``qml.result_file``.
 
 Examples
 --------

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from qml.errors import CircuitTooWideError, ConfigurationError
-from qml.results import ResultFile, document_schema
+from qml.result_file import ResultFile, document_schema
 from qml.validation import check_count
 from qml.volume.devices import two_qubit_errors
 
@@ -221,7 +221,7 @@ def _device(backend, n_qubits: int):
     if spec.kind == "aer_noisy":
         return fake_backend(spec.device), None, spec.text
     if spec.kind in ("fake", "ibm"):
-        from qml.runtime import runtime_backend
+        from qml.hardware.runtime import runtime_backend
 
         return runtime_backend(spec, n_qubits), spec, spec.text
     raise ConfigurationError(
@@ -248,7 +248,7 @@ def _run_through_ledger(experiment, spec, device, shots: int, seed: int | None):
     counts."""
     from qiskit_experiments.framework import ExperimentData
 
-    from qml.runtime import RuntimeRunner, transpile_for
+    from qml.hardware.runtime import RuntimeRunner, transpile_for
 
     circuits = experiment.circuits()  # already on the device's physical qubits
     width = circuits[0].num_qubits

@@ -104,7 +104,7 @@ from sklearn.metrics import log_loss
 
 from qml import VQC
 from qml.datasets import load_dataset
-from qml.ledger import Ledger
+from qml.hardware.ledger import Ledger
 
 SMALL = os.environ.get("QLIMITS_NOTEBOOK_SMALL") == "1"
 WORK = tempfile.mkdtemp()
@@ -248,7 +248,7 @@ next run that needs the same work takes the claim over and runs it again (a loca
 dies with its process; an `ibm:` job runs on at IBM and is fetched instead). The jobs went
 through qiskit-ibm-runtime's current Sampler API: the client-side executor `Sampler` from
 0.50 on (`SamplerV2` is deprecated there), `SamplerV2` on 0.40-0.49."""),
-    ("code", """from qml.runtime import sampler_name
+    ("code", """from qml.hardware.runtime import sampler_name
 
 print("submitted through", sampler_name())
 statuses = {}
@@ -323,7 +323,7 @@ model's prediction beside the simulation, and the simulated QV beside the report
 
 import matplotlib.pyplot as plt
 
-from qml import plots
+from qml.report import plots
 from qml.backends import fake_backend
 from qml.volume import measure_quantum_volume
 
@@ -351,7 +351,7 @@ plots.qv_widths(results["fake_kolkata"], ax=axes[1])
 plt.show()"""),
     ("md", """## Exact noisy distributions or Aer: the same numbers
 
-By default the noisy trials are not sampled by Aer: `qml.density` computes each trial's exact
+By default the noisy trials are not sampled by Aer: `qml.engine.pauli_transfer` computes each trial's exact
 output distribution under the device noise (density matrix in the Pauli basis, each qubit
 pair's gates and error channels fused into one block) and the shots are drawn from it.
 `method="aer"` runs Aer's simulator on the same transpiled circuits instead. The HOPs differ
@@ -433,7 +433,7 @@ Quantum Volume computer". Here the public QV record (every row with its source U
 classical cost of *verifying* QV, which needs exact simulation of the model circuits."""),
     ("code", """import matplotlib.pyplot as plt
 
-from qml import plots
+from qml.report import plots
 from qml.projection import project, record_frontier
 
 projection = project(until=2035)  # records, fits, trends, frontiers, crossovers: one object
@@ -647,7 +647,7 @@ QUANTUM_KERNELS = [
 
 The other half of near-term quantum machine learning: instead of training a circuit (the VQC),
 fix a feature map and use the overlap of feature states as a kernel,
-`k(x, y) = |<phi(x)|phi(y)>|^2`, in a classical support-vector machine. `qml.kernels.QuantumKernel`
+`k(x, y) = |<phi(x)|phi(y)>|^2`, in a classical support-vector machine. `qml.models.quantum_kernel.QuantumKernel`
 computes the Gram matrix exactly from qlimits' engine (every feature state once, then matrix
 products) or from shots (compute-uncompute circuits); `qml.QSVC` is the scikit-learn classifier
 on top.
@@ -668,8 +668,8 @@ from sklearn.svm import SVC
 from qml import VQC, plots
 from qml.compare import compare
 from qml.datasets import load_dataset, load_raw
-from qml.kernels import QuantumKernel, kernel_concentration
-from qml.qsvc import QSVC
+from qml.models.quantum_kernel import QuantumKernel, kernel_concentration
+from qml.models.qsvc import QSVC
 
 SMALL = os.environ.get("QLIMITS_NOTEBOOK_SMALL") == "1"'''),
     ("md", """## The ad hoc dataset

@@ -42,7 +42,6 @@ from qml.volume.analysis import (
     hop_statistics,
     trials_needed,
 )
-from qml.volume.cost import VerificationCost, verification_cost
 from qml.volume.devices import (
     check_layout,
     device_basis,
@@ -60,6 +59,7 @@ from qml.volume.ideal import ideal_probabilities
 from qml.volume.prediction import QuantumVolumePrediction, predict_quantum_volume
 from qml.volume.results import QuantumVolumeResult, WidthResult
 from qml.volume.runners import METHODS, make_runner
+from qml.volume.verification import VerificationCost, verification_cost
 
 __all__ = [
     "CONFIDENCE", "HOP_THRESHOLD", "IDEAL_HOP_LIMIT", "MIN_TRIALS", "Z", "METHODS",

@@ -1,6 +1,6 @@
 """What a device contributes to a quantum-volume run: a connected, low-error set of physical
 qubits, its basis gates, and its errors on those qubits (as qiskit-aer derives them), as
-Aer noise models or as the input of the exact noisy simulator ``qml.density``.
+Aer noise models or as the input of the exact noisy simulator ``qml.engine.pauli_transfer``.
 """
 
 from __future__ import annotations

@@ -25,9 +25,9 @@ import numpy as np
 
 from circuits.quantum_volume import model_circuits
 from qml.distributed import check_scheduler, connect, worker_threads
+from qml.engine.memory import check_state_memory
 from qml.errors import CircuitTooWideError, ConfigurationError, ResultFileError
 from qml.files import check_output_file
-from qml.memory import check_state_memory
 from qml.validation import LIMITS, check_count
 from qml.volume.analysis import bootstrap_lower_bound, heavy_output_probabilities, heavy_outputs
 from qml.volume.ideal import ideal_probabilities
@@ -119,7 +119,7 @@ def measure_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
         (``WidthResult.bootstrap_lower_bound``); the verdict stays the Cross et al. one.
     method : {"auto", "aer"}, default="auto"
         How ``aer:<fake backend>`` runs are simulated. ``"auto"``: the exact output
-        distribution of every trial under the device noise (``qml.density``, density matrices
+        distribution of every trial under the device noise (``qml.engine.pauli_transfer``, density matrices
         in the Pauli basis; Aer if a circuit is beyond it), then ``shots`` samples from it.
         ``"aer"``: Aer's simulator with the device noise model. Both are the same
         density-matrix mathematics; ``"auto"`` is several times faster on many small circuits.
@@ -452,7 +452,7 @@ def estimate_quantum_volume(backend: str, widths: Sequence[int], trials: int = 1
                             usd_per_second: float | None = None):
     """What ``measure_quantum_volume`` would cost on a ``fake:`` or ``ibm:`` backend, before
     anything is sent: one job per width of ``trials`` circuits, each transpiled exactly as the
-    run would transpile it (same seed, same qubits), priced by ``qml.qpu_cost``. Nothing is
+    run would transpile it (same seed, same qubits), priced by ``qml.hardware.pricing``. Nothing is
     submitted and the ledger is not touched.
 
     Returns
@@ -476,7 +476,7 @@ def estimate_quantum_volume(backend: str, widths: Sequence[int], trials: int = 1
 
 def _estimate(runner: RuntimeRunner, widths, trials: int, seed, job_overhead=None,
               usd_per_second=None):
-    from qml.qpu_cost import JobGroup, build_estimate, circuit_seconds, rep_delay_seconds
+    from qml.hardware.pricing import JobGroup, build_estimate, circuit_seconds, rep_delay_seconds
 
     groups = []
     for w in widths:

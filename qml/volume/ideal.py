@@ -1,6 +1,6 @@
 """Ideal output distributions of quantum-volume model circuits: the exact, noiseless
 simulation that defines each trial's heavy outputs, and whose cost is the classical cost of
-verifying a quantum volume (``qml.volume.cost``).
+verifying a quantum volume (``qml.volume.verification``).
 """
 
 from __future__ import annotations

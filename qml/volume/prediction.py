@@ -26,9 +26,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from circuits.quantum_volume import model_circuits
+from qml.engine.memory import check_state_memory
 from qml.errors import ConfigurationError
-from qml.memory import check_state_memory
-from qml.results import ResultFile, document_schema
+from qml.result_file import ResultFile, document_schema
 from qml.volume.analysis import (
     HOP_THRESHOLD,
     IDEAL_HOP_LIMIT,

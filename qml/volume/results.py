@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
-from qml.results import ResultFile, document_schema
+from qml.result_file import ResultFile, document_schema
 from qml.volume.analysis import (
     HOP_THRESHOLD,
     MIN_TRIALS,

@@ -12,7 +12,7 @@ backend                runner             what happens
                                           transpiled to first)
 ``aer:<fake>``         ``DeviceRunner``   compiled onto chosen device qubits, simulated under
                                           the device's noise on them: exact distributions
-                                          from ``qml.density`` then shots, or Aer
+                                          from ``qml.engine.pauli_transfer`` then shots, or Aer
 ``fake:``, ``ibm:``    ``RuntimeRunner``  ISA circuits through qiskit-ibm-runtime, one
                                           ledger-recorded job per width
 =====================  =================  ==================================================
@@ -155,7 +155,7 @@ class AerRunner(Runner):
 class DeviceRunner(Runner):
     """``aer:<fake device>``: the trials are compiled onto chosen physical qubits only (the
     device's coupling map reduced to them) and simulated under the device's noise on those
-    qubits -- by ``qml.density`` (exact distributions, then shots) with ``method="auto"``, or
+    qubits -- by ``qml.engine.pauli_transfer`` (exact distributions, then shots) with ``method="auto"``, or
     by Aer with the device noise model restricted to them with ``method="aer"``. Either way
     the same noise, without simulating a 27- or 127-qubit device around them."""
 
@@ -212,9 +212,9 @@ class DeviceRunner(Runner):
         return manager.run(measured), layout
 
     def _exact_simulator(self, layout: list[int]):
-        """``qml.density`` simulator of the device errors on ``layout``, relabelled
+        """``qml.engine.pauli_transfer`` simulator of the device errors on ``layout``, relabelled
         ``0..width-1``; each error's transfer matrix is computed once per sweep."""
-        from qml.density import PauliTransferSimulator, channel_ptm
+        from qml.engine.pauli_transfer import PauliTransferSimulator, channel_ptm
 
         gate_errors, readout_errors = self.errors
         index = {q: i for i, q in enumerate(layout)}
@@ -234,7 +234,7 @@ class DeviceRunner(Runner):
             try:
                 return self._exact_simulator(layout).sample_counts(isa, self.shots, seed)
             except UnsupportedCircuitError as exc:
-                logger.info("width %d: qml.density cannot run the trials (%s)", width, exc)
+                logger.info("width %d: qml.engine.pauli_transfer cannot run the trials (%s)", width, exc)
                 warnings.warn(f"exact noisy simulation not possible ({exc}); using Aer",
                               FallbackWarning, stacklevel=5)
         from qiskit_aer import AerSimulator
@@ -248,7 +248,7 @@ class DeviceRunner(Runner):
 class RuntimeRunner(Runner):
     """``fake:<name>`` and ``ibm:<name>``: ISA circuits on the chosen qubits through
     qiskit-ibm-runtime, one job per width in batch mode where the account allows it; every job
-    goes through the ledger (``qml.runtime``), so a rerun fetches instead of resubmitting.
+    goes through the ledger (``qml.hardware.runtime``), so a rerun fetches instead of resubmitting.
     ``transpiled`` gives a width's ISA circuits without submitting anything (cost
     estimates); the ledger is opened by the first ``run``."""
 
@@ -264,7 +264,7 @@ class RuntimeRunner(Runner):
     def transpiled(self, circuits, width: int):
         """The width's model circuits, measured and transpiled to the backend's ISA on its
         qubits, and the layout; nothing is submitted."""
-        from qml.runtime import runtime_backend, transpile_for
+        from qml.hardware.runtime import runtime_backend, transpile_for
 
         if self.backend is None:
             self.backend = runtime_backend(self.spec, width)
@@ -277,7 +277,7 @@ class RuntimeRunner(Runner):
 
     def run(self, circuits, ideal: np.ndarray, width: int, seed: int) -> WidthRun:
         """Transpile to the backend's ISA on the width's qubits; one sampler job."""
-        from qml.runtime import RuntimeRunner as Jobs
+        from qml.hardware.runtime import RuntimeRunner as Jobs
 
         t0 = time.perf_counter()
         isa, layout = self.transpiled(circuits, width)

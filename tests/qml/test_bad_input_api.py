@@ -41,7 +41,7 @@ def _project(**kwargs):
 
 
 def _ledger(path, **kwargs):
-    from qml.ledger import Ledger
+    from qml.hardware.ledger import Ledger
 
     return Ledger(path, **kwargs)
 
@@ -60,7 +60,7 @@ def _cost(width):
 
 
 def _result(path):
-    from qml.ledger import load_result
+    from qml.hardware.ledger import load_result
 
     return load_result(path)
 
@@ -74,7 +74,7 @@ def _fifo(tmp):
 
 
 def _fitted(cls):
-    from qml.qsvc import QSVC
+    from qml.models.qsvc import QSVC
 
     model = VQC(maxiter=2, seed=0) if cls == "vqc" else QSVC(seed=0)
     return model.fit(X, Y)
@@ -177,7 +177,7 @@ def _many_lines(tmp):
 
 
 def _fitted_qsvc(**kwargs):
-    from qml.qsvc import QSVC
+    from qml.models.qsvc import QSVC
 
     return QSVC(**kwargs).fit(X, Y)
 

@@ -128,7 +128,7 @@ def test_fake_backend_runs_through_the_ledger_and_a_rerun_submits_nothing():
     """fake: (and ibm:) run the experiment's circuits as one sampler job recorded in the
     ledger, and qiskit-experiments analyses the counts; the per-link fidelities agree with the
     aer: path (the same noise model, simulated directly)."""
-    from qml.ledger import Ledger
+    from qml.hardware.ledger import Ledger
 
     settings = dict(n_qubits=3, lengths=[2, 8, 16, 32], num_samples=4, shots=256, seed=3)
     ledger = measure_layer_fidelity("fake:fake_lima", **settings)
@@ -146,7 +146,7 @@ def test_fake_backend_runs_through_the_ledger_and_a_rerun_submits_nothing():
 
 def test_ibm_backend_without_credentials_fails_before_any_work(monkeypatch, tmp_path):
     from qml.errors import CredentialsError
-    from qml.ledger import Ledger
+    from qml.hardware.ledger import Ledger
 
     monkeypatch.delenv("QISKIT_IBM_TOKEN", raising=False)
     monkeypatch.setenv("QISKIT_IBM_CONFIG_DIR", str(tmp_path))  # no saved account either

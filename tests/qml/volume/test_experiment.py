@@ -84,9 +84,9 @@ def test_bad_input():
 
 
 def test_too_wide_for_memory_is_refused_before_allocating(monkeypatch):
-    import qml.memory
+    import qml.engine.memory
 
-    monkeypatch.setattr(qml.memory, "available_memory", lambda: 2**20)  # 1 MiB free
+    monkeypatch.setattr(qml.engine.memory, "available_memory", lambda: 2**20)  # 1 MiB free
     with pytest.raises(StateTooLargeError, match="ideal distribution.*smaller widths"):
         measure_quantum_volume("statevector", [3, 16], trials=100, seed=0)
 

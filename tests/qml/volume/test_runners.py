@@ -68,7 +68,7 @@ def test_explicit_qubits_are_used():
 
 
 def test_exact_noisy_simulation_agrees_with_aer_trial_by_trial():
-    """method="auto" (qml.density, then shots) and method="aer" sample the same exact
+    """method="auto" (qml.engine.pauli_transfer, then shots) and method="aer" sample the same exact
     distributions: per-trial HOPs differ only by shot noise."""
     kw = dict(trials=30, shots=4000, seed=2)
     auto = measure_quantum_volume("aer:fake_lima", [3], method="auto", **kw).widths[0]
@@ -92,11 +92,11 @@ def test_devices_with_ecr_or_cz_and_control_flow_in_their_target(device):
 
 
 def test_falls_back_to_aer_beyond_the_exact_engine_and_says_so(monkeypatch, caplog):
-    import qml.density
+    import qml.engine.pauli_transfer
 
-    monkeypatch.setattr(qml.density, "MAX_QUBITS", 2)
+    monkeypatch.setattr(qml.engine.pauli_transfer, "MAX_QUBITS", 2)
     with caplog.at_level("INFO", logger="qml.volume.runners"):
         with pytest.warns(FallbackWarning, match="using Aer"):
             res = measure_quantum_volume("aer:fake_lima", [2, 3], trials=4, shots=50, seed=0)
     assert [len(w.hops) for w in res.widths] == [4, 4]
-    assert any("width 3: qml.density cannot run" in r.message for r in caplog.records)
+    assert any("width 3: qml.engine.pauli_transfer cannot run" in r.message for r in caplog.records)

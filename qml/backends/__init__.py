@@ -1,0 +1,30 @@
+"""Where a circuit runs: the one parser of backend strings and the one dispatcher.
+
+=================  =========================================================================
+module             what it holds
+=================  =========================================================================
+``spec``           ``parse_backend``: a backend string (``"statevector"``, ``"aer"``,
+                   ``"aer:<fake>"``, ``"fake:<fake>"``, ``"ibm:<name>"``) to a
+                   ``BackendSpec``; fake devices; Aer simulators
+``evaluators``     the classifier's evaluators: a batch of inputs and weights in, expectation
+                   values out, on the exact engine, Aer or a runtime job
+=================  =========================================================================
+
+Examples
+--------
+>>> from qml.backends import parse_backend
+>>> parse_backend("aer:fake_lima").kind
+'aer'
+"""
+
+from qml.backends.spec import (
+    BACKEND_FORMS,
+    BackendSpec,
+    build_simulator,
+    fake_backend,
+    fake_backend_names,
+    parse_backend,
+)
+
+__all__ = ["BackendSpec", "parse_backend", "fake_backend", "fake_backend_names",
+           "build_simulator", "BACKEND_FORMS"]

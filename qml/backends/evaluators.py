@@ -1,0 +1,297 @@
+"""Evaluators: where and how a classifier circuit runs.
+
+Every evaluator takes a batch — inputs ``X`` (B, d) and parameter sets ``W`` (P, m) — and returns
+expectation values shaped (P, B, K), in as few calls as the backend allows. ``kind`` says what
+the batch is for (``"training_step"`` or ``"prediction"``); hardware backends record it with
+each job in the ledger:
+
+* ``ExactEvaluator``: qlimits' vectorised state-vector engine (``qml.engine.statevector``) with adjoint
+  gradients.
+* ``AerEstimatorEvaluator``: exact expectation values from Aer's EstimatorV2 (precision 0), the
+  fallback for circuits the engine cannot compile.
+* ``AerSamplerEvaluator``: shots on Aer's SamplerV2, noiseless or with a fake backend's noise
+  model; one primitive call per batch, all samples and parameter sets in one parameter array.
+
+The two Aer evaluators differentiate with the parameter-shift rule, all shifted parameter
+sets in the same single call. ``make_evaluator`` picks one from a backend string.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+from qiskit import QuantumCircuit, transpile
+from qiskit.quantum_info import SparsePauliOp
+
+from circuits.composition import ClassifierCircuit
+from qml.backends import BackendSpec, build_simulator
+from qml.engine.statevector import compile_circuit
+from qml.errors import (
+    CircuitTooWideError,
+    ConfigurationError,
+    FallbackWarning,
+    UnsupportedCircuitError,
+)
+
+__all__ = ["ExactEvaluator", "AerEstimatorEvaluator", "AerSamplerEvaluator",
+           "RuntimeSamplerEvaluator", "make_evaluator", "shift_rule_compatible", "TRAINING",
+           "PREDICTION", "DEFAULT_SHOTS"]
+
+logger = logging.getLogger(__name__)
+
+_SHIFT_GATES = {"rx", "ry", "rz", "p", "u1", "rxx", "ryy", "rzz", "rzx"}
+TRAINING, PREDICTION = "training_step", "prediction"  # what a batch is for
+DEFAULT_SHOTS = 1024  # shots per circuit on shot-based backends when none are given
+
+
+def shift_rule_compatible(cc: ClassifierCircuit) -> bool:
+    """True when every weight is the bare angle of exactly one gate ``exp(-i w G / 2)`` with
+    ``G**2 = 1`` (or a phase gate), so the two-term parameter-shift rule is exact.
+
+    Examples
+    --------
+    >>> from circuits import build_classifier
+    >>> shift_rule_compatible(build_classifier("zz", "real_amplitudes", n_features=2))
+    True
+    """
+    seen: dict = {}
+    for inst in cc.circuit.data:
+        for param in inst.operation.params:
+            for w in getattr(param, "parameters", ()):
+                if w in cc.weights:
+                    ok = inst.operation.name in _SHIFT_GATES and param == w
+                    seen[w] = seen.get(w, 0) + (1 if ok else 100)
+    return all(seen.get(w, 0) == 1 for w in cc.weights)
+
+
+class _Evaluator:
+    """Shared bookkeeping: count of circuit executions and shots."""
+
+    exact = True
+    shots: int | None = None
+
+    def __init__(self):
+        self.n_circuits = 0
+
+    def _count(self, n_sets: int, n_samples: int) -> None:
+        self.n_circuits += n_sets * n_samples
+
+
+class ExactEvaluator(_Evaluator):
+    """Exact expectations and adjoint gradients from ``qml.engine.statevector``."""
+
+    def __init__(self, cc: ClassifierCircuit, observables: Sequence[SparsePauliOp]):
+        super().__init__()
+        self.engine = compile_circuit(cc.circuit, cc.inputs, cc.weights, observables)
+
+    def expectations(self, X, W, kind: str = TRAINING) -> np.ndarray:
+        """Expectations (P, B, K) of every parameter set on every sample."""
+        self._count(np.atleast_2d(W).shape[0], len(X))
+        return self.engine.expectations(X, W)
+
+    def vjp(self, X, W, cotangent, inputs: bool = False):
+        """Expectations and their vector-Jacobian product by adjoint differentiation."""
+        self._count(np.atleast_2d(W).shape[0], len(X))
+        return self.engine.vjp(X, W, cotangent, inputs=inputs)
+
+
+class _ShiftRuleEvaluator(_Evaluator):
+    """Aer evaluators: parameter-shift gradients, every shifted set in one call."""
+
+    def __init__(self, cc: ClassifierCircuit, observables: Sequence[SparsePauliOp]):
+        super().__init__()
+        self.cc = cc
+        self.observables = [SparsePauliOp(o) for o in observables]
+        self._shiftable = shift_rule_compatible(cc)
+
+    def _values(self, circuit: QuantumCircuit, X, W) -> np.ndarray:
+        """Parameter array (P*B, n_params) in ``circuit.parameters`` order."""
+        X = np.asarray(X, dtype=float)
+        W = np.atleast_2d(np.asarray(W, dtype=float))
+        P, B = len(W), len(X)
+        column = {p.name: ("x", i) for i, p in enumerate(self.cc.inputs)}
+        column.update({p.name: ("w", i) for i, p in enumerate(self.cc.weights)})
+        values = np.empty((P, B, circuit.num_parameters))
+        for j, p in enumerate(circuit.parameters):
+            source, i = column[p.name]
+            values[:, :, j] = X[None, :, i] if source == "x" else W[:, i][:, None]
+        return values.reshape(P * B, -1)
+
+    def expectations(self, X, W, kind: str = TRAINING) -> np.ndarray:
+        """Expectations (P, B, K) of every parameter set on every sample, in one call."""
+        W = np.atleast_2d(W)
+        self._count(len(W), len(X))
+        return self._run(X, W, kind).reshape(len(W), len(X), len(self.observables))
+
+    def vjp(self, X, W, cotangent, inputs: bool = False):
+        """Expectations and the parameter-shift gradient, every shifted set in one call."""
+        if inputs:
+            raise ConfigurationError(
+                "input gradients need the exact engine (backend='statevector')"
+            )
+        if not self._shiftable:
+            raise ConfigurationError(
+                "parameter-shift gradients need every weight to be the plain angle of one "
+                "rotation gate; use optimizer='cobyla' or 'spsa' with this circuit"
+            )
+        W = np.atleast_2d(np.asarray(W, dtype=float))
+        m = W.shape[1]
+        shift = np.pi / 2 * np.eye(m)
+        sets = np.concatenate([np.concatenate([w[None], w + shift, w - shift]) for w in W])
+        E = self.expectations(X, sets).reshape(len(W), 1 + 2 * m, len(X), -1)
+        dE = (E[:, 1: 1 + m] - E[:, 1 + m:]) / 2  # (P, m, B, K)
+        cot = cotangent(E[:, 0], slice(None)) if callable(cotangent) else cotangent
+        grad = np.einsum("pmbk,pbk->pm", dE, cot)
+        return E[:, 0], grad, None
+
+
+class AerEstimatorEvaluator(_ShiftRuleEvaluator):
+    """Exact expectation values through Aer's EstimatorV2 (``default_precision=0``)."""
+
+    def __init__(self, cc, observables, seed: int | None = None):
+        super().__init__(cc, observables)
+        from qiskit_aer.primitives import EstimatorV2
+
+        self.estimator = EstimatorV2(options={"default_precision": 0.0,
+                                              "backend_options": {"method": "statevector"},
+                                              "run_options": {"seed_simulator": seed}})
+        self.circuit = cc.circuit
+
+    def _run(self, X, W, kind: str) -> np.ndarray:
+        values = self._values(self.circuit, X, W)
+        obs = [[o] for o in self.observables]  # shape (K, 1) against values (P*B,)
+        result = self.estimator.run([(self.circuit, obs, values)]).result()[0]
+        return np.asarray(result.data.evs).T  # (P*B, K)
+
+
+class _JobSeeds:
+    """The simulator seed of every shot-based call: with a ``seed``, a function of the seed
+    and of what is evaluated (``kind``, inputs, weights), so a run resumed from a checkpoint
+    draws the very seeds the uninterrupted run drew (and the ledger recognises its jobs);
+    different weights give independent seeds. Without a seed, fresh randomness per call."""
+
+    def __init__(self, seed: int | None):
+        self.seed = seed
+        self._rng = np.random.default_rng(seed)
+
+    def __call__(self, kind: str, X, W) -> int:
+        if self.seed is None:
+            return int(self._rng.integers(2**31 - 1))
+        digest = hashlib.blake2b(kind.encode(), digest_size=16)
+        for array in (X, W):
+            digest.update(np.ascontiguousarray(array, dtype=float).tobytes())
+        words = np.frombuffer(digest.digest(), dtype=np.uint32)
+        state = np.random.SeedSequence([int(self.seed), *map(int, words)]).generate_state(1)
+        return int(state[0] % (2**31 - 1))
+
+
+class AerSamplerEvaluator(_ShiftRuleEvaluator):
+    """Shot-based expectations from Aer's SamplerV2 (Z-type observables only).
+
+    The circuit is transpiled once to the simulator (with a fake backend: its coupling map,
+    basis gates and noise model). Each call's simulator seed is derived from ``seed`` and
+    from what it evaluates (``_JobSeeds``), so a run is reproducible, a resumed run repeats
+    the uninterrupted one, and iterations are independent.
+    """
+
+    exact = False
+
+    def __init__(self, cc, observables, simulator, shots: int, seed: int | None = None,
+                 optimization_level: int = 1):
+        super().__init__(cc, observables)
+        if any(o.paulis.x.any() for o in self.observables):
+            raise ConfigurationError(
+                "shot-based backends measure in the computational basis: readout observables "
+                "must be made of Z and I only"
+            )
+        width = getattr(simulator, "num_qubits", None)
+        if width is not None and cc.num_qubits > width:
+            raise CircuitTooWideError(
+                f"the circuit needs {cc.num_qubits} qubits; backend {simulator.name} has {width}"
+            )
+        measured = cc.circuit.copy()
+        measured.measure_all()
+        self.circuit = transpile(measured, simulator, optimization_level=optimization_level,
+                                 seed_transpiler=seed)
+        self.simulator = simulator
+        self.shots = int(shots)
+        self._seeds = _JobSeeds(seed)
+
+    def _run(self, X, W, kind: str) -> np.ndarray:
+        from qiskit_aer.primitives import SamplerV2
+
+        values = self._values(self.circuit, X, W)
+        seed = self._seeds(kind, X, W)
+        sampler = SamplerV2.from_backend(self.simulator, seed=seed, default_shots=self.shots)
+        bits = sampler.run([(self.circuit, values)]).result()[0].data.meas
+        return np.stack([bits.expectation_values(o) for o in self.observables], axis=-1)
+
+
+class RuntimeSamplerEvaluator(_ShiftRuleEvaluator):
+    """Shots through qiskit-ibm-runtime's Sampler (the client-side executor Sampler; SamplerV2
+    before 0.50) in ``fake:`` local mode or on ``ibm:``, every job recorded in the ledger
+    before it is sent; one job per batch."""
+
+    exact = False
+
+    def __init__(self, cc, observables, spec: BackendSpec, shots: int, seed: int | None = None,
+                 optimization_level: int = 1, ledger=None, options=None, service=None):
+        from qml.hardware.runtime import RuntimeRunner, runtime_backend
+
+        super().__init__(cc, observables)
+        if any(o.paulis.x.any() for o in self.observables):
+            raise ConfigurationError("runtime backends measure in the computational basis: "
+                                     "readout observables must be made of Z and I only")
+        backend = runtime_backend(spec, cc.num_qubits, service)
+        self.runner = RuntimeRunner(spec, backend, ledger, options=options, service=service)
+        self.runner.open_mode("session")  # iterative training: one session where allowed
+        measured = cc.circuit.copy()
+        measured.measure_all()
+        self.circuit = self.runner.transpile([measured], optimization_level, seed)[0]
+        self.shots = int(shots)
+        self._seeds = _JobSeeds(seed)
+
+    def _run(self, X, W, kind: str) -> np.ndarray:
+        values = self._values(self.circuit, X, W)
+        seed = self._seeds(kind, X, W)
+        bits = self.runner.run([self.circuit], [values], self.shots, kind, seed)[0]
+        return np.stack([bits.expectation_values(o) for o in self.observables], axis=-1)
+
+
+def make_evaluator(spec: BackendSpec, cc: ClassifierCircuit,
+                   observables: Sequence[SparsePauliOp], shots: int | None = None,
+                   seed: int | None = None, optimization_level: int = 1,
+                   runtime_options: dict | None = None):
+    """The evaluator for a parsed backend string.
+
+    ``statevector`` uses the exact engine and falls back, with a ``FallbackWarning``, to Aer's
+    exact estimator for circuits the engine cannot compile. ``aer`` and ``aer:<fake>`` sample
+    ``shots`` shots (1024 when ``shots`` is None).
+
+    Examples
+    --------
+    >>> from circuits import build_classifier
+    >>> from qml.backends import parse_backend
+    >>> cc = build_classifier("angle", "real_amplitudes", n_features=2, ansatz_reps=1)
+    >>> ev = make_evaluator(parse_backend("statevector"), cc, [SparsePauliOp("IZ")])
+    >>> ev.expectations(np.zeros((1, 2)), np.zeros((1, 4))).ravel()
+    array([1.])
+    """
+    if spec.exact:
+        try:
+            return ExactEvaluator(cc, observables)
+        except UnsupportedCircuitError as exc:
+            logger.info("exact engine cannot compile the circuit: %s", exc)
+            warnings.warn(f"{exc}; falling back to Aer's exact estimator (slower)",
+                          FallbackWarning, stacklevel=2)
+            return AerEstimatorEvaluator(cc, observables, seed=seed)
+    shots = DEFAULT_SHOTS if shots is None else shots
+    if spec.runtime:
+        return RuntimeSamplerEvaluator(cc, observables, spec, shots, seed, optimization_level,
+                                       options=runtime_options)
+    return AerSamplerEvaluator(cc, observables, build_simulator(spec), shots=shots, seed=seed,
+                               optimization_level=optimization_level)

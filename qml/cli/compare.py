@@ -1,0 +1,82 @@
+"""``qlimits compare``: a VQC against classical baselines on the same folds.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from qml.cli.common import (
+    add_scheduler_argument,
+    int_at_least,
+    kernels_ready,
+    output_folder,
+    progress_bar,
+    save_figure,
+    table,
+)
+from qml.cli.train import add_vqc_arguments, qsvc_from_args, vqc_from_args
+from qml.errors import ConfigurationError
+from qml.files import atomic_write
+
+logger = logging.getLogger(__name__)
+
+
+def cmd_compare(args) -> int:
+    from qml.compare import compare
+    from qml.datasets import load_raw
+    from qml.report import plots
+
+    out = output_folder(args.out)
+    if args.checkpoint or args.resume:
+        raise ConfigurationError("--checkpoint and --resume apply to `qlimits train`; a "
+                                 "comparison fits a fresh VQC per fold")
+    X, y, names = load_raw(args.dataset, seed=args.seed)
+    models = None if args.models is None else [m.strip() for m in args.models.split(",")]
+    vqc = vqc_from_args(args, verbose=False)
+    vqc.set_params(n_qubits=None)  # the comparison's PCA (--qubits) sets the width
+    qsvc = qsvc_from_args(args).set_params(n_qubits=None)
+    if vqc.backend == "statevector" and args.scheduler is None:
+        kernels_ready(args)
+    with progress_bar(args, desc=f"compare on {args.dataset}", unit="fit") as bar:
+        def progress(done, total, what):
+            bar.total = total
+            bar.update(done - bar.n)
+            bar.set_postfix_str(what)
+
+        report = compare(X, y, dataset=args.dataset, vqc=vqc, qsvc=qsvc, models=models,
+                         folds=args.folds, n_features=args.qubits, seed=args.seed,
+                         feature_names=names if args.qubits is None else None,
+                         progress=progress, scheduler=args.scheduler)
+    report.save(out / "comparison.json")
+    atomic_write(out / "comparison.csv", report.to_csv())
+    rows = [(m.name, f"{m.accuracy_mean:.3f} ± {m.accuracy_sd:.3f}",
+             f"{m.balanced_mean:.3f} ± {m.balanced_sd:.3f}", m.n_parameters,
+             f"{m.train_seconds:.3g}", f"{m.inference_seconds:.2g}",
+             f"{'-' if m.training_cost is None else format(m.training_cost, '.3g')} "
+             f"{m.cost_unit}") for m in report.models]
+    print(table(rows, ("model", "accuracy", "balanced accuracy", "parameters",
+                        "train s/fold", "predict s/fold", "training cost")))
+    save_figure(args, plots.comparison(report), out / "comparison.png")
+    save_figure(args, plots.importances(report), out / "importances.png")
+    save_figure(args, plots.learning_curves(report), out / "learning_curve.png")
+    print(f"wrote comparison.json, comparison.csv and three figures to {out}")
+    return 0
+
+
+def add_parser(sub, add) -> None:
+    """Add the parser of ``qlimits compare``; ``add(subparsers, name, **kwargs)`` gives it the
+    options every command takes."""
+    cmp_ = add(sub, "compare", help="VQC against classical baselines on one dataset",
+                          description="Cross-validate a VQC and classical baselines on the "
+                                      "same folds; report accuracy, size, cost, "
+                                      "explainability and learning curves.")
+    cmp_.add_argument("--dataset", required=True,
+                      help="iris | breast_cancer | wine | moons | circles | ad_hoc | FILE.csv")
+    cmp_.add_argument("--folds", type=int_at_least(2, 100), default=5)
+    cmp_.add_argument("--models", default=None,
+                      help="comma-separated models beside the VQC (default: qsvc, "
+                           "logistic_regression, decision_tree, random_forest, rbf_svm, mlp)")
+    cmp_.add_argument("--out", required=True, help="output folder")
+    add_vqc_arguments(cmp_)
+    add_scheduler_argument(cmp_, "the folds x models and learning-curve points")
+    cmp_.set_defaults(func=cmd_compare)

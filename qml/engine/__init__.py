@@ -1,0 +1,19 @@
+"""The exact engine: qlimits' own state-vector and Pauli-transfer simulation.
+
+=====================  ======================================================================
+module                 what it holds
+=====================  ======================================================================
+``statevector``        ``ExactEvaluator``: batched feature states, expectation values and
+                       adjoint gradients for a classifier circuit; ``warm_up``
+``program``            a parametrised circuit compiled to a flat list of gate operations
+``gates``              the gate matrices and the generators of rotations
+``gate_kernels``       the compiled (numba) functions that apply gates to a batch of states:
+                       the hot path, in one file (a GPU array backend plugs in here)
+``pauli_transfer``     the exact output distribution of small noisy circuits (Pauli-transfer
+                       and density-matrix simulation)
+``memory``             peak-memory budgets, refused before allocation; thread counts
+=====================  ======================================================================
+
+Nothing here knows a backend string, a file or a user: the callers in ``qml.backends``
+decide when the engine runs.
+"""

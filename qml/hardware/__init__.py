@@ -1,0 +1,14 @@
+"""IBM Quantum hardware: runtime jobs, the shared job ledger, and what a run will cost.
+
+==============  ==============================================================================
+module          what it holds
+==============  ==============================================================================
+``runtime``     the IBM service (credentials), backends, transpilation for a device, and
+                ``RuntimeJobs``: sampler/estimator jobs sent through the ledger
+``ledger``      ``JobLedger``: one SQLite file of every job sent (claimed before submission,
+                so a crash or a second process never sends the same work twice), and the
+                stamped result files beside it
+``pricing``     ``QPUEstimate``: circuits, shots and QPU seconds of a run, priced from IBM's
+                published rates, before anything is sent
+==============  ==============================================================================
+"""

@@ -1,0 +1,110 @@
+"""Aer evaluators: agreement with the exact engine, one primitive call per batch, shift rule."""
+
+import numpy as np
+import pytest
+from qiskit.quantum_info import SparsePauliOp
+
+from circuits import build_classifier
+from qml.backends import build_simulator, parse_backend
+from qml.backends.evaluators import (
+    AerEstimatorEvaluator,
+    AerSamplerEvaluator,
+    ExactEvaluator,
+    make_evaluator,
+    shift_rule_compatible,
+)
+from qml.errors import CircuitTooWideError, ConfigurationError
+
+
+@pytest.fixture
+def problem(rng):
+    cc = build_classifier("zz", "real_amplitudes", n_features=3, feature_map_reps=1,
+                          ansatz_reps=2)
+    obs = [SparsePauliOp.from_sparse_list([("Z", [0], 1.0)], 3),
+           SparsePauliOp.from_sparse_list([("Z", [1], 1.0), ("Z", [2], 0.5)], 3)]
+    X = rng.uniform(0, np.pi, (5, 3))
+    W = rng.uniform(-np.pi, np.pi, (2, len(cc.weights)))
+    return cc, obs, X, W
+
+
+def test_aer_estimator_is_exact(problem, rng):
+    cc, obs, X, W = problem
+    exact, aer = ExactEvaluator(cc, obs), AerEstimatorEvaluator(cc, obs, seed=0)
+    np.testing.assert_allclose(aer.expectations(X, W), exact.expectations(X, W), atol=1e-10)
+    cot = rng.normal(size=(1, 5, 2))
+    np.testing.assert_allclose(aer.vjp(X, W[:1], cot)[1], exact.vjp(X, W[:1], cot)[1],
+                               atol=1e-9)
+
+
+def test_sampler_agrees_within_shot_noise(problem):
+    cc, obs, X, W = problem
+    shots = 4000
+    sampler = AerSamplerEvaluator(cc, obs, build_simulator(parse_backend("aer")), shots, seed=1)
+    diff = sampler.expectations(X, W) - ExactEvaluator(cc, obs).expectations(X, W)
+    assert np.abs(diff).max() < 5 * 1.5 / np.sqrt(shots)  # 5 sigma; |O| <= 1.5
+
+
+def test_one_primitive_call_per_iteration_with_all_shifts(problem, rng, monkeypatch):
+    from qiskit_aer.primitives import SamplerV2
+
+    cc, obs, X, W = problem
+    calls = []
+    original = SamplerV2.run
+
+    def counting_run(self, pubs, **kw):
+        calls.append([np.asarray(p[1]).shape for p in pubs])
+        return original(self, pubs, **kw)
+
+    monkeypatch.setattr(SamplerV2, "run", counting_run)
+    sampler = AerSamplerEvaluator(cc, obs, build_simulator(parse_backend("aer")), 64, seed=1)
+    sampler.vjp(X, W[:1], rng.normal(size=(1, 5, 2)))
+    m = len(cc.weights)
+    assert calls == [[((1 + 2 * m) * 5, cc.circuit.num_parameters)]]
+
+
+def test_shift_rule_gradient_from_shots_is_close(problem, rng):
+    cc, obs, X, W = problem
+    cot = rng.normal(size=(1, 5, 2))
+    exact = ExactEvaluator(cc, obs).vjp(X, W[:1], cot)[1]
+    sampler = AerSamplerEvaluator(cc, obs, build_simulator(parse_backend("aer")), 20000, seed=2)
+    assert np.abs(sampler.vjp(X, W[:1], cot)[1] - exact).max() < 0.1
+
+
+def test_same_seed_same_counts(problem):
+    cc, obs, X, W = problem
+    sim = build_simulator(parse_backend("aer"))
+    a = AerSamplerEvaluator(cc, obs, sim, 100, seed=7).expectations(X, W)
+    b = AerSamplerEvaluator(cc, obs, sim, 100, seed=7).expectations(X, W)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_noisy_backend_transpiles_to_the_device(problem):
+    cc, obs, X, W = problem
+    sampler = make_evaluator(parse_backend("aer:fake_lima"), cc, obs, shots=200, seed=0)
+    ops = set(sampler.circuit.count_ops())
+    assert ops <= {"rz", "sx", "x", "cx", "measure", "barrier", "delay", "id"}
+    assert sampler.expectations(X, W).shape == (2, 5, 2)
+
+
+def test_errors(problem):
+    cc, obs, X, W = problem
+    with pytest.raises(ConfigurationError, match="Z and I"):
+        AerSamplerEvaluator(cc, [SparsePauliOp("XII")], build_simulator(parse_backend("aer")),
+                            10)
+    with pytest.raises(CircuitTooWideError, match="3 qubits"):
+        make_evaluator(parse_backend("aer:fake_armonk"), cc, obs)
+    sampler = make_evaluator(parse_backend("aer"), cc, obs, shots=10)
+    with pytest.raises(ConfigurationError, match="exact engine"):
+        sampler.vjp(X, W[:1], np.ones((1, 5, 2)), inputs=True)
+
+
+def test_shift_rule_compatibility():
+    from qiskit import QuantumCircuit
+    from qiskit.circuit import ParameterVector
+
+    assert shift_rule_compatible(build_classifier("reuploading", "efficient_su2", n_features=2))
+    w = ParameterVector("w", 1)
+    qc = QuantumCircuit(2)
+    qc.ry(2 * w[0], 0)
+    cc = build_classifier("angle", qc, n_features=2)
+    assert not shift_rule_compatible(cc)
