@@ -6,12 +6,17 @@ where it is used, so that the command line's parser can read the bounds cheaply.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 
 from qml.errors import ConfigurationError, InvalidInputError
 
 __all__ = ["classification_data", "fitted_input", "scored_labels", "check_seed",
-           "check_count", "LIMITS", "MAX_SEED"]
+           "check_count", "LIMITS", "MAX_SEED", "Rule", "check_params", "count", "seed",
+           "one_of", "number_above", "instance_of"]
 
 MAX_SEED = 2**32 - 1  # scikit-learn's and NumPy's legacy range of seeds
 LIMITS = {  # every count qlimits loops over has a bound, so that no loop runs for ever
@@ -153,3 +158,78 @@ def scored_labels(estimator, y, n_samples: int) -> np.ndarray:
                 f"{kind(classes)} labels ({list(classes.tolist())[:10]}); score it with labels "
                 "of the same kind")
     return y
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One parameter's constraint: ``test(value)`` is true for what is accepted, and
+    ``expected`` says what that is, in the words of the error message."""
+
+    expected: str
+    test: Callable[[Any], bool]
+
+
+def count(name: str, none: bool = False) -> Rule:
+    """A positive whole number up to ``LIMITS[name]`` (or None, with ``none``)."""
+    most = LIMITS[name]
+    return Rule(f"a positive integer, at most {most:,}" + (", or None" if none else ""),
+                lambda v: (none and v is None) or (isinstance(v, (int, np.integer))
+                                                    and not isinstance(v, bool)
+                                                    and 1 <= v <= most))
+
+
+def seed() -> Rule:
+    """None or a whole number from 0 to ``MAX_SEED``."""
+    return Rule(f"None or a whole number from 0 to {MAX_SEED}",
+                lambda v: v is None or (isinstance(v, (int, np.integer))
+                                        and not isinstance(v, bool) and 0 <= v <= MAX_SEED))
+
+
+def one_of(*values) -> Rule:
+    """One of ``values`` (compared with ``==``; strings and None)."""
+    words = ", ".join(repr(v) for v in values)
+    return Rule(f"one of {words}", lambda v: any(_same(v, x) for x in values))
+
+
+def _same(value, option) -> bool:
+    if option is None or isinstance(option, bool):
+        return value is option
+    if isinstance(option, str):
+        return isinstance(value, str) and value == option
+    return (isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+            and value == option)
+
+
+def number_above(low: float, none: bool = False) -> Rule:
+    """A finite number greater than ``low`` (or None, with ``none``)."""
+    return Rule(f"a finite number > {low:g}" + (", or None" if none else ""),
+                lambda v: (none and v is None) or (isinstance(v, (int, float, np.number))
+                                                    and not isinstance(v, bool)
+                                                    and bool(np.isfinite(v)) and v > low))
+
+
+def instance_of(types, expected: str, none: bool = True) -> Rule:
+    """An instance of ``types`` (or None, with ``none``), described as ``expected``."""
+    return Rule(expected + (" or None" if none else ""),
+                lambda v: (none and v is None) or isinstance(v, types))
+
+
+def check_params(estimator, rules: dict[str, Rule]) -> None:
+    """Check every parameter of ``estimator`` against its rule (scikit-learn's
+    ``_parameter_constraints``, as a table): the first that fails is a
+    ``ConfigurationError`` naming the estimator, the parameter, what it takes and the value.
+
+    Examples
+    --------
+    >>> class Model:
+    ...     maxiter = 0
+    >>> check_params(Model(), {"maxiter": count("maxiter")})
+    Traceback (most recent call last):
+    ...
+    qml.errors.ConfigurationError: Model: maxiter must be a positive integer, at most 1,000,000; got 0
+    """
+    for name, rule in rules.items():
+        value = getattr(estimator, name)
+        if not rule.test(value):
+            raise ConfigurationError(f"{type(estimator).__name__}: {name} must be "
+                                     f"{rule.expected}; got {value!r}")

@@ -19,6 +19,7 @@ Examples
 
 from qml.backends.spec import (
     BACKEND_FORMS,
+    DEFAULT_SHOTS,
     BackendSpec,
     build_simulator,
     fake_backend,
@@ -27,4 +28,4 @@ from qml.backends.spec import (
 )
 
 __all__ = ["BackendSpec", "parse_backend", "fake_backend", "fake_backend_names",
-           "build_simulator", "BACKEND_FORMS"]
+           "build_simulator", "BACKEND_FORMS", "DEFAULT_SHOTS"]

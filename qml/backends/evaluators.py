@@ -28,7 +28,7 @@ from qiskit import QuantumCircuit, transpile
 from qiskit.quantum_info import SparsePauliOp
 
 from circuits.composition import ClassifierCircuit
-from qml.backends import BackendSpec, build_simulator
+from qml.backends.spec import DEFAULT_SHOTS, BackendSpec, build_simulator
 from qml.engine.statevector import compile_circuit
 from qml.errors import (
     CircuitTooWideError,
@@ -39,13 +39,12 @@ from qml.errors import (
 
 __all__ = ["ExactEvaluator", "AerEstimatorEvaluator", "AerSamplerEvaluator",
            "RuntimeSamplerEvaluator", "make_evaluator", "shift_rule_compatible", "TRAINING",
-           "PREDICTION", "DEFAULT_SHOTS"]
+           "PREDICTION"]
 
 logger = logging.getLogger(__name__)
 
 _SHIFT_GATES = {"rx", "ry", "rz", "p", "u1", "rxx", "ryy", "rzz", "rzx"}
 TRAINING, PREDICTION = "training_step", "prediction"  # what a batch is for
-DEFAULT_SHOTS = 1024  # shots per circuit on shot-based backends when none are given
 
 
 def shift_rule_compatible(cc: ClassifierCircuit) -> bool:

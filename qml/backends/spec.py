@@ -23,8 +23,9 @@ from functools import lru_cache
 from qml.errors import ConfigurationError, UnknownBackendError
 
 __all__ = ["BackendSpec", "parse_backend", "fake_backend", "fake_backend_names",
-           "build_simulator", "BACKEND_FORMS"]
+           "build_simulator", "BACKEND_FORMS", "DEFAULT_SHOTS"]
 
+DEFAULT_SHOTS = 1024  # shots per circuit on shot-based backends when none are given
 BACKEND_FORMS = ("statevector", "aer", "aer:<fake backend>", "fake:<fake backend>",
                  "ibm:<backend>[@<instance>]", "ibm:least_busy")
 _IBM_EXTRA = "pip install 'qlimits[ibm]'"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from qml.backends import DEFAULT_SHOTS
 from qml.cli.common import (
     SEED_TYPE,
     SHOTS_TYPE,
@@ -69,7 +70,7 @@ def add_parser(sub, add) -> None:
                     help="layers per sequence (default 2,4,8,16,30,50,80)")
     lf.add_argument("--samples", type=int_at_least(1, LIMITS["num_samples"]), default=6,
                     help="random sequences per length (default 6)")
-    lf.add_argument("--shots", type=SHOTS_TYPE, default=1024)
+    lf.add_argument("--shots", type=SHOTS_TYPE, default=DEFAULT_SHOTS)
     lf.add_argument("--seed", type=SEED_TYPE, default=0)
     lf.add_argument("--out", default="runs/eplg", help="output folder (default runs/eplg)")
     lf.set_defaults(func=cmd_eplg_measure)

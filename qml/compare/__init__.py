@@ -41,7 +41,7 @@ from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
 from qml.backends import parse_backend
-from qml.backends.evaluators import DEFAULT_SHOTS
+from qml.backends import DEFAULT_SHOTS
 from qml.deprecation import deprecated
 from qml.distributed import check_scheduler, connect
 from qml.errors import ConfigurationError, InvalidInputError

@@ -24,7 +24,7 @@ from scipy.optimize import minimize as _scipy_minimize
 
 from qml.errors import ConfigurationError
 
-__all__ = ["IterationInfo", "OptimizationResult", "OPTIMIZERS", "GRADIENT_OPTIMIZERS",
+__all__ = ["resolve_optimizer", "IterationInfo", "OptimizationResult", "OPTIMIZERS", "GRADIENT_OPTIMIZERS",
            "DEFAULT_LEARNING_RATE", "optimize"]
 
 logger = logging.getLogger(__name__)
@@ -32,6 +32,20 @@ logger = logging.getLogger(__name__)
 OPTIMIZERS = ("cobyla", "lbfgs", "spsa", "adam")
 GRADIENT_OPTIMIZERS = ("lbfgs", "adam")
 DEFAULT_LEARNING_RATE = {"spsa": 0.2, "adam": 0.1}
+
+
+def resolve_optimizer(name: str, exact: bool) -> str:
+    """The optimizer ``name`` stands for: ``"auto"`` is L-BFGS-B where gradients are exact
+    (the engine's adjoint method) and SPSA under shot noise.
+
+    Examples
+    --------
+    >>> resolve_optimizer("auto", exact=True), resolve_optimizer("auto", exact=False)
+    ('lbfgs', 'spsa')
+    """
+    if name != "auto":
+        return name
+    return "lbfgs" if exact else "spsa"
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,19 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.svm import SVC
 
 from qml.backends import parse_backend
-from qml.errors import ConfigurationError, NotFittedError, VersionMismatchWarning
-from qml.models.preprocessing import angle_encoder
+from qml.errors import NotFittedError, VersionMismatchWarning
+from qml.models.base import QuantumEstimator
 from qml.models.quantum_kernel import KERNEL_FEATURE_MAPS, QuantumKernel, kernel_target_alignment
 from qml.result_file import ResultFile, document_schema
-from qml.validation import check_seed, classification_data, fitted_input, scored_labels
+from qml.validation import (
+    classification_data,
+    count,
+    fitted_input,
+    number_above,
+    one_of,
+    scored_labels,
+    seed,
+)
 from qml.version import __version__
 
 __all__ = ["QSVC"]
@@ -33,7 +41,7 @@ _NUMBERS = {"type": "array", "items": {"type": "number"}}
 _MATRIX = {"type": "array", "items": _NUMBERS}
 
 
-class QSVC(ResultFile, ClassifierMixin, BaseEstimator):
+class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
     """Quantum-kernel support-vector classifier with scikit-learn's estimator API.
 
     Parameters
@@ -105,6 +113,18 @@ class QSVC(ResultFile, ClassifierMixin, BaseEstimator):
                  "input_matrix", "input_offset", "support_vectors", "n_support", "dual_coef",
                  "intercept"])
 
+    PARAMETERS = {  # checked at fit; the backend by its parser
+        "feature_map": one_of(*KERNEL_FEATURE_MAPS),
+        "feature_map_reps": count("feature_map_reps"),
+        "bandwidth": number_above(0),
+        "C": number_above(0),
+        "n_qubits": count("n_qubits", none=True),
+        "reduction": one_of(None, "pca"),
+        "input_scaling": one_of("minmax", None),
+        "shots": count("shots", none=True),
+        "seed": seed(),
+    }
+
     def __init__(self, feature_map="zz", feature_map_reps=2, bandwidth=1.0, C=1.0,
                  n_qubits=None, reduction=None, input_scaling="minmax",
                  backend="statevector", shots=None, seed=None):
@@ -129,17 +149,8 @@ class QSVC(ResultFile, ClassifierMixin, BaseEstimator):
         return kernel
 
     def _validate_options(self) -> None:
-        if self.feature_map not in KERNEL_FEATURE_MAPS:
-            raise ConfigurationError(f"unknown feature map {self.feature_map!r}; valid: "
-                                     f"{', '.join(KERNEL_FEATURE_MAPS)}")
-        if isinstance(self.C, bool) or not isinstance(self.C, (int, float, np.number)) or \
-                not np.isfinite(self.C) or self.C <= 0:
-            raise ConfigurationError(f"C must be a finite number > 0; got {self.C!r}")
-        check_seed(self.seed)
+        self._check_parameters()
         parse_backend(self.backend)
-
-    def _angles(self, X) -> np.ndarray:
-        return X @ self.input_matrix_ + self.input_offset_
 
     def __getstate__(self):
         state = self.__dict__.copy()
@@ -158,10 +169,7 @@ class QSVC(ResultFile, ClassifierMixin, BaseEstimator):
         self._validate_options()
         X, y, self.classes_ = classification_data(self, X, y)
         self.n_qubits_ = int(self.n_qubits or X.shape[1])
-        encoder = angle_encoder(X.shape[1], self.n_qubits_, self.reduction,
-                                self.input_scaling, seed=self.seed).fit(X)
-        self.input_matrix_, self.input_offset_ = encoder.matrix_, encoder.offset_
-        angles = self._angles(X)
+        angles = self._fit_input_map(X, self.n_qubits_)
         self._kernel_cache = None
         kernel = self._kernel()
         K = kernel.evaluate(angles)

@@ -226,8 +226,7 @@ class QuantumKernel:
         key = ("runner", id(circuit), self.backend, self.shots, self.seed)
         if key in self._cache:
             return self._cache[key]
-        from qml.backends import build_simulator
-        from qml.backends.evaluators import DEFAULT_SHOTS
+        from qml.backends import DEFAULT_SHOTS, build_simulator
 
         spec = parse_backend(self.backend)
         shots = DEFAULT_SHOTS if self.shots is None else int(self.shots)

@@ -98,7 +98,7 @@ def test_save_and_load_round_trip_and_bad_files(tmp_path):
 
 @pytest.mark.parametrize("kwargs, error, match", [
     ({"C": 0}, ConfigurationError, "C must be a finite number > 0"),
-    ({"feature_map": "reuploading"}, ConfigurationError, "unknown feature map"),
+    ({"feature_map": "reuploading"}, ConfigurationError, "feature_map must be one of"),
     ({"bandwidth": -1}, ConfigurationError, "bandwidth must be"),
     ({"n_qubits": 1}, InvalidInputError, "reduction='pca'"),
 ])

@@ -352,7 +352,7 @@ def test_training_gradient_matches_finite_differences(fm, an, readout, iris3, rn
     """The loss gradient used for training (adjoint through readout and cross-entropy)."""
     from qiskit.quantum_info import SparsePauliOp
 
-    from qml.models.vqc import _CrossEntropy
+    from qml.models.loss import CrossEntropy
 
     n_classes = 2 if readout != "z_per_class" else 3
     if readout == "observables":
@@ -361,7 +361,7 @@ def test_training_gradient_matches_finite_differences(fm, an, readout, iris3, rn
     X, y = iris3.X_train[keep][:12, :3], iris3.y_train[keep][:12]
     clf = VQC(feature_map=fm, ansatz=an, readout=readout, ansatz_reps=1, maxiter=1,
               optimizer="adam", seed=0).fit(X, y)
-    objective = _CrossEntropy(clf._evaluator, clf.readout_, clf._angles(X),
+    objective = CrossEntropy(clf._evaluator, clf.readout_, clf._angles(X),
                               np.searchsorted(clf.classes_, y))
     w = rng.uniform(-np.pi, np.pi, len(clf.weights_))
     loss, grad = objective.loss_and_grad(w)

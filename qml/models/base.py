@@ -1,0 +1,32 @@
+"""What the quantum estimators share: the table of parameter rules checked at ``fit``, and
+the input pipeline from features to rotation angles (``angle_encoder``), learned as one
+affine map (``input_matrix_``, ``input_offset_``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qml.models.preprocessing import angle_encoder
+from qml.validation import Rule, check_params
+
+__all__ = ["QuantumEstimator"]
+
+
+class QuantumEstimator:
+    """Mixin of ``VQC`` and ``QSVC``: ``PARAMETERS`` maps each parameter to its ``Rule``;
+    the estimator's own ``_validate_options`` adds what one rule cannot say."""
+
+    PARAMETERS: dict[str, Rule] = {}
+
+    def _check_parameters(self) -> None:
+        check_params(self, self.PARAMETERS)
+
+    def _fit_input_map(self, X: np.ndarray, n_qubits: int) -> np.ndarray:
+        """Learn the affine map features -> angles on ``X``; return ``X``'s angles."""
+        encoder = angle_encoder(X.shape[1], n_qubits, self.reduction, self.input_scaling,
+                                seed=self.seed).fit(X)
+        self.input_matrix_, self.input_offset_ = encoder.matrix_, encoder.offset_
+        return self._angles(X)
+
+    def _angles(self, X: np.ndarray) -> np.ndarray:
+        return X @ self.input_matrix_ + self.input_offset_

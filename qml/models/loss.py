@@ -1,0 +1,51 @@
+"""The classifier's training loss: cross-entropy of the readout's class probabilities, with
+its gradient from the engine's vector-Jacobian product.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from circuits.readouts import Readout
+
+logger = logging.getLogger(__name__)
+
+
+PROB_FLOOR = 1e-10  # clip of qiskit-machine-learning's CrossEntropyLoss
+
+
+class CrossEntropy:
+    """Mean cross-entropy (log base 2, probabilities clipped at 1e-10) over the training set,
+    as qiskit-machine-learning's ``CrossEntropyLoss``; every method is one backend call.
+    ``n_total``: the size of the whole training set when ``X`` is one chunk of it (data-
+    parallel training), so that the chunks' losses and gradients add up to the mean's."""
+
+    def __init__(self, evaluator, readout: Readout, X: np.ndarray, y_index: np.ndarray,
+                 n_total: int | None = None):
+        self.evaluator, self.readout, self.X, self.y = evaluator, readout, X, y_index
+        self.n_total = len(y_index) if n_total is None else n_total
+
+    def _picked(self, probs: np.ndarray, rows) -> np.ndarray:
+        return probs[..., np.arange(probs.shape[-2]), self.y[rows]]
+
+    def losses(self, W: np.ndarray) -> np.ndarray:
+        probs = self.readout.probabilities(self.evaluator.expectations(self.X, W))
+        p = np.clip(self._picked(probs, slice(None)), PROB_FLOOR, 1.0)
+        return -np.log2(p).sum(axis=-1) / self.n_total
+
+    def _cotangent(self, E: np.ndarray, rows) -> np.ndarray:
+        probs = self.readout.probabilities(E)
+        picked = self._picked(probs, rows)
+        grad_p = np.zeros_like(probs)
+        live = picked > PROB_FLOOR
+        denom = np.log(2) * self.n_total * np.maximum(picked, PROB_FLOOR)
+        scale = np.where(live, -1.0 / denom, 0.0)
+        grad_p[..., np.arange(probs.shape[-2]), self.y[rows]] = scale
+        return self.readout.vjp(E, grad_p)
+
+    def loss_and_grad(self, w: np.ndarray):
+        E, grad, _ = self.evaluator.vjp(self.X, w[None, :], self._cotangent)
+        p = np.clip(self._picked(self.readout.probabilities(E[0]), slice(None)), PROB_FLOOR, 1.0)
+        return float(-np.log2(p).sum() / self.n_total), grad[0]

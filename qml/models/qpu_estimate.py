@@ -1,0 +1,99 @@
+"""What training a VQC would cost on a ``fake:`` or ``ibm:`` backend, before anything is
+sent: the circuit transpiled as ``fit`` would, its QPU seconds, the optimizer's jobs."""
+
+from __future__ import annotations
+
+from sklearn.base import clone
+
+from qml.backends import DEFAULT_SHOTS, parse_backend
+from qml.errors import ConfigurationError
+
+__all__ = ["QPUEstimate", "training_estimate"]
+
+
+def training_estimate(model, n_samples: int, method: str, predict_sizes=(),
+                      job_overhead=None, usd_per_second=None):
+    """The ``CostEstimate`` of fitting ``model`` (its circuit built, ``circuit_``) on
+    ``n_samples`` samples with ``method``, and of one prediction job per
+    ``predict_sizes`` entry."""
+    from qml.hardware.pricing import (
+        JobGroup,
+        build_estimate,
+        circuit_seconds,
+        optimizer_jobs,
+        rep_delay_seconds,
+    )
+    from qml.hardware.runtime import runtime_backend, transpile_for
+
+    spec = parse_backend(model.backend)
+    circuit = model.circuit_
+    backend = runtime_backend(spec, circuit.num_qubits)
+    measured = circuit.circuit.copy()
+    measured.measure_all()
+    isa = transpile_for(spec, backend, [measured], model.optimization_level, model.seed)[0]
+    seconds = circuit_seconds(isa, backend.target)
+    shots = DEFAULT_SHOTS if model.shots is None else int(model.shots)
+    plan, bound = optimizer_jobs(method, model.maxiter, len(circuit.weights))
+    groups = [JobGroup("training_step", jobs, sets * n_samples, shots, seconds)
+              for jobs, sets in plan]
+    groups += [JobGroup("prediction", 1, int(n), shots, seconds) for n in predict_sizes]
+    notes = ["results already in the job ledger are reused at no cost; every job is "
+             "counted here"]
+    if spec.kind == "ibm":
+        notes.append("training runs in a runtime session where the account allows it; "
+                     "IBM bills a session by wall-clock time, the optimizer's time "
+                     "between jobs included, so this is then a lower bound")
+    return build_estimate(spec.text, groups, rep_delay=rep_delay_seconds(
+        backend, model.runtime_options), job_overhead=job_overhead,
+        usd_per_second=usd_per_second, bound=bound, notes=notes)
+
+
+class QPUEstimate:
+    """Mixin of ``VQC``: ``estimate``, what ``fit`` would cost on a ``fake:`` or ``ibm:``
+    backend."""
+
+    def estimate(self, X, y, predict_sizes=(), *, job_overhead: float | None = None,
+                 usd_per_second: float | None = None):
+        """What ``fit(X, y)`` would cost on a ``fake:`` or ``ibm:`` backend, before anything
+        is sent: jobs, circuits, shots, QPU seconds and price (``qml.hardware.pricing``).
+
+        The circuit is transpiled as ``fit`` would transpile it; nothing is submitted, the
+        ledger is not touched, and this estimator stays as it was.
+
+        Parameters
+        ----------
+        X, y : array-like
+            The training data ``fit`` would get.
+        predict_sizes : sequence of int, default=()
+            Also count one prediction job per entry, of that many samples (``qlimits train``
+            predicts its train and test sets).
+        job_overhead, usd_per_second : float, optional
+            Override the model's per-job overhead and the price per QPU second.
+
+        Returns
+        -------
+        CostEstimate
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from qml import VQC
+        >>> X, y = load_iris(return_X_y=True)
+        >>> est = VQC(backend="fake:fake_lima", optimizer="spsa", maxiter=10,
+        ...           seed=0).estimate(X[50:], y[50:])
+        >>> est.jobs, est.circuits, est.shots
+        (11, 3100, 3174400)
+        """
+        if not parse_backend(self.backend).runtime:
+            raise ConfigurationError(
+                f"a QPU cost estimate needs a fake: or ibm: backend; {self.backend!r} runs on "
+                "this machine and uses no QPU")
+        probe = clone(self)
+        method, X, _, _ = probe._prepare(X, y)
+        return probe._cost_estimate(len(X), method, predict_sizes, job_overhead,
+                                    usd_per_second)
+
+    def _cost_estimate(self, n_samples: int, method: str, predict_sizes=(),
+                       job_overhead=None, usd_per_second=None):
+        return training_estimate(self, n_samples, method, predict_sizes, job_overhead,
+                                 usd_per_second)
