@@ -13,14 +13,7 @@ import numpy as np
 from qiskit import QuantumCircuit
 from qiskit.circuit.library import quantum_volume
 
-from qml.deprecation import moved_names
-
 __all__ = ["model_circuits"]
-
-__getattr__ = moved_names(__name__, {
-    "ideal_probabilities": "qml.volume.ideal:ideal_probabilities",
-    "heavy_outputs": "qml.volume.analysis:heavy_outputs",
-})
 
 
 def model_circuits(width: int, trials: int, seed: int | None = None) -> list[QuantumCircuit]:

@@ -74,7 +74,7 @@ DEMO_SERIES = ("qv_ibm", "qv_quantinuum", "qv_frontier", "top500_rmax", "moore_l
 def _demo_projection(args, out: Path) -> None:
     """The projection's headline: QV doubling times beside classical ones, and the year QV
     outgrows classical verification."""
-    from qml.projection import QV_FRONTIER, STATE_VECTOR_RECORD, project
+    from qml.projection import QV_FRONTIER, STATE_VECTOR_RECORD, project, since_2020
 
     projection = project(until=2035)
     rows = [(series_name(s), f"{s['doubling_time_months']:.1f}") for s in projection.series
@@ -85,40 +85,11 @@ def _demo_projection(args, out: Path) -> None:
     print(f"QV outgrows the largest classical state-vector simulations (its own verification) "
           f"around {cross['year']:.0f} (95% interval {cross['interval'][0]:.0f}-"
           f"{cross['interval'][1]:.0f}).")
-    for line in _since_2020(projection):
+    for line in since_2020(projection):
         print(textwrap.fill(line, 95, subsequent_indent="    ", replace_whitespace=False)
               if line.startswith("  ") else line)
     projection_figures(args, projection, out)
 
-
-def _since_2020(projection) -> list[str]:
-    """What changed since the essay, in plain words, from the projection's data."""
-    from qml.projection import error_fits
-
-    lines = ["\nSince 2020:"]
-    for v in projection.vendors:
-        if v["last_date"] is None:
-            lines.append(f"  {v['vendor']} never published a measured QV"
-                         + (f"; it reports {v['reports_instead']}." if v["reports_instead"]
-                            else "."))
-        elif v["reports_instead"] and not v["reports_instead"].startswith("QV"):
-            lines.append(f"  {v['vendor']} last reported QV 2^{v['last_log2_qv']} "
-                         f"({v['last_date']}); since {v['since']} it leads with "
-                         f"{v['reports_instead']}.")
-    ibm = sorted((r for r in projection.two_qubit_errors
-                  if r["vendor"] == "IBM" and r["scope"] == "device"), key=lambda r: r["year"])
-    fit = next((f for f in error_fits(projection.two_qubit_errors) if f.key == "error_ibm"),
-               None)
-    if fit is not None:
-        lo, hi = fit.doubling_time_interval
-        lines.append(
-            f"  IBM's best device median two-qubit error fell from {ibm[0]['two_qubit_error']:.2g}"
-            f" ({ibm[0]['date'][:4]}) to {ibm[-1]['two_qubit_error']:.2g} ({ibm[-1]['date'][:4]}):"
-            f" it halves every {fit.doubling_time_months:.0f} months (95% {lo:.0f}-{hi:.0f}),"
-            f" about Moore's-law pace. The QV that error alone implies rose from "
-            f"2^{ibm[0]['implied_log2_qv']} to 2^{ibm[-1]['implied_log2_qv']}: QV counts qubits,"
-            f" and the usable width grows only as one over the square root of the error.")
-    return lines
 
 
 def add_parser(sub, add) -> None:

@@ -160,25 +160,6 @@ class QuantumVolumeResult(ResultFile):
         passing = [w.width for w in self.widths if w.passed]
         return 2 ** max(passing) if passing else 1
 
-    def to_json(self) -> str:
-        """Deprecated: ``json.dumps(result.to_dict())``."""
-        import json
-
-        from qml.deprecation import deprecated
-
-        deprecated("QuantumVolumeResult.to_json()", "json.dumps(result.to_dict()) or save()")
-        return json.dumps(self.to_dict(), indent=1)
-
-    @classmethod
-    def from_json(cls, text: str) -> QuantumVolumeResult:
-        """Deprecated: ``QuantumVolumeResult.from_dict(json.loads(text))``."""
-        import json
-
-        from qml.deprecation import deprecated
-
-        deprecated("QuantumVolumeResult.from_json()", "from_dict(json.loads(text)) or load()")
-        return cls.from_dict(json.loads(text), source="<json text>")
-
     def _to_body(self) -> dict:
         return {"quantum_volume": self.quantum_volume, "backend": self.backend,
                 "seed": self.seed, "shots": self.shots,

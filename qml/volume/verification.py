@@ -9,7 +9,6 @@ memory holds, and the fitted time of a 100-circuit certification at that width.
 
 from __future__ import annotations
 
-import datetime
 import logging
 import math
 import time
@@ -21,6 +20,7 @@ from scipy import stats
 from circuits.quantum_volume import model_circuits
 from qml.engine import memory
 from qml.errors import ConfigurationError
+from qml.projection.data import decimal_year_today
 from qml.result_file import ResultFile, document_schema
 from qml.volume.analysis import MIN_TRIALS
 from qml.volume.ideal import ideal_probabilities
@@ -28,12 +28,6 @@ from qml.volume.ideal import ideal_probabilities
 __all__ = ["VerificationCost", "verification_cost"]
 
 logger = logging.getLogger(__name__)
-
-
-def _decimal_year(when: datetime.date) -> float:
-    start = datetime.date(when.year, 1, 1)
-    days = (datetime.date(when.year + 1, 1, 1) - start).days
-    return when.year + ((when - start).days + 0.5) / days
 
 
 @dataclass
@@ -139,5 +133,5 @@ def verification_cost(max_width: int, seed: int = 0, repeats: int = 1) -> Verifi
     max_n = int(math.floor(math.log2(free / memory.state_bytes(0))))
     per_circuit = 2.0 ** (fit.intercept + fit.slope * max_n)
     return VerificationCost(widths, seconds, float(fit.intercept), float(fit.slope), max_n,
-                            MIN_TRIALS * per_circuit, _decimal_year(datetime.date.today()),
+                            MIN_TRIALS * per_circuit, decimal_year_today(),
                             seed)

@@ -1,7 +1,5 @@
 """QV model circuits: seeded, distinct, and the names that moved to qml.volume still work."""
 
-import numpy as np
-import pytest
 
 import circuits.quantum_volume as qv
 from circuits.quantum_volume import model_circuits
@@ -16,14 +14,7 @@ def test_seed_reproducibility_and_distinct_trials():
     assert all(c.num_qubits == 4 and not c.num_clbits for c in a)
 
 
-def test_moved_names_warn_and_still_work():
-    from qml.volume import heavy_outputs, ideal_probabilities
-
-    with pytest.warns(DeprecationWarning, match="qml.volume.ideal.ideal_probabilities"):
-        old = qv.ideal_probabilities
-    assert old is ideal_probabilities
-    with pytest.warns(DeprecationWarning, match="qml.volume.analysis.heavy_outputs"):
-        assert qv.heavy_outputs(np.array([[0.1, 0.9]])).tolist() == \
-            heavy_outputs(np.array([[0.1, 0.9]])).tolist()
-    with pytest.raises(AttributeError):
-        qv.no_such_name  # noqa: B018
+def test_the_names_moved_in_0_2_are_gone_in_0_3():
+    """Pure construction: the ideal distributions and heavy outputs live in qml.volume."""
+    for name in ("ideal_probabilities", "heavy_outputs"):
+        assert not hasattr(qv, name)

@@ -58,10 +58,6 @@ def test_iris_end_to_end(iris_report, tmp_path):
         "accuracy_mean"] == pytest.approx(vqc.accuracy_mean)
     table = iris_report.to_csv().splitlines()
     assert len(table) == len(names) + 1 and table[1].startswith("vqc,")
-    with pytest.warns(DeprecationWarning, match="save\\(folder\\)"):
-        iris_report.save(tmp_path / "old")
-    assert Comparison.load(tmp_path / "old" / "comparison.json") == iris_report
-    assert (tmp_path / "old" / "comparison.csv").read_text() == iris_report.to_csv()
 
 
 def test_same_seed_same_report_in_process_or_on_a_dask_cluster(iris, iris_report, dask_client):

@@ -139,17 +139,14 @@ def test_projection_carries_its_fits_and_frontiers():
     assert again.series == p.series and again.fit(QV_FRONTIER) == p.fit(QV_FRONTIER)
 
 
-def test_moved_and_renamed_names_warn():
+def test_the_names_deprecated_in_0_2_are_gone_in_0_3():
+    """CHANGELOG.md, 0.3.0, Removed."""
     import qml.projection as projection
-    from qml.volume import verification_cost
 
-    with pytest.warns(DeprecationWarning, match="qml.volume.verification.verification_cost"):
-        assert projection.verification_cost is verification_cost
-    with pytest.warns(DeprecationWarning, match="verification_frontiers"):
-        lines = projection.frontier_lines()
-    assert set(lines) == {"state-vector simulation record", "TOP500 #1 memory"}
-    with pytest.warns(DeprecationWarning, match="to_dict"):
-        assert json.loads(project(2030).to_json())["until"] == 2030
+    for name in ("verification_cost", "frontier_lines"):
+        assert not hasattr(projection, name)
+    assert not hasattr(project(2030), "to_json")
+    assert json.loads(json.dumps(project(2030).to_dict()))["until"] == 2030
 
 
 @pytest.mark.parametrize("line,message", [

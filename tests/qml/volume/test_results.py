@@ -40,9 +40,7 @@ def test_inconsistent_files_are_refused(tmp_path):
         QuantumVolumeResult.from_dict(doc)
 
 
-def test_json_text_methods_are_deprecated():
+def test_the_json_text_methods_deprecated_in_0_2_are_gone():
     res = QuantumVolumeResult("aer", 0, 10, [WidthResult.from_hops(2, [0.8] * 100, 10)])
-    with pytest.warns(DeprecationWarning, match="to_dict"):
-        text = res.to_json()
-    with pytest.warns(DeprecationWarning, match="from_dict"):
-        assert QuantumVolumeResult.from_json(text) == res
+    assert not hasattr(res, "to_json") and not hasattr(QuantumVolumeResult, "from_json")
+    assert QuantumVolumeResult.from_dict(res.to_dict()) == res
