@@ -2,7 +2,8 @@
 noisy QV simulation on every fake device qiskit-ibm-runtime ships.
 
 Per device (at least 2 qubits): widths 2 to min(6, qubits), 100 trials, 1024 shots, seed 0,
-the simulation through ``measure_devices`` (the exact noisy distributions of ``qml.engine.pauli_transfer``)
+the simulation through ``measure_devices`` (the exact noisy distributions of
+``qml.engine.pauli_transfer``)
 and the prediction from the device's reported gate and readout errors on the same qubits
 and transpiled circuits. Both run as tasks on a local Dask cluster (``--scheduler``).
 
@@ -42,7 +43,8 @@ def report(doc: dict) -> str:
         "`python benchmarks/qv_from_errors.py` (results: `qv_from_errors.json`): every fake "
         "device of qiskit-ibm-runtime with at least 2 qubits, widths 2 to min(6, qubits), 100 "
         "trials, 1024 shots, seed 0. Simulated: `measure_devices` (the exact noisy output "
-        "distributions of `qml.engine.pauli_transfer`, then shots). Predicted: `predict_quantum_volume` "
+        "distributions of `qml.engine.pauli_transfer`, then shots). Predicted: "
+        "`predict_quantum_volume` "
         "from the reported gate and readout errors on the same qubits and transpiled "
         "circuits (HOP = F h + (1 - F)/2).",
         "",

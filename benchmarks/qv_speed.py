@@ -13,7 +13,8 @@ qiskit-experiments installed that imports qiskit-experiments itself, which its o
 already imported); the bar is judged on the median of the later sweeps, and the first sweep is
 reported beside it. Where the time goes is measured in a separate instrumented sweep per side
 (ideal simulation, transpilation, noisy simulation, analysis). qlimits is also run with
-``method="aer"`` (Aer's simulator instead of ``qml.engine.pauli_transfer``) to show what each part buys.
+``method="aer"`` (Aer's simulator instead of ``qml.engine.pauli_transfer``) to show what each part
+buys.
 
 Usage::
 
@@ -151,7 +152,8 @@ RUNNERS = {"qlimits": run_qlimits, "qlimits (method='aer')": run_qlimits_aer,
 
 
 def run_scaling(widths, trials, shots, level, repeats):
-    """Wider circuits: seconds of noisy simulation per trial, qml.engine.pauli_transfer against Aer."""
+    """Wider circuits: seconds of noisy simulation per trial, qml.engine.pauli_transfer against
+    Aer."""
     from qml.volume import measure_quantum_volume
 
     measure_quantum_volume("aer:fake_kolkata", [2], trials=2, shots=shots, seed=0)  # warm up
@@ -205,7 +207,8 @@ qubits and simulate them under the same device noise; the difference is how.
 qlimits computes ideal distributions exactly without a simulator job; compiles onto the chosen
 qubits only (the device coupling map reduced to them) with one preset pass manager per width;
 derives the device's errors for the chosen qubits only (Aer's `from_backend` derives them for
-all 27 qubits); and simulates with `qml.engine.pauli_transfer`: each trial's exact output distribution
+all 27 qubits); and simulates with `qml.engine.pauli_transfer`: each trial's exact output
+distribution
 under the device noise, with every gate and its error channel as a Pauli transfer matrix and
 the operations on one qubit pair multiplied into one block before they touch the density
 matrix, then 1024 multinomial shots from it. That is the density-matrix computation Aer does
@@ -287,7 +290,8 @@ def write_report(results: dict, path: Path) -> None:
                   f"Noisy simulation only, seconds per trial (mean of {scaling['trials']} "
                   f"trials, {results['shots']} shots, level {results['level']}, FakeKolkataV2), "
                   "`qml.engine.pauli_transfer` against Aer; and the mean HOPs, which agree:", "",
-                  "| width | qml.engine.pauli_transfer (s) | Aer (s) | Aer / qml.engine.pauli_transfer | mean HOP, "
+                  "| width | qml.engine.pauli_transfer (s) | Aer (s) | "
+                  "Aer / qml.engine.pauli_transfer | mean HOP, "
                   "qml.engine.pauli_transfer / Aer |", "| --- | --- | --- | --- | --- |"]
         lines += [f"| {r['width']} | {r['auto']:.3f} | {r['aer']:.3f} | "
                   f"{r['aer'] / r['auto']:.1f}x | {r['auto_hop']:.3f} / {r['aer_hop']:.3f} |"

@@ -128,7 +128,8 @@ class StateTooLargeError(QlimitsError, MemoryError):
 
 
 class UnsupportedCircuitError(QlimitsError, ValueError):
-    """An exact engine (``qml.engine.statevector``, ``qml.engine.pauli_transfer``) cannot evaluate a circuit."""
+    """An exact engine (``qml.engine.statevector``, ``qml.engine.pauli_transfer``) cannot evaluate
+    a circuit."""
 
 
 class ResultFileError(QlimitsError, ValueError):

@@ -210,20 +210,18 @@ DENSITY_MATRIX_QUBITS = 10  # up to this chain length Aer's density-matrix metho
 
 
 def _device(backend, n_qubits: int):
-    """``(device or None, spec or None, name)`` for a backend string, or a simulator of your
-    own. ``fake:`` and ``ibm:`` backends are runtime backends: their jobs go through the
-    ledger; an ``ibm:`` backend needs credentials, checked here before any work."""
-    if not isinstance(backend, str):
+    """``(device or None, runtime Target or None, name)`` for a backend string, or a
+    simulator of your own. ``fake:`` and ``ibm:`` backends are runtime backends: their jobs go
+    through the ledger; an ``ibm:`` backend needs credentials, checked here before any work."""
+    from qml.backends.dispatch import resolve
+
+    where = resolve(backend) if isinstance(backend, str) else None
+    if where is None:
         return None, None, "custom"
-    from qml.backends import fake_backend, parse_backend
-
-    spec = parse_backend(backend)
-    if spec.kind == "aer_noisy":
-        return fake_backend(spec.device), None, spec.text
-    if spec.kind in ("fake", "ibm"):
-        from qml.hardware.runtime import runtime_backend
-
-        return runtime_backend(spec, n_qubits), spec, spec.text
+    if where.kind == "device":
+        return where.device(), None, where.name
+    if where.runtime:
+        return where.device(n_qubits), where, where.name
     raise ConfigurationError(
         f"layer fidelity runs on a device: backend 'aer:<fake device>' (its noise model in "
         f"Aer), 'fake:<fake device>' or 'ibm:<device>' (through the job ledger), or an "
@@ -242,20 +240,19 @@ def _named_meas(circuit):
     return out
 
 
-def _run_through_ledger(experiment, spec, device, shots: int, seed: int | None):
+def _run_through_ledger(experiment, where, device, shots: int, seed: int | None):
     """The experiment's circuits as one sampler job through the ledger (a rerun reads the
     stored result instead of submitting again); qiskit-experiments' own analysis on the
     counts."""
     from qiskit_experiments.framework import ExperimentData
 
-    from qml.hardware.runtime import RuntimeRunner, transpile_for
+    from qml.hardware.runtime import transpile_for
 
     circuits = experiment.circuits()  # already on the device's physical qubits
     width = circuits[0].num_qubits
-    isa = transpile_for(spec, device, [_named_meas(c) for c in circuits], 0, seed,
+    isa = transpile_for(where.spec, device, [_named_meas(c) for c in circuits], 0, seed,
                         initial_layout=list(range(width)))
-    jobs = RuntimeRunner(spec, device)
-    jobs.open_mode("batch")
+    jobs = where.jobs(device)
     bits = jobs.run(isa, [None] * len(isa), shots, "layer_fidelity", seed)
     data = ExperimentData(experiment=experiment)
     data.add_data([{"counts": b.get_counts(), "metadata": c.metadata, "shots": shots,
@@ -331,7 +328,7 @@ def measure_layer_fidelity(backend, n_qubits: int | None = None,
     if qubits is not None and n_qubits is not None:
         raise ConfigurationError("give n_qubits (a chain chosen for you) or qubits (your "
                                  "chain), not both")
-    device, spec, name = _device(backend, len(qubits) if qubits is not None else
+    device, jobs_target, name = _device(backend, len(qubits) if qubits is not None else
                                  (8 if n_qubits is None else int(n_qubits)))
     target = None if device is None else device.target
     if qubits is not None:
@@ -353,11 +350,11 @@ def measure_layer_fidelity(backend, n_qubits: int | None = None,
     logger.info("layer fidelity on %s: chain %s, layers %s, lengths %s", name, chain, layers,
                 lengths)
     start = time.perf_counter()
-    if spec is not None:  # fake: / ibm:: one job through the ledger
+    if jobs_target is not None:  # fake: / ibm:: one job through the ledger
         experiment = LayerFidelity(physical_qubits=chain, two_qubit_layers=layers,
                                    lengths=lengths, backend=device, num_samples=num_samples,
                                    seed=seed)
-        data = _run_through_ledger(experiment, spec, device, int(shots), seed)
+        data = _run_through_ledger(experiment, jobs_target, device, int(shots), seed)
     else:
         simulator = backend if device is None else _device_simulator(device, len(chain))
         experiment = LayerFidelity(physical_qubits=chain, two_qubit_layers=layers,

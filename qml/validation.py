@@ -226,7 +226,8 @@ def check_params(estimator, rules: dict[str, Rule]) -> None:
     >>> check_params(Model(), {"maxiter": count("maxiter")})
     Traceback (most recent call last):
     ...
-    qml.errors.ConfigurationError: Model: maxiter must be a positive integer, at most 1,000,000; got 0
+    qml.errors.ConfigurationError: Model: maxiter must be a positive integer, at most 1,000,000;
+    got 0
     """
     for name, rule in rules.items():
         value = getattr(estimator, name)

@@ -351,7 +351,8 @@ plots.qv_widths(results["fake_kolkata"], ax=axes[1])
 plt.show()"""),
     ("md", """## Exact noisy distributions or Aer: the same numbers
 
-By default the noisy trials are not sampled by Aer: `qml.engine.pauli_transfer` computes each trial's exact
+By default the noisy trials are not sampled by Aer: `qml.engine.pauli_transfer` computes each
+trial's exact
 output distribution under the device noise (density matrix in the Pauli basis, each qubit
 pair's gates and error channels fused into one block) and the shots are drawn from it.
 `method="aer"` runs Aer's simulator on the same transpiled circuits instead. The HOPs differ
@@ -647,7 +648,8 @@ QUANTUM_KERNELS = [
 
 The other half of near-term quantum machine learning: instead of training a circuit (the VQC),
 fix a feature map and use the overlap of feature states as a kernel,
-`k(x, y) = |<phi(x)|phi(y)>|^2`, in a classical support-vector machine. `qml.models.quantum_kernel.QuantumKernel`
+`k(x, y) = |<phi(x)|phi(y)>|^2`, in a classical support-vector machine.
+`qml.models.quantum_kernel.QuantumKernel`
 computes the Gram matrix exactly from qlimits' engine (every feature state once, then matrix
 products) or from shots (compute-uncompute circuits); `qml.QSVC` is the scikit-learn classifier
 on top.

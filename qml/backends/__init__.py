@@ -14,7 +14,7 @@ Examples
 --------
 >>> from qml.backends import parse_backend
 >>> parse_backend("aer:fake_lima").kind
-'aer'
+'aer_noisy'
 """
 
 from qml.backends.spec import (

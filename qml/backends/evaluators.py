@@ -5,8 +5,8 @@ expectation values shaped (P, B, K), in as few calls as the backend allows. ``ki
 the batch is for (``"training_step"`` or ``"prediction"``); hardware backends record it with
 each job in the ledger:
 
-* ``ExactEvaluator``: qlimits' vectorised state-vector engine (``qml.engine.statevector``) with adjoint
-  gradients.
+* ``ExactEvaluator``: qlimits' vectorised state-vector engine (``qml.engine.statevector``) with
+  adjoint gradients.
 * ``AerEstimatorEvaluator``: exact expectation values from Aer's EstimatorV2 (precision 0), the
   fallback for circuits the engine cannot compile.
 * ``AerSamplerEvaluator``: shots on Aer's SamplerV2, noiseless or with a fake backend's noise
@@ -28,7 +28,8 @@ from qiskit import QuantumCircuit, transpile
 from qiskit.quantum_info import SparsePauliOp
 
 from circuits.composition import ClassifierCircuit
-from qml.backends.spec import DEFAULT_SHOTS, BackendSpec, build_simulator
+from qml.backends.dispatch import Target, resolve
+from qml.backends.spec import DEFAULT_SHOTS
 from qml.engine.statevector import compile_circuit
 from qml.errors import (
     CircuitTooWideError,
@@ -237,17 +238,16 @@ class RuntimeSamplerEvaluator(_ShiftRuleEvaluator):
 
     exact = False
 
-    def __init__(self, cc, observables, spec: BackendSpec, shots: int, seed: int | None = None,
+    def __init__(self, cc, observables, target: Target, shots: int, seed: int | None = None,
                  optimization_level: int = 1, ledger=None, options=None, service=None):
-        from qml.hardware.runtime import RuntimeRunner, runtime_backend
-
         super().__init__(cc, observables)
         if any(o.paulis.x.any() for o in self.observables):
             raise ConfigurationError("runtime backends measure in the computational basis: "
                                      "readout observables must be made of Z and I only")
-        backend = runtime_backend(spec, cc.num_qubits, service)
-        self.runner = RuntimeRunner(spec, backend, ledger, options=options, service=service)
-        self.runner.open_mode("session")  # iterative training: one session where allowed
+        device = target.device(cc.num_qubits, service)
+        # iterative training: one session where the account allows it
+        self.runner = target.jobs(device, mode="session", ledger=ledger, options=options,
+                                  service=service)
         measured = cc.circuit.copy()
         measured.measure_all()
         self.circuit = self.runner.transpile([measured], optimization_level, seed)[0]
@@ -261,11 +261,12 @@ class RuntimeSamplerEvaluator(_ShiftRuleEvaluator):
         return np.stack([bits.expectation_values(o) for o in self.observables], axis=-1)
 
 
-def make_evaluator(spec: BackendSpec, cc: ClassifierCircuit,
+def make_evaluator(backend, cc: ClassifierCircuit,
                    observables: Sequence[SparsePauliOp], shots: int | None = None,
                    seed: int | None = None, optimization_level: int = 1,
                    runtime_options: dict | None = None):
-    """The evaluator for a parsed backend string.
+    """The evaluator of ``cc`` on ``backend`` (a backend string or a ``Target``), where
+    ``qml.backends.dispatch.resolve`` says it runs.
 
     ``statevector`` uses the exact engine and falls back, with a ``FallbackWarning``, to Aer's
     exact estimator for circuits the engine cannot compile. ``aer`` and ``aer:<fake>`` sample
@@ -276,11 +277,12 @@ def make_evaluator(spec: BackendSpec, cc: ClassifierCircuit,
     >>> from circuits import build_classifier
     >>> from qml.backends import parse_backend
     >>> cc = build_classifier("angle", "real_amplitudes", n_features=2, ansatz_reps=1)
-    >>> ev = make_evaluator(parse_backend("statevector"), cc, [SparsePauliOp("IZ")])
+    >>> ev = make_evaluator("statevector", cc, [SparsePauliOp("IZ")])
     >>> ev.expectations(np.zeros((1, 2)), np.zeros((1, 4))).ravel()
     array([1.])
     """
-    if spec.exact:
+    target = backend if isinstance(backend, Target) else resolve(backend)
+    if target.exact:
         try:
             return ExactEvaluator(cc, observables)
         except UnsupportedCircuitError as exc:
@@ -289,8 +291,8 @@ def make_evaluator(spec: BackendSpec, cc: ClassifierCircuit,
                           FallbackWarning, stacklevel=2)
             return AerEstimatorEvaluator(cc, observables, seed=seed)
     shots = DEFAULT_SHOTS if shots is None else shots
-    if spec.runtime:
-        return RuntimeSamplerEvaluator(cc, observables, spec, shots, seed, optimization_level,
+    if target.runtime:
+        return RuntimeSamplerEvaluator(cc, observables, target, shots, seed, optimization_level,
                                        options=runtime_options)
-    return AerSamplerEvaluator(cc, observables, build_simulator(spec), shots=shots, seed=seed,
+    return AerSamplerEvaluator(cc, observables, target.simulator(), shots=shots, seed=seed,
                                optimization_level=optimization_level)

@@ -19,6 +19,8 @@ from qml.cli import compare, demo, eplg, jobs, projection, train, volume
 from qml.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, Parser
 from qml.errors import QlimitsError
 
+__all__ = ["build_parser", "command_logging", "main", "run_command"]
+
 logger = logging.getLogger(__name__)
 
 

@@ -17,6 +17,13 @@ from qml.errors import ConfigurationError
 from qml.files import atomic_write, to_json_text
 from qml.validation import LIMITS, MAX_SEED
 
+__all__ = ["positive_float", "test_size", "EXIT_OK", "EXIT_ERROR", "EXIT_USAGE",
+           "EXIT_INTERRUPTED", "table", "write_json", "output_folder", "Parser",
+           "is_quiet", "bars_wanted", "progress_bar", "int_at_least", "float_in",
+           "int_list", "label_list", "parse_widths", "add_scheduler_argument",
+           "add_cost_arguments", "runtime_only", "save_figure", "kernels_ready",
+           "OUTPUT_NAMES", "SEED_TYPE", "SHOTS_TYPE"]
+
 logger = logging.getLogger(__name__)
 
 
@@ -24,6 +31,7 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def table(rows: list[tuple], header: tuple) -> str:
+    """A plain-text table of ``rows`` under ``header``, columns padded to their widest cell."""
     cells = [tuple(str(c) for c in header)] + [tuple(str(c) for c in r) for r in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells]
@@ -81,6 +89,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def is_quiet(args) -> bool:
+    """Whether ``-q`` was given (only errors; no warnings or bars)."""
     return bool(getattr(args, "quiet", False))
 
 
@@ -119,6 +128,7 @@ def int_at_least(low: int, high: int = 10**9):
         return value
 
     parse.__name__ = f"integer from {low} to {high}"
+    parse.__doc__ = f"An integer from {low} to {high:,} (an argparse type)."
     return parse
 
 
@@ -141,6 +151,7 @@ def float_in(low: float, high: float, expected: str):
         return value
 
     parse.__name__ = expected
+    parse.__doc__ = f"A number: {expected} (an argparse type)."
     return parse
 
 
@@ -202,6 +213,7 @@ def parse_widths(text: str) -> list[int]:
 
 
 def add_scheduler_argument(p: argparse.ArgumentParser, what: str) -> None:
+    """Add ``--scheduler`` (``qml.distributed``) for ``what``."""
     p.add_argument("--scheduler", default=None, metavar="WHERE",
                    help=f"run {what} on Dask (pip install 'qlimits[dask]'): local, local:N "
                         "(N worker processes here) or tcp://HOST:PORT (a running `dask "
@@ -248,10 +260,9 @@ def kernels_ready(args) -> None:
     """Compile the engine's kernels before a command's progress bar starts, saying so the
     first time on a machine (about 15 s), instead of letting the first iteration's
     estimate read minutes."""
-    from qml.engine import gate_kernels
-    from qml.engine.statevector import warm_up
+    from qml.engine.statevector import compiled_on_disk, warm_up
 
-    if gate_kernels.compiled_on_disk():
+    if compiled_on_disk():
         return
     if not is_quiet(args):
         print("qlimits: compiling the engine's kernels, once per machine (about 15 s) ...",

@@ -18,10 +18,14 @@ from qml.cli.train import add_vqc_arguments, qsvc_from_args, vqc_from_args
 from qml.errors import ConfigurationError
 from qml.files import atomic_write
 
+__all__ = ["cmd_compare", "add_parser"]
+
 logger = logging.getLogger(__name__)
 
 
 def cmd_compare(args) -> int:
+    """``qlimits compare``: cross-validate a VQC and the baselines; write the report and
+    figures."""
     from qml.compare import compare
     from qml.datasets import load_raw
     from qml.report import plots

@@ -20,10 +20,14 @@ from qml.cli.common import (
 from qml.cli.projection import projection_figures, series_name
 from qml.cli.train import vqc_metrics
 
+__all__ = ["cmd_demo", "add_parser", "DEMO_SERIES"]
+
 logger = logging.getLogger(__name__)
 
 
 def cmd_demo(args) -> int:
+    """``qlimits demo``: a VQC on breast cancer beside logistic regression, then the
+    projection's headline."""
     from sklearn.linear_model import LogisticRegression
 
     from qml.datasets import load_dataset

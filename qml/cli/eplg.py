@@ -17,10 +17,14 @@ from qml.cli.common import (
 )
 from qml.validation import LIMITS
 
+__all__ = ["cmd_eplg_measure", "add_parser"]
+
 logger = logging.getLogger(__name__)
 
 
 def cmd_eplg_measure(args) -> int:
+    """``qlimits eplg measure``: layer fidelity and EPLG on a chain; write eplg.json and
+    eplg.png."""
     from qml.layer_fidelity import measure_layer_fidelity
     from qml.report import plots
 

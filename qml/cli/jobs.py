@@ -10,6 +10,8 @@ from pathlib import Path
 from qml.cli.common import int_at_least, table
 from qml.errors import QlimitsError
 
+__all__ = ["cmd_jobs", "add_parser"]
+
 logger = logging.getLogger(__name__)
 
 
@@ -22,6 +24,7 @@ def _owner_text(record, owner_state) -> str:
 
 
 def cmd_jobs(args) -> int:
+    """``qlimits jobs list|show|fetch|cancel``: read or act on the job ledger."""
     import json as _json
 
     from qml.hardware.ledger import Ledger, default_ledger_path, owner_state, to_json
@@ -57,11 +60,11 @@ def cmd_jobs(args) -> int:
             print(f"result of job {record.job_id}: {path} ({len(pubs)} pubs)")
         elif record.backend.startswith("ibm:") and record.job_id:
             from qml.backends import parse_backend
-            from qml.hardware.runtime import RuntimeRunner, get_service
+            from qml.hardware.runtime import RuntimeJobs, get_service
 
             spec = parse_backend(record.backend)
             service = get_service(spec.instance)
-            runner = RuntimeRunner(spec, None, ledger, service=service)
+            runner = RuntimeJobs(spec, None, ledger, service=service)
             runner.collect(record.id, service.job(record.job_id), record.job_id)
             print(_json.dumps(ledger.get(record.id).__dict__, indent=1))
         else:

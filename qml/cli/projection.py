@@ -8,10 +8,13 @@ from pathlib import Path
 
 from qml.cli.common import int_at_least, output_folder, positive_float, save_figure, table
 
+__all__ = ["projection_figures", "cmd_qv_project", "series_name", "add_parser"]
+
 logger = logging.getLogger(__name__)
 
 
 def projection_figures(args, projection, out: Path, machine=None) -> None:
+    """Write the projection's three figures (records, growth, verification frontier) to ``out``."""
     from qml.report import plots
 
     save_figure(args, plots.qv_projection(projection), out / "qv_records.png")
@@ -27,6 +30,8 @@ def _fmt_interval(pair, fmt="{:.1f}"):
 
 
 def cmd_qv_project(args) -> int:
+    """``qlimits qv project``: fit QV growth, compare it with classical trends, write the
+    figures."""
     from qml.projection import project
 
     out = output_folder(args.out)

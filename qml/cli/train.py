@@ -27,6 +27,9 @@ from qml.cli.common import (
 from qml.errors import ConfigurationError
 from qml.validation import LIMITS
 
+__all__ = ["add_vqc_arguments", "vqc_from_args", "qsvc_from_args", "vqc_metrics",
+           "cmd_train", "add_parser"]
+
 logger = logging.getLogger(__name__)
 
 
@@ -145,6 +148,7 @@ def _train_qsvc(args, ds, out: Path) -> int:
 
 
 def vqc_metrics(model, ds) -> dict:
+    """Train and test accuracy and the fit's costs of a trained VQC, for metrics.json."""
     return {
         "dataset": ds.name,
         "backend": model.backend,
@@ -163,6 +167,7 @@ def vqc_metrics(model, ds) -> dict:
 
 
 def cmd_train(args) -> int:
+    """``qlimits train``: train a VQC or a QSVC; write model.json and metrics.json."""
     from qml.backends import parse_backend
 
     parse_backend(args.backend)  # a bad backend string fails before any import or data

@@ -25,6 +25,9 @@ from qml.cli.common import (
 from qml.cli.projection import projection_figures
 from qml.validation import LIMITS
 
+__all__ = ["cmd_qv_measure", "cmd_qv_devices", "cmd_qv_predict", "cmd_qv_cost",
+           "add_qv_arguments", "add_parser", "DEVICE_NOTE"]
+
 logger = logging.getLogger(__name__)
 
 
@@ -60,6 +63,7 @@ def _measure_with_progress(backend, args, checkpoint: Path):
 
 
 def cmd_qv_measure(args) -> int:
+    """``qlimits qv measure``: the QV protocol on one backend; write qv.json and the plots."""
     from qml.report import plots
     from qml.volume import estimate_quantum_volume
 
@@ -96,6 +100,7 @@ The simulation is a consistency check of the noise model, not a measurement of t
 
 
 def cmd_qv_devices(args) -> int:
+    """``qlimits qv devices``: simulated against reported QV of fake devices."""
     from qml.backends import fake_backend
     from qml.volume import measure_devices
 
@@ -141,12 +146,12 @@ def cmd_qv_devices(args) -> int:
 
 
 def cmd_qv_predict(args) -> int:
+    """``qlimits qv predict``: the HOPs and QV a device's error rates imply."""
     from qml.volume import predict_quantum_volume
 
     out = output_folder(args.out)
     pred = predict_quantum_volume(args.backend, args.widths, trials=args.trials, seed=args.seed,
-                                  qubits=args.qubits,
-                                  optimization_level=args.optimization_level)
+                                  qubits=args.qubits, optimization_level=args.optimization_level)
     pred.save(out / "prediction.json")
     rows = [(w["width"], f"{w['ideal_mean_hop']:.4f}", f"{w['mean_fidelity']:.3f}",
              f"{w['two_qubit_gates']:.1f}", f"{w['predicted_mean_hop']:.4f}",
@@ -161,6 +166,7 @@ def cmd_qv_predict(args) -> int:
 
 
 def cmd_qv_cost(args) -> int:
+    """``qlimits qv cost``: time QV verification here and place this machine on the frontier."""
     from qml.projection import project
     from qml.volume import verification_cost
 
@@ -179,6 +185,7 @@ def cmd_qv_cost(args) -> int:
 
 
 def add_qv_arguments(p: argparse.ArgumentParser, widths: str) -> None:
+    """Add the options every QV sweep takes (widths, trials, shots, seed ...)."""
     p.add_argument("--widths", type=parse_widths, default=parse_widths(widths),
                    help=f"widths to measure, e.g. 2-6 or 2,3,5 (default {widths})")
     p.add_argument("--trials", type=int_at_least(1, LIMITS["trials"]), default=100,

@@ -12,6 +12,8 @@ from scipy.stats import spearmanr
 from qml.compare.models import FLOP_FORMULAS, model_kind, n_parameters, training_cost
 from qml.compare.report import ModelReport
 
+__all__ = ["fold_report", "rank_correlations", "curve_sizes", "curve_subsets"]
+
 logger = logging.getLogger(__name__)
 
 
@@ -28,6 +30,7 @@ def fold_report(name: str, folds: list[dict], n_train: int) -> ModelReport:
 
 
 def rank_correlations(importances: dict) -> dict:
+    """Spearman rank correlation of every pair of models' feature importances."""
     vectors = {f"{m}:{k}": np.asarray(v) for m, d in importances.items() for k, v in d.items()}
     names = sorted(vectors)
     out = {}

@@ -22,6 +22,8 @@ from qml.compare.report import Comparison
 from qml.distributed import check_scheduler, connect
 from qml.errors import ConfigurationError, InvalidInputError
 
+__all__ = ["compare"]
+
 logger = logging.getLogger(__name__)
 
 

@@ -17,6 +17,10 @@ from qml.backends import DEFAULT_SHOTS, parse_backend
 from qml.errors import ConfigurationError
 from qml.models.preprocessing import FeaturePipeline
 
+__all__ = ["baseline", "model_kind", "n_parameters", "training_cost",
+           "preprocessing_for", "model_set", "BASELINES", "DEFAULT_MODELS",
+           "FLOP_FORMULAS"]
+
 logger = logging.getLogger(__name__)
 
 
@@ -65,6 +69,7 @@ def baseline(name: str, seed: int | None = 0):
 
 
 def model_kind(model) -> str:
+    """``"vqc"``, ``"qsvc"`` or the baseline's kind: how a model's size and cost are counted."""
     from qml.models.qsvc import QSVC
     from qml.models.vqc import VQC
 
@@ -152,10 +157,12 @@ def training_cost(model, n_samples: int, n_features: int) -> tuple[float | None,
 
 
 def preprocessing_for(n_features: int | None, seed) -> FeaturePipeline:
+    """The preprocessing every model gets, fitted per training fold (standardise, PCA)."""
     return FeaturePipeline(n_components=n_features, seed=seed)
 
 
 def model_set(vqc, qsvc, models, seed) -> dict:
+    """The models of a comparison by name: the VQC, the QSVC and the chosen baselines."""
     from qml.models.qsvc import QSVC
     from qml.models.vqc import VQC
 

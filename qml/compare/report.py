@@ -11,6 +11,8 @@ import numpy as np
 
 from qml.result_file import ResultFile, document_schema
 
+__all__ = ["ModelReport", "cost_text", "Comparison"]
+
 logger = logging.getLogger(__name__)
 
 
@@ -50,6 +52,7 @@ class ModelReport:
 
 
 def cost_text(cost: float | None, fmt: str) -> str:
+    """A training cost as text (``"n/a"`` when unknown)."""
     return "" if cost is None else format(cost, fmt)
 
 

@@ -44,4 +44,5 @@ from qml.distributed.executor import (
     worker_threads,
 )
 
-__all__ = ["DASK_EXTRA", "THREAD_VARIABLES", "WORKER_SETTINGS", "check_scheduler", "connect", "Executor", "worker_threads", "describe", "connect_timeout"]
+__all__ = ["DASK_EXTRA", "THREAD_VARIABLES", "WORKER_SETTINGS", "check_scheduler",
+           "connect", "Executor", "worker_threads", "describe", "connect_timeout"]

@@ -17,3 +17,5 @@ module                 what it holds
 Nothing here knows a backend string, a file or a user: the callers in ``qml.backends``
 decide when the engine runs.
 """
+
+__all__: list[str] = []

@@ -14,37 +14,10 @@ circuits pay complex arithmetic only for their complex gates. And the backward s
 one-qubit gate takes the gradient sandwich and un-applies the gate to both adjoint states in
 one sweep.
 
-A *program* is a sequence of operations, each a row of five integers:
-
-``kind``
-    ``K_RDENSE1`` / ``K_RDENSE2``: a real 2 x 2 / 4 x 4 matrix; ``K_DENSE1`` / ``K_DENSE2``:
-    a complex one; ``K_DIAG1`` / ``K_DIAG2``: a complex diagonal; ``K_CX``, ``K_CZ``,
-    ``K_SWAP``: no coefficients; ``K_PHASES``: a product of one- and two-qubit diagonal
-    phase gates on all qubits, as the exponentials of a quadratic form in the bits (see
-    ``_phases``);
-``q0, q1``
-    the qubits (``q1`` unused for one-qubit kinds); a 4 x 4 matrix is indexed by
-    ``bit(q0) + 2 bit(q1)``, qiskit's order of a gate's arguments;
-``src, off``
-    where the coefficients are: table ``src`` (0: constants, 1: one row per sample,
-    2: one row per parameter set, 3: one row per parameter set and sample) from column
-    ``off``.
-
-Parametrised operations own *slots*, one per angle, each naming the table and offset of
-``G = dU/dtheta U^dag`` (dense, the operation's size): the backward pass of the adjoint method
-takes ``2 Re <lam| G |psi>`` between the adjoint state and the state after the operation.
-
-Observables are sums of Pauli terms, each a row ``(output, x mask, z mask)`` with a
-coefficient that already includes ``i**(number of Y)``:
-``P |j> = coeff (-1)**popcount(j & z) |j ^ x>``.
-
-A GPU array backend, cache blocking or wider gate fusion would change this file only.
-
-numba compiles the kernels once per machine and keeps them in ``qml.paths.kernel_cache_dir()``
-(a per-user cache folder), never beside this file: a file pip did not install, left inside the
-installed package, would survive ``pip uninstall`` and turn the package into an empty
-namespace that shadows a later editable install. ``compiled_on_disk()`` says whether they are
-there yet.
+The program format (one row per operation) is described in ``qml.engine.program``. A GPU
+array backend, cache blocking or wider gate fusion would change this file only. numba
+compiles the kernels once per machine into ``qml.paths.kernel_cache_dir()``, never beside
+this file (``qml.paths.register_kernel_cache`` says why); ``CACHED`` says whether it can.
 """
 
 from __future__ import annotations
@@ -52,29 +25,17 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from qml.paths import kernels_on_disk, register_kernel_cache
+from qml.paths import register_kernel_cache
 
 __all__ = ["K_RDENSE1", "K_DENSE1", "K_DIAG1", "K_RDENSE2", "K_DENSE2", "K_DIAG2", "K_CX",
-           "K_CZ", "K_SWAP", "K_PHASES", "forward", "backward", "compiled_on_disk"]
+           "K_CZ", "K_SWAP", "K_PHASES", "forward", "backward", "CACHED"]
 
 (K_RDENSE1, K_DENSE1, K_DIAG1, K_RDENSE2, K_DENSE2, K_DIAG2, K_CX, K_CZ, K_SWAP,
  K_PHASES) = range(10)
 
 
-_CACHE = register_kernel_cache(__file__)
-_JIT = dict(nogil=True, cache=_CACHE, error_model="numpy")
-
-
-def compiled_on_disk() -> bool:
-    """Whether the kernels were compiled by an earlier process on this machine (so this one
-    loads them in well under a second instead of compiling them for about 15 s).
-
-    Examples
-    --------
-    >>> isinstance(compiled_on_disk(), bool)
-    True
-    """
-    return _CACHE and kernels_on_disk(__file__, ("forward", "backward"))
+CACHED = register_kernel_cache(__file__)  # compiled kernels are kept on disk
+_JIT = dict(nogil=True, cache=CACHED, error_model="numpy")
 
 
 # ------------------------------------------------------------------------- helpers

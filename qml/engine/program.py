@@ -1,5 +1,30 @@
-"""From a compiled circuit to a kernel program (``qml.engine.gate_kernels``): one row per operation, the
-tables its coefficients are written to for each call, and the slots of the adjoint gradient.
+"""From a compiled circuit to a kernel program (``qml.engine.gate_kernels``): one row per
+operation, the tables its coefficients are written to for each call, and the slots of the
+adjoint gradient.
+
+A *program* is a sequence of operations, each a row of five integers:
+
+``kind``
+    ``K_RDENSE1`` / ``K_RDENSE2``: a real 2 x 2 / 4 x 4 matrix; ``K_DENSE1`` / ``K_DENSE2``:
+    a complex one; ``K_DIAG1`` / ``K_DIAG2``: a complex diagonal; ``K_CX``, ``K_CZ``,
+    ``K_SWAP``: no coefficients; ``K_PHASES``: a product of one- and two-qubit diagonal
+    phase gates on all qubits, as the exponentials of a quadratic form in the bits (see
+    ``_phases``);
+``q0, q1``
+    the qubits (``q1`` unused for one-qubit kinds); a 4 x 4 matrix is indexed by
+    ``bit(q0) + 2 bit(q1)``, qiskit's order of a gate's arguments;
+``src, off``
+    where the coefficients are: table ``src`` (0: constants, 1: one row per sample,
+    2: one row per parameter set, 3: one row per parameter set and sample) from column
+    ``off``.
+
+Parametrised operations own *slots*, one per angle, each naming the table and offset of
+``G = dU/dtheta U^dag`` (dense, the operation's size): the backward pass of the adjoint method
+takes ``2 Re <lam| G |psi>`` between the adjoint state and the state after the operation.
+
+Observables are sums of Pauli terms, each a row ``(output, x mask, z mask)`` with a
+coefficient that already includes ``i**(number of Y)``:
+``P |j> = coeff (-1)**popcount(j & z) |j ^ x>``.
 
 Coefficients live in four tables, by what they depend on: constants (written once), one row
 per sample (gates whose angles read the inputs: written once per data set), one row per
@@ -146,7 +171,7 @@ class Program:
 
     @classmethod
     def build(cls, ops: list, n_qubits: int, prefix: int) -> Program:
-        """Compile ``ops`` (the engine's ``_Op`` list, weight-free prefix first)."""
+        """Compile ``ops`` (the engine's ``Op`` list, weight-free prefix first)."""
         rng = np.random.default_rng(0)
         probes = [_probe(op, rng) for op in ops]
         dtype = np.float64 if all(_is_real(p) for p in probes) else np.complex128

@@ -4,8 +4,8 @@ A circuit is compiled once: flattened to one- and two-qubit gates, each gate ang
 a function of the inputs ``X`` (B, d) and the weights ``W`` (P, m), the weight-free leading
 part (the feature map) moved first, and the whole translated into a kernel program
 (``qml.engine.program``). Evaluation then runs every (parameter set, sample) pair's state vector
-through the program with the compiled kernels of ``qml.engine.gate_kernels``, one state at a time per
-thread, on ``QLIMITS_NUM_THREADS`` threads (default: the cores this process may use).
+through the program with the compiled kernels of ``qml.engine.gate_kernels``, one state at a time
+per thread, on ``QLIMITS_NUM_THREADS`` threads (default: the cores this process may use).
 
 Working on one state at a time keeps it in cache across gates, and keeps memory to what is
 needed: a few states per thread; during a gradient, the final states of one chunk of samples;
@@ -29,265 +29,33 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import numpy as np
 from qiskit import QuantumCircuit
-from qiskit.circuit import Parameter, ParameterExpression
+from qiskit.circuit import Parameter
 from qiskit.quantum_info import Operator, SparsePauliOp
 
 from qml.engine import gate_kernels as kernels
 from qml.engine.gates import PARAMETRIC_GATES, dense_to_elems, parametric_elems
 from qml.engine.memory import available_memory, check_memory, default_threads, state_bytes
 from qml.engine.program import Program
-from qml.errors import UnsupportedCircuitError
+from qml.engine.translate import SKIPPED, Angle, Op, Source, flatten, pauli_terms, weight_free_first
+from qml.paths import kernels_on_disk
 
-__all__ = ["ExactCircuit", "compile_circuit", "DEFAULT_CHUNK_BYTES", "default_threads",
-           "warm_up"]
+__all__ = ["ExactCircuit", "compile_circuit", "warm_up", "compiled_on_disk",
+           "DEFAULT_CHUNK_BYTES"]
 
 logger = logging.getLogger(__name__)
 
-_SKIPPED = {"barrier", "delay", "id"}
+
 DEFAULT_CHUNK_BYTES = 256 * 2**20
 
 
-# ----------------------------------------------------------------------------- angles
-@dataclass(frozen=True)
-class _Source:
-    """Where a parameter's values come from: column ``index`` of the inputs or weights."""
-
-    kind: str  # "input" or "weight"
-    index: int
-
-
-def _number(expr) -> float | None:
-    """The value of a parameter-free expression, else None."""
-    if isinstance(expr, (int, float)):
-        return float(expr)
-    if isinstance(expr, ParameterExpression) and not expr.parameters:
-        return float(np.real(complex(expr)))
-    return None
-
-
-def _at(expr, values: dict) -> float:
-    if isinstance(expr, (int, float)):
-        return float(expr)
-    return float(np.real(complex(expr.bind({p: values[p] for p in expr.parameters}))))
-
-
-def _quadratic(value: ParameterExpression, params: list[Parameter]):
-    """Functions for ``value`` when it is a polynomial of degree <= 2 in its parameters
-    (every angle of qiskit's feature maps is), built from qiskit's own symbolic gradients,
-    checked at random points; None otherwise (the caller falls back to sympy)."""
-    k = len(params)
-    zero = dict.fromkeys(params, 0.0)
-    grads = [value.gradient(p) for p in params]
-    hess = np.zeros((k, k))
-    for i, g in enumerate(grads):
-        for j, p in enumerate(params):
-            h = _number(g.gradient(p)) if isinstance(g, ParameterExpression) else 0.0
-            if h is None:
-                return None
-            hess[i, j] = h
-    c0 = _at(value, zero)
-    lin = np.array([_at(g, zero) for g in grads])
-    rng = np.random.default_rng(0)
-    for _ in range(2):
-        a = rng.uniform(-2, 2, k)
-        exact = _at(value, dict(zip(params, a)))
-        if abs(exact - (c0 + lin @ a + a @ hess @ a / 2)) > 1e-9 * (1 + abs(exact)):
-            return None
-
-    def fn(*a):
-        return c0 + sum(lin[i] * a[i] for i in range(k) if lin[i]) + sum(
-            hess[i, j] * a[i] * a[j] * (0.5 if i == j else 1.0)
-            for i in range(k) for j in range(i, k) if hess[i, j])
-
-    def partial(i):
-        return lambda *a: lin[i] + sum(hess[i, j] * a[j] for j in range(k) if hess[i, j])
-
-    return fn, [partial(i) for i in range(k)]
-
-
-_LAMBDIFIED: dict = {}
-
-
-def _lambdified(expr, symbols):
-    """NumPy functions of an angle expression and of its partial derivatives.
-
-    Expressions are cached by their structure with the symbols renamed by position, so the
-    many angles of one feature map (``2 (pi - x_i)(pi - x_j)`` for every pair) share one
-    compiled function: compiling is the slow part of sympy.
-    """
-    import sympy
-
-    slots = sympy.symbols(f"a0:{len(symbols)}")
-    canonical = expr.xreplace(dict(zip(symbols, slots)))
-    key = sympy.srepr(canonical)
-    if key not in _LAMBDIFIED:
-        _LAMBDIFIED[key] = (
-            sympy.lambdify(slots, canonical, modules="numpy"),
-            [sympy.lambdify(slots, sympy.diff(canonical, s), modules="numpy") for s in slots],
-        )
-    return _LAMBDIFIED[key]
-
-
-class _Angle:
-    """One gate angle as a function of inputs X (B, d) and weights W (P, m).
-
-    Values broadcast to (P, B): weight columns are shaped (P, 1), input columns (1, B).
-    ``partials`` lists (source, derivative function) for every parameter in the angle.
-    """
-
-    def __init__(self, value, sources: dict[Parameter, _Source]):
-        self.constant = None
-        self.direct: _Source | None = None
-        self.fn = None
-        self.args: list[_Source] = []
-        self.partials: list[tuple[_Source, object]] = []
-        if not isinstance(value, ParameterExpression) or not value.parameters:
-            self.constant = float(np.real(complex(value)))
-            return
-        unknown = [p for p in value.parameters if p not in sources]
-        if unknown:
-            raise UnsupportedCircuitError(
-                f"circuit parameters {unknown} are neither inputs nor weights"
-            )
-        if isinstance(value, Parameter):
-            self.direct = sources[value]
-            self.partials = [(self.direct, None)]
-            return
-        self._compile_expression(value, sources)
-
-    def _compile_expression(self, value: ParameterExpression, sources) -> None:
-        params = sorted(value.parameters, key=lambda p: p.name)
-        self.args = [sources[p] for p in params]
-        compiled = _quadratic(value, params)
-        if compiled is None:
-            expr = value.sympify()
-            by_name = {sym.name: sym for sym in expr.free_symbols}
-            compiled = _lambdified(expr, [by_name[p.name] for p in params])
-        self.fn, partials = compiled
-        self.partials = list(zip(self.args, partials))
-
-    @property
-    def parametrised(self) -> bool:
-        return self.constant is None
-
-    def sources(self) -> list[_Source]:
-        return [src for src, _ in self.partials]
-
-    @staticmethod
-    def _column(src: _Source, X, W):
-        if src.kind == "weight":
-            return W[:, src.index][:, None]
-        return X[:, src.index][None, :]
-
-    def value(self, X, W):
-        if self.constant is not None:
-            return self.constant
-        if self.direct is not None:
-            v = self._column(self.direct, X, W)
-        else:
-            v = np.real(self.fn(*(self._column(s, X, W) for s in self.args)))
-        return float(v.flat[0]) if np.size(v) == 1 else v  # shared scalars are cheaper
-
-    def derivatives(self, X, W):
-        """Yield (source, d angle / d source) for every parameter in this angle."""
-        for src, dfn in self.partials:
-            if dfn is None:
-                yield src, 1.0
-            else:
-                yield src, np.real(dfn(*(self._column(s, X, W) for s in self.args)))
-
-
-@dataclass
-class _Op:
-    qubits: tuple[int, ...]
-    name: str
-    fixed: dict | None = None  # matrix elements of a gate without parameters
-    angles: tuple[_Angle, ...] = ()
-
-    @property
-    def parametrised(self) -> bool:
-        return any(a.parametrised for a in self.angles)
-
-    def depends_on(self, kind: str) -> bool:
-        return any(s.kind == kind for a in self.angles for s in a.sources())
-
-
-def _is_supported(inst) -> bool:
-    op = inst.operation
-    if op.name in _SKIPPED:
-        return True
-    if op.name in PARAMETRIC_GATES:
-        return True
-    if op.name in ("measure", "reset") or getattr(op, "condition", None) is not None:
-        return False
-    if not op.params and op.num_qubits <= 2 and op.num_clbits == 0:
-        try:
-            op.to_matrix()
-        except Exception:  # noqa: BLE001 - qiskit raises assorted errors for matrix-less ops
-            return False
-        return True
-    return False
-
-
-def _flatten(circuit: QuantumCircuit, max_rounds: int = 8) -> QuantumCircuit:
-    circuit = circuit.remove_final_measurements(inplace=False)
-    for _ in range(max_rounds):
-        todo = {inst.operation.name for inst in circuit.data if not _is_supported(inst)}
-        if not todo:
-            return circuit
-        decomposable = {inst.operation.name for inst in circuit.data
-                        if inst.operation.name in todo and inst.operation.definition is not None}
-        if not decomposable:
-            break
-        circuit = circuit.decompose(gates_to_decompose=sorted(decomposable))
-    bad = sorted({inst.operation.name for inst in circuit.data if not _is_supported(inst)})
-    raise UnsupportedCircuitError(
-        f"the exact engine does not support the instructions {bad}; "
-        "remove them or evaluate the circuit with Aer"
-    )
-
-
-def _weight_free_first(ops: list[_Op]) -> list[_Op]:
-    """Reorder so that every op that no weight-dependent op precedes on its qubits comes
-    first: gates on disjoint qubits commute, so the state is unchanged, and the leading
-    weight-free part (the feature map) can be cached per data set."""
-    tainted: set[int] = set()
-    head, tail = [], []
-    for op in ops:
-        if op.depends_on("weight") or tainted.intersection(op.qubits):
-            tainted.update(op.qubits)
-            tail.append(op)
-        else:
-            head.append(op)
-    return head + tail
-
-
-# ------------------------------------------------------------------------ the engine
-def _pauli_terms(observables: Sequence[SparsePauliOp], n_qubits: int, real: bool):
-    """Rows ``(output, x mask, z mask)`` and coefficients of every Pauli term, with
-    ``P |j> = coeff (-1)**popcount(j & z) |j ^ x>``. On real states a term with an odd number
-    of Y has expectation and gradient zero: it is left out, and the rest are real."""
-    rows, coeffs = [], []
-    weights = 1 << np.arange(n_qubits, dtype=np.int64)
-    for k, obs in enumerate(observables):
-        obs = SparsePauliOp(obs)
-        for x, z, phase, coeff in zip(obs.paulis.x, obs.paulis.z, obs.paulis.phase, obs.coeffs):
-            n_y = int(np.sum(x & z))
-            if real and n_y % 2:
-                continue
-            c = complex(coeff) * (-1j) ** int(phase) * 1j**n_y
-            rows.append((k, int(weights @ x), int(weights @ z)))
-            coeffs.append(c.real if real else c)
-    dtype = np.float64 if real else np.complex128
-    return (np.array(rows, dtype=np.int64).reshape(-1, 3), np.array(coeffs, dtype=dtype),
-            len(observables))
 
 
 _POOL: dict = {}
+
+
 _POOL_LOCK = threading.Lock()
 
 
@@ -305,8 +73,8 @@ class ExactCircuit:
     """A circuit compiled for exact, batched evaluation; build it with ``compile_circuit``.
 
     Every (parameter set, sample) pair is one state vector, run through the circuit program
-    by the compiled kernels of ``qml.engine.gate_kernels`` -- one state at a time per thread, so a state
-    stays in cache across gates and memory holds only what is needed: a few states per
+    by the compiled kernels of ``qml.engine.gate_kernels`` -- one state at a time per thread, so a
+    state stays in cache across gates and memory holds only what is needed: a few states per
     thread, the final states of one chunk of samples during a gradient, and (when it fits in
     ``chunk_bytes``) the feature-map states of the data set, cached.
 
@@ -320,8 +88,8 @@ class ExactCircuit:
     array([[[0.877583]]])
     """
 
-    def __init__(self, n_qubits: int, ops: list[_Op], n_inputs: int, n_weights: int,
-                 observables: Sequence[SparsePauliOp], global_phase: _Angle,
+    def __init__(self, n_qubits: int, ops: list[Op], n_inputs: int, n_weights: int,
+                 observables: Sequence[SparsePauliOp], global_phase: Angle,
                  chunk_bytes: int = DEFAULT_CHUNK_BYTES, threads: int | None = None):
         self.n_qubits = n_qubits
         self.n_inputs = n_inputs
@@ -329,12 +97,12 @@ class ExactCircuit:
         self.global_phase = global_phase
         self.chunk_bytes = chunk_bytes
         self.threads = threads
-        self.ops = _weight_free_first(ops)
+        self.ops = weight_free_first(ops)
         self.prefix = next((i for i, op in enumerate(self.ops) if op.depends_on("weight")),
                            len(self.ops))
         self.program = Program.build(self.ops, n_qubits, self.prefix)
         self.dtype = self.program.dtype
-        self._terms, self._coeffs, self.n_outputs = _pauli_terms(observables, n_qubits,
+        self._terms, self._coeffs, self.n_outputs = pauli_terms(observables, n_qubits,
                                                                  self.program.real)
         self._data_key: bytes | None = None
         self._inputs: np.ndarray | None = None
@@ -602,34 +370,33 @@ def compile_circuit(circuit: QuantumCircuit, inputs: Sequence[Parameter],
     check_memory(state_bytes(circuit.num_qubits) // 2, f"an exact {circuit.num_qubits}-qubit "
                  "evaluation", "Use fewer qubits (n_qubits with reduction='pca') or a "
                  "shot-based backend.")  # one real state, before anything is built
-    sources = {p: _Source("input", i) for i, p in enumerate(inputs)}
-    sources.update({p: _Source("weight", i) for i, p in enumerate(weights)})
-    flat = _flatten(circuit)
+    sources = {p: Source("input", i) for i, p in enumerate(inputs)}
+    sources.update({p: Source("weight", i) for i, p in enumerate(weights)})
+    flat = flatten(circuit)
     ops = []
     for inst in flat.data:
         op = inst.operation
         qubits = tuple(flat.find_bit(q).index for q in inst.qubits)
-        if op.name in _SKIPPED:
+        if op.name in SKIPPED:
             continue
         if op.name in PARAMETRIC_GATES:
-            angles = tuple(_Angle(p, sources) for p in op.params)
+            angles = tuple(Angle(p, sources) for p in op.params)
             if not any(a.parametrised for a in angles):
                 elems, _ = parametric_elems(op.name, [a.constant for a in angles])
-                ops.append(_Op(qubits, op.name, fixed=elems))
+                ops.append(Op(qubits, op.name, fixed=elems))
             else:
-                ops.append(_Op(qubits, op.name, angles=angles))
+                ops.append(Op(qubits, op.name, angles=angles))
         else:
-            ops.append(_Op(qubits, op.name, fixed=dense_to_elems(Operator(op).data, 1e-15)))
+            ops.append(Op(qubits, op.name, fixed=dense_to_elems(Operator(op).data, 1e-15)))
     return ExactCircuit(flat.num_qubits, ops, len(inputs), len(weights), observables,
-                        _Angle(flat.global_phase, sources), chunk_bytes, threads)
-
+                        Angle(flat.global_phase, sources), chunk_bytes, threads)
 
 
 def warm_up() -> float:
     """Compile the engine's kernels for real and complex states now (or load them from the
     disk cache, well under a second), so that the first training iteration is not the one
     that pays for it; returns the seconds it took. The CLI calls it, saying so, when
-    ``gate_kernels.compiled_on_disk()`` is False.
+    ``compiled_on_disk()`` is False.
 
     Examples
     --------
@@ -658,3 +425,15 @@ def warm_up() -> float:
         ec.expectations(X, W)
         ec.vjp(X, W, np.ones((1, 2, 2)))
     return time.perf_counter() - start
+
+
+def compiled_on_disk() -> bool:
+    """Whether the engine's kernels were compiled by an earlier process on this machine (so
+    this one loads them in well under a second instead of compiling them for about 15 s).
+
+    Examples
+    --------
+    >>> isinstance(compiled_on_disk(), bool)
+    True
+    """
+    return kernels.CACHED and kernels_on_disk(kernels.__file__, ("forward", "backward"))

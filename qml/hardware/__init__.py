@@ -12,3 +12,5 @@ module          what it holds
                 published rates, before anything is sent
 ==============  ==============================================================================
 """
+
+__all__: list[str] = []

@@ -7,8 +7,8 @@ SamplerV2 before) in local testing mode on a fake backend;
 
 1. circuits are transpiled to the backend's ISA with the preset pass manager (optimization
    level and seed configurable) and checked against its target before submission;
-2. the job ledger (``qml.hardware.ledger``) gets a row before anything is sent (a claim: the same work
-   in flight in another live process is waited for, never sent twice), the job id as soon as
+2. the job ledger (``qml.hardware.ledger``) gets a row before anything is sent (a claim: the same
+   work in flight in another live process is waited for, never sent twice), the job id as soon as
    there is one, and every state change after;
 3. results are written to disk (NPZ) the moment they arrive; a run repeated after a crash
    finds the stored result, or fetches the in-flight job, instead of resubmitting;
@@ -43,7 +43,7 @@ from qml.errors import (
 )
 from qml.hardware.ledger import Ledger, hold, load_result, payload_hash, release, save_result
 
-__all__ = ["get_service", "runtime_backend", "RuntimeRunner", "transpile_for", "retry",
+__all__ = ["get_service", "runtime_backend", "RuntimeJobs", "transpile_for", "retry",
            "is_transient", "sampler_name",
            "CREDENTIALS_HELP", "warn_session_fallback"]
 
@@ -226,7 +226,7 @@ def transpile_for(spec: BackendSpec, backend, circuits, optimization_level: int 
     return isa
 
 
-class RuntimeRunner:
+class RuntimeJobs:
     """Submits sampler jobs for one backend through the ledger.
 
     Parameters

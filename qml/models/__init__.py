@@ -13,3 +13,5 @@ module                 what it holds
 ``from qml import VQC, QSVC`` is the short way in; this package imports nothing on its own,
 so that reading one module (``qml.models.optimizers``) does not load Qiskit.
 """
+
+__all__: list[str] = []

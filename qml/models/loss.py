@@ -10,6 +10,8 @@ import numpy as np
 
 from circuits.readouts import Readout
 
+__all__ = ["CrossEntropy", "PROB_FLOOR"]
+
 logger = logging.getLogger(__name__)
 
 
@@ -31,6 +33,7 @@ class CrossEntropy:
         return probs[..., np.arange(probs.shape[-2]), self.y[rows]]
 
     def losses(self, W: np.ndarray) -> np.ndarray:
+        """The mean loss of every row of ``W`` (parameter sets)."""
         probs = self.readout.probabilities(self.evaluator.expectations(self.X, W))
         p = np.clip(self._picked(probs, slice(None)), PROB_FLOOR, 1.0)
         return -np.log2(p).sum(axis=-1) / self.n_total
@@ -46,6 +49,7 @@ class CrossEntropy:
         return self.readout.vjp(E, grad_p)
 
     def loss_and_grad(self, w: np.ndarray):
+        """The loss of ``w`` and its gradient (the engine's adjoint method)."""
         E, grad, _ = self.evaluator.vjp(self.X, w[None, :], self._cotangent)
         p = np.clip(self._picked(self.readout.probabilities(E[0]), slice(None)), PROB_FLOOR, 1.0)
         return float(-np.log2(p).sum() / self.n_total), grad[0]

@@ -24,8 +24,8 @@ from scipy.optimize import minimize as _scipy_minimize
 
 from qml.errors import ConfigurationError
 
-__all__ = ["resolve_optimizer", "IterationInfo", "OptimizationResult", "OPTIMIZERS", "GRADIENT_OPTIMIZERS",
-           "DEFAULT_LEARNING_RATE", "optimize"]
+__all__ = ["resolve_optimizer", "IterationInfo", "OptimizationResult", "OPTIMIZERS",
+           "GRADIENT_OPTIMIZERS", "DEFAULT_LEARNING_RATE", "optimize"]
 
 logger = logging.getLogger(__name__)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sklearn.base import clone
 
 from qml.backends import DEFAULT_SHOTS, parse_backend
+from qml.backends.dispatch import resolve
 from qml.errors import ConfigurationError
 
 __all__ = ["QPUEstimate", "training_estimate"]
@@ -23,11 +24,12 @@ def training_estimate(model, n_samples: int, method: str, predict_sizes=(),
         optimizer_jobs,
         rep_delay_seconds,
     )
-    from qml.hardware.runtime import runtime_backend, transpile_for
+    from qml.hardware.runtime import transpile_for
 
-    spec = parse_backend(model.backend)
+    target = resolve(model.backend)
+    spec = target.spec
     circuit = model.circuit_
-    backend = runtime_backend(spec, circuit.num_qubits)
+    backend = target.device(circuit.num_qubits)
     measured = circuit.circuit.copy()
     measured.measure_all()
     isa = transpile_for(spec, backend, [measured], model.optimization_level, model.seed)[0]
@@ -51,6 +53,9 @@ def training_estimate(model, n_samples: int, method: str, predict_sizes=(),
 class QPUEstimate:
     """Mixin of ``VQC``: ``estimate``, what ``fit`` would cost on a ``fake:`` or ``ibm:``
     backend."""
+
+    def _prepare(self, X, y):  # the estimator's: options checked, circuit built
+        raise NotImplementedError
 
     def estimate(self, X, y, predict_sizes=(), *, job_overhead: float | None = None,
                  usd_per_second: float | None = None):

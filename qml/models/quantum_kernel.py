@@ -3,7 +3,8 @@
 ``QuantumKernel.evaluate(X, Y)`` returns the Gram matrix, computed one of two ways:
 
 * **exact** (``backend="statevector"``): the feature state of every sample once, from qlimits'
-  engine (``qml.engine.statevector``), then the Gram matrix as blocked matrix products ``|Phi_X Phi_Y^H|**2``
+  engine (``qml.engine.statevector``), then the Gram matrix as blocked matrix products ``|Phi_X
+  Phi_Y^H|**2``
   -- half of it when ``Y`` is None (the matrix is symmetric, its diagonal 1). Blocks are sized
   to the free memory, and a matrix or a state that cannot fit is refused before anything is
   allocated.
@@ -226,17 +227,15 @@ class QuantumKernel:
         key = ("runner", id(circuit), self.backend, self.shots, self.seed)
         if key in self._cache:
             return self._cache[key]
-        from qml.backends import DEFAULT_SHOTS, build_simulator
+        from qml.backends import DEFAULT_SHOTS
+        from qml.backends.dispatch import resolve
 
-        spec = parse_backend(self.backend)
+        target = resolve(self.backend)
         shots = DEFAULT_SHOTS if self.shots is None else int(self.shots)
         pair = self._pair_circuit(circuit)
         rng = np.random.default_rng(self.seed)
-        if spec.runtime:
-            from qml.hardware.runtime import RuntimeRunner, runtime_backend
-
-            jobs = RuntimeRunner(spec, runtime_backend(spec, pair.num_qubits))
-            jobs.open_mode("batch")
+        if target.runtime:
+            jobs = target.jobs(target.device(pair.num_qubits))
             isa = jobs.transpile([pair], seed=self.seed)[0]
 
             def run(values):
@@ -247,7 +246,7 @@ class QuantumKernel:
             from qiskit import transpile
             from qiskit_aer.primitives import SamplerV2
 
-            simulator = build_simulator(spec)
+            simulator = target.simulator()
             isa = transpile(pair, simulator, seed_transpiler=self.seed)
 
             def run(values):

@@ -13,6 +13,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from circuits.composition import ClassifierCircuit, build_classifier
 from circuits.readouts import Readout, build_readout
 from qml.backends import parse_backend
+from qml.backends.evaluators import make_evaluator
 from qml.distributed import check_scheduler, connect, describe
 from qml.distributed.data_parallel import ShardedObjective
 from qml.engine.memory import check_state_memory
@@ -44,6 +45,8 @@ from qml.validation import (
     seed,
 )
 
+__all__ = ["VQC"]
+
 logger = logging.getLogger(__name__)
 
 
@@ -66,8 +69,8 @@ _PARAMETERS = {  # checked at fit; the backend and scheduler by their own parser
 
 def _chunk_terms(model: VQC, X: np.ndarray, y_index: np.ndarray, n_total: int, W: np.ndarray,
                  gradient: bool):
-    """A data-parallel task (``qml.distributed.data_parallel``): one chunk's share of the mean loss of
-    every row of ``W`` or, with ``gradient``, of the loss of ``W[0]`` and its gradient."""
+    """A data-parallel task (``qml.distributed.data_parallel``): one chunk's share of the mean loss
+    of every row of ``W`` or, with ``gradient``, of the loss of ``W[0]`` and its gradient."""
     objective = CrossEntropy(model._evaluator_ready(), model.readout_, X, y_index, n_total)
     if gradient:
         loss, grad = objective.loss_and_grad(W[0])
@@ -254,6 +257,19 @@ class VQC(VQCPrediction, QPUEstimate, VQCFile, QuantumEstimator, ClassifierMixin
         self.circuit_: ClassifierCircuit = build_classifier(
             self.feature_map, self.ansatz, n_features=n_inputs, n_qubits=self.n_qubits_,
             feature_map_reps=self.feature_map_reps, ansatz_reps=self.ansatz_reps)
+
+    def _build_evaluator(self) -> None:
+        """The evaluator of the built circuit on the backend."""
+        observables = self.readout_.observables(self.circuit_.num_qubits, len(self.classes_))
+        self._evaluator = make_evaluator(self.backend, self.circuit_,
+                                         observables, shots=self.shots, seed=self.seed,
+                                         optimization_level=self.optimization_level,
+                                         runtime_options=self.runtime_options)
+
+    def _evaluator_ready(self):
+        if getattr(self, "_evaluator", None) is None:
+            self._build_evaluator()
+        return self._evaluator
 
     def _initial_weights(self, n_weights: int, rng: np.random.Generator) -> np.ndarray:
         if self.warm_start and hasattr(self, "weights_") and len(self.weights_) == n_weights:

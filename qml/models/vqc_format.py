@@ -163,6 +163,9 @@ class VQCFile(ResultFile):
 
     SCHEMA = MODEL_SCHEMA
 
+    def _validate_options(self) -> None:  # the estimator's parameter checks
+        raise NotImplementedError
+
     def _to_body(self) -> dict:
         if not hasattr(self, "weights_"):
             raise NotFittedError("fit the model before saving it")

@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.base import ClassifierMixin
 
 from qml.backends import parse_backend
-from qml.backends.evaluators import PREDICTION, make_evaluator
+from qml.backends.evaluators import PREDICTION
 from qml.errors import ConfigurationError, NotFittedError
 from qml.validation import fitted_input, scored_labels
 
@@ -21,19 +21,6 @@ __all__ = ["VQCPrediction"]
 class VQCPrediction:
     """Mixin of ``VQC``: its answers once fitted (``predict``, ``predict_proba``, ``score``,
     ``input_gradients``, ``on_backend``)."""
-
-    def _build_evaluator(self) -> None:
-        """The evaluator of the built circuit on the backend."""
-        observables = self.readout_.observables(self.circuit_.num_qubits, len(self.classes_))
-        self._evaluator = make_evaluator(parse_backend(self.backend), self.circuit_,
-                                         observables, shots=self.shots, seed=self.seed,
-                                         optimization_level=self.optimization_level,
-                                         runtime_options=self.runtime_options)
-
-    def _evaluator_ready(self):
-        if getattr(self, "_evaluator", None) is None:
-            self._build_evaluator()
-        return self._evaluator
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, shape (n_samples, n_classes), columns in ``classes_`` order."""

@@ -16,6 +16,12 @@ from qml.errors import InvalidInputError, ResultFileError
 from qml.files import read_bounded
 from qml.paths import data_file
 
+__all__ = ["decimal_year", "read_rows", "load_qv_records", "decimal_year_today",
+           "load_classical", "Trend", "load_trends", "load_two_qubit_errors",
+           "load_vendor_metrics", "last_reported", "record_frontier", "hardware_line",
+           "QV_COLUMNS", "TWO_QUBIT_COLUMNS", "VENDOR_COLUMNS", "STATUSES",
+           "MAX_HORIZON_YEARS", "MAX_RECORDS_BYTES", "HARDWARE_LINES"]
+
 logger = logging.getLogger(__name__)
 
 
@@ -74,6 +80,7 @@ MAX_RECORDS_BYTES = 8 * 2**20  # every public QV record and trend fits in a few 
 
 
 def read_rows(path, columns) -> list[dict]:
+    """The rows of a bounded CSV file, with exactly ``columns`` as its header."""
     try:
         text = read_bounded(path, MAX_RECORDS_BYTES).decode("utf-8-sig")
     except ResultFileError as exc:

@@ -22,6 +22,9 @@ from qml.projection.data import (
     record_frontier,
 )
 
+__all__ = ["Fit", "fit_log2", "line_of_fit", "qv_fits", "device_series", "implied_fits",
+           "error_fits", "classical_fits", "QV_FRONTIER"]
+
 logger = logging.getLogger(__name__)
 
 

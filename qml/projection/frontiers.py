@@ -15,6 +15,9 @@ import numpy as np
 from qml.projection.data import load_classical
 from qml.projection.fits import Fit, classical_fits
 
+__all__ = ["Frontier", "verification_frontiers", "year_of_multiple", "crossover_year",
+           "STATE_VECTOR_RECORD", "TOP500_MEMORY", "BYTES_PER_AMPLITUDE"]
+
 logger = logging.getLogger(__name__)
 
 

@@ -37,6 +37,8 @@ from qml.projection.frontiers import (
 )
 from qml.result_file import ResultFile, document_schema
 
+__all__ = ["Projection", "project", "SCENARIOS"]
+
 logger = logging.getLogger(__name__)
 
 

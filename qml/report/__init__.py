@@ -8,3 +8,5 @@ module         what it holds
 ``progress``   progress bars that draw only on a terminal
 =============  ===============================================================================
 """
+
+__all__: list[str] = []

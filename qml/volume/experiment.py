@@ -32,7 +32,7 @@ from qml.validation import LIMITS, check_count
 from qml.volume.analysis import bootstrap_lower_bound, heavy_output_probabilities, heavy_outputs
 from qml.volume.ideal import ideal_probabilities
 from qml.volume.results import QuantumVolumeResult, WidthResult
-from qml.volume.runners import RuntimeRunner, make_runner
+from qml.volume.runners import HardwareRunner, make_runner
 
 __all__ = ["measure_quantum_volume", "measure_devices", "estimate_quantum_volume",
            "TRIAL_BATCH", "MAX_WIDTH", "check_arguments", "check_widths"]
@@ -119,8 +119,8 @@ def measure_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
         (``WidthResult.bootstrap_lower_bound``); the verdict stays the Cross et al. one.
     method : {"auto", "aer"}, default="auto"
         How ``aer:<fake backend>`` runs are simulated. ``"auto"``: the exact output
-        distribution of every trial under the device noise (``qml.engine.pauli_transfer``, density matrices
-        in the Pauli basis; Aer if a circuit is beyond it), then ``shots`` samples from it.
+        distribution of every trial under the device noise (``qml.engine.pauli_transfer``, density
+        matrices in the Pauli basis; Aer if a circuit is beyond it), then ``shots`` samples from it.
         ``"aer"``: Aer's simulator with the device noise model. Both are the same
         density-matrix mathematics; ``"auto"`` is several times faster on many small circuits.
     max_qpu_seconds : float, optional
@@ -223,12 +223,12 @@ def _sweep(backend, widths, trials, shots, seed, qubits, optimization_level, ear
     check_scheduler(scheduler)
     runner = make_runner(backend, shots, seed, optimization_level, qubits, method)
     check_widths(runner, widths)
-    if isinstance(runner, RuntimeRunner) and scheduler is not None:
+    if isinstance(runner, HardwareRunner) and scheduler is not None:
         raise ConfigurationError(
             f"{runner.name} jobs are submitted from this process through its job ledger, so "
             "that credentials and ledger writes stay here: leave the scheduler out")
     if max_qpu_seconds is not None:
-        if not isinstance(runner, RuntimeRunner):
+        if not isinstance(runner, HardwareRunner):
             raise ConfigurationError(f"max_qpu_seconds limits QPU usage on fake: and ibm: "
                                      f"backends; {runner.name!r} uses no QPU: leave it out")
         _estimate(runner, widths, trials, seed).check_limit(max_qpu_seconds)
@@ -297,7 +297,7 @@ class _Sweep:
     def batches(self, index: int) -> list[tuple[int, int, int]]:
         """``(start, stop, simulator seed)`` of every batch of width ``widths[index]``; a
         runtime backend runs each width as one job."""
-        size = self.trials if isinstance(self.runner, RuntimeRunner) else TRIAL_BATCH
+        size = self.trials if isinstance(self.runner, HardwareRunner) else TRIAL_BATCH
         width, occurrence = self.widths[index], self._occurrence(index)
         out = []
         for b, start in enumerate(range(0, self.trials, size)):
@@ -467,14 +467,14 @@ def estimate_quantum_volume(backend: str, widths: Sequence[int], trials: int = 1
     """
     check_arguments(widths, trials, shots, qubits, seed)
     runner = make_runner(backend, shots, seed, optimization_level, qubits)
-    if not isinstance(runner, RuntimeRunner):
+    if not isinstance(runner, HardwareRunner):
         raise ConfigurationError(f"a QPU cost estimate needs a fake: or ibm: backend; "
                                  f"{runner.name!r} runs on this machine and uses no QPU")
     check_widths(runner, widths)
     return _estimate(runner, widths, trials, seed, job_overhead, usd_per_second)
 
 
-def _estimate(runner: RuntimeRunner, widths, trials: int, seed, job_overhead=None,
+def _estimate(runner: HardwareRunner, widths, trials: int, seed, job_overhead=None,
               usd_per_second=None):
     from qml.hardware.pricing import JobGroup, build_estimate, circuit_seconds, rep_delay_seconds
 
@@ -487,8 +487,7 @@ def _estimate(runner: RuntimeRunner, widths, trials: int, seed, job_overhead=Non
     notes = ["widths whose results are already in the job ledger are reused at no cost; "
              "every width is counted here"]
     return build_estimate(runner.name, groups, rep_delay=rep_delay_seconds(runner.backend),
-                          job_overhead=job_overhead, usd_per_second=usd_per_second,
-                          notes=notes)
+                          job_overhead=job_overhead, usd_per_second=usd_per_second, notes=notes)
 
 
 def check_widths(runner, widths) -> None:

@@ -254,8 +254,7 @@ def predict_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
                     "mean_fidelity": float(fidelity.mean()),
                     "two_qubit_gates": float(np.mean([sum(inst.operation.num_qubits == 2
                                                           for inst in c.data) for c in isa])),
-                    "predicted_mean_hop": mean,
-                    "passes": verdict.passed})
+                    "predicted_mean_hop": mean, "passes": verdict.passed})
         logger.info("width %d: predicted mean HOP %.4f (fidelity %.3f)", width, mean,
                     fidelity.mean())
     return QuantumVolumePrediction(runner.name, seed, int(trials), out)

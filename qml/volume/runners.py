@@ -13,7 +13,7 @@ backend                runner             what happens
 ``aer:<fake>``         ``DeviceRunner``   compiled onto chosen device qubits, simulated under
                                           the device's noise on them: exact distributions
                                           from ``qml.engine.pauli_transfer`` then shots, or Aer
-``fake:``, ``ibm:``    ``RuntimeRunner``  ISA circuits through qiskit-ibm-runtime, one
+``fake:``, ``ibm:``    ``HardwareRunner``  ISA circuits through qiskit-ibm-runtime, one
                                           ledger-recorded job per width
 =====================  =================  ==================================================
 
@@ -33,7 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qml.backends import build_simulator, fake_backend, parse_backend
+from qml.backends import DEFAULT_SHOTS, fake_backend
+from qml.backends.dispatch import resolve
 from qml.errors import ConfigurationError, FallbackWarning, UnsupportedCircuitError
 from qml.volume.devices import (
     check_layout,
@@ -43,7 +44,7 @@ from qml.volume.devices import (
     select_qubits,
 )
 
-__all__ = ["WidthRun", "Runner", "IdealRunner", "AerRunner", "DeviceRunner", "RuntimeRunner",
+__all__ = ["WidthRun", "Runner", "IdealRunner", "AerRunner", "DeviceRunner", "HardwareRunner",
            "make_runner", "METHODS", "DEFAULT_LEVEL"]
 
 logger = logging.getLogger(__name__)
@@ -155,7 +156,8 @@ class AerRunner(Runner):
 class DeviceRunner(Runner):
     """``aer:<fake device>``: the trials are compiled onto chosen physical qubits only (the
     device's coupling map reduced to them) and simulated under the device's noise on those
-    qubits -- by ``qml.engine.pauli_transfer`` (exact distributions, then shots) with ``method="auto"``, or
+    qubits -- by ``qml.engine.pauli_transfer`` (exact distributions, then shots) with
+    ``method="auto"``, or
     by Aer with the device noise model restricted to them with ``method="aer"``. Either way
     the same noise, without simulating a 27- or 127-qubit device around them."""
 
@@ -234,7 +236,8 @@ class DeviceRunner(Runner):
             try:
                 return self._exact_simulator(layout).sample_counts(isa, self.shots, seed)
             except UnsupportedCircuitError as exc:
-                logger.info("width %d: qml.engine.pauli_transfer cannot run the trials (%s)", width, exc)
+                logger.info("width %d: qml.engine.pauli_transfer cannot run the trials (%s)",
+                            width, exc)
                 warnings.warn(f"exact noisy simulation not possible ({exc}); using Aer",
                               FallbackWarning, stacklevel=5)
         from qiskit_aer import AerSimulator
@@ -245,29 +248,31 @@ class DeviceRunner(Runner):
         return _aer_counts(simulator, isa, self.shots, seed, width, self.threads)
 
 
-class RuntimeRunner(Runner):
+class HardwareRunner(Runner):
     """``fake:<name>`` and ``ibm:<name>``: ISA circuits on the chosen qubits through
     qiskit-ibm-runtime, one job per width in batch mode where the account allows it; every job
     goes through the ledger (``qml.hardware.runtime``), so a rerun fetches instead of resubmitting.
     ``transpiled`` gives a width's ISA circuits without submitting anything (cost
     estimates); the ledger is opened by the first ``run``."""
 
-    def __init__(self, spec, shots: int, seed: int | None, optimization_level: int = 3,
+    def __init__(self, target, shots: int, seed: int | None, optimization_level: int = 3,
                  qubits: Sequence[int] | None = None):
-        self.spec, self.shots, self.seed, self.level = spec, shots, seed, optimization_level
+        self.target, self.spec = target, target.spec
+        self.shots, self.seed, self.level = shots, seed, optimization_level
         self.qubits = None if qubits is None else [int(q) for q in qubits]
-        self.name = spec.text
-        self.max_width = fake_backend(spec.device).num_qubits if spec.kind == "fake" else None
+        self.name = target.name
+        self.max_width = (fake_backend(self.spec.device).num_qubits if self.spec.kind == "fake"
+                          else None)
         self.backend = None
         self.jobs = None
 
     def transpiled(self, circuits, width: int):
         """The width's model circuits, measured and transpiled to the backend's ISA on its
         qubits, and the layout; nothing is submitted."""
-        from qml.hardware.runtime import runtime_backend, transpile_for
+        from qml.hardware.runtime import transpile_for
 
         if self.backend is None:
-            self.backend = runtime_backend(self.spec, width)
+            self.backend = self.target.device(width)
         target = self.backend.target
         layout = (check_layout(target, self.qubits, width) if self.qubits
                   else select_qubits(target, width))
@@ -277,13 +282,10 @@ class RuntimeRunner(Runner):
 
     def run(self, circuits, ideal: np.ndarray, width: int, seed: int) -> WidthRun:
         """Transpile to the backend's ISA on the width's qubits; one sampler job."""
-        from qml.hardware.runtime import RuntimeRunner as Jobs
-
         t0 = time.perf_counter()
         isa, layout = self.transpiled(circuits, width)
-        if self.jobs is None:
-            self.jobs = Jobs(self.spec, self.backend)
-            self.jobs.open_mode("batch")  # independent widths: batch mode where allowed
+        if self.jobs is None:  # independent widths: batch mode where the account allows it
+            self.jobs = self.target.jobs(self.backend, mode="batch")
         t1 = time.perf_counter()
         bits = self.jobs.run(isa, [None] * len(isa), self.shots, f"qv_width_{width}", seed)
         counts = _counts_array((b.get_int_counts() for b in bits), len(isa), width)
@@ -308,44 +310,36 @@ def make_runner(backend, shots: int | None = None, seed: int | None = None,
     """
     if method not in METHODS:
         raise ConfigurationError(f"unknown method {method!r}; valid: {', '.join(METHODS)}")
-    if isinstance(backend, str):
-        spec = parse_backend(backend)
-        kind = spec.kind
-    else:
-        from qiskit.providers import BackendV2
-
-        if not isinstance(backend, BackendV2):
-            parse_backend(backend)  # the one message that lists the valid backends
-        spec, kind = None, "custom"
-    if method == "aer" and kind != "aer_noisy":
+    target = resolve(backend)
+    kind = target.kind
+    if method == "aer" and kind != "device":
         raise ConfigurationError(
             f"method='aer' chooses how aer:<fake backend> runs are simulated; backend "
             f"{backend!r} has no such choice: leave method='auto'")
     if optimization_level not in (0, 1, 2, 3):
         raise ConfigurationError(
             f"optimization_level must be 0, 1, 2 or 3; got {optimization_level!r}")
-    if optimization_level != DEFAULT_LEVEL and kind in ("statevector", "aer"):
+    if optimization_level != DEFAULT_LEVEL and kind in ("engine", "aer"):
         raise ConfigurationError(
             f"optimization_level={optimization_level}: backend {backend!r} runs the model "
             "circuits without transpiling them; the level applies to devices and to a "
             "simulator of your own")
-    if qubits is not None and kind not in ("aer_noisy", "fake", "ibm"):
+    if qubits is not None and kind not in ("device", "runtime"):
         raise ConfigurationError(
             f"qubits={list(qubits)} chooses physical qubits on a device (aer:<fake backend>, "
             f"fake:, ibm:); backend {backend!r} has none: leave qubits out")
-    if kind == "statevector":
+    if kind == "engine":
         if shots is not None:
             raise ConfigurationError(
                 f"shots={shots!r}: the statevector backend gives exact HOPs without shots; "
                 "leave shots out, or use backend='aer' for sampled ones")
         return IdealRunner()
-    shots = 1024 if shots is None else int(shots)
+    shots = DEFAULT_SHOTS if shots is None else int(shots)
     if kind == "custom":
-        return AerRunner(backend, shots, seed, optimization_level, transpile=True)
+        return AerRunner(target.simulator(), shots, seed, optimization_level, transpile=True)
     if kind == "aer":
-        return AerRunner(build_simulator(spec), shots, seed, optimization_level,
-                         name=spec.text)
-    if kind == "aer_noisy":
-        return DeviceRunner(fake_backend(spec.device), shots, seed, optimization_level, qubits,
-                            method, name=spec.text)
-    return RuntimeRunner(spec, shots, seed, optimization_level, qubits)
+        return AerRunner(target.simulator(), shots, seed, optimization_level, name=target.name)
+    if kind == "device":
+        return DeviceRunner(target.device(), shots, seed, optimization_level, qubits, method,
+                            name=target.name)
+    return HardwareRunner(target, shots, seed, optimization_level, qubits)

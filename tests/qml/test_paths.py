@@ -55,9 +55,9 @@ def test_the_compiled_kernels_go_to_the_cache_never_beside_the_package(tmp_path)
     package = Path(qml.__file__).parent
     before = {p for p in package.rglob("*") if p.suffix in (".nbi", ".nbc")}
     env = {**os.environ, "QLIMITS_CACHE_DIR": str(tmp_path)}
-    code = ("from qml.engine import gate_kernels; from qml.engine.statevector import warm_up; "
-            "print(gate_kernels.compiled_on_disk()); warm_up(); "
-            "print(gate_kernels.compiled_on_disk())")
+    code = ("from qml.engine.statevector import compiled_on_disk, warm_up; "
+            "print(compiled_on_disk()); warm_up(); "
+            "print(compiled_on_disk())")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          timeout=300)
     assert out.returncode == 0, out.stderr

@@ -80,7 +80,7 @@ def test_same_seed_same_counts(problem):
 
 def test_noisy_backend_transpiles_to_the_device(problem):
     cc, obs, X, W = problem
-    sampler = make_evaluator(parse_backend("aer:fake_lima"), cc, obs, shots=200, seed=0)
+    sampler = make_evaluator("aer:fake_lima", cc, obs, shots=200, seed=0)
     ops = set(sampler.circuit.count_ops())
     assert ops <= {"rz", "sx", "x", "cx", "measure", "barrier", "delay", "id"}
     assert sampler.expectations(X, W).shape == (2, 5, 2)
@@ -92,8 +92,8 @@ def test_errors(problem):
         AerSamplerEvaluator(cc, [SparsePauliOp("XII")], build_simulator(parse_backend("aer")),
                             10)
     with pytest.raises(CircuitTooWideError, match="3 qubits"):
-        make_evaluator(parse_backend("aer:fake_armonk"), cc, obs)
-    sampler = make_evaluator(parse_backend("aer"), cc, obs, shots=10)
+        make_evaluator("aer:fake_armonk", cc, obs)
+    sampler = make_evaluator("aer", cc, obs, shots=10)
     with pytest.raises(ConfigurationError, match="exact engine"):
         sampler.vjp(X, W[:1], np.ones((1, 5, 2)), inputs=True)
 

@@ -126,10 +126,10 @@ def test_observables_and_their_adjoint_states(dtype, rng):
     """<psi|O_k|psi> and lam = sum_k cot_k O_k psi for Pauli sums with X, Y and Z."""
     obs = [SparsePauliOp(["ZIIZI", "IXIIY", "YYIII"], [0.5, -1.2, 0.3]),
            SparsePauliOp(["IIIZZ", "XIXII"], [1.0, 2.0])]
-    from qml.engine.statevector import _pauli_terms
+    from qml.engine.translate import pauli_terms
 
     real = dtype is float
-    terms, coeffs, k = _pauli_terms(obs, N_QUBITS, real)
+    terms, coeffs, k = pauli_terms(obs, N_QUBITS, real)
     psi = _state(rng, dtype)
     out = np.zeros(k)
     K._expect(psi, terms, coeffs, out)

@@ -17,7 +17,7 @@ import qml.hardware.runtime as runtime
 from qml.backends import fake_backend, parse_backend
 from qml.errors import LedgerBusyError, ResultFileError
 from qml.hardware.ledger import Ledger, process_owner
-from qml.hardware.runtime import RuntimeRunner
+from qml.hardware.runtime import RuntimeJobs
 
 # A process that holds a claim until its stdin closes: a live owner.
 HOLDER = """
@@ -35,7 +35,7 @@ import json, sys, threading
 import qml.hardware.runtime as runtime
 from qiskit import QuantumCircuit
 from qml.backends import fake_backend, parse_backend
-from qml.hardware.runtime import RuntimeRunner
+from qml.hardware.runtime import RuntimeJobs
 real = runtime._make_sampler
 go = threading.Event()
 
@@ -55,7 +55,7 @@ class Held:
 
 runtime._make_sampler = Held
 threading.Thread(target=lambda: (sys.stdin.readline(), go.set()), daemon=True).start()
-runner = RuntimeRunner(parse_backend("fake:fake_lima"), fake_backend("fake_lima"))
+runner = RuntimeJobs(parse_backend("fake:fake_lima"), fake_backend("fake_lima"))
 qc = QuantumCircuit(2); qc.h(0); qc.cx(0, 1); qc.measure_all()
 bits = runner.run(runner.transpile([qc], seed=1), [None], 200, "bell", seed=3)
 print(json.dumps(bits[0].get_counts()), flush=True)
@@ -71,7 +71,7 @@ def _start(code, *args):
 def _bell_runner():
     from qiskit import QuantumCircuit
 
-    runner = RuntimeRunner(parse_backend("fake:fake_lima"), fake_backend("fake_lima"),
+    runner = RuntimeJobs(parse_backend("fake:fake_lima"), fake_backend("fake_lima"),
                            poll_seconds=0.05)
     qc = QuantumCircuit(2)
     qc.h(0)
@@ -221,7 +221,7 @@ def test_concurrent_training_runs_submit_each_job_once_and_match_a_serial_run(tm
 def _bell(ledger_path, results_dir=None):
     from qiskit import QuantumCircuit
 
-    runner = RuntimeRunner(parse_backend("fake:fake_lima"), fake_backend("fake_lima"),
+    runner = RuntimeJobs(parse_backend("fake:fake_lima"), fake_backend("fake_lima"),
                            Ledger(ledger_path), results_dir=results_dir)
     qc = QuantumCircuit(2)
     qc.h(0)

@@ -150,7 +150,7 @@ def test_estimates_and_limits_are_refused_where_no_qpu_is_used(iris2):
         estimate_quantum_volume("aer:fake_lima", [2])
     with pytest.raises(ConfigurationError, match="max_qpu_seconds limits QPU usage"):
         measure_quantum_volume("statevector", [2], max_qpu_seconds=5)
-    with pytest.raises(ConfigurationError, match="max_qpu_seconds must be a number > 0"):
+    with pytest.raises(ConfigurationError, match="max_qpu_seconds must be a finite number > 0"):
         VQC(backend="fake:fake_lima", max_qpu_seconds=-1).fit(*iris2)
     with pytest.warns(UserWarning, match="max_qpu_seconds=5 .* uses no QPU"):
         VQC(maxiter=1, max_qpu_seconds=5).fit(*iris2)

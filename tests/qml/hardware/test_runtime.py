@@ -223,11 +223,11 @@ def test_rerun_fetches_the_in_flight_job_instead_of_resubmitting(monkeypatch):
 
     from qml.backends import parse_backend
     from qml.hardware.ledger import payload_hash
-    from qml.hardware.runtime import RuntimeRunner
+    from qml.hardware.runtime import RuntimeJobs
 
     spec = parse_backend("ibm:ibm_double")
     service = CannedJobServiceDouble()
-    runner = RuntimeRunner(spec, service.backend("ibm_double"), service=service)
+    runner = RuntimeJobs(spec, service.backend("ibm_double"), service=service)
     qc = QuantumCircuit(2)
     qc.h(0)
     qc.cx(0, 1)
@@ -342,9 +342,9 @@ def _bell_on_fake_lima():
     from qiskit import QuantumCircuit
 
     from qml.backends import parse_backend
-    from qml.hardware.runtime import RuntimeRunner
+    from qml.hardware.runtime import RuntimeJobs
 
-    runner = RuntimeRunner(parse_backend("fake:fake_lima"), fake_backend("fake_lima"))
+    runner = RuntimeJobs(parse_backend("fake:fake_lima"), fake_backend("fake_lima"))
     qc = QuantumCircuit(2)
     qc.h(0)
     qc.cx(0, 1)

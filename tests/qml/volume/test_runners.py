@@ -8,7 +8,7 @@ from circuits.quantum_volume import model_circuits
 from qml.errors import ConfigurationError, FallbackWarning, UnknownBackendError
 from qml.volume import measure_quantum_volume
 from qml.volume.ideal import ideal_probabilities
-from qml.volume.runners import AerRunner, DeviceRunner, IdealRunner, RuntimeRunner, make_runner
+from qml.volume.runners import AerRunner, DeviceRunner, HardwareRunner, IdealRunner, make_runner
 
 
 def test_each_backend_kind_gets_its_runner():
@@ -24,7 +24,7 @@ def test_each_backend_kind_gets_its_runner():
     assert isinstance(device, DeviceRunner) and device.max_width == 5
     assert device.name == "aer:fake_lima" and device.method == "aer"
     runtime = make_runner("fake:fake_lima")
-    assert isinstance(runtime, RuntimeRunner) and runtime.max_width == 5
+    assert isinstance(runtime, HardwareRunner) and runtime.max_width == 5
     with pytest.raises(UnknownBackendError, match="valid backends"):
         make_runner("quantum_computer")
 
