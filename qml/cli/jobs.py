@@ -27,7 +27,8 @@ def cmd_jobs(args) -> int:
     """``qlimits jobs list|show|fetch|cancel``: read or act on the job ledger."""
     import json as _json
 
-    from qml.hardware.ledger import Ledger, default_ledger_path, owner_state, to_json
+    from qml.hardware.ledger import Ledger, owner_state, to_json
+    from qml.paths import default_ledger_path
 
     path = Path(args.ledger) if args.ledger else default_ledger_path()
     if args.jobs_command == "list" and not path.exists() and not path.is_symlink():
@@ -49,7 +50,7 @@ def cmd_jobs(args) -> int:
         print(to_json(record))
     elif args.jobs_command == "fetch":
         if record.status == "done":
-            from qml.hardware.ledger import load_result
+            from qml.hardware.job_results import load_result
 
             path = ledger.result_file(record)
             if path is None:

@@ -31,13 +31,10 @@ import hashlib
 import json
 import logging
 import os
-import re
 import socket
 import sqlite3
-import stat
 import threading
 import time
-import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -45,46 +42,36 @@ from pathlib import Path
 import numpy as np
 import psutil
 
-from qml.errors import ConfigurationError, LedgerBusyError, ResultFileError
-from qml.files import atomic_write, read_bounded
+from qml.errors import ConfigurationError, ResultFileError
+from qml.hardware.job_results import RESULT_NAME
+from qml.hardware.ledger_file import (
+    LOCK_TIMEOUT,
+    busy_error,
+    create_file,
+    inspect_file,
+    tables,
+    write_schema,
+)
 from qml.paths import default_ledger_path
 
-__all__ = ["Ledger", "JobRecord", "Claim", "payload_hash", "default_ledger_path",
-           "save_result", "load_result", "to_json", "process_owner", "owner_state", "hold",
-           "release", "LEDGER_FORMAT", "LOCK_TIMEOUT"]
+__all__ = ["process_owner", "owner_state", "payload_hash", "JobRecord", "Claim",
+           "Ledger", "hold", "release", "to_json"]
 
 logger = logging.getLogger(__name__)
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    job_id TEXT,
-    backend TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    payload_hash TEXT NOT NULL,
-    status TEXT NOT NULL,
-    created REAL NOT NULL,
-    updated REAL NOT NULL,
-    result_path TEXT,
-    error TEXT
-);
-CREATE INDEX IF NOT EXISTS jobs_payload ON jobs (payload_hash, backend);
-CREATE INDEX IF NOT EXISTS jobs_job_id ON jobs (job_id);
-"""
-_META = """
-CREATE TABLE IF NOT EXISTS qlimits_ledger (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
-LEDGER_FORMAT = "qlimits.ledger"
-LOCK_TIMEOUT = 10.0  # seconds to wait for another process's write before giving up
-MAX_RESULT_BYTES = 2 * 2**30  # a result file of a job: packed bits of every shot
-_SQLITE_HEADER = b"SQLite format 3\x00"
-_LEGACY_COLUMNS = {"id", "job_id", "backend", "kind", "payload_hash", "status", "created",
-                   "updated", "result_path", "error"}
-_RESULT_NAME = re.compile(r"^job_(\d+)(?:_([0-9a-f]{12}))?\.npz$")
+
+
+
 _COLUMNS = ("id, job_id, backend, kind, payload_hash, status, created, updated, result_path, "
             "error, owner")
+
+
 _IN_FLIGHT = ("pending", "submitted")
+
+
 _ACTIVE_ROWS: set[int] = set()  # rows this process is working on now (any thread)
+
+
 _ACTIVE_LOCK = threading.Lock()
 
 
@@ -198,7 +185,7 @@ class Ledger:
         self.path = Path(path) if path is not None else default_ledger_path()
         self.results_dir = (Path(results_dir) if results_dir is not None
                             else self.path.parent / "results")
-        kind = _inspect(self.path)
+        kind = inspect_file(self.path)
         if kind == "missing":
             if not create:
                 raise ResultFileError(f"no job ledger at {self.path}: no job was recorded "
@@ -210,12 +197,12 @@ class Ledger:
                 raise ConfigurationError(f"cannot create the job ledger {self.path} "
                                          f"({exc.strerror or exc}); set $QLIMITS_LEDGER or "
                                          "--ledger to a writable place") from None
-            _create(self.path)
+            create_file(self.path)
         elif create:
             self._initialise()
         with self._connect() as db:  # None only for an earlier version's ledger, read
             self.id = (dict(db.execute("SELECT key, value FROM qlimits_ledger").fetchall())
-                       .get("id") if "qlimits_ledger" in _tables(db) else None)
+                       .get("id") if "qlimits_ledger" in tables(db) else None)
             self._has_owner = "owner" in {r[1] for r in db.execute("PRAGMA table_info(jobs)")}
 
     def _initialise(self) -> None:
@@ -226,7 +213,7 @@ class Ledger:
         for attempt in range(50):
             try:
                 with self._connect() as db:
-                    _write_schema(db)
+                    write_schema(db)
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or attempt == 49:
@@ -246,7 +233,7 @@ class Ledger:
             yield db
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
-                raise _busy(self.path) from None
+                raise busy_error(self.path) from None
             raise ResultFileError(f"ledger {self.path}: {exc}") from None
         except sqlite3.DatabaseError as exc:
             raise ResultFileError(f"ledger {self.path} is damaged or not a qlimits job ledger "
@@ -268,7 +255,7 @@ class Ledger:
             return None
         text = str(record.result_path)
         name = Path(text).name
-        match = _RESULT_NAME.match(name)
+        match = RESULT_NAME.match(name)
         folder = self.results_dir.resolve()
         candidate = folder / name
         if match is None or int(match[1]) != record.id:
@@ -290,7 +277,7 @@ class Ledger:
         ``.corrupt.1`` ...: never over an existing file); returns the new path, or None
         when the file is gone or is not in the results folder."""
         path = Path(path)
-        if path.resolve().parent != self.results_dir.resolve() or not _RESULT_NAME.match(
+        if path.resolve().parent != self.results_dir.resolve() or not RESULT_NAME.match(
                 path.name):
             return None
         for i in range(1000):
@@ -340,6 +327,7 @@ class Ledger:
         >>> hold(first.record.id)  # being worked on (here by this process)
         >>> first.action, ledger.claim("bell", "fake:fake_lima", "abc").action
         ('submit', 'wait')
+        >>> from qml.hardware.job_results import save_result
         >>> path = save_result(ledger.results_dir, first.record.id,
         ...                    {"pub0": np.zeros((1, 1), np.uint8), "pub0_bits": np.array(1)},
         ...                    name=ledger.result_name(first.record.id))
@@ -434,116 +422,6 @@ class Ledger:
         return rows if limit is None else rows[-limit:]
 
 
-
-def _tables(db) -> set[str]:
-    return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-
-
-def _inspect(path: Path) -> str:
-    """``"missing"``, or ``"ledger"`` for a file that is a qlimits job ledger (this version's
-    or an earlier one's); anything else is refused with a ``ResultFileError`` and left as it
-    is: a FIFO, a device, a folder, a file that is not SQLite, a user's own database."""
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        if os.path.islink(path):
-            raise ResultFileError(f"ledger {path} is a broken link; point $QLIMITS_LEDGER or "
-                                  "--ledger at another file") from None
-        return "missing"
-    except OSError as exc:
-        raise ResultFileError(f"ledger {path} cannot be read ({exc.strerror or exc})") from None
-    refuse = ("; qlimits leaves it as it is: point $QLIMITS_LEDGER or --ledger at another "
-              "file")
-    if not stat.S_ISREG(info.st_mode):
-        raise ResultFileError(f"ledger {path} is not a regular file{refuse}")
-    header = read_bounded(path, len(_SQLITE_HEADER), "job ledger", head=True)
-    if header != _SQLITE_HEADER:
-        what = "empty" if not header else "not an SQLite database"
-        raise ResultFileError(f"ledger {path} is not a qlimits job ledger ({what}){refuse}")
-    try:
-        # immutable: reads the file as it is, creating nothing beside it (no -wal, -shm)
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
-                             timeout=LOCK_TIMEOUT)
-        try:
-            tables = _tables(db)
-            meta = (dict(db.execute("SELECT key, value FROM qlimits_ledger").fetchall())
-                    if "qlimits_ledger" in tables else {})
-            columns = {r[1] for r in db.execute("PRAGMA table_info(jobs)")}
-        finally:
-            db.close()
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise _busy(path) from None
-        raise ResultFileError(f"ledger {path} cannot be read as a job ledger ({exc})"
-                              f"{refuse}") from None
-    except sqlite3.DatabaseError as exc:
-        raise ResultFileError(f"ledger {path} is damaged or not a job ledger ({exc})"
-                              f"{refuse}") from None
-    if meta.get("format") == LEDGER_FORMAT:
-        return "ledger"
-    others = tables - {"jobs", "sqlite_sequence"}
-    if not meta and not others and _LEGACY_COLUMNS <= columns:
-        return "ledger"  # written by qlimits 0.2 or earlier
-    return_what = (f"holds tables {sorted(tables)[:5]}" if tables else "holds no tables")
-    raise ResultFileError(f"ledger {path} is not a qlimits job ledger (an SQLite database "
-                          f"that {return_what}){refuse}")
-
-
-def _create(path: Path) -> None:
-    """Create a ledger atomically: built whole under a temporary name, then linked to
-    ``path`` (which fails if another process created it first: then that one is used), so
-    that no process ever sees a half-made ledger."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.creating")
-    try:
-        db = sqlite3.connect(tmp, isolation_level=None)
-        try:
-            _write_schema(db)
-        finally:
-            db.close()
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            logger.debug("ledger %s was created by another process meanwhile", path)
-        except OSError:  # no hard links on this file system
-            if not path.exists():
-                os.replace(tmp, path)
-    except sqlite3.Error as exc:
-        raise ResultFileError(f"cannot create the job ledger {path} ({exc})") from None
-    except OSError as exc:
-        raise ConfigurationError(f"cannot create the job ledger {path} ({exc.strerror or exc});"
-                                 " set $QLIMITS_LEDGER or --ledger to a writable place") from None
-    finally:
-        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
-
-
-def _write_schema(db) -> None:
-    """This version's tables, in WAL mode, with the ledger's format and id (idempotent: a new
-    ledger gets them all, an earlier version's the ones it lacks, a current one nothing)."""
-    db.execute("PRAGMA journal_mode=WAL")
-    db.executescript(_SCHEMA + _META)
-    _add_owner_column(db)
-    db.executemany("INSERT OR IGNORE INTO qlimits_ledger VALUES (?, ?)",
-                   [("format", LEDGER_FORMAT), ("id", uuid.uuid4().hex)])
-
-
-def _busy(path: Path) -> LedgerBusyError:
-    return LedgerBusyError(f"ledger {path} stayed locked by another process for "
-                           f"{LOCK_TIMEOUT:g} s; run again when that process has finished, or "
-                           "use another ledger ($QLIMITS_LEDGER or --ledger)")
-
-
-def _add_owner_column(db) -> None:
-    """Ledgers written before claims lack the ``owner`` column: add it (idempotent)."""
-    if "owner" not in {r[1] for r in db.execute("PRAGMA table_info(jobs)")}:
-        try:
-            db.execute("ALTER TABLE jobs ADD COLUMN owner TEXT")
-        except sqlite3.OperationalError as exc:  # another process added it first
-            if "duplicate column" not in str(exc):
-                raise
-
-
 def _insert(db, kind: str, backend: str, payload: str, owner: str | None = None) -> int:
     now = time.time()
     cur = db.execute(
@@ -563,75 +441,6 @@ def release(row: int) -> None:
     """The row is no longer worked on by this process."""
     with _ACTIVE_LOCK:
         _ACTIVE_ROWS.discard(row)
-
-
-def save_result(folder: Path, row: int, arrays: dict, *, name: str | None = None,
-                stamp: dict | None = None) -> Path:
-    """Write a job's result arrays (NPZ) atomically as ``folder/name`` (default
-    ``job_<row>.npz``); ``stamp`` (which ledger, row and payload it belongs to) is stored
-    beside them and checked by ``load_result``. Returns the path."""
-    if stamp is not None:
-        arrays = {**arrays, "_stamp": np.array(json.dumps(stamp, sort_keys=True))}
-    path = atomic_write(Path(folder) / (name or f"job_{row}.npz"),
-                        lambda f: np.savez(f, **arrays))
-    logger.info("ledger row %d: result written to %s", row, path)
-    return path
-
-
-def load_result(path, stamp: dict | None = None) -> list[tuple[np.ndarray, int]]:
-    """A job's result arrays written by ``save_result``: ``(packed bits, number of bits)`` of
-    every pub, checked; a missing, truncated, foreign or oversized file, or one whose stamp
-    differs from ``stamp`` (another ledger's, row's or payload's result), is one
-    ``ResultFileError``.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> path = save_result(tempfile.mkdtemp(), 1, {"pub0": np.zeros((4, 1), np.uint8),
-    ...                                            "pub0_bits": np.array(3)})
-    >>> [(a.shape, bits) for a, bits in load_result(path)]
-    [((4, 1), 3)]
-    """
-    import io
-    import zipfile
-
-    path = Path(path)
-    raw = io.BytesIO(read_bounded(path, MAX_RESULT_BYTES, "result file"))
-    try:
-        with zipfile.ZipFile(raw) as archive:  # refuse a zip bomb before inflating it
-            if sum(i.file_size for i in archive.infolist()) > MAX_RESULT_BYTES:
-                raise ResultFileError(f"{path}: expands to more than a result file holds")
-        raw.seek(0)
-        with np.load(raw, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
-    except ResultFileError:
-        raise
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-        raise ResultFileError(f"{path}: not a readable result file ({type(exc).__name__}: "
-                              f"{exc}); it may be truncated") from None
-    found = arrays.pop("_stamp", None)
-    if stamp is not None and found is not None:
-        try:
-            found = json.loads(str(found))
-        except ValueError:
-            found = None
-        if not isinstance(found, dict) or any(k in found and found[k] != v
-                                              for k, v in stamp.items()):
-            raise ResultFileError(f"{path}: belongs to another ledger, row or job "
-                                  f"({found}), not to {stamp}")
-    pubs = []
-    for i in range(len([k for k in arrays if not k.endswith("_bits")])):
-        bits, n = arrays.get(f"pub{i}"), arrays.get(f"pub{i}_bits")
-        if bits is None or n is None or n.shape != () or bits.dtype != np.uint8 or bits.ndim < 2:
-            raise ResultFileError(f"{path}: pub {i} is missing or malformed (expected packed "
-                                  "uint8 bits and their count)")
-        if not 0 < int(n) <= 8 * bits.shape[-1]:
-            raise ResultFileError(f"{path}: pub {i} claims {int(n)} bits in "
-                                  f"{bits.shape[-1]} bytes")
-        pubs.append((bits, int(n)))
-    if not pubs:
-        raise ResultFileError(f"{path}: holds no results")
-    return pubs
 
 
 def to_json(record: JobRecord) -> str:

@@ -41,7 +41,8 @@ from qml.errors import (
     JobError,
     ResultFileError,
 )
-from qml.hardware.ledger import Ledger, hold, load_result, payload_hash, release, save_result
+from qml.hardware.job_results import load_result, save_result
+from qml.hardware.ledger import Ledger, hold, payload_hash, release
 
 __all__ = ["get_service", "runtime_backend", "RuntimeJobs", "transpile_for", "retry",
            "is_transient", "sampler_name",

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from qml import VQC
 from qml.datasets import load_csv
 from qml.errors import QlimitsError
-from qml.hardware.ledger import load_result, save_result
+from qml.hardware.job_results import load_result, save_result
 from qml.volume import QuantumVolumeResult, measure_quantum_volume
 
 # 40 examples per property here; QLIMITS_HYPOTHESIS_EXAMPLES=400 for a longer search

@@ -60,7 +60,7 @@ def _cost(width):
 
 
 def _result(path):
-    from qml.hardware.ledger import load_result
+    from qml.hardware.job_results import load_result
 
     return load_result(path)
 
