@@ -22,23 +22,23 @@ curves: test accuracy against training-set size.
 ==============  =============================================================================
 module          what it holds
 ==============  =============================================================================
-``models``      the baselines, parameter counts, training costs and their units
+``baselines``   the baselines, parameter counts, training costs and their units
 ``experiment``  ``compare``: the folds, explanations and learning curves as tasks
 ``analysis``    pure functions over the folds' numbers
 ``report``      ``Comparison`` and ``ModelReport`` (a result file)
 ==============  =============================================================================
 """
 
-from qml.compare.experiment import (
-    compare,
-)
-from qml.compare.models import (
+from qml.compare.baselines import (
     BASELINES,
     DEFAULT_MODELS,
     FLOP_FORMULAS,
     baseline,
     n_parameters,
     training_cost,
+)
+from qml.compare.experiment import (
+    compare,
 )
 from qml.compare.report import (
     Comparison,

@@ -9,7 +9,7 @@ import logging
 import numpy as np
 from scipy.stats import spearmanr
 
-from qml.compare.models import FLOP_FORMULAS, model_kind, n_parameters, training_cost
+from qml.compare.baselines import FLOP_FORMULAS, model_kind, n_parameters, training_cost
 from qml.compare.report import ModelReport
 
 __all__ = ["fold_report", "rank_correlations", "curve_sizes", "curve_subsets"]

@@ -17,7 +17,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from qml.backends import parse_backend
 from qml.compare.analysis import curve_sizes, curve_subsets, fold_report, rank_correlations
-from qml.compare.models import model_kind, model_set, preprocessing_for
+from qml.compare.baselines import model_kind, model_set, preprocessing_for
 from qml.compare.report import Comparison
 from qml.distributed import check_scheduler, connect
 from qml.errors import ConfigurationError, InvalidInputError

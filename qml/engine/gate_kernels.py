@@ -1,10 +1,8 @@
 """The hot path of the exact engine: compiled kernels that run a circuit program on one state
-vector at a time.
-
-Everything here is compiled by numba (``nogil``: the engine runs chunks of states on several
-threads at once) and works on one state ``psi`` of ``2**n`` amplitudes: float64 when every gate
-and observable of the circuit is real (half the memory traffic), complex128 otherwise. Qubit
-``q`` is bit ``q`` of the amplitude index, as in qiskit.
+vector at a time. Everything here is compiled by numba (``nogil``: the engine runs chunks of
+states on several threads at once) and works on one state ``psi`` of ``2**n`` amplitudes:
+float64 when every gate and observable of the circuit is real (half the memory traffic),
+complex128 otherwise. Qubit ``q`` is bit ``q`` of the amplitude index, as in qiskit.
 
 Speed comes from three things. Every kernel walks the state in contiguous runs through views,
 which LLVM turns into AVX loops. A gate with a real matrix (RY, H, CX, CZ, SWAP ...) acts on a
@@ -12,9 +10,7 @@ complex state through its float view -- real and imaginary parts are two interle
 vectors, and qubit ``q`` of the state is bit ``q + 1`` of the float index -- so complex
 circuits pay complex arithmetic only for their complex gates. And the backward step of a
 one-qubit gate takes the gradient sandwich and un-applies the gate to both adjoint states in
-one sweep.
-
-The program format (one row per operation) is described in ``qml.engine.program``. A GPU
+one sweep. The program format (one row per operation) is described in ``qml.engine.program``. A GPU
 array backend, cache blocking or wider gate fusion would change this file only. numba
 compiles the kernels once per machine into ``qml.paths.kernel_cache_dir()``, never beside
 this file (``qml.paths.register_kernel_cache`` says why); ``CACHED`` says whether it can.

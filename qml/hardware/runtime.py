@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qml.backends import BackendSpec, fake_backend
+from qml.backends.spec import BackendSpec, fake_backend
 from qml.errors import (
     BackendOfflineError,
     CircuitTooWideError,

@@ -8,10 +8,10 @@ from __future__ import annotations
 import csv
 import logging
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from qml.dates import decimal_year, decimal_year_today
 from qml.errors import InvalidInputError, ResultFileError
 from qml.files import read_bounded
 from qml.paths import data_file
@@ -41,39 +41,9 @@ _SCOPES = ("device", "pair")
 STATUSES = ("confirmed", "claimed")
 
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 
 MAX_HORIZON_YEARS = 100  # a projection's horizon and start year lie within this of the records
-
-
-def decimal_year(text: str) -> float:
-    """``"2020"`` -> 2020.5, ``"2020-08"`` -> mid-August, ``"2020-08-26"`` -> that day.
-
-    Examples
-    --------
-    >>> decimal_year("2020"), round(decimal_year("2020-01"), 3)
-    (2020.5, 2020.041)
-    >>> round(decimal_year("2021-07-02"), 2)
-    2021.5
-    """
-    m = _DATE.match(str(text).strip())
-    if not m:
-        raise InvalidInputError(f"unparseable date {text!r}; use YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = int(m[1]), m[2], m[3]
-    if month is None:
-        return year + 0.5
-    month = int(month)
-    if not 1 <= month <= 12:
-        raise InvalidInputError(f"bad month in date {text!r}")
-    days = 366 if (year % 4 == 0 and year % 100 != 0) or year % 400 == 0 else 365
-    lengths = [31, 29 if days == 366 else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-    start = sum(lengths[: month - 1])
-    if day is None:
-        return year + (start + 15) / days
-    if not 1 <= int(day) <= lengths[month - 1]:
-        raise InvalidInputError(f"bad day in date {text!r}")
-    return year + (start + int(day) - 0.5) / days
 
 
 MAX_RECORDS_BYTES = 8 * 2**20  # every public QV record and trend fits in a few kB
@@ -147,13 +117,6 @@ def load_qv_records(path=None) -> list[dict]:
         raise InvalidInputError(f"{source}: no records; expected one row per QV record after "
                                 "the header")
     return out
-
-
-def decimal_year_today() -> float:
-    """Today as a decimal year (the latest date a record may carry)."""
-    import datetime
-
-    return decimal_year(datetime.date.today().isoformat())
 
 
 def load_classical(path=None) -> list[dict]:

@@ -18,9 +18,9 @@ import numpy as np
 from scipy import stats
 
 from circuits.quantum_volume import model_circuits
+from qml.dates import decimal_year_today
 from qml.engine import memory
 from qml.errors import ConfigurationError
-from qml.projection.data import decimal_year_today
 from qml.result_file import ResultFile, document_schema
 from qml.volume.analysis import MIN_TRIALS
 from qml.volume.ideal import ideal_probabilities
