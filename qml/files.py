@@ -28,7 +28,7 @@ import contextlib
 import json
 import logging
 import os
-import tempfile
+import secrets
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -44,8 +44,6 @@ __all__ = ["atomic_write", "read_bounded", "read_json", "as_path", "check_output
 
 logger = logging.getLogger(__name__)
 
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 
 
 _TEMP_SUFFIX = ".qlimits-tmp"
@@ -117,8 +115,7 @@ def atomic_write(path, content: str | bytes | Callable[[IO[bytes]], object]) -> 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(path)
-    fd, tmp = tempfile.mkstemp(prefix=f"{_temp_prefix(path)}{_host_tag()}.{os.getpid()}.",
-                               suffix=_TEMP_SUFFIX, dir=path.parent)
+    fd, tmp = _new_temp(path)
     try:
         with os.fdopen(fd, "wb") as f:
             if callable(content):
@@ -127,7 +124,6 @@ def atomic_write(path, content: str | bytes | Callable[[IO[bytes]], object]) -> 
                 f.write(content.encode("utf-8") if isinstance(content, str) else content)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)  # as an ordinary new file would be
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -135,6 +131,20 @@ def atomic_write(path, content: str | bytes | Callable[[IO[bytes]], object]) -> 
         raise
     logger.debug("wrote %s", path)
     return path
+
+
+def _new_temp(path: Path) -> tuple[int, str]:
+    """A new temporary file beside ``path``, created with mode 0o666 so that the process's
+    umask applies as to any new file (``mkstemp`` makes 0o600, and reading the umask means
+    changing it)."""
+    prefix = f"{_temp_prefix(path)}{_host_tag()}.{os.getpid()}."
+    for _ in range(100):
+        tmp = str(path.parent / f"{prefix}{secrets.token_hex(4)}{_TEMP_SUFFIX}")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 def check_output_file(path: Path, what: str, ours: Callable[[Path], object]) -> None:

@@ -22,7 +22,8 @@ Set `QLIMITS_NOTEBOOK_SMALL=1` to run with tiny settings (the test suite does)."
 import matplotlib.pyplot as plt
 import numpy as np
 
-from qml import VQC, plots
+from qml import VQC
+from qml.report import plots
 from qml.datasets import load_dataset
 
 SMALL = os.environ.get("QLIMITS_NOTEBOOK_SMALL") == "1"
@@ -549,7 +550,8 @@ relies on, and how accuracy grows with data. `QLIMITS_NOTEBOOK_SMALL=1` shrinks 
 
 import matplotlib.pyplot as plt
 
-from qml import VQC, plots
+from qml import VQC
+from qml.report import plots
 from qml.compare import compare
 from qml.datasets import load_raw
 
@@ -667,7 +669,8 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import SVC
 
-from qml import VQC, plots
+from qml import VQC
+from qml.report import plots
 from qml.compare import compare
 from qml.datasets import load_dataset, load_raw
 from qml.models.quantum_kernel import QuantumKernel, kernel_concentration

@@ -6,16 +6,16 @@ sampled Gram matrices and layer fidelity -- resolves its backend here, once, int
 that go through the ledger. A new kind of backend, or a change in how hardware jobs reach the
 ledger, is made in this file:
 
-==================  ============  ===========================================================
-backend             ``kind``      where it runs
-==================  ============  ===========================================================
-``statevector``     ``engine``    qlimits' exact engine (no shots)
-``aer``             ``aer``       Aer's ideal simulator, sampled
-``aer:<fake>``      ``device``    Aer with the fake device's noise model and coupling map
-``fake:<fake>``     ``runtime``   qiskit-ibm-runtime's local mode, through the job ledger
-``ibm:<name>``      ``runtime``   IBM Quantum hardware, through the job ledger
-an ``AerSimulator`` ``custom``    that simulator, as given
-==================  ============  ===========================================================
+=====================  ============  ========================================================
+backend                ``kind``      where it runs
+=====================  ============  ========================================================
+``statevector``        ``engine``    qlimits' exact engine (no shots)
+``aer``                ``aer``       Aer's ideal simulator, sampled
+``aer:<fake>``         ``device``    Aer with the fake device's noise model and coupling map
+``fake:<fake>``        ``runtime``   qiskit-ibm-runtime's local mode, through the job ledger
+``ibm:<name>``         ``runtime``   IBM Quantum hardware, through the job ledger
+an ``AerSimulator``    ``custom``    that simulator, as given
+=====================  ============  ========================================================
 """
 
 from __future__ import annotations

@@ -138,12 +138,14 @@ class PauliTransferSimulator:
 
     Parameters
     ----------
-    gate_errors : iterable of (name, qubits, error)
-        An error channel applied after every gate ``name`` on exactly these circuit qubits
-        (``NoiseModel.add_quantum_error`` semantics): a ``QuantumError``, any channel
-        ``SuperOp`` accepts, or its Pauli transfer matrix (an ndarray) computed in advance.
-    readout_errors : iterable of (qubits, error)
-        One-qubit ``ReadoutError`` s (or 2 x 2 arrays ``P(measured | prepared)``) per qubit.
+    gate_errors : iterable of tuple
+        ``(name, qubits, error)`` triples: an error channel applied after every gate
+        ``name`` on exactly these circuit qubits (``NoiseModel.add_quantum_error``
+        semantics): a ``QuantumError``, any channel ``SuperOp`` accepts, or its Pauli
+        transfer matrix (an ndarray) computed in advance.
+    readout_errors : iterable of tuple
+        ``(qubits, error)`` pairs: one-qubit ``ReadoutError`` s (or 2 x 2 arrays
+        ``P(measured | prepared)``) per qubit.
 
     Examples
     --------

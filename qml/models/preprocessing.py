@@ -49,10 +49,12 @@ class FeaturePipeline(TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
-    matrix_ : ndarray, shape (n_features_in_, n_outputs_)
-    offset_ : ndarray, shape (n_outputs_,)
-        The fitted map ``X @ matrix_ + offset_``.
+    matrix_ : ndarray
+        Shape ``(n_features_in_, n_outputs_)``; the fitted map is ``X @ matrix_ + offset_``.
+    offset_ : ndarray
+        Shape ``(n_outputs_,)``.
     n_features_in_, n_outputs_ : int
+        Features in and out.
 
     Examples
     --------

@@ -4,18 +4,19 @@ Every runner takes the model circuits of a width (and their ideal distributions)
 a ``WidthRun``: counts per trial (or exact probabilities), the physical qubits used, and the
 time each stage took. ``make_runner`` picks the runner for a backend string:
 
-=====================  =================  ==================================================
-backend                runner             what happens
-=====================  =================  ==================================================
-``statevector``        ``IdealRunner``    the ideal distributions themselves: exact HOPs
-``aer``, a simulator   ``AerRunner``      shots on Aer (a simulator of your own is
-                                          transpiled to first)
-``aer:<fake>``         ``DeviceRunner``   compiled onto chosen device qubits, simulated under
-                                          the device's noise on them: exact distributions
-                                          from ``qml.engine.pauli_transfer`` then shots, or Aer
+=====================  ==================  =================================================
+backend                runner              what happens
+=====================  ==================  =================================================
+``statevector``        ``IdealRunner``     the ideal distributions themselves: exact HOPs
+``aer``, a simulator   ``AerRunner``       shots on Aer (a simulator of your own is
+                                           transpiled to first)
+``aer:<fake>``         ``DeviceRunner``    compiled onto chosen device qubits, simulated
+                                           under the device's noise on them: exact
+                                           distributions from ``qml.engine.pauli_transfer``
+                                           then shots, or Aer
 ``fake:``, ``ibm:``    ``HardwareRunner``  ISA circuits through qiskit-ibm-runtime, one
-                                          ledger-recorded job per width
-=====================  =================  ==================================================
+                                           ledger-recorded job per width
+=====================  ==================  =================================================
 
 A runner is given the simulator seed of every run (``qml.volume.experiment`` derives one per
 batch of trials from the sweep's seed, the width and the batch), so a sweep is reproducible from
