@@ -145,7 +145,7 @@ def write_report(results: dict, path: Path) -> None:
         "",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in results["versions"].items()) + ".",
         "",
-        "The problem is `shared/benchmarks/vqc_problem.md` (breast cancer, PCA to n, 100 "
+        "The problem is `benchmarks/PROBLEM.md` (breast cancer, PCA to n, 100 "
         "training rows, 171 test rows, `zz_feature_map(n, reps=2)` + `real_amplitudes(n, "
         "reps=3)`, parity readout, log2 cross-entropy, initial weights "
         "`default_rng(0).uniform(-pi, pi, 4n)`). Each configuration ran in its own process, "

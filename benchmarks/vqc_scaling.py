@@ -4,7 +4,7 @@ lightning.qubit, forward and gradient, time and peak memory, 4 to 20+ qubits.
 Two circuits, 100 samples, one parameter set, one Z observable:
 
 * ``angle``: angle (RY) encoding + ``real_amplitudes`` (reps 3, a linear chain of CX);
-* ``zz``: the standard benchmark problem (``shared/benchmarks/vqc_problem.md``): ZZ feature
+* ``zz``: the standard benchmark problem (``benchmarks/PROBLEM.md``): ZZ feature
   map (reps 2, full entanglement) + ``real_amplitudes`` (reps 3).
 
 Data: breast cancer, PCA to n features, scaled to [0, pi] (the standard problem's steps), the

@@ -1,6 +1,6 @@
 """VQC training speed: qlimits beside qiskit-machine-learning, PennyLane and plain NumPy.
 
-The standard problem of ``shared/benchmarks/vqc_problem.md``: breast cancer, PCA to n, scaled
+The standard problem of ``benchmarks/PROBLEM.md``: breast cancer, PCA to n, scaled
 to [0, pi], 100 training rows, 171 test rows; ``zz_feature_map(n, reps=2)`` +
 ``real_amplitudes(n, reps=3)``; parity readout; cross-entropy (log2); initial weights
 ``default_rng(0).uniform(-pi, pi, 4n)``.
@@ -37,7 +37,7 @@ SHOTS = 1024
 
 # ---------------------------------------------------------------------------- problem
 def standard_problem(n: int):
-    """Data exactly as vqc_problem.md prescribes."""
+    """Data exactly as benchmarks/PROBLEM.md prescribes."""
     from sklearn.datasets import load_breast_cancer
     from sklearn.decomposition import PCA
     from sklearn.model_selection import train_test_split

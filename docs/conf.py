@@ -83,7 +83,7 @@ def _copy_sources() -> None:
     shutil.copyfile(ROOT / "CHANGELOG.md", DOCS / "_generated" / "CHANGELOG.md")
     # a notebook's job ledger and runs stay inside the build
     os.environ.setdefault("QLIMITS_LEDGER", str(DOCS / "_build" / "ledger" / "ledger.db"))
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"  # as in Jupyter
 
 
 _copy_sources()

@@ -1,10 +1,10 @@
-"""Draw every redesigned figure from fixed, seeded inputs into one folder.
+"""Draw every figure from fixed, seeded inputs into one folder, to look at them side by side.
 
-    python tools/figure_gallery.py docs/figures/after
+    python tools/figure_gallery.py runs/figures
 
 Run against an older checkout (``git worktree add /tmp/old <commit>``, then this script with
-``PYTHONPATH=/tmp/old``) to draw the same figures as they were: ``docs/figures/before``.
-Only public API is used, so the script runs on both.
+``PYTHONPATH=/tmp/old``) to draw the same figures as they were, for a before/after review; the
+results are not kept in the repository.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from pathlib import Path
 def main(folder: str) -> None:
     from sklearn.datasets import load_iris, make_moons
 
-    from qml import VQC, plots
+    from qml import VQC
+    from qml.report import plots
     from qml.compare import compare
     from qml.projection import project
     from qml.volume import measure_quantum_volume
@@ -57,4 +58,4 @@ def main(folder: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "docs/figures/after")
+    main(sys.argv[1] if len(sys.argv) > 1 else "runs/figures")

@@ -1,0 +1,81 @@
+"""Every number the README's Findings quote is produced by a run: this recomputes each from
+the code and data that produce it (the projection's fits, the demo's training, the scaling
+benchmark's results file) and compares it with the text as printed there."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def findings() -> str:
+    text = (ROOT / "README.md").read_text()
+    section = re.search(r"^## Findings\n(.*?)^## ", text, re.S | re.M)
+    assert section, "the README has a Findings section"
+    return " ".join(section.group(1).split())
+
+
+@pytest.fixture(scope="module")
+def projection():
+    from qml.projection import project
+
+    return project(until=2035)
+
+
+def _interval(fit) -> str:
+    lo, hi = fit.doubling_time_interval
+    return f"{lo:.1f}-{hi:.1f}"
+
+
+def test_ibm_qv_doubling_time(findings, projection):
+    fit = projection.fit("qv_ibm")
+    assert (f"IBM's quantum volume doubled every {fit.doubling_time_months:.1f} months (95% "
+            f"interval {_interval(fit)})") in findings
+    ibm = next(v for v in projection.vendors if v["vendor"] == "IBM")
+    assert ibm["last_log2_qv"] == 9 and ibm["last_date"].startswith("2023-12")
+    assert "2^9 in December 2023" in findings
+
+
+def test_record_frontier_and_the_year_qv_outgrows_its_verification(findings, projection):
+    from qml.projection import QV_FRONTIER, STATE_VECTOR_RECORD
+
+    frontier, top500 = projection.fit(QV_FRONTIER), projection.fit("top500_rmax")
+    assert (f"record doubles every {frontier.doubling_time_months:.1f} months (95% "
+            f"{_interval(frontier)})") in findings
+    assert f"against {top500.doubling_time_months:.1f} months" in findings
+    cross = projection.crossover(QV_FRONTIER, STATE_VECTOR_RECORD)
+    lo, hi = cross["interval"]
+    assert f"around **{cross['year']:.0f} (95% {lo:.0f}-{hi:.0f})**" in findings
+
+
+def test_the_demos_vqc_and_logistic_regression(findings):
+    """What ``qlimits demo`` trains and prints (seed 0)."""
+    from sklearn.linear_model import LogisticRegression
+
+    from qml import VQC
+    from qml.datasets import load_dataset
+
+    ds = load_dataset("breast_cancer", n_features=4, seed=0)
+    vqc = VQC(seed=0).fit(ds.X_train, ds.y_train)
+    baseline = LogisticRegression().fit(ds.X_train, ds.y_train)
+    assert (f"A {vqc.n_qubits_}-qubit VQC ({len(vqc.weights_)} weights) reaches a test accuracy "
+            f"of {vqc.score(ds.X_test, ds.y_test):.3f}") in findings
+    assert f"logistic regression reaches {baseline.score(ds.X_test, ds.y_test):.3f}" in findings
+
+
+def test_engine_speed_against_the_faster_peer(findings):
+    results = json.loads((ROOT / "benchmarks" / "scaling_results.json").read_text())
+    ratios = []
+    for key, run in results["runs"].items():
+        width = int(key.split(":")[1])
+        if not 12 <= width <= 20 or "qlimits-forward" not in run:
+            continue
+        peers = [v["seconds"] for k, v in run.items()
+                 if k.endswith("-forward") and not k.startswith("qlimits")]
+        ratios.append(min(peers) / run["qlimits-forward"]["seconds"])
+    assert (f"a 12-20 qubit classifier {min(ratios):.1f}-{max(ratios):.1f}x faster than the "
+            "faster of Aer") in findings
