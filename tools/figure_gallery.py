@@ -19,9 +19,9 @@ def main(folder: str) -> None:
     from sklearn.datasets import load_iris, make_moons
 
     from qml import VQC
-    from qml.report import plots
     from qml.compare import compare
     from qml.projection import project
+    from qml.report import plots
     from qml.volume import measure_quantum_volume
 
     out = Path(folder)
