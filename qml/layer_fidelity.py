@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import time
-import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -270,6 +269,15 @@ def _device_simulator(device, n_qubits: int):
     return AerSimulator.from_backend(device, method=method)
 
 
+def _seeded_sampler(simulator, seed: int | None):
+    """Aer's sampler on ``simulator``, seeded: qiskit-experiments' own sampler (the runtime's,
+    in local mode) does not pass ``seed_simulator`` on, and the same seed gave other counts
+    on every run."""
+    from qiskit_aer.primitives import SamplerV2
+
+    return SamplerV2.from_backend(simulator, seed=seed)
+
+
 def _value(row) -> tuple[float, float | None]:
     """Nominal value and standard error (None where the fit gives none: a subsystem without
     any error decays not at all)."""
@@ -360,13 +368,8 @@ def measure_layer_fidelity(backend, n_qubits: int | None = None,
         experiment = LayerFidelity(physical_qubits=chain, two_qubit_layers=layers,
                                    lengths=lengths, backend=simulator, num_samples=num_samples,
                                    seed=seed)
-        run_options = {"shots": shots}
-        if seed is not None:
-            run_options["seed_simulator"] = seed
-        with warnings.catch_warnings():  # qiskit-experiments' own use of a deprecated sampler
-            warnings.filterwarnings("ignore", message="The SamplerV2 class is deprecated",
-                                    category=DeprecationWarning)
-            data = experiment.run(**run_options).block_for_results()
+        data = experiment.run(sampler=_seeded_sampler(simulator, seed),
+                              shots=int(shots)).block_for_results()
     table = data.analysis_results(dataframe=True)
     if "EPLG" not in set(table.get("name", [])):
         raise ConfigurationError(

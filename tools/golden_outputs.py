@@ -60,6 +60,16 @@ def outputs() -> dict:
         result = measure_quantum_volume(backend, widths=[2, 3], trials=20, seed=5)
         out[f"qv_{backend}"] = [w.hops if isinstance(w.hops, list) else list(w.hops)
                                 for w in result.widths]
+    from qml.layer_fidelity import measure_layer_fidelity
+
+    lf = measure_layer_fidelity("aer:fake_lima", n_qubits=3, lengths=[2, 4, 8], num_samples=2,
+                                shots=200, seed=0)
+    out["layer_fidelity"] = [lf.layer_fidelity, lf.eplg]
+    from qml.compare import compare
+
+    report = compare(bc.X_train[:60], bc.y_train[:60], vqc=VQC(seed=0, maxiter=10), folds=2,
+                     models=["logistic_regression"], learning_sizes=(), seed=0)
+    out["compare"] = [[m.name, m.accuracy_mean] for m in report.models]
     out["projection"] = project(until=2035).to_dict()
     out["projection"].pop("qlimits_version", None)
     return out
