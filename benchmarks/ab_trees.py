@@ -10,8 +10,11 @@ is put first on ``PYTHONPATH``) and runs its own copy of the benchmark scripts.
 Usage::
 
     git archive <old commit> | tar -x -C /tmp/old
-    python benchmarks/ab_trees.py --old /tmp/old                   # writes benchmarks/AB_RESULTS.md
+    python benchmarks/ab_trees.py --old /tmp/old                   # writes runs/ab/AB_RESULTS.md
     python benchmarks/ab_trees.py --old /tmp/old --repeats 1 --no-memory --out /tmp/ab  # smoke
+
+An A/B result names two temporary trees: it is evidence for one change (quote it in the
+change's note), not a result to keep in the repository.
 """
 
 from __future__ import annotations
@@ -171,7 +174,7 @@ def main() -> None:
     parser.add_argument("--memory-repeats", type=int, default=1)
     parser.add_argument("--no-memory", action="store_true",
                         help="skip the 16-qubit memory run (minutes per side)")
-    parser.add_argument("--out", type=Path, default=HERE)
+    parser.add_argument("--out", type=Path, default=Path("runs") / "ab")
     parser.add_argument("--parts", default="vqc,warm,qv",
                         help="which parts to run (vqc, warm, qv); the others are kept from "
                              "OUT/ab_results.json when it exists")

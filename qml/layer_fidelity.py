@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from qml.backends.spec import DEFAULT_SHOTS
 from qml.errors import CircuitTooWideError, ConfigurationError
 from qml.result_file import ResultFile, document_schema
 from qml.validation import check_count
@@ -289,7 +290,8 @@ def _value(row) -> tuple[float, float | None]:
 def measure_layer_fidelity(backend, n_qubits: int | None = None,
                            qubits: Sequence[int] | None = None,
                            lengths: Sequence[int] = DEFAULT_LENGTHS, num_samples: int = 6,
-                           shots: int = 1024, seed: int | None = None) -> LayerFidelityResult:
+                           shots: int = DEFAULT_SHOTS, seed: int | None = None
+                           ) -> LayerFidelityResult:
     """Measure layer fidelity and EPLG on a chain of qubits with qiskit-experiments'
     ``LayerFidelity``.
 

@@ -24,9 +24,10 @@ from qml.cli.common import (
 )
 from qml.cli.projection import projection_figures
 from qml.validation import LIMITS
+from qml.volume.results import SIMULATED_VS_REPORTED
 
 __all__ = ["cmd_qv_measure", "cmd_qv_devices", "cmd_qv_predict", "cmd_qv_cost",
-           "add_qv_arguments", "add_parser", "DEVICE_NOTE"]
+           "add_qv_arguments", "add_parser"]
 
 logger = logging.getLogger(__name__)
 
@@ -88,15 +89,6 @@ def cmd_qv_measure(args) -> int:
     return 0
 
 
-DEVICE_NOTE = """\
-Why simulated and reported quantum volumes differ:
-- the noise model is one calibration snapshot (gate errors, T1/T2, readout) with none of the
-  crosstalk, leakage, drift or non-Markovian noise of the device on the day it was measured;
-- the reported figure came from the vendor's own run: its best qubits that day, its compiler
-  settings, sometimes approximate synthesis and error suppression;
-- a width that is not simulated here is not credited, so the simulated figure is capped by the
-  widths asked for (and by time: every width costs 100 noisy simulations).
-The simulation is a consistency check of the noise model, not a measurement of the machine."""
 
 
 def cmd_qv_devices(args) -> int:
@@ -134,13 +126,13 @@ def cmd_qv_devices(args) -> int:
         rows.append((name, devices[name].num_qubits, reported, result.quantum_volume,
                      f"{eplg:.4f} ({len(chain)}q)",
                      " ".join(f"{w.width}:{w.mean_hop:.3f}" for w in result.widths)))
-    write_json(out / "devices.json", {"devices": summary, "note": DEVICE_NOTE})
+    write_json(out / "devices.json", {"devices": summary, "note": SIMULATED_VS_REPORTED})
     print(table(rows, ("backend", "qubits", "reported QV", "simulated QV",
                         "EPLG from 2q errors", "mean HOP by width")))
     print("\nEPLG from 2q errors: what the reported two-qubit gate errors imply on the best "
           "chain of up to 8 qubits; `qlimits eplg measure` measures it under the full noise "
           "model.")
-    print("\n" + DEVICE_NOTE)
+    print("\n" + SIMULATED_VS_REPORTED)
     print(f"\nwrote {out / 'devices.json'} and one <device>.json per device")
     return 0
 

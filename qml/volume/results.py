@@ -15,7 +15,7 @@ from qml.volume.analysis import (
     trials_needed,
 )
 
-__all__ = ["WidthResult", "QuantumVolumeResult"]
+__all__ = ["WidthResult", "QuantumVolumeResult", "SIMULATED_VS_REPORTED"]
 
 
 @dataclass
@@ -180,3 +180,16 @@ class QuantumVolumeResult(ResultFile):
             raise ValueError(f"quantum_volume {doc['quantum_volume']} disagrees with the "
                              f"width verdicts ({result.quantum_volume})")
         return result
+
+
+# Why a fake device's simulated QV differs from the QV its vendor reported (qlimits qv devices
+# prints it and writes it beside the results).
+SIMULATED_VS_REPORTED = """\
+Why simulated and reported quantum volumes differ:
+- the noise model is one calibration snapshot (gate errors, T1/T2, readout) with none of the
+  crosstalk, leakage, drift or non-Markovian noise of the device on the day it was measured;
+- the reported figure came from the vendor's own run: its best qubits that day, its compiler
+  settings, sometimes approximate synthesis and error suppression;
+- a width that is not simulated here is not credited, so the simulated figure is capped by the
+  widths asked for (and by time: every width costs 100 noisy simulations).
+The simulation is a consistency check of the noise model, not a measurement of the machine."""

@@ -1,10 +1,10 @@
 import json
-import subprocess
 import sys
 
 import pytest
 
 from qml.cli import main
+from tests.helpers import qlimits
 
 
 def test_train_writes_its_files(tmp_path, capsys):
@@ -47,8 +47,8 @@ def test_errors_are_one_line_and_exit_1(tmp_path, capsys):
 
 @pytest.mark.parametrize("args", [["--help"], ["train", "--help"], ["demo", "--help"]])
 def test_help_reads_well(args):
-    res = subprocess.run([sys.executable, "-m", "qml.cli", *args], capture_output=True,
-                         text=True, check=True)
+    res = qlimits(*args)
+    assert res.returncode == 0
     assert "usage: qlimits" in res.stdout and len(res.stdout.splitlines()) > 3
 
 
@@ -90,9 +90,8 @@ def test_qv_measure_resume_keeps_the_written_widths(tmp_path):
               "--seed", "3", "--out", out]
     assert main([*common, "--widths", "2,3"]) == 0
     first = json.loads((tmp_path / "qv" / "qv.json").read_text())
-    res = subprocess.run(["qlimits", *common, "--widths", "2-4", "--resume", "-v"], check=True,
-                         capture_output=True, text=True)
-    assert "widths [2, 3] already measured" in res.stderr
+    res = qlimits(*common, "--widths", "2-4", "--resume", "-v")
+    assert res.returncode == 0 and "widths [2, 3] already measured" in res.stderr
     doc = json.loads((tmp_path / "qv" / "qv.json").read_text())
     assert [w["width"] for w in doc["widths"]] == [2, 3, 4] and doc["complete"]
     assert doc["widths"][:2] == first["widths"]
@@ -110,10 +109,9 @@ def test_qv_resume_with_other_settings_is_one_line(tmp_path, capsys):
 
 
 def test_train_on_a_running_cluster_by_its_address(tmp_path, dask_client):
-    res = subprocess.run(["qlimits", "train", "--dataset", "iris", "--classes", "0,1",
-                          "--maxiter", "5", "--seed", "0", "--out", str(tmp_path), "-v",
-                          "--scheduler", dask_client.scheduler.address],
-                         capture_output=True, text=True, check=True)
+    res = qlimits("train", "--dataset", "iris", "--classes", "0,1", "--maxiter", "5", "--seed",
+                  "0", "--out", tmp_path, "-v", "--scheduler", dask_client.scheduler.address)
+    assert res.returncode == 0, res.stderr
     assert f"on the Dask cluster at {dask_client.scheduler.address} (2 workers)" in res.stderr
     here = main(["train", "--dataset", "iris", "--classes", "0,1", "--maxiter", "5", "--seed",
                  "0", "--out", str(tmp_path / "here")])

@@ -1,7 +1,9 @@
 # ruff: noqa: E501 - the table of cases reads best one case per line
-"""Bad input against the real ``qlimits`` command, one subprocess per case: the exit status
-(2 for a usage error, 1 for any other error), exactly one line on stderr, no traceback, and
-no file in the working folder created or changed."""
+"""Bad input against the ``qlimits`` command: the exit status (2 for a usage error, 1 for any
+other error), exactly one line on stderr, no traceback, and no file in the working folder
+created or changed. The table of cases runs in this process through ``main(argv)``; what only
+a real process shows (Ctrl-C and SIGTERM, a terminal's encoding, a closed pipe, the
+environment a process starts with) runs as one."""
 
 from __future__ import annotations
 
@@ -13,13 +15,14 @@ import sqlite3
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pytest
 
 from qml.errors import ConfigurationError
-
-QLIMITS = [sys.executable, "-m", "qml.cli"]
+from tests.helpers import QLIMITS_PROCESS as QLIMITS
+from tests.helpers import qlimits
 
 FILES = {
     "empty.csv": b"",
@@ -195,24 +198,26 @@ IDS = ([" ".join(c[0])[:60] for c in CASES]
        + [f"{next(iter(c[0].items()))} {' '.join(c[1])}"[:60] for c in ENV_CASES])
 
 
+def _in_process_env(folder: Path) -> dict:
+    return {"MPLBACKEND": "Agg", "QLIMITS_LEDGER": str(folder / "ledger.db"),
+            "QISKIT_IBM_TOKEN": ""}
+
+
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory):
-    """Every case run once, three subprocesses at a time (each in a folder of its own):
-    ``(folder, snapshot before, completed process, seconds, snapshot after)`` per case."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    folders = [_fill(tmp_path_factory.mktemp("case")) for _ in ALL_CASES]  # mktemp: one thread
-
-    def run(case, folder):
+    """Every case run once, in this process, each in a folder of its own: ``(folder,
+    snapshot before, completed command, seconds, snapshot after)`` per case."""
+    results = []
+    for case in ALL_CASES:
+        folder = _fill(tmp_path_factory.mktemp("case"))
         env, args = case[0], case[1]
         before = _snapshot(folder)
         started = time.monotonic()
-        proc = subprocess.run(QLIMITS + args, cwd=folder, env={**_env(folder), **env},
-                              capture_output=True, text=True, timeout=300)
-        return folder, before, proc, time.monotonic() - started, _snapshot(folder)
-
-    with ThreadPoolExecutor(3) as pool:
-        return list(pool.map(run, ALL_CASES, folders))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # as PYTHONWARNINGS=ignore in a process
+            done = qlimits(*args, env={**_in_process_env(folder), **env}, cwd=folder)
+        results.append((folder, before, done, time.monotonic() - started, _snapshot(folder)))
+    return results
 
 
 @pytest.mark.parametrize("index", range(len(ALL_CASES)), ids=IDS)
@@ -236,29 +241,27 @@ def test_a_second_run_replaces_its_own_outputs_and_keeps_the_users(workdir):
     (workdir / "o").mkdir()
     (workdir / "o" / "notes.txt").write_text("mine")
     for _ in range(2):
-        proc = subprocess.run(QLIMITS + ["-q", "qv", "project", "--out", "o"], cwd=workdir,
-                              env=_env(workdir), capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0, proc.stderr
+        done = qlimits("-q", "qv", "project", "--out", "o", cwd=workdir,
+                       env=_in_process_env(workdir))
+        assert done.returncode == 0, done.stderr
     assert (workdir / "o" / "notes.txt").read_text() == "mine"
     assert (workdir / "o" / "projection.json").is_file()
 
 
 def test_numeric_labels_are_selected_by_number(workdir):
-    proc = subprocess.run(QLIMITS + ["train", "--dataset", "numeric_labels.csv", "--classes",
-                                     "0,1", "--maxiter", "2", "--out", "o", "-q"],
-                          cwd=workdir, env=_env(workdir), capture_output=True, text=True,
-                          timeout=300)
-    assert proc.returncode == 0, proc.stderr
+    done = qlimits("train", "--dataset", "numeric_labels.csv", "--classes", "0,1",
+                   "--maxiter", "2", "--out", "o", "-q", cwd=workdir,
+                   env=_in_process_env(workdir))
+    assert done.returncode == 0, done.stderr
     assert json.loads((workdir / "o" / "model.json").read_text())["classes"] == [0, 1]
 
 
 def test_verbose_shows_the_traceback(workdir):
-    proc = subprocess.run(QLIMITS + ["-v", "train", "--dataset", "empty.csv", "--out", "o"],
-                          cwd=workdir, env=_env(workdir), capture_output=True, text=True,
-                          timeout=300)
-    assert proc.returncode == 1
-    assert "Traceback" in proc.stderr and "ResultFileError" in proc.stderr
-    assert proc.stderr.rstrip().splitlines()[-1].startswith("qlimits: error: ")
+    done = qlimits("-v", "train", "--dataset", "empty.csv", "--out", "o", cwd=workdir,
+                   env=_in_process_env(workdir))
+    assert done.returncode == 1
+    assert "Traceback" in done.stderr and "ResultFileError" in done.stderr
+    assert done.stderr.rstrip().splitlines()[-1].startswith("qlimits: error: ")
 
 
 def test_an_unexpected_error_is_one_line_that_asks_for_a_report(capsys, monkeypatch):

@@ -4,8 +4,6 @@ limit that refuses a run before anything is sent, and dry runs that write nothin
 
 import contextlib
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +26,7 @@ from qml.hardware.pricing import (
     rep_delay_seconds,
 )
 from qml.volume import estimate_quantum_volume, measure_quantum_volume
+from tests.helpers import qlimits
 from tests.qml.hardware.test_runtime import CannedJobServiceDouble
 
 
@@ -157,9 +156,7 @@ def test_estimates_and_limits_are_refused_where_no_qpu_is_used(iris2):
 
 
 def _cli(*args, ledger):
-    env = {**os.environ, "QLIMITS_LEDGER": str(ledger)}
-    return subprocess.run([sys.executable, "-m", "qml.cli", *args], env=env,
-                          capture_output=True, text=True, timeout=300)
+    return qlimits(*args, env={"QLIMITS_LEDGER": str(ledger)})
 
 
 def test_dry_runs_print_the_estimate_and_write_nothing(tmp_path, capsys, monkeypatch):

@@ -2,10 +2,7 @@
 the ad hoc dataset, JSON round trips, the CLI."""
 
 import json
-import os
 import pickle
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -17,6 +14,7 @@ from qml.datasets import load_dataset
 from qml.errors import ConfigurationError, InvalidInputError, NotFittedError, ResultFileError
 from qml.models.qsvc import QSVC
 from qml.models.quantum_kernel import QuantumKernel
+from tests.helpers import qlimits
 
 
 @pytest.fixture(scope="module")
@@ -109,9 +107,7 @@ def test_bad_settings_are_one_clear_error(kwargs, error, match):
 
 
 def _cli(*args, tmp_path):
-    env = {**os.environ, "QLIMITS_LEDGER": str(tmp_path / "ledger.db")}
-    return subprocess.run([sys.executable, "-m", "qml.cli", *args], env=env,
-                          capture_output=True, text=True, timeout=300)
+    return qlimits(*args, env={"QLIMITS_LEDGER": str(tmp_path / "ledger.db")})
 
 
 def test_cli_trains_a_qsvc_and_refuses_vqc_only_options(tmp_path):
