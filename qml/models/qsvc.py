@@ -116,7 +116,7 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
     PARAMETERS = {  # checked at fit; the backend by its parser
         "feature_map": one_of(*KERNEL_FEATURE_MAPS),
         "feature_map_reps": count("feature_map_reps"),
-        "bandwidth": number_above(0),
+        "bandwidth": QuantumKernel.PARAMETERS["bandwidth"],
         "C": number_above(0),
         "n_qubits": count("n_qubits", none=True),
         "reduction": one_of(None, "pca"),

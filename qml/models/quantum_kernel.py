@@ -34,7 +34,7 @@ from qml.backends import parse_backend
 from qml.engine.memory import available_memory, check_memory, state_bytes
 from qml.errors import ConfigurationError, InvalidInputError
 from qml.result_file import ResultFile, document_schema
-from qml.validation import check_count, check_seed
+from qml.validation import Rule, check_params, count, seed
 
 __all__ = ["QuantumKernel", "KernelConcentration", "kernel_concentration",
            "kernel_target_alignment", "KERNEL_FEATURE_MAPS"]
@@ -82,6 +82,20 @@ class QuantumKernel:
     ((2, 2), 1.0, True)
     """
 
+    PARAMETERS = {  # checked before any work; the backend by its parser
+        "feature_map": Rule(f"one of {', '.join(map(repr, KERNEL_FEATURE_MAPS))} or a "
+                            "QuantumCircuit", lambda v: isinstance(v, QuantumCircuit)
+                            or (isinstance(v, str) and v in KERNEL_FEATURE_MAPS)),
+        "feature_map_reps": count("feature_map_reps"),
+        "n_qubits": count("n_qubits", none=True),
+        "bandwidth": Rule(f"a number > 0 and at most {MAX_BANDWIDTH:g} (it scales angles in "
+                          "radians)", lambda v: isinstance(v, (int, float, np.number))
+                          and not isinstance(v, bool) and bool(np.isfinite(v))
+                          and 0 < v <= MAX_BANDWIDTH),
+        "shots": count("shots", none=True),
+        "seed": seed(),
+    }
+
     def __init__(self, feature_map="zz", feature_map_reps=2, n_qubits=None, bandwidth=1.0,
                  backend="statevector", shots=None, seed=None):
         self.feature_map = feature_map
@@ -96,19 +110,7 @@ class QuantumKernel:
 
     # ------------------------------------------------------------------ checks
     def _check(self) -> None:
-        if not isinstance(self.feature_map, QuantumCircuit) and \
-                self.feature_map not in KERNEL_FEATURE_MAPS:
-            raise ConfigurationError(f"unknown feature map {self.feature_map!r}; valid: "
-                                     f"{', '.join(KERNEL_FEATURE_MAPS)} or a QuantumCircuit")
-        for name in ("feature_map_reps", "n_qubits", "shots"):
-            check_count(name, getattr(self, name), allow_none=name != "feature_map_reps")
-        check_seed(self.seed)
-        bw = self.bandwidth
-        if isinstance(bw, bool) or not isinstance(bw, (int, float, np.number)) or \
-                not np.isfinite(bw) or not 0 < bw <= MAX_BANDWIDTH:
-            raise ConfigurationError(f"bandwidth must be a number > 0 and at most "
-                                     f"{MAX_BANDWIDTH:g} (it scales angles in radians); got "
-                                     f"{bw!r}")
+        check_params(self, self.PARAMETERS)
         spec = parse_backend(self.backend)
         if spec.exact and self.shots is not None:
             raise ConfigurationError(f"shots={self.shots}: backend {self.backend!r} computes "

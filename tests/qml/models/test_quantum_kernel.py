@@ -120,7 +120,7 @@ def test_concentration_shrinks_with_width_and_bandwidth_restores_it(tmp_path):
     ({"bandwidth": 0}, None, ConfigurationError, "bandwidth must be a number > 0"),
     ({"bandwidth": 1e300}, None, ConfigurationError, "at most 1000"),
     ({"bandwidth": np.nan}, None, ConfigurationError, "bandwidth"),
-    ({"feature_map": "qaoa"}, None, ConfigurationError, "unknown feature map 'qaoa'"),
+    ({"feature_map": "qaoa"}, None, ConfigurationError, "feature_map must be one of 'zz'"),
     ({"shots": 100}, None, ConfigurationError, "computes the kernel exactly"),
     ({"feature_map_reps": 0}, None, ConfigurationError, "feature_map_reps must be a positive"),
     ({"backend": "nowhere"}, None, ConfigurationError, "nowhere"),
