@@ -67,3 +67,17 @@ def test_no_two_modules_share_a_name_within_the_library():
         seen.setdefault(path.stem, []).append(str(path.relative_to(ROOT)))
     clashes = {name: paths for name, paths in seen.items() if len(paths) > 1}
     assert not clashes, clashes
+
+
+def test_the_command_line_starts_without_loading_qiskit_or_scikit_learn():
+    """``qlimits --help`` and a bad option answer at once: each command group imports what
+    it works with when it runs, not when the parser is built."""
+    import subprocess
+    import sys
+
+    code = ("import sys, qml.cli; qml.cli.build_parser(); "
+            "print(sorted(m for m in ('qiskit', 'sklearn', 'scipy', 'matplotlib') "
+            "if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    assert loaded == "[]"

@@ -24,7 +24,6 @@ from qml.cli.common import (
 )
 from qml.cli.projection import projection_figures
 from qml.validation import LIMITS
-from qml.volume.results import SIMULATED_VS_REPORTED
 
 __all__ = ["cmd_qv_measure", "cmd_qv_devices", "cmd_qv_predict", "cmd_qv_cost",
            "add_qv_arguments", "add_parser"]
@@ -95,6 +94,7 @@ def cmd_qv_devices(args) -> int:
     """``qlimits qv devices``: simulated against reported QV of fake devices."""
     from qml.backends import fake_backend
     from qml.volume import measure_devices
+    from qml.volume.results import SIMULATED_VS_REPORTED
 
     out = output_folder(args.out)
     names = [name.strip() for name in args.backends.split(",") if name.strip()]
