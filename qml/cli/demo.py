@@ -58,10 +58,10 @@ def cmd_demo(args) -> int:
     print(f"\nbreast cancer, PCA to 4 features, {len(ds.y_train)} train / {len(ds.y_test)} test")
     print(table(rows, ("model", "train accuracy", "test accuracy")))
     save_figure(args, plots.loss_curve(model.loss_curve_, "VQC on breast cancer"),
-                      out / "loss.png")
-    save_figure(args, plots.decision_regions(moons_model, moons.X_test, moons.y_test,
-                                             title="VQC decision regions (moons, test set)"),
-                      out / "decision_regions.png")
+                out / "loss.png")
+    regions = plots.decision_regions(moons_model, moons.X_test, moons.y_test,
+                                     title="VQC decision regions (moons, test set)")
+    save_figure(args, regions, out / "decision_regions.png")
     print(f"\nmoons test accuracy {metrics['moons_test_accuracy']:.3f}; "
           f"{model.n_circuit_evaluations_} circuit evaluations; "
           f"{time.perf_counter() - start:.1f} s in all")

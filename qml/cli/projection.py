@@ -19,8 +19,8 @@ def projection_figures(args, projection, out: Path, machine=None) -> None:
 
     save_figure(args, plots.qv_projection(projection), out / "qv_records.png")
     save_figure(args, plots.growth_comparison(projection), out / "growth.png")
-    save_figure(args, plots.verification_frontier(projection, max(projection.until, 2045),
-                                                  machine), out / "verification_frontier.png")
+    frontier = plots.verification_frontier(projection, max(projection.until, 2045), machine)
+    save_figure(args, frontier, out / "verification_frontier.png")
 
 
 def _fmt_interval(pair, fmt="{:.1f}"):

@@ -3,11 +3,10 @@
 ``QuantumKernel.evaluate(X, Y)`` returns the Gram matrix, computed one of two ways:
 
 * **exact** (``backend="statevector"``): the feature state of every sample once, from qlimits'
-  engine (``qml.engine.statevector``), then the Gram matrix as blocked matrix products ``|Phi_X
-  Phi_Y^H|**2``
-  -- half of it when ``Y`` is None (the matrix is symmetric, its diagonal 1). Blocks are sized
-  to the free memory, and a matrix or a state that cannot fit is refused before anything is
-  allocated.
+  engine (``qml.engine.statevector``), then the Gram matrix as blocked matrix products
+  ``|Phi_X Phi_Y^H|**2`` -- half of it when ``Y`` is None (the matrix is symmetric, its
+  diagonal 1). Blocks are sized to the free memory, and a matrix or a state that cannot fit is
+  refused before anything is allocated.
 * **shots** (``aer``, ``aer:<fake>``, ``fake:``, ``ibm:``): the compute-uncompute circuit
   ``U(y)^dag U(x)`` of every pair, ``k`` = the frequency of the all-zeros outcome; all pairs of
   a block are one parameter array in one primitive call (hardware backends through the job

@@ -155,12 +155,11 @@ class AerRunner(Runner):
 
 
 class DeviceRunner(Runner):
-    """``aer:<fake device>``: the trials are compiled onto chosen physical qubits only (the
-    device's coupling map reduced to them) and simulated under the device's noise on those
-    qubits -- by ``qml.engine.pauli_transfer`` (exact distributions, then shots) with
-    ``method="auto"``, or
-    by Aer with the device noise model restricted to them with ``method="aer"``. Either way
-    the same noise, without simulating a 27- or 127-qubit device around them."""
+    """``aer:<fake device>``: the trials are compiled onto chosen physical qubits only (the device's
+    coupling map reduced to them) and simulated under the device's noise on those qubits -- by
+    ``qml.engine.pauli_transfer`` (exact distributions, then shots) with ``method="auto"``, or
+    by Aer with the device noise model restricted to them with ``method="aer"``. Either way the
+    same noise, without simulating a 27- or 127-qubit device around them."""
 
     def __init__(self, device, shots: int, seed: int | None, optimization_level: int = 3,
                  qubits: Sequence[int] | None = None, method: str = "auto",
