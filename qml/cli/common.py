@@ -1,5 +1,4 @@
-"""What every command of the CLI shares: option types, output folders, tables, figures.
-"""
+"""What every command of the CLI shares: option types, output folders, tables, figures."""
 
 from __future__ import annotations
 

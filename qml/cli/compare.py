@@ -1,5 +1,4 @@
-"""``qlimits compare``: a VQC against classical baselines on the same folds.
-"""
+"""``qlimits compare``: a VQC against classical baselines on the same folds."""
 
 from __future__ import annotations
 

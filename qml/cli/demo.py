@@ -1,5 +1,5 @@
-"""``qlimits demo``: the main job, a VQC beside a classical baseline, and the projection's headline.
-"""
+"""``qlimits demo``: the main job -- a VQC beside a classical baseline, then the projection's
+headline."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""``qlimits eplg measure``: layer fidelity and EPLG.
-"""
+"""``qlimits eplg measure``: layer fidelity and EPLG."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""``qlimits jobs``: list, show, fetch and cancel the jobs in the ledger.
-"""
+"""``qlimits jobs``: list, show, fetch and cancel the jobs in the ledger."""
 
 from __future__ import annotations
 

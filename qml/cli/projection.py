@@ -1,5 +1,4 @@
-"""``qlimits qv project``: QV growth against classical compute.
-"""
+"""``qlimits qv project``: QV growth against classical compute."""
 
 from __future__ import annotations
 

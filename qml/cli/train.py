@@ -1,5 +1,4 @@
-"""``qlimits train``: train a VQC or a QSVC on a dataset and save it.
-"""
+"""``qlimits train``: train a VQC or a QSVC on a dataset and save it."""
 
 from __future__ import annotations
 

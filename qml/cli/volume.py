@@ -1,5 +1,4 @@
-"""``qlimits qv measure|devices|predict|cost``: the quantum-volume protocol.
-"""
+"""``qlimits qv measure|devices|predict|cost``: the quantum-volume protocol."""
 
 from __future__ import annotations
 

@@ -37,13 +37,8 @@ from qml.compare.baselines import (
     n_parameters,
     training_cost,
 )
-from qml.compare.experiment import (
-    compare,
-)
-from qml.compare.report import (
-    Comparison,
-    ModelReport,
-)
+from qml.compare.experiment import compare
+from qml.compare.report import Comparison, ModelReport
 
 __all__ = ["BASELINES", "DEFAULT_MODELS", "FLOP_FORMULAS", "ModelReport", "Comparison",
            "baseline", "compare", "n_parameters", "training_cost"]

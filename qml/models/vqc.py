@@ -1,5 +1,4 @@
-"""The variational quantum classifier, a scikit-learn estimator.
-"""
+"""The variational quantum classifier, a scikit-learn estimator."""
 
 from __future__ import annotations
 
@@ -17,14 +16,9 @@ from qml.backends.evaluators import make_evaluator
 from qml.distributed import check_scheduler, connect, describe
 from qml.distributed.data_parallel import ShardedObjective
 from qml.engine.memory import check_state_memory
-from qml.errors import (
-    ConfigurationError,
-    InvalidInputError,
-)
+from qml.errors import ConfigurationError, InvalidInputError
 from qml.models.base import QuantumEstimator
-from qml.models.checkpoint import (
-    Checkpoint,
-)
+from qml.models.checkpoint import Checkpoint
 from qml.models.loss import CrossEntropy
 from qml.models.optimizers import (
     DEFAULT_LEARNING_RATE,
@@ -36,14 +30,7 @@ from qml.models.qpu_estimate import QPUEstimate
 from qml.models.training import run_optimizer
 from qml.models.vqc_format import VQCFile
 from qml.models.vqc_prediction import VQCPrediction
-from qml.validation import (
-    classification_data,
-    count,
-    instance_of,
-    number_above,
-    one_of,
-    seed,
-)
+from qml.validation import classification_data, count, instance_of, number_above, one_of, seed
 
 __all__ = ["VQC"]
 

@@ -42,9 +42,7 @@ from qml.projection.data import (
     load_vendor_metrics,
     record_frontier,
 )
-from qml.projection.findings import (
-    since_2020,
-)
+from qml.projection.findings import since_2020
 from qml.projection.fits import (
     QV_FRONTIER,
     Fit,
@@ -63,10 +61,7 @@ from qml.projection.frontiers import (
     verification_frontiers,
     year_of_multiple,
 )
-from qml.projection.result import (
-    Projection,
-    project,
-)
+from qml.projection.result import Projection, project
 
 __all__ = ["QV_COLUMNS", "Fit", "Trend", "Frontier", "decimal_year", "load_qv_records",
            "load_classical", "load_trends", "record_frontier", "fit_log2", "qv_fits",

@@ -23,12 +23,7 @@ from qml.projection.data import (
     load_trends,
     load_two_qubit_errors,
 )
-from qml.projection.fits import (
-    Fit,
-    classical_fits,
-    implied_fits,
-    qv_fits,
-)
+from qml.projection.fits import Fit, classical_fits, implied_fits, qv_fits
 from qml.projection.frontiers import (
     Frontier,
     crossover_year,

@@ -7,14 +7,8 @@ layer fidelity), ``projection`` (records, growth, frontier); ``common`` holds wh
 Every figure is importable from ``qml.report.plots`` directly.
 """
 
-from qml.report.plots.common import (
-    save_figure,
-)
-from qml.report.plots.device import (
-    layer_fidelity,
-    qv_trials,
-    qv_widths,
-)
+from qml.report.plots.common import save_figure
+from qml.report.plots.device import layer_fidelity, qv_trials, qv_widths
 from qml.report.plots.models import (
     comparison,
     decision_regions,
@@ -24,11 +18,7 @@ from qml.report.plots.models import (
     learning_curves,
     loss_curve,
 )
-from qml.report.plots.projection import (
-    growth_comparison,
-    qv_projection,
-    verification_frontier,
-)
+from qml.report.plots.projection import growth_comparison, qv_projection, verification_frontier
 
 __all__ = ["loss_curve", "decision_regions", "save_figure", "qv_trials", "qv_widths",
            "comparison", "importances", "learning_curves", "qv_projection",

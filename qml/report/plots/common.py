@@ -1,5 +1,4 @@
-"""What every figure shares: a new figure or the caller's axes, and the atomic writer.
-"""
+"""What every figure shares: a new figure or the caller's axes, and the atomic writer."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Figures of device metrics: quantum-volume trials and widths, layer fidelity and EPLG.
-"""
+"""Figures of device metrics: quantum-volume trials and widths, layer fidelity and EPLG."""
 
 from __future__ import annotations
 
