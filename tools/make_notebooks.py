@@ -704,26 +704,29 @@ of one class overlap more with each other than with the other class."""),
 display(plots.kernel_matrix(K, ds.y_train, title="ZZ kernel on ad hoc (training set)"))"""),
     ("md", """## Breast cancer: the bandwidth decides
 
-The same QSVC on breast cancer (PCA to 4 features, 5 stratified folds) at three bandwidths.
-At bandwidth 1 the ZZ kernel of inputs spread over `[0, pi]` is so rough that most training
-samples become support vectors: the SVM memorises."""),
+The same QSVC on breast cancer (PCA to 4 features, 5 stratified folds) at its default
+(`bandwidth="auto"`, chosen on each training fold) and at three fixed bandwidths. At
+bandwidth 1, the default of qlimits 0.2, the ZZ kernel of inputs spread over `[0, pi]` is so
+rough that most training samples become support vectors: the SVM memorises."""),
     ("code", """X, y, names = load_raw("breast_cancer", seed=0)
 folds = StratifiedKFold(3 if SMALL else 5, shuffle=True, random_state=0)
-for bandwidth in (1.0, 0.3, 0.1):
+for bandwidth in ("auto", 1.0, 0.3, 0.1):
     model = QSVC(n_qubits=4, reduction="pca", bandwidth=bandwidth, seed=0)
     scores = cross_val_score(model, X, y, cv=folds)
-    n_sv = len(model.fit(X, y).support_vectors_)
-    print(f"bandwidth {bandwidth:3.1f}: accuracy {scores.mean():.3f} ± {scores.std():.3f}, "
-          f"{n_sv} of {len(y)} samples are support vectors")"""),
+    model.fit(X, y)
+    print(f"bandwidth {bandwidth!s:>4} ({model.bandwidth_:g}): accuracy {scores.mean():.3f} ± "
+          f"{scores.std():.3f}, {len(model.support_vectors_)} of {len(y)} samples are support "
+          "vectors")"""),
     ("md", """## In the comparison
 
 The same folds and preprocessing for every model (standardise, PCA to 4 features); the VQC
-and the QSVC (here at bandwidth 0.1) map the features to angles in `[0, pi]` themselves. The
+and the QSVC (at its default, `bandwidth="auto"`) map the features to angles in `[0, pi]`
+themselves. The
 QSVC's training cost is counted in kernel circuits (one feature state per training sample,
 exact), and its formula says what a prediction costs: the kernel against every support
 vector."""),
     ("code", r"""vqc = VQC(seed=0, maxiter=30 if SMALL else 100)
-report = compare(X, y, dataset="breast_cancer", vqc=vqc, qsvc=QSVC(bandwidth=0.1, seed=0),
+report = compare(X, y, dataset="breast_cancer", vqc=vqc, qsvc=QSVC(seed=0),
                  models=["qsvc", "logistic_regression", "rbf_svm"], folds=3 if SMALL else 5,
                  n_features=4, seed=0, learning_sizes=())
 for m in report.models:

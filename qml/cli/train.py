@@ -32,6 +32,11 @@ __all__ = ["add_vqc_arguments", "vqc_from_args", "qsvc_from_args", "vqc_metrics"
 logger = logging.getLogger(__name__)
 
 
+def _bandwidth(text: str):
+    """``auto`` or a number > 0 (an argparse type)."""
+    return "auto" if text.strip().lower() == "auto" else positive_float(text)
+
+
 def add_vqc_arguments(p: argparse.ArgumentParser) -> None:
     """The VQC options shared by every subcommand that trains one."""
     g = p.add_argument_group("classifier")
@@ -72,8 +77,9 @@ def add_vqc_arguments(p: argparse.ArgumentParser) -> None:
     g.add_argument("--resume", action="store_true",
                    help="continue a killed run from --checkpoint")
     k = p.add_argument_group("quantum kernel (QSVC)")
-    k.add_argument("--bandwidth", type=positive_float, default=1.0,
-                   help="scale of the angles before the feature map (default 1)")
+    k.add_argument("--bandwidth", type=_bandwidth, default="auto",
+                   help="scale of the angles before the feature map: a number, or auto "
+                        "(default: chosen on the training data by cross-validation)")
     k.add_argument("--C", type=positive_float, default=1.0, dest="C",
                    help="SVM regularisation (default 1)")
 
@@ -113,6 +119,7 @@ def _qsvc_metrics(model, ds) -> dict:
         "backend": model.backend,
         "seed": model.seed,
         "n_qubits": int(model.n_qubits_),
+        "bandwidth": float(model.bandwidth_),
         "n_support_vectors": int(len(model.support_vectors_)),
         "train_accuracy": float(model.score(ds.X_train, ds.y_train)),
         "test_accuracy": float(model.score(ds.X_test, ds.y_test)),

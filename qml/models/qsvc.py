@@ -50,8 +50,11 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         One of ``qml.models.quantum_kernel.KERNEL_FEATURE_MAPS``.
     feature_map_reps : int, default=2
         Feature-map repetitions.
-    bandwidth : float, default=1.0
-        Scales the encoded angles before the feature map (``QuantumKernel``).
+    bandwidth : float or "auto", default="auto"
+        Scales the encoded angles before the feature map (``QuantumKernel``). ``"auto"``
+        chooses it on the training data: the candidate of ``qml.models.bandwidth.BANDWIDTHS``
+        whose kernel ridge classifier has the best leave-one-out accuracy on (at most 200 of)
+        the training samples.
     C : float, default=1.0
         SVM regularisation (``sklearn.svm.SVC``).
     n_qubits : int, optional
@@ -79,6 +82,8 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         Support vectors per class.
     dual_coef_, intercept_ : ndarray
         The SVM's dual coefficients and intercepts (scikit-learn's layout).
+    bandwidth_ : float
+        The bandwidth the model uses (the chosen one with ``"auto"``).
     kernel_target_alignment_ : float
         Alignment of the training kernel with the labels (``kernel_target_alignment``).
     n_kernel_circuits_ : int
@@ -95,7 +100,7 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
     """
 
     FORMAT = "qlimits.qsvc"
-    FORMAT_VERSION = 1
+    FORMAT_VERSION = 2
     SCHEMA = document_schema({
         "params": {"type": "object", "required": ["feature_map", "bandwidth", "C"]},
         "classes": {"type": "array", "minItems": 2},
@@ -106,12 +111,13 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         "support_vectors": _MATRIX,
         "n_support": {"type": "array", "items": {"type": "integer", "minimum": 0}},
         "dual_coef": _MATRIX, "intercept": _NUMBERS,
+        "bandwidth": {"type": "number", "exclusiveMinimum": 0},
         "kernel_target_alignment": {"type": "number"},
         "n_kernel_circuits": {"type": "integer", "minimum": 0},
         "fit_seconds": {"type": "number", "minimum": 0},
     }, required=["params", "classes", "classes_dtype", "n_features_in", "n_qubits",
                  "input_matrix", "input_offset", "support_vectors", "n_support", "dual_coef",
-                 "intercept"])
+                 "intercept", "bandwidth"])
 
     PARAMETERS = {  # checked at fit; the backend by its parser
         "feature_map": one_of(*KERNEL_FEATURE_MAPS),
@@ -125,7 +131,7 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         "seed": seed(),
     }
 
-    def __init__(self, feature_map="zz", feature_map_reps=2, bandwidth=1.0, C=1.0,
+    def __init__(self, feature_map="zz", feature_map_reps=2, bandwidth="auto", C=1.0,
                  n_qubits=None, reduction=None, input_scaling="minmax",
                  backend="statevector", shots=None, seed=None):
         self.feature_map = feature_map
@@ -143,8 +149,9 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
     def _kernel(self) -> QuantumKernel:
         kernel = getattr(self, "_kernel_cache", None)
         if kernel is None:
+            bandwidth = getattr(self, "bandwidth_", None) or self.bandwidth
             kernel = QuantumKernel(self.feature_map, self.feature_map_reps, self.n_qubits_,
-                                   self.bandwidth, self.backend, self.shots, self.seed)
+                                   bandwidth, self.backend, self.shots, self.seed)
             self._kernel_cache = kernel
         return kernel
 
@@ -170,8 +177,9 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         X, y, self.classes_ = classification_data(self, X, y)
         self.n_qubits_ = int(self.n_qubits or X.shape[1])
         angles = self._fit_input_map(X, self.n_qubits_)
-        self._kernel_cache = None
-        kernel = self._kernel()
+        self._kernel_cache, self.bandwidth_ = None, None
+        kernel = self._kernel().fit(angles, y)  # "auto": chosen here
+        self.bandwidth_ = float(kernel.bandwidth_)
         K = kernel.evaluate(angles)
         svc = SVC(kernel="precomputed", C=float(self.C)).fit(K, y)
         self.support_vectors_ = angles[svc.support_]
@@ -257,10 +265,16 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
                 "input_offset": self.input_offset_.tolist(),
                 "support_vectors": self.support_vectors_.tolist(),
                 "n_support": self.n_support_.tolist(), "dual_coef": self.dual_coef_.tolist(),
-                "intercept": self.intercept_.tolist(),
+                "intercept": self.intercept_.tolist(), "bandwidth": float(self.bandwidth_),
                 "kernel_target_alignment": float(self.kernel_target_alignment_),
                 "n_kernel_circuits": int(self.n_kernel_circuits_),
                 "fit_seconds": float(self.fit_seconds_)}
+
+    @classmethod
+    def _upgrade(cls, doc: dict, version: int) -> dict:
+        """Format 1 (qlimits 0.2) had a fixed bandwidth only: the one in its parameters."""
+        params = doc.get("params") if isinstance(doc.get("params"), dict) else {}
+        return {**doc, "bandwidth": params.get("bandwidth", 1.0)}
 
     @classmethod
     def _from_body(cls, doc: dict) -> QSVC:
@@ -279,6 +293,7 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         model.n_support_ = np.array(doc["n_support"], dtype=int)
         model.dual_coef_ = np.array(doc["dual_coef"], dtype=float)
         model.intercept_ = np.array(doc["intercept"], dtype=float)
+        model.bandwidth_ = float(doc["bandwidth"])
         model.kernel_target_alignment_ = float(doc.get("kernel_target_alignment", np.nan))
         model.n_kernel_circuits_ = int(doc.get("n_kernel_circuits", 0))
         model.fit_seconds_ = float(doc.get("fit_seconds", 0.0))

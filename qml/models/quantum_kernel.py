@@ -59,8 +59,10 @@ class QuantumKernel:
         Repetitions of a named feature map.
     n_qubits : int, optional
         Width; the inputs must have this many features (default: however many they have).
-    bandwidth : float, default=1.0
-        Inputs are multiplied by it before encoding.
+    bandwidth : float or "auto", default="auto"
+        Inputs are multiplied by it before encoding. ``"auto"`` chooses it on the training
+        data (``fit``, or the first ``evaluate(X)`` of the training set):
+        ``qml.models.bandwidth`` says how.
     backend : str, default="statevector"
         ``statevector`` (exact), or ``aer``, ``aer:<fake>``, ``fake:<name>``, ``ibm:<name>``.
     shots : int, optional
@@ -70,8 +72,13 @@ class QuantumKernel:
 
     Attributes
     ----------
+    bandwidth_ : float
+        The bandwidth in use (set by ``fit``, or by the first ``evaluate(X)`` with ``"auto"``).
+    bandwidth_scores_ : dict
+        Every candidate bandwidth's scores, when ``"auto"`` chose it.
     n_circuits_ : int
-        Kernel circuits evaluated so far: feature states (exact) or compute-uncompute pairs.
+        Kernel circuits evaluated so far: feature states (exact) or compute-uncompute pairs
+        (the exact choice of ``"auto"`` is not counted: it runs on this machine).
 
     Examples
     --------
@@ -87,15 +94,15 @@ class QuantumKernel:
                             or (isinstance(v, str) and v in KERNEL_FEATURE_MAPS)),
         "feature_map_reps": count("feature_map_reps"),
         "n_qubits": count("n_qubits", none=True),
-        "bandwidth": Rule(f"a number > 0 and at most {MAX_BANDWIDTH:g} (it scales angles in "
-                          "radians)", lambda v: isinstance(v, (int, float, np.number))
-                          and not isinstance(v, bool) and bool(np.isfinite(v))
-                          and 0 < v <= MAX_BANDWIDTH),
+        "bandwidth": Rule(f"'auto' or a number > 0 and at most {MAX_BANDWIDTH:g} (it scales "
+                          "angles in radians)", lambda v: (isinstance(v, str) and v == "auto")
+                          or (isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+                              and bool(np.isfinite(v)) and 0 < v <= MAX_BANDWIDTH)),
         "shots": count("shots", none=True),
         "seed": seed(),
     }
 
-    def __init__(self, feature_map="zz", feature_map_reps=2, n_qubits=None, bandwidth=1.0,
+    def __init__(self, feature_map="zz", feature_map_reps=2, n_qubits=None, bandwidth="auto",
                  backend="statevector", shots=None, seed=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
@@ -115,7 +122,7 @@ class QuantumKernel:
             raise ConfigurationError(f"shots={self.shots}: backend {self.backend!r} computes "
                                      "the kernel exactly; leave shots out, or use 'aer'")
 
-    def _inputs(self, X, name: str) -> np.ndarray:
+    def _inputs(self, X, name: str, scaled: bool = True) -> np.ndarray:
         X = np.asarray(X, dtype=float)
         if X.ndim != 2 or not len(X):
             raise InvalidInputError(f"{name} must be a non-empty 2-D array of samples; got "
@@ -126,7 +133,84 @@ class QuantumKernel:
         if X.shape[1] != width:
             raise InvalidInputError(f"{name} has {X.shape[1]} features; the feature map takes "
                                     f"{width}")
-        return X * float(self.bandwidth)
+        if not scaled:
+            return X
+        return X * self._bandwidth()
+
+    def _bandwidth(self) -> float:
+        if getattr(self, "bandwidth_", None) is not None:
+            return float(self.bandwidth_)
+        if isinstance(self.bandwidth, str):  # "auto", not chosen yet
+            raise ConfigurationError(
+                "bandwidth='auto' is chosen on the training data: call fit(X_train, y_train), "
+                "or evaluate(X_train) first (the Gram matrix of the training set)")
+        return float(self.bandwidth)
+
+    def fit(self, X, y=None) -> QuantumKernel:
+        """Fix the bandwidth on training inputs ``X`` (and labels ``y``): a number as given;
+        ``"auto"`` chosen by ``qml.models.bandwidth.choose_bandwidth`` -- with ``y``, by the
+        leave-one-out accuracy of kernel ridge classification; without, by the spread of the
+        kernel values. Sets ``bandwidth_`` and ``bandwidth_scores_``; returns self.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> X = np.random.default_rng(0).uniform(0, np.pi, (40, 2))
+        >>> kernel = QuantumKernel(feature_map_reps=1, seed=0).fit(X, X[:, 0] > 1.5)
+        >>> kernel.bandwidth_ in (0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
+        True
+        """
+        self._check()
+        self.bandwidth_, self.bandwidth_scores_ = None, {}
+        if not isinstance(self.bandwidth, str):
+            self.bandwidth_ = float(self.bandwidth)
+            return self
+        from qml.models.bandwidth import choose_bandwidth
+
+        X = np.asarray(X, dtype=float)
+        self._inputs(X, "X", scaled=False)  # checked as evaluate checks it
+        exact = QuantumKernel(self.feature_map, self.feature_map_reps, self.n_qubits)
+        self.bandwidth_, self.bandwidth_scores_ = choose_bandwidth(
+            exact.exact_grams, X, y, seed=self.seed)
+        return self
+
+    def exact_grams(self, bandwidths, X) -> list[np.ndarray]:
+        """The exact Gram matrices of ``X`` at each of ``bandwidths``, computed on this
+        machine whatever the backend: the feature states of all of them in one engine pass
+        where they fit in memory (the engine's set-up per call costs more than a small
+        problem's states).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> X = np.array([[0.1, 0.2], [0.3, 0.4]])
+        >>> K = QuantumKernel(feature_map_reps=1).exact_grams([0.5, 1.0], X)
+        >>> bool(np.allclose(K[1], QuantumKernel(feature_map_reps=1, bandwidth=1.0).evaluate(X)))
+        True
+        """
+        X = self._inputs(np.asarray(X, dtype=float), "X", scaled=False)
+        circuit = self._circuit(X.shape[1])
+        engine = self._engine(circuit)
+        check_memory(8 * len(X) ** 2 * len(bandwidths), f"{len(bandwidths)} kernel matrices",
+                     "Choose the bandwidth on fewer samples.")
+        together = len(bandwidths) * len(X) * state_bytes(circuit.num_qubits)
+        if together > available_memory() // 4:
+            return [self._exact_gram(b * X) for b in bandwidths]
+        states = self._states(engine, np.vstack([b * X for b in bandwidths]))
+        self.n_circuits_ -= len(states)  # a choice on this machine, not kernel circuits
+        grams = []
+        for k in range(len(bandwidths)):
+            block = states[k * len(X):(k + 1) * len(X)]
+            K = _fidelities(block, block)
+            K = (K + K.T) / 2
+            np.fill_diagonal(K, 1.0)
+            grams.append(np.clip(K, 0.0, 1.0, out=K))
+        return grams
+
+    def _exact_gram(self, X: np.ndarray) -> np.ndarray:
+        K = self._exact(self._circuit(X.shape[1]), X, None)
+        self.n_circuits_ -= len(X)
+        return K
 
     def _circuit(self, n_features: int) -> QuantumCircuit:
         if isinstance(self.feature_map, QuantumCircuit):
@@ -139,6 +223,9 @@ class QuantumKernel:
         """The Gram matrix ``K[i, j] = |<phi(X[i])|phi(Y[j])>|**2``, shape (len(X), len(Y));
         ``Y=None`` means ``Y = X`` (symmetric, diagonal exactly 1)."""
         self._check()
+        if isinstance(self.bandwidth, str) and getattr(self, "bandwidth_", None) is None \
+                and Y is None:
+            self.fit(X)  # "auto" without labels: from the training Gram matrix itself
         X = self._inputs(X, "X")
         Y = None if Y is None else self._inputs(Y, "Y")
         if Y is not None and Y.shape[1] != X.shape[1]:

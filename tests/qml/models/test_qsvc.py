@@ -27,7 +27,7 @@ def test_predictions_equal_svc_on_the_same_precomputed_kernel(name, n):
     ds = load_dataset(name, n_features=n, seed=0)
     clf = QSVC(seed=0).fit(ds.X_train, ds.y_train)
     angles = lambda X: X @ clf.input_matrix_ + clf.input_offset_  # noqa: E731
-    kernel = QuantumKernel()
+    kernel = QuantumKernel(bandwidth=clf.bandwidth_)  # the one "auto" chose
     svc = SVC(kernel="precomputed").fit(kernel.evaluate(angles(ds.X_train)), ds.y_train)
     K_test = kernel.evaluate(angles(ds.X_test), angles(ds.X_train))
     np.testing.assert_array_equal(clf.predict(ds.X_test), svc.predict(K_test))

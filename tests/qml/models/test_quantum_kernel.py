@@ -28,7 +28,7 @@ def data(rng):
 def test_exact_kernel_equals_qiskit_machine_learning(rng, feature_map, reps, n):
     X, Y = rng.uniform(0, np.pi, (15, n)), rng.uniform(0, np.pi, (6, n))
     reference = FidelityStatevectorKernel(feature_map=build_feature_map(feature_map, n, reps))
-    kernel = QuantumKernel(feature_map, reps)
+    kernel = QuantumKernel(feature_map, reps, bandwidth=1.0)
     np.testing.assert_allclose(kernel.evaluate(X), reference.evaluate(X), atol=1e-10)
     np.testing.assert_allclose(kernel.evaluate(X, Y), reference.evaluate(X, Y), atol=1e-10)
     assert kernel.n_circuits_ == 15 + 15 + 6  # one feature state per sample and call
@@ -37,21 +37,22 @@ def test_exact_kernel_equals_qiskit_machine_learning(rng, feature_map, reps, n):
 def test_a_circuit_of_your_own_is_a_feature_map(data):
     X, Y = data
     circuit = build_feature_map("zz", 3, 1)
-    np.testing.assert_allclose(QuantumKernel(circuit).evaluate(X, Y),
+    np.testing.assert_allclose(QuantumKernel(circuit, bandwidth=1.0).evaluate(X, Y),
                                FidelityStatevectorKernel(feature_map=circuit).evaluate(X, Y),
                                atol=1e-10)
 
 
 def test_the_symmetric_gram_matrix_is_exactly_symmetric_with_a_unit_diagonal(data):
-    K = QuantumKernel().evaluate(data[0])
+    K = QuantumKernel(bandwidth=1.0).evaluate(data[0])
     assert (K == K.T).all() and (np.diag(K) == 1.0).all() and K.min() >= 0
 
 
 def test_blocks_sized_to_free_memory_give_the_same_matrix(monkeypatch, data):
     X, Y = data
-    whole, cross = QuantumKernel().evaluate(X), QuantumKernel().evaluate(X, Y)
+    whole = QuantumKernel(bandwidth=1.0).evaluate(X)
+    cross = QuantumKernel(bandwidth=1.0).evaluate(X, Y)
     monkeypatch.setattr(kernels, "available_memory", lambda: 2 * 2 * 16 * 8 * 3)
-    kernel = QuantumKernel()
+    kernel = QuantumKernel(bandwidth=1.0)
     assert kernel._block_rows(3) == 3  # 12 samples: four blocks of rows and of columns
     np.testing.assert_allclose(kernel.evaluate(X), whole, atol=1e-15)
     np.testing.assert_allclose(kernel.evaluate(X, Y), cross, atol=1e-15)
@@ -60,30 +61,34 @@ def test_blocks_sized_to_free_memory_give_the_same_matrix(monkeypatch, data):
 def test_bandwidth_scales_the_inputs(data):
     X, Y = data
     np.testing.assert_allclose(QuantumKernel(bandwidth=0.3).evaluate(X, Y),
-                               QuantumKernel().evaluate(0.3 * X, 0.3 * Y), atol=1e-14)
+                               QuantumKernel(bandwidth=1.0).evaluate(0.3 * X, 0.3 * Y),
+                               atol=1e-14)
 
 
 def test_shots_estimate_the_exact_kernel_without_running_the_diagonal(data):
     X, _ = data
-    kernel = QuantumKernel(feature_map_reps=1, backend="aer", shots=20000, seed=3)
+    kernel = QuantumKernel(feature_map_reps=1, backend="aer", shots=20000, seed=3, bandwidth=1.0)
     K = kernel.evaluate(X)
-    exact = QuantumKernel(feature_map_reps=1).evaluate(X)
+    exact = QuantumKernel(feature_map_reps=1, bandwidth=1.0).evaluate(X)
     sigma = np.sqrt(exact * (1 - exact) / 20000) + 1e-4
     assert (np.abs(K - exact) < 5 * sigma).all()
     assert (np.diag(K) == 1.0).all() and (K == K.T).all()
     assert kernel.n_circuits_ == 12 * 11 // 2  # pairs above the diagonal only
-    again = QuantumKernel(feature_map_reps=1, backend="aer", shots=20000, seed=3).evaluate(X)
+    again = QuantumKernel(feature_map_reps=1, backend="aer", shots=20000, seed=3,
+                          bandwidth=1.0).evaluate(X)
     np.testing.assert_array_equal(again, K)  # the seed fixes the shots
 
 
 def test_hardware_backends_go_through_the_ledger(data):
     X, Y = data[0][:4], data[1][:2]
-    kernel = QuantumKernel(feature_map_reps=1, backend="fake:fake_lima", shots=256, seed=0)
+    kernel = QuantumKernel(feature_map_reps=1, backend="fake:fake_lima", shots=256, seed=0,
+                           bandwidth=1.0)
     K = kernel.evaluate(X, Y)
     assert K.shape == (4, 2) and ((K >= 0) & (K <= 1)).all()
     (row,) = Ledger().list()
     assert row.kind == "kernel" and row.status == "done"  # 8 pairs, one job
-    again = QuantumKernel(feature_map_reps=1, backend="fake:fake_lima", shots=256, seed=0)
+    again = QuantumKernel(feature_map_reps=1, backend="fake:fake_lima", shots=256, seed=0,
+                          bandwidth=1.0)
     np.testing.assert_array_equal(again.evaluate(X, Y), K)
     assert len(Ledger().list()) == 1  # the same work: read back, not resubmitted
 
@@ -91,10 +96,10 @@ def test_hardware_backends_go_through_the_ledger(data):
 def test_a_quantum_kernel_is_a_scikit_learn_callable_kernel(data):
     X, _ = data
     y = (X[:, 0] > np.pi / 2).astype(int)
-    K = QuantumKernel().evaluate(X)
+    K = QuantumKernel(bandwidth=1.0).evaluate(X)
     precomputed = SVC(kernel="precomputed").fit(K, y)
-    callable_ = SVC(kernel=QuantumKernel()).fit(X, y)  # sklearn calls it as k(X, X)
-    np.testing.assert_allclose(QuantumKernel()(X, X), K, atol=1e-14)
+    callable_ = SVC(kernel=QuantumKernel(bandwidth=1.0)).fit(X, y)  # sklearn calls it as k(X, X)
+    np.testing.assert_allclose(QuantumKernel(bandwidth=1.0)(X, X), K, atol=1e-14)
     np.testing.assert_array_equal(callable_.predict(X), precomputed.predict(K))
     np.testing.assert_allclose(callable_.decision_function(X),
                                precomputed.decision_function(K), atol=1e-3)  # SMO's tol
@@ -117,7 +122,7 @@ def test_concentration_shrinks_with_width_and_bandwidth_restores_it(tmp_path):
 
 
 @pytest.mark.parametrize("kwargs, X, error, match", [
-    ({"bandwidth": 0}, None, ConfigurationError, "bandwidth must be a number > 0"),
+    ({"bandwidth": 0}, None, ConfigurationError, "bandwidth must be 'auto' or a number > 0"),
     ({"bandwidth": 1e300}, None, ConfigurationError, "at most 1000"),
     ({"bandwidth": np.nan}, None, ConfigurationError, "bandwidth"),
     ({"feature_map": "qaoa"}, None, ConfigurationError, "feature_map must be one of 'zz'"),
@@ -136,10 +141,10 @@ def test_bad_input_is_one_clear_error(kwargs, X, error, match):
 
 def test_too_wide_or_too_large_is_refused_before_allocating(monkeypatch):
     with pytest.raises(StateTooLargeError):
-        QuantumKernel("angle", 1).evaluate(np.zeros((2, 45)))
+        QuantumKernel("angle", 1, bandwidth=1.0).evaluate(np.zeros((2, 45)))
     monkeypatch.setattr(kernels, "check_memory", _refuse_over(10**6))
     with pytest.raises(StateTooLargeError, match="kernel matrix"):
-        QuantumKernel().evaluate(np.zeros((400, 2)))  # 1.3 MB of matrix against 1 MB
+        QuantumKernel(bandwidth=1.0).evaluate(np.zeros((400, 2)))  # 1.3 MB of matrix against 1 MB
 
 
 def _refuse_over(limit):
