@@ -78,7 +78,8 @@ def add_parser(sub, add) -> None:
     cmp_.add_argument("--folds", type=int_at_least(2, 100), default=5)
     cmp_.add_argument("--models", default=None,
                       help="comma-separated models beside the VQC (default: qsvc, "
-                           "logistic_regression, decision_tree, random_forest, rbf_svm, mlp)")
+                           "logistic_regression, decision_tree, random_forest, rbf_svm, mlp; "
+                           "also qsvc_projected, the projected quantum kernel)")
     cmp_.add_argument("--out", required=True, help="output folder")
     add_vqc_arguments(cmp_)
     add_scheduler_argument(cmp_, "the folds x models and learning-curve points")

@@ -80,6 +80,9 @@ def add_vqc_arguments(p: argparse.ArgumentParser) -> None:
     k.add_argument("--bandwidth", type=_bandwidth, default="auto",
                    help="scale of the angles before the feature map: a number, or auto "
                         "(default: chosen on the training data by cross-validation)")
+    k.add_argument("--kernel", choices=["fidelity", "projected"], default="fidelity",
+                   help="fidelity |<phi(x)|phi(y)>|^2 (default), or projected: a Gaussian on "
+                        "every qubit's X, Y, Z expectations (Huang et al. 2021)")
     k.add_argument("--C", type=positive_float, default=1.0, dest="C",
                    help="SVM regularisation (default 1)")
 
@@ -109,7 +112,7 @@ def qsvc_from_args(args):
                 feature_map_reps=args.feature_map_reps or 2, bandwidth=args.bandwidth,
                 C=args.C, n_qubits=args.qubits,
                 input_scaling=None if args.input_scaling == "none" else "minmax",
-                backend=args.backend, shots=args.shots, seed=args.seed)
+                backend=args.backend, shots=args.shots, seed=args.seed, kernel=args.kernel)
 
 
 def _qsvc_metrics(model, ds) -> dict:
@@ -119,6 +122,7 @@ def _qsvc_metrics(model, ds) -> dict:
         "backend": model.backend,
         "seed": model.seed,
         "n_qubits": int(model.n_qubits_),
+        "kernel": model.kernel,
         "bandwidth": float(model.bandwidth_),
         "n_support_vectors": int(len(model.support_vectors_)),
         "train_accuracy": float(model.score(ds.X_train, ds.y_train)),

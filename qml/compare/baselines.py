@@ -62,8 +62,9 @@ def baseline(name: str, seed: int | None = 0):
     }
     if name not in models:
         raise ConfigurationError(
-            f"unknown model {name!r}; valid: vqc, qsvc, {', '.join(BASELINES)}, or pass a "
-            "scikit-learn estimator in extra_models={name: estimator}"
+            f"unknown model {name!r}; valid: vqc, qsvc, qsvc_projected, "
+            f"{', '.join(BASELINES)}, or pass a scikit-learn estimator in "
+            "extra_models={name: estimator}"
         )
     return models[name]()
 
@@ -170,6 +171,8 @@ def model_set(vqc, qsvc, models, seed) -> dict:
     for item in (DEFAULT_MODELS if models is None else models):
         if item == "qsvc":
             out[item] = QSVC(seed=seed) if qsvc is None else qsvc
+        elif item == "qsvc_projected":  # the projected quantum kernel as a model of its own
+            out[item] = QSVC(kernel="projected", seed=seed)
         elif isinstance(item, str):
             out[item] = baseline(item, seed)
         else:

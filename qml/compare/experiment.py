@@ -137,7 +137,8 @@ def compare(X, y, *, dataset: str = "data", vqc=None, qsvc=None, models=None,
         The quantum-kernel model when ``"qsvc"`` is among ``models`` (default
         ``QSVC(seed=seed)``).
     models : sequence of str, optional
-        Models beside the VQC by name: ``"qsvc"`` and ``BASELINES`` (default all,
+        Models beside the VQC by name: ``"qsvc"``, ``"qsvc_projected"`` (the projected
+        quantum kernel) and ``BASELINES`` (default: ``"qsvc"`` and the baselines,
         ``DEFAULT_MODELS``).
     extra_models : dict, optional
         More scikit-learn estimators, ``{name: estimator}``.

@@ -30,34 +30,15 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["BANDWIDTHS", "AUTO_SAMPLES", "RIDGE", "choose_bandwidth", "centered_alignment"]
+from qml.models.kernel_metrics import centered_alignment
+
+__all__ = ["BANDWIDTHS", "AUTO_SAMPLES", "RIDGE", "choose_bandwidth"]
 
 logger = logging.getLogger(__name__)
 
 BANDWIDTHS = (0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 AUTO_SAMPLES = 200  # training samples the choice looks at, at most
 RIDGE = 1.0  # of the kernel ridge classifier whose leave-one-out accuracy decides
-
-
-def centered_alignment(K: np.ndarray, y) -> float:
-    """Centered kernel-target alignment (Cortes et al. 2012): the alignment of the centered
-    kernel with the centered ideal kernel ``Y Y^T`` of the one-hot labels.
-
-    Examples
-    --------
-    >>> round(centered_alignment(np.array([[1.0, 0.0], [0.0, 1.0]]), [0, 1]), 4)
-    1.0
-    """
-    y = np.asarray(y)
-    Y = (y[:, None] == np.unique(y)[None, :]).astype(float)
-    Kc, Tc = _centered(np.asarray(K, dtype=float)), _centered(Y @ Y.T)
-    norm = np.linalg.norm(Kc) * np.linalg.norm(Tc)
-    return float(np.sum(Kc * Tc) / norm) if norm > 0 else 0.0
-
-
-def _centered(K: np.ndarray) -> np.ndarray:
-    """``H K H`` with ``H = I - 1/n``, in O(n^2)."""
-    return K - K.mean(axis=0) - K.mean(axis=1)[:, None] + K.mean()
 
 
 def _subsample(n: int, y, seed: int | None) -> np.ndarray:

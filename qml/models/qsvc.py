@@ -20,7 +20,8 @@ from sklearn.svm import SVC
 from qml.backends import parse_backend
 from qml.errors import NotFittedError, VersionMismatchWarning
 from qml.models.base import QuantumEstimator
-from qml.models.quantum_kernel import KERNEL_FEATURE_MAPS, QuantumKernel, kernel_target_alignment
+from qml.models.kernel_metrics import kernel_target_alignment
+from qml.models.quantum_kernel import KERNEL_FEATURE_MAPS, QuantumKernel
 from qml.result_file import ResultFile, document_schema
 from qml.validation import (
     classification_data,
@@ -69,6 +70,10 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         Shots per kernel entry on shot-based backends.
     seed : int, optional
         Drives the PCA, transpiler and simulator.
+    kernel : {"fidelity", "projected"}, default="fidelity"
+        The quantum kernel (``QuantumKernel``'s ``kind``).
+    gamma : float or "auto", default="auto"
+        The projected kernel's Gaussian width (``QuantumKernel``).
 
     Attributes
     ----------
@@ -84,6 +89,8 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         The SVM's dual coefficients and intercepts (scikit-learn's layout).
     bandwidth_ : float
         The bandwidth the model uses (the chosen one with ``"auto"``).
+    gamma_ : float or None
+        The projected kernel's ``gamma`` from ``"auto"``; None otherwise.
     kernel_target_alignment_ : float
         Alignment of the training kernel with the labels (``kernel_target_alignment``).
     n_kernel_circuits_ : int
@@ -112,6 +119,7 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         "n_support": {"type": "array", "items": {"type": "integer", "minimum": 0}},
         "dual_coef": _MATRIX, "intercept": _NUMBERS,
         "bandwidth": {"type": "number", "exclusiveMinimum": 0},
+        "gamma": {"type": ["number", "null"], "exclusiveMinimum": 0},
         "kernel_target_alignment": {"type": "number"},
         "n_kernel_circuits": {"type": "integer", "minimum": 0},
         "fit_seconds": {"type": "number", "minimum": 0},
@@ -129,11 +137,14 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         "input_scaling": one_of("minmax", None),
         "shots": count("shots", none=True),
         "seed": seed(),
+        "kernel": QuantumKernel.PARAMETERS["kind"],
+        "gamma": QuantumKernel.PARAMETERS["gamma"],
     }
 
     def __init__(self, feature_map="zz", feature_map_reps=2, bandwidth="auto", C=1.0,
                  n_qubits=None, reduction=None, input_scaling="minmax",
-                 backend="statevector", shots=None, seed=None):
+                 backend="statevector", shots=None, seed=None, kernel="fidelity",
+                 gamma="auto"):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.bandwidth = bandwidth
@@ -144,14 +155,18 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         self.backend = backend
         self.shots = shots
         self.seed = seed
+        self.kernel = kernel
+        self.gamma = gamma
 
     # ------------------------------------------------------------------ helpers
     def _kernel(self) -> QuantumKernel:
         kernel = getattr(self, "_kernel_cache", None)
         if kernel is None:
             bandwidth = getattr(self, "bandwidth_", None) or self.bandwidth
+            gamma = getattr(self, "gamma_", None) or self.gamma
             kernel = QuantumKernel(self.feature_map, self.feature_map_reps, self.n_qubits_,
-                                   bandwidth, self.backend, self.shots, self.seed)
+                                   bandwidth, self.backend, self.shots, self.seed,
+                                   kind=self.kernel, gamma=gamma)
             self._kernel_cache = kernel
         return kernel
 
@@ -177,10 +192,11 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         X, y, self.classes_ = classification_data(self, X, y)
         self.n_qubits_ = int(self.n_qubits or X.shape[1])
         angles = self._fit_input_map(X, self.n_qubits_)
-        self._kernel_cache, self.bandwidth_ = None, None
+        self._kernel_cache, self.bandwidth_, self.gamma_ = None, None, None
         kernel = self._kernel().fit(angles, y)  # "auto": chosen here
         self.bandwidth_ = float(kernel.bandwidth_)
         K = kernel.evaluate(angles)
+        self.gamma_ = getattr(kernel, "gamma_", None)  # the projected kernel's, from "auto"
         svc = SVC(kernel="precomputed", C=float(self.C)).fit(K, y)
         self.support_vectors_ = angles[svc.support_]
         self.n_support_ = np.asarray(svc.n_support_, dtype=int)
@@ -266,6 +282,7 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
                 "support_vectors": self.support_vectors_.tolist(),
                 "n_support": self.n_support_.tolist(), "dual_coef": self.dual_coef_.tolist(),
                 "intercept": self.intercept_.tolist(), "bandwidth": float(self.bandwidth_),
+                "gamma": None if self.gamma_ is None else float(self.gamma_),
                 "kernel_target_alignment": float(self.kernel_target_alignment_),
                 "n_kernel_circuits": int(self.n_kernel_circuits_),
                 "fit_seconds": float(self.fit_seconds_)}
@@ -294,6 +311,7 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         model.dual_coef_ = np.array(doc["dual_coef"], dtype=float)
         model.intercept_ = np.array(doc["intercept"], dtype=float)
         model.bandwidth_ = float(doc["bandwidth"])
+        model.gamma_ = doc.get("gamma")
         model.kernel_target_alignment_ = float(doc.get("kernel_target_alignment", np.nan))
         model.n_kernel_circuits_ = int(doc.get("n_kernel_circuits", 0))
         model.fit_seconds_ = float(doc.get("fit_seconds", 0.0))

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -32,22 +30,22 @@ from circuits.feature_maps import build_feature_map
 from qml.backends import parse_backend
 from qml.engine.memory import available_memory, check_memory, state_bytes
 from qml.errors import ConfigurationError, InvalidInputError
-from qml.result_file import ResultFile, document_schema
-from qml.validation import Rule, check_params, count, seed
+from qml.models.kernel_shots import SampledKernel
+from qml.models.projected import auto_gamma, gaussian_kernel, projections, resolve_gamma
+from qml.validation import Rule, check_params, count, one_of, seed
 
-__all__ = ["QuantumKernel", "KernelConcentration", "kernel_concentration",
-           "kernel_target_alignment", "KERNEL_FEATURE_MAPS"]
+__all__ = ["QuantumKernel", "KERNEL_FEATURE_MAPS", "KINDS", "MAX_BANDWIDTH"]
 
 MAX_BANDWIDTH = 1000.0  # beyond it the angles' products overflow into NaN kernels
 
 logger = logging.getLogger(__name__)
 
 KERNEL_FEATURE_MAPS = ("zz", "pauli", "angle")  # data-only maps (reuploading has weights)
-PAIRS_PER_CALL = 4096  # compute-uncompute pairs per primitive call (one parameter array)
+KINDS = ("fidelity", "projected")
 _SUB_BATCH_BYTES = 64 * 2**20  # feature states made per engine call while filling a block
 
 
-class QuantumKernel:
+class QuantumKernel(SampledKernel):
     """The fidelity kernel of a feature map, exact or from shots.
 
     Parameters
@@ -69,6 +67,13 @@ class QuantumKernel:
         Shots per pair on shot-based backends (default 1024); refused with ``statevector``.
     seed : int, optional
         Drives transpiler and simulator seeds on shot-based backends.
+    kind : {"fidelity", "projected"}, default="fidelity"
+        ``"fidelity"``: ``|<phi(x)|phi(y)>|**2``. ``"projected"``: a Gaussian kernel on every
+        qubit's X, Y and Z expectations (Huang et al. 2021, ``qml.models.projected``), exact
+        feature states only for now.
+    gamma : float or "auto", default="auto"
+        Width of the projected kernel's Gaussian; ``"auto"``: ``1 / (3 n var)`` of the
+        training set's projections, set by its first Gram matrix.
 
     Attributes
     ----------
@@ -76,6 +81,8 @@ class QuantumKernel:
         The bandwidth in use (set by ``fit``, or by the first ``evaluate(X)`` with ``"auto"``).
     bandwidth_scores_ : dict
         Every candidate bandwidth's scores, when ``"auto"`` chose it.
+    gamma_ : float
+        The projected kernel's ``gamma`` from ``"auto"`` (set by the training Gram matrix).
     n_circuits_ : int
         Kernel circuits evaluated so far: feature states (exact) or compute-uncompute pairs
         (the exact choice of ``"auto"`` is not counted: it runs on this machine).
@@ -100,10 +107,15 @@ class QuantumKernel:
                               and bool(np.isfinite(v)) and 0 < v <= MAX_BANDWIDTH)),
         "shots": count("shots", none=True),
         "seed": seed(),
+        "kind": one_of(*KINDS),
+        "gamma": Rule("'auto' or a finite number > 0", lambda v: (isinstance(v, str) and
+                      v == "auto") or (isinstance(v, (int, float, np.number))
+                                       and not isinstance(v, bool) and bool(np.isfinite(v))
+                                       and v > 0)),
     }
 
     def __init__(self, feature_map="zz", feature_map_reps=2, n_qubits=None, bandwidth="auto",
-                 backend="statevector", shots=None, seed=None):
+                 backend="statevector", shots=None, seed=None, kind="fidelity", gamma="auto"):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.n_qubits = n_qubits
@@ -111,6 +123,8 @@ class QuantumKernel:
         self.backend = backend
         self.shots = shots
         self.seed = seed
+        self.kind = kind
+        self.gamma = gamma
         self.n_circuits_ = 0
         self._cache: dict = {}
 
@@ -118,6 +132,10 @@ class QuantumKernel:
     def _check(self) -> None:
         check_params(self, self.PARAMETERS)
         spec = parse_backend(self.backend)
+        if self.kind == "projected" and not spec.exact:
+            raise ConfigurationError(f"kind='projected' is computed from exact feature states "
+                                     f"(backend 'statevector'); from shots on "
+                                     f"{self.backend!r} it is not available yet")
         if spec.exact and self.shots is not None:
             raise ConfigurationError(f"shots={self.shots}: backend {self.backend!r} computes "
                                      "the kernel exactly; leave shots out, or use 'aer'")
@@ -161,7 +179,7 @@ class QuantumKernel:
         True
         """
         self._check()
-        self.bandwidth_, self.bandwidth_scores_ = None, {}
+        self.bandwidth_, self.bandwidth_scores_, self.gamma_ = None, {}, None
         if not isinstance(self.bandwidth, str):
             self.bandwidth_ = float(self.bandwidth)
             return self
@@ -169,7 +187,8 @@ class QuantumKernel:
 
         X = np.asarray(X, dtype=float)
         self._inputs(X, "X", scaled=False)  # checked as evaluate checks it
-        exact = QuantumKernel(self.feature_map, self.feature_map_reps, self.n_qubits)
+        exact = QuantumKernel(self.feature_map, self.feature_map_reps, self.n_qubits,
+                              kind=self.kind, gamma=self.gamma)
         self.bandwidth_, self.bandwidth_scores_ = choose_bandwidth(
             exact.exact_grams, X, y, seed=self.seed)
         return self
@@ -201,14 +220,20 @@ class QuantumKernel:
         grams = []
         for k in range(len(bandwidths)):
             block = states[k * len(X):(k + 1) * len(X)]
-            K = _fidelities(block, block)
+            if self.kind == "projected":
+                P = projections(block)
+                K = gaussian_kernel(P, P, self.gamma if self.gamma != "auto" else auto_gamma(P))
+            else:
+                K = _fidelities(block, block)
             K = (K + K.T) / 2
             np.fill_diagonal(K, 1.0)
             grams.append(np.clip(K, 0.0, 1.0, out=K))
         return grams
 
     def _exact_gram(self, X: np.ndarray) -> np.ndarray:
-        K = self._exact(self._circuit(X.shape[1]), X, None)
+        circuit = self._circuit(X.shape[1])
+        K = (self._projected(circuit, X, None) if self.kind == "projected"
+             else self._exact(circuit, X, None))
         self.n_circuits_ -= len(X)
         return K
 
@@ -234,6 +259,8 @@ class QuantumKernel:
         check_memory(8 * len(X) * m, f"a {len(X)} x {m} kernel matrix",
                      "Evaluate it in blocks of rows.")
         circuit = self._circuit(X.shape[1])
+        if self.kind == "projected":
+            return self._projected(circuit, X, Y)
         if parse_backend(self.backend).exact:
             return self._exact(circuit, X, Y)
         return self._sampled(circuit, X, Y)
@@ -262,6 +289,24 @@ class QuantumKernel:
         for i in range(0, len(X), step):
             out[i:i + step] = engine.statevectors(X[i:i + step], None)[0]
         return out
+
+    def _projected(self, circuit, X, Y) -> np.ndarray:
+        """The projected kernel (``qml.models.projected``): every sample's one-qubit
+        projections from its feature state, a block of states at a time, then a Gaussian."""
+        engine = self._engine(circuit)
+        b = self._block_rows(circuit.num_qubits)
+        project = lambda A: np.vstack([projections(self._states(engine, A[i:i + b]))  # noqa: E731
+                                       for i in range(0, len(A), b)])
+        P_X = project(X)
+        P_Y = P_X if Y is None else project(Y)
+        gamma = resolve_gamma(self.gamma, getattr(self, "gamma_", None), P_X, Y is None)
+        if self.gamma == "auto":
+            self.gamma_ = gamma  # set by the training Gram matrix
+        K = gaussian_kernel(P_X, P_Y, gamma)
+        if Y is None:
+            K = (K + K.T) / 2
+            np.fill_diagonal(K, 1.0)
+        return K
 
     def _block_rows(self, n_qubits: int) -> int:
         """Samples whose states one block holds: two blocks within half of free memory
@@ -296,77 +341,6 @@ class QuantumKernel:
             np.fill_diagonal(K, 1.0)
         return np.clip(K, 0.0, 1.0, out=K)
 
-    # ------------------------------------------------------------------ shots
-    def _pair_circuit(self, circuit: QuantumCircuit) -> QuantumCircuit:
-        """``U(y)^dag U(x)`` measured, with parameters x then y."""
-        from qiskit.circuit import ParameterVector
-
-        d = circuit.num_parameters
-        a, b = ParameterVector("a", d), ParameterVector("b", d)
-        params = list(circuit.parameters)
-        left = circuit.assign_parameters(dict(zip(params, a)))
-        right = circuit.assign_parameters(dict(zip(params, b))).inverse()
-        qc = left.compose(right)
-        qc.measure_all()
-        return qc
-
-    def _runner(self, circuit: QuantumCircuit):
-        """(run(values) -> all-zeros frequency per row, shots): transpiled once per circuit."""
-        key = ("runner", id(circuit), self.backend, self.shots, self.seed)
-        if key in self._cache:
-            return self._cache[key]
-        from qml.backends import DEFAULT_SHOTS
-        from qml.backends.dispatch import resolve
-
-        target = resolve(self.backend)
-        shots = DEFAULT_SHOTS if self.shots is None else int(self.shots)
-        pair = self._pair_circuit(circuit)
-        rng = np.random.default_rng(self.seed)
-        if target.runtime:
-            jobs = target.jobs(target.device(pair.num_qubits))
-            isa = jobs.transpile([pair], seed=self.seed)[0]
-
-            def run(values):
-                bits = jobs.run([isa], [values], shots, "kernel",
-                                int(rng.integers(2**31 - 1)))[0]
-                return _zeros_frequency(bits)
-        else:
-            from qiskit import transpile
-            from qiskit_aer.primitives import SamplerV2
-
-            simulator = target.simulator()
-            isa = transpile(pair, simulator, seed_transpiler=self.seed)
-
-            def run(values):
-                sampler = SamplerV2.from_backend(simulator, seed=int(rng.integers(2**31 - 1)),
-                                                 default_shots=shots)
-                return _zeros_frequency(sampler.run([(isa, values)]).result()[0].data.meas)
-
-        d = circuit.num_parameters
-        column = {f"a[{k}]": k for k in range(d)} | {f"b[{k}]": d + k for k in range(d)}
-        order = [column[p.name] for p in isa.parameters]  # the ISA circuit's own order
-        self._cache[key] = (lambda values: run(values[:, order])), shots
-        return self._cache[key]
-
-    def _sampled(self, circuit, X, Y) -> np.ndarray:
-        run, _ = self._runner(circuit)
-        symmetric = Y is None
-        Y = X if symmetric else Y
-        if symmetric:
-            i, j = np.triu_indices(len(X), k=1)  # the diagonal is 1: not run
-        else:
-            i, j = (a.ravel() for a in np.meshgrid(np.arange(len(X)), np.arange(len(Y)),
-                                                   indexing="ij"))
-        K = np.eye(len(X)) if symmetric else np.empty((len(X), len(Y)))
-        for start in range(0, len(i), PAIRS_PER_CALL):
-            rows, cols = i[start:start + PAIRS_PER_CALL], j[start:start + PAIRS_PER_CALL]
-            values = np.concatenate([X[rows], Y[cols]], axis=1)
-            self.n_circuits_ += len(rows)
-            K[rows, cols] = run(values)
-            if symmetric:
-                K[cols, rows] = K[rows, cols]
-        return K
-
 
 def _fidelities(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """``|<left_i|right_j>|**2`` by one BLAS call, no copy of the states: ``zgemm`` on their
@@ -395,119 +369,3 @@ def _compile(circuit: QuantumCircuit):
 
     return compile_circuit(circuit, list(circuit.parameters), [], [], chunk_bytes=0)
 
-
-def _zeros_frequency(bits) -> np.ndarray:
-    """Fraction of shots that read all zeros, for each parameter row of a BitArray."""
-    return (bits.array == 0).all(axis=-1).mean(axis=-1)
-
-
-def kernel_target_alignment(K: np.ndarray, y) -> float:
-    """Kernel-target alignment (Cristianini et al. 2001) ``<K, T>_F / (|K|_F |T|_F)`` with
-    ``T[i, j] = 1`` for samples of the same class and ``-1`` otherwise: 1 when the kernel
-    separates the classes perfectly, near 0 when it ignores them.
-
-    Examples
-    --------
-    >>> round(kernel_target_alignment(np.array([[1.0, 0.0], [0.0, 1.0]]), [0, 1]), 4)
-    0.7071
-    """
-    y = np.asarray(y)
-    T = np.where(y[:, None] == y[None, :], 1.0, -1.0)
-    return float(np.sum(K * T) / (np.linalg.norm(K) * np.linalg.norm(T)))
-
-
-@dataclass
-class KernelConcentration(ResultFile):
-    """Variance of the off-diagonal kernel values against width, per bandwidth.
-
-    ``variance[b][w]`` is the variance of ``k(x, y)``, ``x != y``, over ``n_samples`` random
-    inputs uniform in ``[0, pi]^n`` (the range of min-max scaled data) at ``widths[w]`` with
-    ``bandwidths[b]``; ``mean`` likewise. Exponential decay of the variance with width is
-    the concentration of Thanasilp et al. (2022): a kernel that flat needs exponentially many
-    shots to tell two samples apart.
-
-    Examples
-    --------
-    >>> c = KernelConcentration("zz", 2, [2, 4, 6], [1.0], [[0.1, 0.025, 0.00625]],
-    ...                         [[0.3, 0.1, 0.05]], 20)
-    >>> round(c.decay_per_qubit[0], 6)  # the variance falls 2x per qubit
-    2.0
-    """
-
-    FORMAT = "qlimits.kernel_concentration"
-    SCHEMA = document_schema({
-        "feature_map": {"type": "string"}, "feature_map_reps": {"type": "integer"},
-        "widths": {"type": "array", "items": {"type": "integer"}},
-        "bandwidths": {"type": "array", "items": {"type": "number"}},
-        "variance": {"type": "array", "items": {"type": "array"}},
-        "mean": {"type": "array", "items": {"type": "array"}},
-        "n_samples": {"type": "integer"}, "seed": {"type": ["integer", "null"]},
-    }, required=["widths", "bandwidths", "variance", "mean"])
-
-    feature_map: str
-    feature_map_reps: int
-    widths: list[int]
-    bandwidths: list[float]
-    variance: list[list[float]]
-    mean: list[list[float]]
-    n_samples: int
-    seed: int | None = None
-    decay_per_qubit: list[float] = field(default_factory=list)
-
-    def __post_init__(self):
-        if not self.decay_per_qubit:
-            self.decay_per_qubit = [_decay(self.widths, v) for v in self.variance]
-
-    def _to_body(self) -> dict:
-        return {k: getattr(self, k) for k in ("feature_map", "feature_map_reps", "widths",
-                                              "bandwidths", "variance", "mean", "n_samples",
-                                              "seed", "decay_per_qubit")}
-
-    @classmethod
-    def _from_body(cls, doc: dict) -> KernelConcentration:
-        return cls(doc["feature_map"], doc["feature_map_reps"], doc["widths"],
-                   doc["bandwidths"], doc["variance"], doc["mean"], doc["n_samples"],
-                   doc.get("seed"), doc.get("decay_per_qubit", []))
-
-
-def _decay(widths, variance) -> float:
-    """Fitted factor by which the variance shrinks per added qubit (``2**-slope``)."""
-    v = np.asarray(variance, dtype=float)
-    ok = v > 0
-    if ok.sum() < 2:
-        return float("nan")
-    slope = np.polyfit(np.asarray(widths)[ok], np.log2(v[ok]), 1)[0]
-    return float(2.0**-slope)
-
-
-def kernel_concentration(widths: Sequence[int] = (2, 4, 6, 8, 10, 12),
-                         bandwidths: Sequence[float] = (1.0, 0.1), n_samples: int = 50,
-                         feature_map: str = "zz", feature_map_reps: int = 2,
-                         seed: int | None = 0) -> KernelConcentration:
-    """Measure how the exact kernel's off-diagonal values concentrate as the width grows.
-
-    Examples
-    --------
-    >>> c = kernel_concentration([2, 4], [1.0, 0.1], n_samples=10, seed=0)
-    >>> c.variance[1][1] > c.variance[0][1]  # a small bandwidth keeps the variance up
-    True
-    """
-    if n_samples < 2:
-        raise ConfigurationError(f"n_samples must be at least 2; got {n_samples!r}")
-    rng = np.random.default_rng(seed)
-    inputs = {w: rng.uniform(0, np.pi, size=(n_samples, w)) for w in widths}
-    variance, mean = [], []
-    off = ~np.eye(n_samples, dtype=bool)
-    for bw in bandwidths:
-        v_row, m_row = [], []
-        for w in widths:
-            K = QuantumKernel(feature_map, feature_map_reps, bandwidth=bw).evaluate(inputs[w])
-            v_row.append(float(K[off].var()))
-            m_row.append(float(K[off].mean()))
-        variance.append(v_row)
-        mean.append(m_row)
-    logger.info("kernel concentration: widths %s, bandwidths %s", list(widths),
-                list(bandwidths))
-    return KernelConcentration(feature_map, int(feature_map_reps), [int(w) for w in widths],
-                               [float(b) for b in bandwidths], variance, mean, int(n_samples),
-                               seed)

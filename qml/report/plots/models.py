@@ -193,7 +193,7 @@ def kernel_concentration(result, ax=None) -> Figure:
 
     Examples
     --------
-    >>> from qml.models.quantum_kernel import KernelConcentration
+    >>> from qml.models.kernel_metrics import KernelConcentration
     >>> c = KernelConcentration("zz", 2, [2, 4], [1.0], [[0.1, 0.01]], [[0.3, 0.1]], 10)
     >>> kernel_concentration(c).axes[0].get_yscale()
     'log'

@@ -178,3 +178,15 @@ def test_learning_curve_repeats_are_the_folds_own_curves(iris):
     assert np.all((0 <= second) & (second <= 1))
     with pytest.raises(ConfigurationError, match="learning_repeats"):
         compare(X, y, learning_repeats=0, **kw)
+
+
+def test_the_projected_kernel_is_a_model_of_its_own(iris):
+    X, y = iris
+    report = compare(X[:90], y[:90], vqc=VQC(seed=0, maxiter=5), folds=2,
+                     models=["qsvc_projected"], learning_sizes=(), seed=0)
+    names = [m.name for m in report.models]
+    assert names == ["vqc", "qsvc_projected"]
+    projected = report.models[1]
+    assert projected.cost_unit == "kernel circuits (feature states, exact simulation)"
+    assert projected.training_cost == 45  # one feature state per training sample (2 folds of 45)
+    assert 0.5 < projected.accuracy_mean <= 1.0

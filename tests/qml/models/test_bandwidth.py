@@ -6,7 +6,8 @@ import pytest
 
 from qml.datasets import load_dataset
 from qml.errors import ConfigurationError
-from qml.models.bandwidth import BANDWIDTHS, RIDGE, centered_alignment, choose_bandwidth
+from qml.models.bandwidth import BANDWIDTHS, RIDGE, choose_bandwidth
+from qml.models.kernel_metrics import centered_alignment
 from qml.models.qsvc import QSVC
 from qml.models.quantum_kernel import QuantumKernel
 

@@ -10,12 +10,12 @@ import qml.models.quantum_kernel as kernels
 from circuits.feature_maps import build_feature_map
 from qml.errors import ConfigurationError, InvalidInputError, StateTooLargeError
 from qml.hardware.ledger import Ledger
-from qml.models.quantum_kernel import (
+from qml.models.kernel_metrics import (
     KernelConcentration,
-    QuantumKernel,
     kernel_concentration,
     kernel_target_alignment,
 )
+from qml.models.quantum_kernel import QuantumKernel
 
 
 @pytest.fixture
