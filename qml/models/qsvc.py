@@ -70,10 +70,9 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         Shots per kernel entry on shot-based backends.
     seed : int, optional
         Drives the PCA, transpiler and simulator.
-    kernel : {"fidelity", "projected"}, default="fidelity"
-        The quantum kernel (``QuantumKernel``'s ``kind``).
-    gamma : float or "auto", default="auto"
-        The projected kernel's Gaussian width (``QuantumKernel``).
+    kernel, gamma, regularization
+        ``QuantumKernel``'s ``kind`` (``"fidelity"`` or ``"projected"``), ``gamma`` and
+        ``regularization`` (of a Gram matrix from shots).
 
     Attributes
     ----------
@@ -139,12 +138,13 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         "seed": seed(),
         "kernel": QuantumKernel.PARAMETERS["kind"],
         "gamma": QuantumKernel.PARAMETERS["gamma"],
+        "regularization": QuantumKernel.PARAMETERS["regularization"],
     }
 
     def __init__(self, feature_map="zz", feature_map_reps=2, bandwidth="auto", C=1.0,
                  n_qubits=None, reduction=None, input_scaling="minmax",
                  backend="statevector", shots=None, seed=None, kernel="fidelity",
-                 gamma="auto"):
+                 gamma="auto", regularization=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.bandwidth = bandwidth
@@ -157,6 +157,7 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         self.seed = seed
         self.kernel = kernel
         self.gamma = gamma
+        self.regularization = regularization
 
     # ------------------------------------------------------------------ helpers
     def _kernel(self) -> QuantumKernel:
@@ -166,7 +167,8 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
             gamma = getattr(self, "gamma_", None) or self.gamma
             kernel = QuantumKernel(self.feature_map, self.feature_map_reps, self.n_qubits_,
                                    bandwidth, self.backend, self.shots, self.seed,
-                                   kind=self.kernel, gamma=gamma)
+                                   kind=self.kernel, gamma=gamma,
+                                   regularization=self.regularization)
             self._kernel_cache = kernel
         return kernel
 

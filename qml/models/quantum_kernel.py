@@ -30,6 +30,7 @@ from circuits.feature_maps import build_feature_map
 from qml.backends import parse_backend
 from qml.engine.memory import available_memory, check_memory, state_bytes
 from qml.errors import ConfigurationError, InvalidInputError
+from qml.models.kernel_noise import REGULARIZATIONS, regularize
 from qml.models.kernel_shots import SampledKernel
 from qml.models.projected import auto_gamma, gaussian_kernel, projections, resolve_gamma
 from qml.validation import Rule, check_params, count, one_of, seed
@@ -68,12 +69,11 @@ class QuantumKernel(SampledKernel):
     seed : int, optional
         Drives transpiler and simulator seeds on shot-based backends.
     kind : {"fidelity", "projected"}, default="fidelity"
-        ``"fidelity"``: ``|<phi(x)|phi(y)>|**2``. ``"projected"``: a Gaussian kernel on every
-        qubit's X, Y and Z expectations (Huang et al. 2021, ``qml.models.projected``), exact
-        feature states only for now.
-    gamma : float or "auto", default="auto"
-        Width of the projected kernel's Gaussian; ``"auto"``: ``1 / (3 n var)`` of the
-        training set's projections, set by its first Gram matrix.
+        ``|<phi(x)|phi(y)>|**2``, or a Gaussian on every qubit's X, Y, Z expectations
+        (``qml.models.projected``: exact feature states only for now) of width ``gamma``
+        (``"auto"``: set by the training Gram matrix).
+    regularization : {None, "clip", "shift", "flip"}, default=None
+        Makes a training Gram matrix from shots positive semi-definite (``kernel_noise``).
 
     Attributes
     ----------
@@ -108,6 +108,7 @@ class QuantumKernel(SampledKernel):
         "shots": count("shots", none=True),
         "seed": seed(),
         "kind": one_of(*KINDS),
+        "regularization": one_of(None, *REGULARIZATIONS),
         "gamma": Rule("'auto' or a finite number > 0", lambda v: (isinstance(v, str) and
                       v == "auto") or (isinstance(v, (int, float, np.number))
                                        and not isinstance(v, bool) and bool(np.isfinite(v))
@@ -115,7 +116,8 @@ class QuantumKernel(SampledKernel):
     }
 
     def __init__(self, feature_map="zz", feature_map_reps=2, n_qubits=None, bandwidth="auto",
-                 backend="statevector", shots=None, seed=None, kind="fidelity", gamma="auto"):
+                 backend="statevector", shots=None, seed=None, kind="fidelity", gamma="auto",
+                 regularization=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.n_qubits = n_qubits
@@ -125,6 +127,7 @@ class QuantumKernel(SampledKernel):
         self.seed = seed
         self.kind = kind
         self.gamma = gamma
+        self.regularization = regularization
         self.n_circuits_ = 0
         self._cache: dict = {}
 
@@ -263,7 +266,9 @@ class QuantumKernel(SampledKernel):
             return self._projected(circuit, X, Y)
         if parse_backend(self.backend).exact:
             return self._exact(circuit, X, Y)
-        return self._sampled(circuit, X, Y)
+        K = self._sampled(circuit, X, Y)
+        return K if self.regularization is None or Y is not None else regularize(
+            K, self.regularization)
 
     def __call__(self, X, Y=None) -> np.ndarray:
         """``evaluate``: a callable kernel for scikit-learn (``SVC(kernel=QuantumKernel())``)."""

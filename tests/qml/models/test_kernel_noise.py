@@ -1,0 +1,58 @@
+"""Regularising a Gram matrix from shots: each method against its definition by hand, and a
+shot-estimated Gram matrix made positive semi-definite."""
+
+import numpy as np
+import pytest
+
+from qml.errors import ConfigurationError, InvalidInputError
+from qml.models.kernel_noise import regularize
+from qml.models.qsvc import QSVC
+from qml.models.quantum_kernel import QuantumKernel
+
+INDEFINITE = np.array([[1.0, 0.9, 0.2], [0.9, 1.0, 0.9], [0.2, 0.9, 1.0]])
+
+
+def test_each_method_by_hand():
+    s, V = np.linalg.eigh(INDEFINITE)
+    assert s[0] < 0
+    np.testing.assert_allclose(regularize(INDEFINITE, "clip"),
+                               V @ np.diag(np.maximum(s, 0)) @ V.T, atol=1e-12)
+    np.testing.assert_allclose(regularize(INDEFINITE, "shift"),
+                               INDEFINITE - s[0] * np.eye(3), atol=1e-12)
+    np.testing.assert_allclose(regularize(INDEFINITE, "flip"),
+                               V @ np.diag(np.abs(s)) @ V.T, atol=1e-12)
+    psd = np.array([[1.0, 0.5], [0.5, 1.0]])
+    for method in ("clip", "shift", "flip"):  # a kernel matrix already is one: unchanged
+        np.testing.assert_allclose(regularize(psd, method), psd, atol=1e-12)
+
+
+def test_clip_is_the_nearest_positive_semidefinite_matrix(rng):
+    """No other PSD matrix of a random sample is closer in Frobenius norm."""
+    clipped = regularize(INDEFINITE, "clip")
+    best = np.linalg.norm(clipped - INDEFINITE)
+    for _ in range(200):
+        A = rng.normal(size=(3, 3))
+        other = clipped + 0.05 * A @ A.T  # PSD: a PSD matrix plus a PSD perturbation
+        assert np.linalg.norm(other - INDEFINITE) >= best - 1e-12
+
+
+def test_a_gram_matrix_from_shots_becomes_a_kernel(rng):
+    X = rng.uniform(0, np.pi, (24, 3))
+    noisy = QuantumKernel(bandwidth=1.0, backend="aer", shots=32, seed=1).evaluate(X)
+    assert np.linalg.eigvalsh(noisy).min() < -1e-3  # 32 shots: clearly indefinite
+    for method in ("clip", "shift", "flip"):
+        K = QuantumKernel(bandwidth=1.0, backend="aer", shots=32, seed=1,
+                          regularization=method).evaluate(X)
+        assert np.linalg.eigvalsh(K).min() > -1e-10
+    clf = QSVC(bandwidth=1.0, backend="aer", shots=32, seed=1, regularization="clip")
+    clf.fit(X, (X[:, 0] > 1.5).astype(int))
+    assert clf.regularization == "clip" and 0.5 <= clf.score(X, X[:, 0] > 1.5) <= 1.0
+
+
+def test_bad_input_is_one_clear_error():
+    with pytest.raises(ConfigurationError, match="regularization must be one of"):
+        regularize(INDEFINITE, "nearest")
+    with pytest.raises(InvalidInputError, match="a Gram matrix is square"):
+        regularize(np.ones((2, 3)), "clip")
+    with pytest.raises(ConfigurationError, match="regularization must be one of"):
+        QuantumKernel(regularization="nearest").evaluate(np.zeros((2, 2)))
