@@ -4,8 +4,19 @@
 module                 what it holds
 =====================  ======================================================================
 ``vqc``                ``VQC``: the variational quantum classifier (scikit-learn estimator)
+``vqc_prediction``     what a fitted VQC answers: probabilities, attributions, other backends
+``vqc_format``         the VQC's model file, its schema and upgrades
+``checkpoint``         checkpoints of a training run, read back by ``resume=True``
+``qpu_estimate``       what training a VQC would cost on hardware, before anything is sent
+``loss``, ``training`` the cross-entropy loss; the training loop around an optimizer
+``base``               what VQC and QSVC share: parameter rules, the input-to-angle map
 ``qsvc``               ``QSVC``: a support-vector classifier on a quantum kernel
-``quantum_kernel``     ``QuantumKernel``: the fidelity kernel's Gram matrices
+``quantum_kernel``     ``QuantumKernel``: fidelity and projected kernels' Gram matrices
+``bandwidth``          ``bandwidth="auto"``: the choice on the training data
+``projected``          the projected kernel's projections and Gaussian
+``kernel_metrics``     alignment and concentration of kernel matrices
+``kernel_noise``       Gram matrices from shots made positive semi-definite
+``kernel_shots``       the fidelity kernel from compute-uncompute circuits
 ``optimizers``         the optimizers (``"auto"``, COBYLA, SPSA, Adam, L-BFGS-B ...)
 ``preprocessing``      the input pipeline: reduction to the qubit count, angle scaling
 =====================  ======================================================================
