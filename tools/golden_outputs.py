@@ -51,10 +51,12 @@ def outputs() -> dict:
     out["vqc_aer_weights"] = shots.weights_.tolist()
     noisy = clf.on_backend("aer:fake_lima", shots=128, seed=2)
     out["vqc_noisy_proba"] = noisy.predict_proba(bc.X_test[:5]).tolist()
-    out["kernel_zz"] = QuantumKernel("zz", feature_map_reps=2).evaluate(bc.X_test[:6]).tolist()
-    out["kernel_shots"] = QuantumKernel("zz", backend="aer", shots=128, seed=0).evaluate(
-        bc.X_test[:4]).tolist()
-    qsvc = QSVC(seed=0).fit(bc.X_train[:60], bc.y_train[:60])
+    # bandwidth 1 named: 0.3 chooses the bandwidth by default ("auto"), 0.2 had 1
+    out["kernel_zz"] = QuantumKernel("zz", feature_map_reps=2, bandwidth=1.0).evaluate(
+        bc.X_test[:6]).tolist()
+    out["kernel_shots"] = QuantumKernel("zz", backend="aer", shots=128, seed=0,
+                                        bandwidth=1.0).evaluate(bc.X_test[:4]).tolist()
+    qsvc = QSVC(bandwidth=1.0, seed=0).fit(bc.X_train[:60], bc.y_train[:60])
     out["qsvc_decision"] = qsvc.decision_function(bc.X_test[:8]).tolist()
     for backend in ("statevector", "aer", "aer:fake_lima"):
         result = measure_quantum_volume(backend, widths=[2, 3], trials=20, seed=5)
@@ -68,7 +70,7 @@ def outputs() -> dict:
     from qml.compare import compare
 
     report = compare(bc.X_train[:60], bc.y_train[:60], vqc=VQC(seed=0, maxiter=10), folds=2,
-                     models=["logistic_regression"], learning_sizes=(), seed=0)
+                     models=["logistic_regression"], learning_sizes=(), seed=0)  # no QSVC
     out["compare"] = [[m.name, m.accuracy_mean] for m in report.models]
     out["projection"] = project(until=2035).to_dict()
     out["projection"].pop("qlimits_version", None)
