@@ -8,7 +8,8 @@ module                 what it holds
 ``vqc_format``         the VQC's model file, its schema and upgrades
 ``checkpoint``         checkpoints of a training run, read back by ``resume=True``
 ``qpu_estimate``       what training a VQC would cost on hardware, before anything is sent
-``loss``, ``training`` the cross-entropy loss; the training loop around an optimizer
+``loss``               the cross-entropy loss and its gradient
+``training``           the training loop around an optimizer (progress, checkpoints)
 ``base``               what VQC and QSVC share: parameter rules, the input-to-angle map
 ``qsvc``               ``QSVC``: a support-vector classifier on a quantum kernel
 ``quantum_kernel``     ``QuantumKernel``: fidelity and projected kernels' Gram matrices
