@@ -234,6 +234,7 @@ class QuantumKernel(SampledKernel):
         return grams
 
     def _exact_gram(self, X: np.ndarray) -> np.ndarray:
+        self.gamma_ = None  # each bandwidth's projections set their own "auto" gamma
         circuit = self._circuit(X.shape[1])
         K = (self._projected(circuit, X, None) if self.kind == "projected"
              else self._exact(circuit, X, None))

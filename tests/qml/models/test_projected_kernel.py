@@ -76,3 +76,16 @@ def test_shots_are_refused_in_one_line_for_now(rng):
             rng.uniform(0, 1, (3, 2)))
     with pytest.raises(ConfigurationError, match="kind must be one of"):
         QuantumKernel(kind="quantum").evaluate(rng.uniform(0, 1, (3, 2)))
+
+
+def test_the_bandwidth_choice_gives_each_candidate_its_own_gamma(rng, monkeypatch):
+    """Batched, or one bandwidth at a time where memory is short: the same matrices."""
+    import qml.models.quantum_kernel as kernels
+
+    X = rng.uniform(0, np.pi, (12, 2))
+    kernel = QuantumKernel(feature_map_reps=1, kind="projected")
+    batched = kernel.exact_grams([0.1, 1.0], X)
+    monkeypatch.setattr(kernels, "available_memory", lambda: 0)  # forces one at a time
+    single = QuantumKernel(feature_map_reps=1, kind="projected").exact_grams([0.1, 1.0], X)
+    for a, b in zip(batched, single):
+        np.testing.assert_allclose(a, b, atol=1e-12)
