@@ -1,12 +1,15 @@
 """A fidelity kernel from shots: the compute-uncompute circuit ``U(y)^dag U(x)`` of every
 pair, ``k`` = the frequency of the all-zeros outcome; all pairs of a block are one parameter
 array in one primitive call (hardware backends through the job ledger, where
-``qml.backends.dispatch`` sends them); the diagonal is not run."""
+``qml.backends.dispatch`` sends them); the diagonal is not run, but where depolarising noise
+is mitigated (``mitigation``, ``qml.models.kernel_noise``): there it measures the noise."""
 
 from __future__ import annotations
 
 import numpy as np
 from qiskit import QuantumCircuit
+
+from qml.models.kernel_noise import mitigate
 
 __all__ = ["SampledKernel", "PAIRS_PER_CALL"]
 
@@ -84,7 +87,23 @@ class SampledKernel:
             K[rows, cols] = run(values)
             if symmetric:
                 K[cols, rows] = K[rows, cols]
+        if self.mitigation is None:
+            return K
+        left = self._diagonal(run, X)  # noise-free 1: what the device makes of it
+        right = left if symmetric else self._diagonal(run, Y)
+        K = mitigate(K, left, right, circuit.num_qubits, self.mitigation)
+        if symmetric:
+            np.fill_diagonal(K, 1.0)
         return K
+
+    def _diagonal(self, run, X: np.ndarray) -> np.ndarray:
+        """``k(x, x)`` of every sample as the device measures it (noise-free exactly 1)."""
+        out = np.empty(len(X))
+        for start in range(0, len(X), PAIRS_PER_CALL):
+            block = X[start:start + PAIRS_PER_CALL]
+            self.n_circuits_ += len(block)
+            out[start:start + len(block)] = run(np.concatenate([block, block], axis=1))
+        return out
 
 def _zeros_frequency(bits) -> np.ndarray:
     """Fraction of shots that read all zeros, for each parameter row of a BitArray."""

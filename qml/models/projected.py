@@ -20,7 +20,7 @@ import numpy as np
 
 from qml.errors import ConfigurationError
 
-__all__ = ["projections", "gaussian_kernel", "auto_gamma", "resolve_gamma"]
+__all__ = ["ProjectedKernel", "projections", "gaussian_kernel", "auto_gamma", "resolve_gamma"]
 
 
 def projections(states: np.ndarray) -> np.ndarray:
@@ -92,3 +92,25 @@ def resolve_gamma(gamma, fitted: float | None, train_projections: np.ndarray,
         return auto_gamma(train_projections)
     raise ConfigurationError("gamma='auto' is set on the training data: call fit(X_train) "
                              "or evaluate(X_train) first")
+
+
+class ProjectedKernel:
+    """Mixin of ``QuantumKernel``: its projected kind (``kind="projected"``)."""
+
+    def _projected(self, circuit, X, Y) -> np.ndarray:
+        """The projected kernel (``qml.models.projected``): every sample's one-qubit
+        projections from its feature state, a block of states at a time, then a Gaussian."""
+        engine = self._engine(circuit)
+        b = self._block_rows(circuit.num_qubits)
+        project = lambda A: np.vstack([projections(self._states(engine, A[i:i + b]))  # noqa: E731
+                                       for i in range(0, len(A), b)])
+        P_X = project(X)
+        P_Y = P_X if Y is None else project(Y)
+        gamma = resolve_gamma(self.gamma, getattr(self, "gamma_", None), P_X, Y is None)
+        if self.gamma == "auto":
+            self.gamma_ = gamma  # set by the training Gram matrix
+        K = gaussian_kernel(P_X, P_Y, gamma)
+        if Y is None:
+            K = (K + K.T) / 2
+            np.fill_diagonal(K, 1.0)
+        return K

@@ -70,9 +70,9 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         Shots per kernel entry on shot-based backends.
     seed : int, optional
         Drives the PCA, transpiler and simulator.
-    kernel, gamma, regularization
-        ``QuantumKernel``'s ``kind`` (``"fidelity"`` or ``"projected"``), ``gamma`` and
-        ``regularization`` (of a Gram matrix from shots).
+    kernel, gamma, regularization, mitigation
+        ``QuantumKernel``'s ``kind`` (``"fidelity"`` or ``"projected"``), ``gamma``, and the
+        ``regularization`` and noise ``mitigation`` of a Gram matrix from shots.
 
     Attributes
     ----------
@@ -139,12 +139,13 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         "kernel": QuantumKernel.PARAMETERS["kind"],
         "gamma": QuantumKernel.PARAMETERS["gamma"],
         "regularization": QuantumKernel.PARAMETERS["regularization"],
+        "mitigation": QuantumKernel.PARAMETERS["mitigation"],
     }
 
     def __init__(self, feature_map="zz", feature_map_reps=2, bandwidth="auto", C=1.0,
                  n_qubits=None, reduction=None, input_scaling="minmax",
                  backend="statevector", shots=None, seed=None, kernel="fidelity",
-                 gamma="auto", regularization=None):
+                 gamma="auto", regularization=None, mitigation=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.bandwidth = bandwidth
@@ -158,8 +159,8 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         self.kernel = kernel
         self.gamma = gamma
         self.regularization = regularization
+        self.mitigation = mitigation
 
-    # ------------------------------------------------------------------ helpers
     def _kernel(self) -> QuantumKernel:
         kernel = getattr(self, "_kernel_cache", None)
         if kernel is None:
@@ -168,7 +169,8 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
             kernel = QuantumKernel(self.feature_map, self.feature_map_reps, self.n_qubits_,
                                    bandwidth, self.backend, self.shots, self.seed,
                                    kind=self.kernel, gamma=gamma,
-                                   regularization=self.regularization)
+                                   regularization=self.regularization,
+                                   mitigation=self.mitigation)
             self._kernel_cache = kernel
         return kernel
 
@@ -181,7 +183,6 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         state.pop("_kernel_cache", None)  # compiled engine: rebuilt on demand
         return state
 
-    # ------------------------------------------------------------------ estimator API
     def fit(self, X, y):
         """Encode ``X``, compute its Gram matrix, and fit the SVM on it.
 
@@ -272,7 +273,6 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         votes, _ = self._votes(self._ovo(Ks))
         return self.classes_[np.argmax(votes, axis=1)]
 
-    # ------------------------------------------------------------------ persistence
     def _to_body(self) -> dict:
         if not hasattr(self, "dual_coef_"):
             raise NotFittedError("fit the model before saving it")

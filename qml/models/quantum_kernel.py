@@ -30,9 +30,9 @@ from circuits.feature_maps import build_feature_map
 from qml.backends import parse_backend
 from qml.engine.memory import available_memory, check_memory, state_bytes
 from qml.errors import ConfigurationError, InvalidInputError
-from qml.models.kernel_noise import REGULARIZATIONS, regularize
+from qml.models.kernel_noise import MITIGATIONS, REGULARIZATIONS, regularize
 from qml.models.kernel_shots import SampledKernel
-from qml.models.projected import auto_gamma, gaussian_kernel, projections, resolve_gamma
+from qml.models.projected import ProjectedKernel, auto_gamma, gaussian_kernel, projections
 from qml.validation import Rule, check_params, count, one_of, seed
 
 __all__ = ["QuantumKernel", "KERNEL_FEATURE_MAPS", "KINDS", "MAX_BANDWIDTH"]
@@ -46,7 +46,7 @@ KINDS = ("fidelity", "projected")
 _SUB_BATCH_BYTES = 64 * 2**20  # feature states made per engine call while filling a block
 
 
-class QuantumKernel(SampledKernel):
+class QuantumKernel(ProjectedKernel, SampledKernel):
     """The fidelity kernel of a feature map, exact or from shots.
 
     Parameters
@@ -74,6 +74,8 @@ class QuantumKernel(SampledKernel):
         (``"auto"``: set by the training Gram matrix).
     regularization : {None, "clip", "shift", "flip"}, default=None
         Makes a training Gram matrix from shots positive semi-definite (``kernel_noise``).
+    mitigation : {None, "average", "split"}, default=None
+        Undoes depolarising device noise from the measured diagonal (``kernel_noise``).
 
     Attributes
     ----------
@@ -109,6 +111,7 @@ class QuantumKernel(SampledKernel):
         "seed": seed(),
         "kind": one_of(*KINDS),
         "regularization": one_of(None, *REGULARIZATIONS),
+        "mitigation": one_of(None, *MITIGATIONS),
         "gamma": Rule("'auto' or a finite number > 0", lambda v: (isinstance(v, str) and
                       v == "auto") or (isinstance(v, (int, float, np.number))
                                        and not isinstance(v, bool) and bool(np.isfinite(v))
@@ -117,7 +120,7 @@ class QuantumKernel(SampledKernel):
 
     def __init__(self, feature_map="zz", feature_map_reps=2, n_qubits=None, bandwidth="auto",
                  backend="statevector", shots=None, seed=None, kind="fidelity", gamma="auto",
-                 regularization=None):
+                 regularization=None, mitigation=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.n_qubits = n_qubits
@@ -128,6 +131,7 @@ class QuantumKernel(SampledKernel):
         self.kind = kind
         self.gamma = gamma
         self.regularization = regularization
+        self.mitigation = mitigation
         self.n_circuits_ = 0
         self._cache: dict = {}
 
@@ -139,6 +143,9 @@ class QuantumKernel(SampledKernel):
             raise ConfigurationError(f"kind='projected' is computed from exact feature states "
                                      f"(backend 'statevector'); from shots on "
                                      f"{self.backend!r} it is not available yet")
+        if spec.exact and self.mitigation is not None:
+            raise ConfigurationError(f"mitigation={self.mitigation!r}: backend "
+                                     f"{self.backend!r} has no noise to mitigate")
         if spec.exact and self.shots is not None:
             raise ConfigurationError(f"shots={self.shots}: backend {self.backend!r} computes "
                                      "the kernel exactly; leave shots out, or use 'aer'")
@@ -296,23 +303,6 @@ class QuantumKernel(SampledKernel):
             out[i:i + step] = engine.statevectors(X[i:i + step], None)[0]
         return out
 
-    def _projected(self, circuit, X, Y) -> np.ndarray:
-        """The projected kernel (``qml.models.projected``): every sample's one-qubit
-        projections from its feature state, a block of states at a time, then a Gaussian."""
-        engine = self._engine(circuit)
-        b = self._block_rows(circuit.num_qubits)
-        project = lambda A: np.vstack([projections(self._states(engine, A[i:i + b]))  # noqa: E731
-                                       for i in range(0, len(A), b)])
-        P_X = project(X)
-        P_Y = P_X if Y is None else project(Y)
-        gamma = resolve_gamma(self.gamma, getattr(self, "gamma_", None), P_X, Y is None)
-        if self.gamma == "auto":
-            self.gamma_ = gamma  # set by the training Gram matrix
-        K = gaussian_kernel(P_X, P_Y, gamma)
-        if Y is None:
-            K = (K + K.T) / 2
-            np.fill_diagonal(K, 1.0)
-        return K
 
     def _block_rows(self, n_qubits: int) -> int:
         """Samples whose states one block holds: two blocks within half of free memory
