@@ -136,13 +136,12 @@ def _qsvc_metrics(model, ds) -> dict:
 def _check_qsvc_flags(args) -> None:
     vqc_only = [flag for flag, on in (("--checkpoint", args.checkpoint),
                                       ("--resume", args.resume),
-                                      ("--dry-run", args.dry_run),
                                       ("--max-qpu-seconds", args.max_qpu_seconds),
-                                      ("--price-per-second", args.price_per_second),
                                       ("--scheduler", args.scheduler)) if on]
     if vqc_only:
         raise ConfigurationError(f"{', '.join(vqc_only)}: for --model vqc; a QSVC computes "
-                                 "its kernel once, without iterations or an estimate")
+                                 "its kernel once, without iterations")
+    runtime_only(args)  # --dry-run and --price-per-second: fake: and ibm: only
 
 
 def _train_qsvc(args, ds, out: Path) -> int:
@@ -187,13 +186,11 @@ def cmd_train(args) -> int:
         runtime_only(args)
     else:
         _check_qsvc_flags(args)
-    out = None if args.dry_run and args.model == "vqc" else output_folder(args.out)
+    out = None if args.dry_run else output_folder(args.out)
     ds = load_dataset(args.dataset, n_features=args.qubits, classes=args.classes,
                       seed=args.seed, test_size=args.test_size)
-    if args.model == "qsvc":
-        return _train_qsvc(args, ds, out)
-    model = vqc_from_args(args)
-    if model.backend == "statevector" and not args.dry_run:
+    model = qsvc_from_args(args) if args.model == "qsvc" else vqc_from_args(args)
+    if model.backend == "statevector" and not args.dry_run and args.model == "vqc":
         kernels_ready(args)
     if args.dry_run or args.price_per_second is not None:
         estimate = model.estimate(ds.X_train, ds.y_train,
@@ -203,6 +200,8 @@ def cmd_train(args) -> int:
         estimate.check_limit(args.max_qpu_seconds)
         if args.dry_run:
             return 0
+    if args.model == "qsvc":
+        return _train_qsvc(args, ds, out)
     model = model.fit(ds.X_train, ds.y_train)
     model.save(out / "model.json")
     metrics = vqc_metrics(model, ds)

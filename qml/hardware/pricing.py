@@ -47,7 +47,8 @@ JOB_OVERHEAD_SECONDS = 3.0
 _FALLBACK_REP_DELAY = 250e-6  # IBM's usual default where a backend does not say
 BOUNDS = {
     "exact": "the run submits exactly these jobs",
-    "upper": "the optimizer may stop earlier: at most these jobs",
+    "upper": "the run may need fewer (an optimizer that stops early, predictions against the "
+             "support vectors only): at most these jobs",
     "lower": "line searches add evaluations: at least these jobs",
 }
 

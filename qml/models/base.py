@@ -18,6 +18,13 @@ class QuantumEstimator:
 
     PARAMETERS: dict[str, Rule] = {}
 
+    def __getstate__(self):
+        """Pickling (scikit-learn's ``clone``, joblib) leaves out the compiled engine, which is
+        rebuilt on demand."""
+        state = self.__dict__.copy()
+        state.pop("_kernel_cache", None)
+        return state
+
     def _check_parameters(self) -> None:
         check_params(self, self.PARAMETERS)
 

@@ -19,8 +19,9 @@ PAIRS_PER_CALL = 4096  # compute-uncompute pairs per primitive call (one paramet
 class SampledKernel:
     """Mixin of ``QuantumKernel``: its Gram matrices on shot-based backends."""
 
-    def _pair_circuit(self, circuit: QuantumCircuit) -> QuantumCircuit:
-        """``U(y)^dag U(x)`` measured, with parameters x then y."""
+    def pair_circuit(self, circuit: QuantumCircuit) -> QuantumCircuit:
+        """``U(y)^dag U(x)`` measured, with parameters x then y: the circuit every kernel
+        entry runs on a shot-based backend."""
         from qiskit.circuit import ParameterVector
 
         d = circuit.num_parameters
@@ -42,7 +43,7 @@ class SampledKernel:
 
         target = resolve(self.backend)
         shots = DEFAULT_SHOTS if self.shots is None else int(self.shots)
-        pair = self._pair_circuit(circuit)
+        pair = self.pair_circuit(circuit)
         rng = np.random.default_rng(self.seed)
         if target.runtime:
             jobs = target.jobs(target.device(pair.num_qubits))

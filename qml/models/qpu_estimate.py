@@ -8,8 +8,9 @@ from sklearn.base import clone
 from qml.backends import DEFAULT_SHOTS, parse_backend
 from qml.backends.dispatch import resolve
 from qml.errors import ConfigurationError
+from qml.models.quantum_kernel import QuantumKernel
 
-__all__ = ["QPUEstimate", "training_estimate"]
+__all__ = ["QPUEstimate", "KernelQPUEstimate", "training_estimate", "kernel_estimate"]
 
 
 def training_estimate(model, n_samples: int, method: str, predict_sizes=(),
@@ -102,3 +103,82 @@ class QPUEstimate:
                        job_overhead=None, usd_per_second=None):
         return training_estimate(self, n_samples, method, predict_sizes, job_overhead,
                                  usd_per_second)
+
+
+def kernel_estimate(model, n_samples: int, predict_sizes=(), job_overhead=None,
+                    usd_per_second=None):
+    """The ``CostEstimate`` of fitting the QSVC ``model`` (input map fitted, ``n_qubits_``
+    set) on ``n_samples`` samples: one compute-uncompute circuit per pair of samples (and one
+    per sample with ``mitigation``), ``PAIRS_PER_CALL`` per job; and of one prediction per
+    ``predict_sizes`` entry, each sample against every training sample (an upper bound: a
+    prediction runs against the support vectors only, unknown before the fit)."""
+    from qml.hardware.pricing import build_estimate, circuit_seconds, rep_delay_seconds
+    from qml.hardware.runtime import transpile_for
+    from qml.models.kernel_shots import PAIRS_PER_CALL
+
+    target = resolve(model.backend)
+    kernel = QuantumKernel(model.feature_map, model.feature_map_reps, model.n_qubits_,
+                           bandwidth=1.0)  # the circuit does not depend on the bandwidth
+    pair = kernel.pair_circuit(_feature_map(model))
+    device = target.device(pair.num_qubits)
+    isa = transpile_for(target.spec, device, [pair], 1, model.seed)[0]
+    seconds = circuit_seconds(isa, device.target)
+    shots = DEFAULT_SHOTS if model.shots is None else int(model.shots)
+    pairs = n_samples * (n_samples - 1) // 2 + (n_samples if model.mitigation else 0)
+    groups = _chunked("kernel_training", pairs, shots, seconds, PAIRS_PER_CALL)
+    for n in predict_sizes:
+        groups += _chunked("prediction", int(n) * n_samples, shots, seconds, PAIRS_PER_CALL)
+    notes = ["predictions are counted against every training sample; they run against the "
+             "support vectors only, so this is an upper bound for them",
+             "results already in the job ledger are reused at no cost; every job is counted "
+             "here"]
+    return build_estimate(target.name, groups, rep_delay=rep_delay_seconds(device, None),
+                          job_overhead=job_overhead, usd_per_second=usd_per_second,
+                          bound="upper" if predict_sizes else "exact", notes=notes)
+
+
+def _feature_map(model):
+    from circuits.feature_maps import build_feature_map
+
+    return build_feature_map(model.feature_map, model.n_qubits_, model.feature_map_reps)
+
+
+def _chunked(kind: str, circuits: int, shots: int, seconds: float, per_job: int) -> list:
+    from qml.hardware.pricing import JobGroup
+
+    full, rest = divmod(circuits, per_job)
+    groups = [JobGroup(kind, full, per_job, shots, seconds)] if full else []
+    return groups + ([JobGroup(kind, 1, rest, shots, seconds)] if rest else [])
+
+
+class KernelQPUEstimate:
+    """Mixin of ``QSVC``: ``estimate``, what ``fit`` (and predictions) would cost on a
+    ``fake:`` or ``ibm:`` backend, before anything is sent."""
+
+    def _prepare(self, X, y):  # the estimator's: options checked, input map fitted
+        raise NotImplementedError
+
+    def estimate(self, X, y, predict_sizes=(), *, job_overhead: float | None = None,
+                 usd_per_second: float | None = None):
+        """Jobs, circuits, shots, QPU seconds and price of ``fit(X, y)`` on this model's
+        ``fake:``/``ibm:`` backend: ``n (n - 1) / 2`` kernel circuits for ``n`` samples
+        (``qml.models.qpu_estimate.kernel_estimate``). Nothing is submitted and this estimator
+        stays as it was.
+
+        Examples
+        --------
+        >>> from qml import QSVC
+        >>> from qml.datasets import load_dataset
+        >>> ds = load_dataset("iris", classes=[0, 1], n_features=2, seed=0)
+        >>> est = QSVC(backend="fake:fake_lima", shots=100, seed=0).estimate(ds.X_train,
+        ...                                                                   ds.y_train)
+        >>> est.circuits == len(ds.y_train) * (len(ds.y_train) - 1) // 2
+        True
+        """
+        if not parse_backend(self.backend).runtime:
+            raise ConfigurationError(
+                f"a QPU cost estimate needs a fake: or ibm: backend; {self.backend!r} runs on "
+                "this machine and uses no QPU")
+        probe = clone(self)
+        X, _, _ = probe._prepare(X, y)
+        return kernel_estimate(probe, len(X), predict_sizes, job_overhead, usd_per_second)

@@ -21,6 +21,7 @@ from qml.backends import parse_backend
 from qml.errors import NotFittedError, VersionMismatchWarning
 from qml.models.base import QuantumEstimator
 from qml.models.kernel_metrics import kernel_target_alignment
+from qml.models.qpu_estimate import KernelQPUEstimate
 from qml.models.quantum_kernel import KERNEL_FEATURE_MAPS, QuantumKernel
 from qml.result_file import ResultFile, document_schema
 from qml.validation import (
@@ -42,7 +43,7 @@ _NUMBERS = {"type": "array", "items": {"type": "number"}}
 _MATRIX = {"type": "array", "items": _NUMBERS}
 
 
-class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
+class QSVC(KernelQPUEstimate, QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
     """Quantum-kernel support-vector classifier with scikit-learn's estimator API.
 
     Parameters
@@ -178,10 +179,12 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         self._check_parameters()
         parse_backend(self.backend)
 
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        state.pop("_kernel_cache", None)  # compiled engine: rebuilt on demand
-        return state
+    def _prepare(self, X, y):
+        """Options and data checked, input map fitted: ``X``, ``y`` and the angles."""
+        self._validate_options()
+        X, y, self.classes_ = classification_data(self, X, y)
+        self.n_qubits_ = int(self.n_qubits or X.shape[1])
+        return X, y, self._fit_input_map(X, self.n_qubits_)
 
     def fit(self, X, y):
         """Encode ``X``, compute its Gram matrix, and fit the SVM on it.
@@ -191,10 +194,7 @@ class QSVC(QuantumEstimator, ResultFile, ClassifierMixin, BaseEstimator):
         self
         """
         start = time.perf_counter()
-        self._validate_options()
-        X, y, self.classes_ = classification_data(self, X, y)
-        self.n_qubits_ = int(self.n_qubits or X.shape[1])
-        angles = self._fit_input_map(X, self.n_qubits_)
+        X, y, angles = self._prepare(X, y)
         self._kernel_cache, self.bandwidth_, self.gamma_ = None, None, None
         kernel = self._kernel().fit(angles, y)  # "auto": chosen here
         self.bandwidth_ = float(kernel.bandwidth_)

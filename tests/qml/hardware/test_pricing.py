@@ -200,3 +200,25 @@ def test_job_counts_grow_with_the_training_set(iris2):
     assert large.circuits == 2 * small.circuits
     assert np.isclose(large.qpu_seconds - 5 * JOB_OVERHEAD_SECONDS,
                       2 * (small.qpu_seconds - 5 * JOB_OVERHEAD_SECONDS))
+
+
+def test_the_qsvc_estimate_counts_what_the_fake_run_submits(tmp_path, monkeypatch):
+    """A QSVC on fake_lima: the estimate's training circuits are the pairs the fit runs."""
+    from qml.datasets import load_dataset
+    from qml.models.qsvc import QSVC
+
+    monkeypatch.setenv("QLIMITS_LEDGER", str(tmp_path / "ledger.db"))
+    ds = load_dataset("iris", classes=[0, 1], n_features=2, seed=0)
+    X, y = ds.X_train[:8], ds.y_train[:8]
+    model = QSVC(backend="fake:fake_lima", shots=64, bandwidth=0.5, seed=0)
+    estimate = model.estimate(X, y, predict_sizes=(3,))
+    training = [g for g in estimate.groups if g.kind == "kernel_training"]
+    assert sum(g.jobs * g.circuits for g in training) == 8 * 7 // 2
+    assert [g.circuits for g in estimate.groups if g.kind == "prediction"] == [3 * 8]
+    assert estimate.bound == "upper" and not hasattr(model, "dual_coef_")  # nothing fitted
+    assert model.fit(X, y).n_kernel_circuits_ == 8 * 7 // 2
+    mitigated = QSVC(backend="fake:fake_lima", shots=64, bandwidth=0.5, seed=0,
+                     mitigation="split").estimate(X, y)
+    assert sum(g.jobs * g.circuits for g in mitigated.groups) == 8 * 7 // 2 + 8
+    with pytest.raises(ConfigurationError, match="needs a fake: or ibm: backend"):
+        QSVC().estimate(X, y)

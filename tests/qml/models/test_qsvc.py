@@ -117,10 +117,22 @@ def test_cli_trains_a_qsvc_and_refuses_vqc_only_options(tmp_path):
     metrics = json.loads((tmp_path / "q" / "metrics.json").read_text())
     assert metrics["model"] == "qsvc" and metrics["test_accuracy"] >= 0.95
     assert QSVC.load(tmp_path / "q" / "model.json").score(*_ad_hoc_test()) >= 0.95
-    refused = _cli("train", "--model", "qsvc", "--dataset", "iris", "--dry-run", "--out",
+    refused = _cli("train", "--model", "qsvc", "--dataset", "iris", "--resume", "--out",
                    str(tmp_path / "r"), tmp_path=tmp_path)
-    assert refused.returncode == 1 and "--dry-run: for --model vqc" in refused.stderr
+    assert refused.returncode == 1 and "--resume: for --model vqc" in refused.stderr
     assert not (tmp_path / "r").exists()
+    no_qpu = _cli("train", "--model", "qsvc", "--dataset", "iris", "--dry-run", "--out",
+                  str(tmp_path / "r"), tmp_path=tmp_path)
+    assert no_qpu.returncode == 1 and "uses no QPU" in no_qpu.stderr
+
+
+def test_cli_dry_run_prices_a_qsvc_and_writes_nothing(tmp_path):
+    run = _cli("train", "--model", "qsvc", "--dataset", "iris", "--classes", "0,1",
+               "--backend", "fake:fake_lima", "--shots", "100", "--dry-run", "--out",
+               str(tmp_path / "d"), tmp_path=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "kernel_training" in run.stdout and "QPU" in run.stdout
+    assert not (tmp_path / "d").exists() and not (tmp_path / "ledger.db").exists()
 
 
 def _ad_hoc_test():
