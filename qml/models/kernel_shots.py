@@ -11,27 +11,28 @@ from qiskit import QuantumCircuit
 
 from qml.models.kernel_noise import mitigate
 
-__all__ = ["SampledKernel", "PAIRS_PER_CALL"]
+__all__ = ["SampledKernel", "PAIRS_PER_CALL", "pair_circuit"]
 
 PAIRS_PER_CALL = 4096  # compute-uncompute pairs per primitive call (one parameter array)
 
 
+def pair_circuit(circuit: QuantumCircuit) -> QuantumCircuit:
+    """``U(y)^dag U(x)`` measured, with parameters x then y: the circuit every kernel
+    entry runs on a shot-based backend."""
+    from qiskit.circuit import ParameterVector
+
+    d = circuit.num_parameters
+    a, b = ParameterVector("a", d), ParameterVector("b", d)
+    params = list(circuit.parameters)
+    left = circuit.assign_parameters(dict(zip(params, a)))
+    right = circuit.assign_parameters(dict(zip(params, b))).inverse()
+    qc = left.compose(right)
+    qc.measure_all()
+    return qc
+
+
 class SampledKernel:
     """Mixin of ``QuantumKernel``: its Gram matrices on shot-based backends."""
-
-    def pair_circuit(self, circuit: QuantumCircuit) -> QuantumCircuit:
-        """``U(y)^dag U(x)`` measured, with parameters x then y: the circuit every kernel
-        entry runs on a shot-based backend."""
-        from qiskit.circuit import ParameterVector
-
-        d = circuit.num_parameters
-        a, b = ParameterVector("a", d), ParameterVector("b", d)
-        params = list(circuit.parameters)
-        left = circuit.assign_parameters(dict(zip(params, a)))
-        right = circuit.assign_parameters(dict(zip(params, b))).inverse()
-        qc = left.compose(right)
-        qc.measure_all()
-        return qc
 
     def _runner(self, circuit: QuantumCircuit):
         """(run(values) -> all-zeros frequency per row, shots): transpiled once per circuit."""
@@ -43,7 +44,7 @@ class SampledKernel:
 
         target = resolve(self.backend)
         shots = DEFAULT_SHOTS if self.shots is None else int(self.shots)
-        pair = self.pair_circuit(circuit)
+        pair = pair_circuit(circuit)
         rng = np.random.default_rng(self.seed)
         if target.runtime:
             jobs = target.jobs(target.device(pair.num_qubits))

@@ -8,7 +8,6 @@ from sklearn.base import clone
 from qml.backends import DEFAULT_SHOTS, parse_backend
 from qml.backends.dispatch import resolve
 from qml.errors import ConfigurationError
-from qml.models.quantum_kernel import QuantumKernel
 
 __all__ = ["QPUEstimate", "KernelQPUEstimate", "training_estimate", "kernel_estimate"]
 
@@ -112,14 +111,14 @@ def kernel_estimate(model, n_samples: int, predict_sizes=(), job_overhead=None,
     per sample with ``mitigation``), ``PAIRS_PER_CALL`` per job; and of one prediction per
     ``predict_sizes`` entry, each sample against every training sample (an upper bound: a
     prediction runs against the support vectors only, unknown before the fit)."""
+    from circuits.feature_maps import build_feature_map
     from qml.hardware.pricing import build_estimate, circuit_seconds, rep_delay_seconds
     from qml.hardware.runtime import transpile_for
-    from qml.models.kernel_shots import PAIRS_PER_CALL
+    from qml.models.kernel_shots import PAIRS_PER_CALL, pair_circuit
 
-    target = resolve(model.backend)
-    kernel = QuantumKernel(model.feature_map, model.feature_map_reps, model.n_qubits_,
-                           bandwidth=1.0)  # the circuit does not depend on the bandwidth
-    pair = kernel.pair_circuit(_feature_map(model))
+    target = resolve(model.backend)  # the circuit does not depend on the bandwidth
+    pair = pair_circuit(build_feature_map(model.feature_map, model.n_qubits_,
+                                          model.feature_map_reps))
     device = target.device(pair.num_qubits)
     isa = transpile_for(target.spec, device, [pair], 1, model.seed)[0]
     seconds = circuit_seconds(isa, device.target)
@@ -136,11 +135,6 @@ def kernel_estimate(model, n_samples: int, predict_sizes=(), job_overhead=None,
                           job_overhead=job_overhead, usd_per_second=usd_per_second,
                           bound="upper" if predict_sizes else "exact", notes=notes)
 
-
-def _feature_map(model):
-    from circuits.feature_maps import build_feature_map
-
-    return build_feature_map(model.feature_map, model.n_qubits_, model.feature_map_reps)
 
 
 def _chunked(kind: str, circuits: int, shots: int, seconds: float, per_job: int) -> list:
