@@ -26,7 +26,7 @@ def test_auto_chooses_a_candidate_on_the_training_data_and_beats_the_old_default
     assert len(auto.support_vectors_) < len(fixed.support_vectors_)  # it no longer memorises
 
 
-def test_the_choice_is_the_same_for_a_seed_and_ignores_the_test_set(cancer):
+def test_the_choice_and_the_model_are_the_same_for_a_seed(cancer):
     a = QSVC(seed=3).fit(cancer.X_train, cancer.y_train)
     b = QSVC(seed=3).fit(cancer.X_train, cancer.y_train)
     assert a.bandwidth_ == b.bandwidth_
