@@ -8,12 +8,11 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-QLIMITS_PROCESS = [sys.executable, "-m", "qml.cli"]
+QLIMITS_PROCESS = [sys.executable, "-m", "qml.cli"]  # the command as a real process
 
 
 @dataclass
@@ -46,10 +45,3 @@ def qlimits(*args: str, env: dict | None = None, cwd: Path | str | None = None) 
         os.environ.clear()
         os.environ.update(saved_env)
     return Completed(code, out.getvalue(), err.getvalue())
-
-
-def qlimits_process(*args: str, env: dict | None = None, cwd: Path | str | None = None,
-                    timeout: float = 300, **kwargs) -> subprocess.CompletedProcess:
-    """Run ``qlimits ARGS`` as a real process (``python -m qml.cli``)."""
-    return subprocess.run([*QLIMITS_PROCESS, *map(str, args)], env={**os.environ, **(env or {})},
-                          cwd=cwd, capture_output=True, text=True, timeout=timeout, **kwargs)
