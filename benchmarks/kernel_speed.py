@@ -71,8 +71,8 @@ def compare_n8(fqk_samples: int) -> dict:
     X = _inputs(8)
     warm = np.random.default_rng(1).uniform(0, np.pi, (4, 8))
     fmap = zz(8, 2)
-    QuantumKernel().evaluate(warm)
-    ours_s, ours = _timed(lambda: QuantumKernel().evaluate(X), repeat=3)
+    QuantumKernel(bandwidth=1.0).evaluate(warm)
+    ours_s, ours = _timed(lambda: QuantumKernel(bandwidth=1.0).evaluate(X), repeat=3)
     fsk = FidelityStatevectorKernel(feature_map=fmap)
     fsk.evaluate(warm)
     fsk_s, ref = _timed(lambda: fsk.evaluate(X))
@@ -82,7 +82,7 @@ def compare_n8(fqk_samples: int) -> dict:
         fqk = FidelityQuantumKernel(feature_map=fmap)
         fqk.evaluate(warm)
         fqk_s, fqk_k = _timed(lambda: fqk.evaluate(sub))
-    ours_sub_s, ours_sub = _timed(lambda: QuantumKernel().evaluate(sub), repeat=3)
+    ours_sub_s, ours_sub = _timed(lambda: QuantumKernel(bandwidth=1.0).evaluate(sub), repeat=3)
     pairs_sub = fqk_samples * (fqk_samples - 1) // 2
     pairs = SAMPLES * (SAMPLES - 1) // 2
     return {
@@ -101,8 +101,8 @@ def child(n: int) -> dict:
     from qml.models.quantum_kernel import QuantumKernel
 
     X = _inputs(n)
-    first_s, K = _timed(lambda: QuantumKernel().evaluate(X))
-    second_s, _ = _timed(lambda: QuantumKernel().evaluate(X))
+    first_s, K = _timed(lambda: QuantumKernel(bandwidth=1.0).evaluate(X))
+    second_s, _ = _timed(lambda: QuantumKernel(bandwidth=1.0).evaluate(X))
     off = K[~np.eye(len(K), dtype=bool)]
     return {"n": n, "samples": SAMPLES, "first_s": first_s, "second_s": second_s,
             "offdiag_mean": float(off.mean()), "offdiag_var": float(off.var()),

@@ -30,6 +30,7 @@ from circuits.feature_maps import build_feature_map
 from qml.backends import parse_backend
 from qml.engine.memory import available_memory, check_memory, state_bytes
 from qml.errors import ConfigurationError, InvalidInputError
+from qml.models.exact_gram import STATE_MEMORY, block_plan, gram, self_fidelities
 from qml.models.kernel_noise import MITIGATIONS, REGULARIZATIONS, regularize
 from qml.models.kernel_shots import SampledKernel
 from qml.models.projected import ProjectedKernel, auto_gamma, gaussian_kernel, projections
@@ -223,7 +224,7 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
         check_memory(8 * len(X) ** 2 * len(bandwidths), f"{len(bandwidths)} kernel matrices",
                      "Choose the bandwidth on fewer samples.")
         together = len(bandwidths) * len(X) * state_bytes(circuit.num_qubits)
-        if together > available_memory() // 4:
+        if together > min(STATE_MEMORY, available_memory() // 2):
             return [self._exact_gram(b * X) for b in bandwidths]
         states = self._states(engine, np.vstack([b * X for b in bandwidths]))
         self.n_circuits_ -= len(states)  # a choice on this machine, not kernel circuits
@@ -234,7 +235,7 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
                 P = projections(block)
                 K = gaussian_kernel(P, P, self.gamma if self.gamma != "auto" else auto_gamma(P))
             else:
-                K = _fidelities(block, block)
+                K = self_fidelities(block)
             K = (K + K.T) / 2
             np.fill_diagonal(K, 1.0)
             grams.append(np.clip(K, 0.0, 1.0, out=K))
@@ -293,58 +294,30 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
                     self.feature_map, int(self.feature_map_reps), circuit.num_qubits))
         return self._cache[key]
 
-    def _states(self, engine, X: np.ndarray) -> np.ndarray:
-        """Feature states of ``X`` (len(X), 2**n), made a few at a time into one array, so
-        that the engine's working copies stay small beside it."""
+    def _states(self, engine, X: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Feature states of ``X`` (len(X), 2**n), written in place into ``out`` (or a new
+        array) without their global phase, which no kernel sees."""
         self.n_circuits_ += len(X)
-        out = np.empty((len(X), 2**engine.n_qubits), dtype=complex)
+        out = np.empty((len(X), 2**engine.n_qubits), dtype=complex) if out is None else out
         step = max(1, _SUB_BATCH_BYTES // engine.state_bytes)
         for i in range(0, len(X), step):
-            out[i:i + step] = engine.statevectors(X[i:i + step], None)[0]
+            engine.write_states(X[i:i + step], out[i:i + step], global_phase=False)
         return out
 
-
     def _block_rows(self, n_qubits: int) -> int:
-        """Samples whose states one block holds: two blocks within half of free memory
-        (beside the engine's small working copies)."""
-        return max(1, int(available_memory() // 2 // (2 * state_bytes(n_qubits))))
+        """Samples whose states one block holds (``exact_gram.block_plan``)."""
+        return block_plan(2**62, None, n_qubits)[0]
 
     def _exact(self, circuit, X, Y) -> np.ndarray:
         engine = self._engine(circuit)
         n = circuit.num_qubits
         check_memory(4 * state_bytes(n), f"two {n}-qubit feature states and a working copy",
                      "Use fewer qubits (n_qubits with reduction='pca').")
-        b = self._block_rows(n)
-        symmetric = Y is None
-        Y = X if symmetric else Y
-        K = np.empty((len(X), len(Y)))
-        row_blocks = [slice(i, min(i + b, len(X))) for i in range(0, len(X), b)]
-        col_blocks = [slice(j, min(j + b, len(Y))) for j in range(0, len(Y), b)]
-        logger.info("exact %d x %d kernel on %d qubits: blocks of %d states", len(X), len(Y),
-                    n, b)
-        for bi, rows in enumerate(row_blocks):
-            left = self._states(engine, X[rows])
-            for bj, cols in enumerate(col_blocks):
-                if symmetric and bj < bi:
-                    continue
-                right = left if symmetric and bj == bi else self._states(engine, Y[cols])
-                block = _fidelities(left, right)
-                K[rows, cols] = block
-                if symmetric and bj != bi:
-                    K[cols, rows] = block.T
-        if symmetric:
+        K = gram(lambda A, out: self._states(engine, A, out), X, Y, n)
+        if Y is None:
             K = (K + K.T) / 2  # exactly symmetric whatever the rounding of each product
             np.fill_diagonal(K, 1.0)
         return np.clip(K, 0.0, 1.0, out=K)
-
-
-def _fidelities(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """``|<left_i|right_j>|**2`` by one BLAS call, no copy of the states: ``zgemm`` on their
-    Fortran views (``left.T``) gives ``conj(left) @ right.T`` -- the overlaps conjugated,
-    which the squared modulus does not see."""
-    from scipy.linalg.blas import zgemm
-
-    return np.abs(zgemm(1.0, left.T, right.T, trans_a=2)) ** 2
 
 
 @lru_cache(maxsize=32)

@@ -6,6 +6,7 @@ import pytest
 from qiskit_machine_learning.kernels import FidelityStatevectorKernel
 from sklearn.svm import SVC
 
+import qml.models.exact_gram as exact_gram
 import qml.models.quantum_kernel as kernels
 from circuits.feature_maps import build_feature_map
 from qml.errors import ConfigurationError, InvalidInputError, StateTooLargeError
@@ -47,15 +48,18 @@ def test_the_symmetric_gram_matrix_is_exactly_symmetric_with_a_unit_diagonal(dat
     assert (K == K.T).all() and (np.diag(K) == 1.0).all() and K.min() >= 0
 
 
-def test_blocks_sized_to_free_memory_give_the_same_matrix(monkeypatch, data):
+def test_states_held_within_the_budget_give_the_same_matrix(monkeypatch, data):
     X, Y = data
     whole = QuantumKernel(bandwidth=1.0).evaluate(X)
     cross = QuantumKernel(bandwidth=1.0).evaluate(X, Y)
-    monkeypatch.setattr(kernels, "available_memory", lambda: 2 * 2 * 16 * 8 * 3)
+    monkeypatch.setattr(exact_gram, "STATE_MEMORY", 5 * 16 * 2**3)  # five 3-qubit states
     kernel = QuantumKernel(bandwidth=1.0)
-    assert kernel._block_rows(3) == 3  # 12 samples: four blocks of rows and of columns
-    np.testing.assert_allclose(kernel.evaluate(X), whole, atol=1e-15)
-    np.testing.assert_allclose(kernel.evaluate(X, Y), cross, atol=1e-15)
+    assert kernel._block_rows(3) == 4  # and one streamed past them
+    np.testing.assert_allclose(kernel.evaluate(X), whole, atol=1e-14)
+    # 12 rows in blocks of 4 (0-3, 4-7, 8-11): the 8 and 4 columns after the first two blocks
+    # are computed again
+    assert kernel.n_circuits_ == 12 + 8 + 4
+    np.testing.assert_allclose(kernel.evaluate(X, Y), cross, atol=1e-14)
 
 
 def test_bandwidth_scales_the_inputs(data):
