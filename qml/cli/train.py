@@ -79,12 +79,16 @@ def add_vqc_arguments(p: argparse.ArgumentParser) -> None:
     k = p.add_argument_group("quantum kernel (QSVC)")
     k.add_argument("--bandwidth", type=_bandwidth, default="auto",
                    help="scale of the angles before the feature map: a number, or auto "
-                        "(default: chosen on the training data by cross-validation)")
+                        "(default: chosen on the training data by leave-one-out accuracy)")
     k.add_argument("--kernel", choices=["fidelity", "projected"], default="fidelity",
                    help="fidelity |<phi(x)|phi(y)>|^2 (default), or projected: a Gaussian on "
                         "every qubit's X, Y, Z expectations (Huang et al. 2021)")
     k.add_argument("--C", type=positive_float, default=1.0, dest="C",
                    help="SVM regularisation (default 1)")
+    k.add_argument("--landmarks", type=int_at_least(1, LIMITS["n_landmarks"]), default=None,
+                   metavar="M", help="Nystrom approximation: the kernel against M training "
+                                     "samples only (N*M kernel circuits instead of N*(N-1)/2; "
+                                     "default: the exact Gram matrix)")
 
 
 def vqc_from_args(args, verbose: bool = True):
@@ -112,7 +116,8 @@ def qsvc_from_args(args):
                 feature_map_reps=args.feature_map_reps or 2, bandwidth=args.bandwidth,
                 C=args.C, n_qubits=args.qubits,
                 input_scaling=None if args.input_scaling == "none" else "minmax",
-                backend=args.backend, shots=args.shots, seed=args.seed, kernel=args.kernel)
+                backend=args.backend, shots=args.shots, seed=args.seed, kernel=args.kernel,
+                n_landmarks=args.landmarks)
 
 
 def _qsvc_metrics(model, ds) -> dict:
@@ -124,6 +129,7 @@ def _qsvc_metrics(model, ds) -> dict:
         "n_qubits": int(model.n_qubits_),
         "kernel": model.kernel,
         "bandwidth": float(model.bandwidth_),
+        "n_landmarks": model.n_landmarks,
         "n_support_vectors": int(len(model.support_vectors_)),
         "train_accuracy": float(model.score(ds.X_train, ds.y_train)),
         "test_accuracy": float(model.score(ds.X_test, ds.y_test)),
@@ -183,6 +189,8 @@ def cmd_train(args) -> int:
     from qml.datasets import load_dataset
 
     if args.model == "vqc":
+        if args.landmarks is not None:
+            raise ConfigurationError("--landmarks: for --model qsvc (a Nystrom kernel model)")
         runtime_only(args)
     else:
         _check_qsvc_flags(args)

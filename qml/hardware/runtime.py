@@ -45,10 +45,26 @@ from qml.hardware.job_results import load_result, save_result
 from qml.hardware.ledger import Ledger, hold, payload_hash, release
 
 __all__ = ["get_service", "runtime_backend", "RuntimeJobs", "transpile_for", "retry",
-           "is_transient", "sampler_name",
+           "is_transient", "sampler_name", "MAX_EXECUTIONS", "circuits_per_job",
            "CREDENTIALS_HELP", "warn_session_fallback"]
 
 logger = logging.getLogger(__name__)
+
+# IBM's job validation refuses a Sampler job of more than 10 million executions (circuits,
+# after parameter broadcasting, times shots): https://quantum.cloud.ibm.com/docs/guides/job-limits
+MAX_EXECUTIONS = 10_000_000
+
+
+def circuits_per_job(shots: int, most: int) -> int:
+    """Circuits (parameter rows) one Sampler job may hold at ``shots`` shots: at most
+    ``most``, and within IBM's ``MAX_EXECUTIONS``.
+
+    Examples
+    --------
+    >>> circuits_per_job(1024, 4096), circuits_per_job(4000, 4096), circuits_per_job(10**7, 9)
+    (4096, 2500, 1)
+    """
+    return max(1, min(int(most), MAX_EXECUTIONS // max(1, int(shots))))
 
 CREDENTIALS_HELP = (
     "Set QISKIT_IBM_TOKEN (and QISKIT_IBM_INSTANCE) in the environment, or save an account "
@@ -293,6 +309,13 @@ class RuntimeJobs:
         """
         pubs = [(c, v) if v is not None and np.size(v) else (c,)
                 for c, v in zip(isa_circuits, values_list)]
+        rows = sum(1 if v is None or not np.size(v) else int(np.prod(np.shape(v)[:-1]))
+                   for v in values_list)
+        if rows * shots > MAX_EXECUTIONS:  # refused here, not after the queue
+            raise ConfigurationError(
+                f"{rows} circuits x {shots} shots = {rows * shots:,} executions in one job; "
+                f"IBM accepts at most {MAX_EXECUTIONS:,} per Sampler job: split the circuits "
+                f"(at most {circuits_per_job(shots, rows)} per job at these shots)")
         options = dict(self.options or {})
         if self.spec.kind == "fake" and seed is not None:  # hardware ignores a seed
             options["simulator"] = {**options.get("simulator", {}), "seed_simulator": seed}

@@ -9,11 +9,14 @@ from __future__ import annotations
 import numpy as np
 from qiskit import QuantumCircuit
 
+from qml.hardware.runtime import circuits_per_job
 from qml.models.kernel_noise import mitigate
 
 __all__ = ["SampledKernel", "PAIRS_PER_CALL", "pair_circuit"]
 
-PAIRS_PER_CALL = 4096  # compute-uncompute pairs per primitive call (one parameter array)
+PAIRS_PER_CALL = 4096  # compute-uncompute pairs per primitive call (one parameter array);
+# on fake: and ibm: fewer where the shots would pass IBM's executions per job
+# (qml.hardware.runtime.circuits_per_job)
 
 
 def pair_circuit(circuit: QuantumCircuit) -> QuantumCircuit:
@@ -69,11 +72,13 @@ class SampledKernel:
         d = circuit.num_parameters
         column = {f"a[{k}]": k for k in range(d)} | {f"b[{k}]": d + k for k in range(d)}
         order = [column[p.name] for p in isa.parameters]  # the ISA circuit's own order
-        self._cache[key] = (lambda values: run(values[:, order])), shots
+        per_call = circuits_per_job(shots, PAIRS_PER_CALL) if target.runtime \
+            else PAIRS_PER_CALL  # within IBM's executions per job on fake: and ibm:
+        self._cache[key] = (lambda values: run(values[:, order])), per_call
         return self._cache[key]
 
     def _sampled(self, circuit, X, Y) -> np.ndarray:
-        run, _ = self._runner(circuit)
+        run, per_call = self._runner(circuit)
         symmetric = Y is None
         Y = X if symmetric else Y
         if symmetric:
@@ -82,8 +87,8 @@ class SampledKernel:
             i, j = (a.ravel() for a in np.meshgrid(np.arange(len(X)), np.arange(len(Y)),
                                                    indexing="ij"))
         K = np.eye(len(X)) if symmetric else np.empty((len(X), len(Y)))
-        for start in range(0, len(i), PAIRS_PER_CALL):
-            rows, cols = i[start:start + PAIRS_PER_CALL], j[start:start + PAIRS_PER_CALL]
+        for start in range(0, len(i), per_call):
+            rows, cols = i[start:start + per_call], j[start:start + per_call]
             values = np.concatenate([X[rows], Y[cols]], axis=1)
             self.n_circuits_ += len(rows)
             K[rows, cols] = run(values)
@@ -91,18 +96,18 @@ class SampledKernel:
                 K[cols, rows] = K[rows, cols]
         if self.mitigation is None:
             return K
-        left = self._diagonal(run, X)  # noise-free 1: what the device makes of it
-        right = left if symmetric else self._diagonal(run, Y)
+        left = self._diagonal(run, X, per_call)  # noise-free 1: what the device makes of it
+        right = left if symmetric else self._diagonal(run, Y, per_call)
         K = mitigate(K, left, right, circuit.num_qubits, self.mitigation)
         if symmetric:
             np.fill_diagonal(K, 1.0)
         return K
 
-    def _diagonal(self, run, X: np.ndarray) -> np.ndarray:
+    def _diagonal(self, run, X: np.ndarray, per_call: int) -> np.ndarray:
         """``k(x, x)`` of every sample as the device measures it (noise-free exactly 1)."""
         out = np.empty(len(X))
-        for start in range(0, len(X), PAIRS_PER_CALL):
-            block = X[start:start + PAIRS_PER_CALL]
+        for start in range(0, len(X), per_call):
+            block = X[start:start + per_call]
             self.n_circuits_ += len(block)
             out[start:start + len(block)] = run(np.concatenate([block, block], axis=1))
         return out

@@ -107,13 +107,15 @@ class QPUEstimate:
 def kernel_estimate(model, n_samples: int, predict_sizes=(), job_overhead=None,
                     usd_per_second=None):
     """The ``CostEstimate`` of fitting the QSVC ``model`` (input map fitted, ``n_qubits_``
-    set) on ``n_samples`` samples: one compute-uncompute circuit per pair of samples (and one
-    per sample with ``mitigation``), ``PAIRS_PER_CALL`` per job; and of one prediction per
-    ``predict_sizes`` entry, each sample against every training sample (an upper bound: a
-    prediction runs against the support vectors only, unknown before the fit)."""
+    set) on ``n_samples`` samples: one compute-uncompute circuit per pair of samples -- or,
+    with ``n_landmarks = m``, per pair of landmarks and per (sample, landmark) -- and one per
+    sample with ``mitigation``; ``PAIRS_PER_CALL`` per job, fewer where IBM's executions per
+    job require (``circuits_per_job``). And of one prediction per ``predict_sizes`` entry,
+    each sample against every landmark, or else against every training sample (an upper
+    bound: a prediction runs against the support vectors only, unknown before the fit)."""
     from circuits.feature_maps import build_feature_map
     from qml.hardware.pricing import build_estimate, circuit_seconds, rep_delay_seconds
-    from qml.hardware.runtime import transpile_for
+    from qml.hardware.runtime import circuits_per_job, transpile_for
     from qml.models.kernel_shots import PAIRS_PER_CALL, pair_circuit
 
     target = resolve(model.backend)  # the circuit does not depend on the bandwidth
@@ -123,18 +125,31 @@ def kernel_estimate(model, n_samples: int, predict_sizes=(), job_overhead=None,
     isa = transpile_for(target.spec, device, [pair], 1, model.seed)[0]
     seconds = circuit_seconds(isa, device.target)
     shots = DEFAULT_SHOTS if model.shots is None else int(model.shots)
-    pairs = n_samples * (n_samples - 1) // 2 + (n_samples if model.mitigation else 0)
-    groups = _chunked("kernel_training", pairs, shots, seconds, PAIRS_PER_CALL)
+    per_job = circuits_per_job(shots, PAIRS_PER_CALL)
+    m = getattr(model, "n_landmarks", None)
+    nystroem = m is not None and m < n_samples
+    if nystroem:
+        groups = _chunked("landmark_gram", m * (m - 1) // 2, shots, seconds, per_job)
+        groups += _chunked("kernel_training", n_samples * m, shots, seconds, per_job)
+        mitigated = m + n_samples + m  # the diagonals of both evaluations
+    else:
+        groups = _chunked("kernel_training", n_samples * (n_samples - 1) // 2, shots,
+                          seconds, per_job)
+        mitigated = n_samples
+    if model.mitigation:
+        groups += _chunked("kernel_diagonal", mitigated, shots, seconds, per_job)
     for n in predict_sizes:
-        groups += _chunked("prediction", int(n) * n_samples, shots, seconds, PAIRS_PER_CALL)
-    notes = ["predictions are counted against every training sample; they run against the "
-             "support vectors only, so this is an upper bound for them",
-             "results already in the job ledger are reused at no cost; every job is counted "
+        groups += _chunked("prediction", int(n) * (m if nystroem else n_samples), shots,
+                           seconds, per_job)
+    notes = ["results already in the job ledger are reused at no cost; every job is counted "
              "here"]
+    if not nystroem:
+        notes.insert(0, "predictions are counted against every training sample; they run "
+                        "against the support vectors only, so this is an upper bound for them")
     return build_estimate(target.name, groups, rep_delay=rep_delay_seconds(device, None),
                           job_overhead=job_overhead, usd_per_second=usd_per_second,
-                          bound="upper" if predict_sizes else "exact", notes=notes)
-
+                          bound="upper" if predict_sizes and not nystroem else "exact",
+                          notes=notes)
 
 
 def _chunked(kind: str, circuits: int, shots: int, seconds: float, per_job: int) -> list:

@@ -446,3 +446,38 @@ def test_before_0_50_qlimits_falls_back_to_sampler_v2(monkeypatch, iris2):
     clf = VQC(backend="fake:fake_lima", shots=64, optimizer="spsa", maxiter=1,
               seed=0).fit(*iris2)
     assert clf.n_iter_ == 1 and [r.status for r in Ledger().list()] == ["done"] * 2
+
+
+def test_a_job_over_ibms_executions_limit_is_refused_before_the_ledger(monkeypatch):
+    from qiskit import QuantumCircuit
+    from qiskit.circuit import Parameter
+
+    from qml.backends import parse_backend
+    from qml.errors import ConfigurationError
+    from qml.hardware.runtime import MAX_EXECUTIONS, RuntimeJobs, circuits_per_job
+
+    runner = RuntimeJobs(parse_backend("fake:fake_lima"), fake_backend("fake_lima"))
+    theta = Parameter("t")
+    qc = QuantumCircuit(1)
+    qc.ry(theta, 0)
+    qc.measure_all()
+    isa = runner.transpile([qc])
+    monkeypatch.setattr(runtime, "_make_sampler", lambda *a: pytest.fail("submitted"))
+    rows = MAX_EXECUTIONS // 1000 + 1  # one parameter row too many at 1,000 shots
+    with pytest.raises(ConfigurationError, match="at most 10,000,000 per Sampler job") as info:
+        runner.run(isa, [np.zeros((rows, 1))], 1000, "kernel")
+    assert f"at most {circuits_per_job(1000, rows)} per job" in str(info.value)
+    assert Ledger().list() == []  # nothing recorded, nothing sent
+
+
+def test_kernel_jobs_split_under_ibms_executions_limit():
+    from qml.models.qsvc import QSVC
+
+    ds = load_dataset("iris", classes=[0, 1], n_features=2, seed=0)
+    estimate = QSVC(backend="fake:fake_lima", shots=5000, bandwidth=0.5,
+                    seed=0).estimate(ds.X_train, ds.y_train)
+    n = len(ds.y_train)
+    training = [g for g in estimate.groups if g.kind == "kernel_training"]
+    assert max(g.circuits for g in training) * 5000 <= 10_000_000
+    assert max(g.circuits for g in training) == 2000  # 10 million / 5,000 shots
+    assert sum(g.jobs * g.circuits for g in training) == n * (n - 1) // 2
