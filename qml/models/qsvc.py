@@ -194,7 +194,7 @@ class QSVC(KernelQPUEstimate, QuantumEstimator, QSVCFile, ClassifierMixin, BaseE
             K = self._fit_nystroem(kernel, angles, y)
         else:
             K = kernel.evaluate(angles)
-            svc = self._fit_svc(K, y, angles)
+            self._fit_svc(K, y, angles)
         self.gamma_ = getattr(kernel, "gamma_", None)  # the projected kernel's, from "auto"
         self.kernel_target_alignment_ = kernel_target_alignment(K, y[:len(K)])
         self.n_kernel_circuits_ = int(kernel.n_circuits_)
