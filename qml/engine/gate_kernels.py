@@ -455,17 +455,21 @@ def forward(pairs, ops, start, tables, n_samples, n_qubits, init, terms, coeffs,
 
 @nb.njit(**_JIT)
 def backward(pairs, states, cot, ops, stop, slots, slot_of, tables, n_samples, n_qubits,
-             terms, coeffs, grads, lam):
+             terms, coeffs, grads, lam, given):
     """Adjoint differentiation: for every pair ``i``, from its final state ``states[i]``
-    (overwritten) and ``lam = sum_k cot[i, k] O_k psi``, un-compute ``ops`` down to
-    ``stop``, writing ``2 Re <lam| G |psi>`` of every slot into ``grads[i, slot]``.
+    (overwritten) and ``lam = sum_k cot[i, k] O_k psi`` -- or ``lam = given[i]`` where
+    ``given`` has rows (a cotangent state) -- un-compute ``ops`` down to ``stop``, writing
+    ``2 Re <lam| G |psi>`` of every slot into ``grads[i, slot]``.
 
     ``slot_of[k]`` is the first slot of op ``k`` and ``slot_of[k + 1]`` the end; ``slots``
     rows are ``(src, off)`` of each slot's generator."""
     for i in range(pairs.shape[0]):
         p, b = pairs[i, 0], pairs[i, 1]
         psi = states[i]
-        _observe(psi, cot[i], terms, coeffs, lam)
+        if given.shape[0]:
+            lam[:] = given[i]
+        else:
+            _observe(psi, cot[i], terms, coeffs, lam)
         x, sh = _floats(psi)
         y, _ = _floats(lam)
         for k in range(ops.shape[0] - 1, stop - 1, -1):

@@ -39,6 +39,7 @@ from qml.engine import gate_kernels as kernels
 from qml.engine.gates import PARAMETRIC_GATES, dense_to_elems, parametric_elems
 from qml.engine.memory import available_memory, check_memory, default_threads, state_bytes
 from qml.engine.program import Program
+from qml.engine.state_outputs import StateOutputs
 from qml.engine.translate import SKIPPED, Angle, Op, Source, flatten, pauli_terms, weight_free_first
 from qml.paths import kernels_on_disk
 
@@ -69,7 +70,7 @@ def _pool(threads: int) -> ThreadPoolExecutor:
 _INLINE_WORK = 1 << 15  # amplitudes x pairs below which threads cost more than they save
 
 
-class ExactCircuit:
+class ExactCircuit(StateOutputs):
     """A circuit compiled for exact, batched evaluation; build it with ``compile_circuit``.
 
     Every (parameter set, sample) pair is one state vector, run through the circuit program
@@ -255,45 +256,6 @@ class ExactCircuit:
         phase = np.asarray(self.global_phase.value(X, W))
         return states * np.exp(1j * phase.reshape(phase.shape + (1,) * (3 - phase.ndim)))
 
-    def write_states(self, X, out: np.ndarray, global_phase: bool = True) -> np.ndarray:
-        """The final states of a circuit without weights (a feature map), written into
-        ``out`` (complex, C-contiguous, shape ``(len(X), 2**n)``) with no intermediate copy:
-        a caller that keeps many states (a kernel's block of them) holds them once.
-        ``global_phase=False`` leaves out the circuit's global phase (which a fidelity does
-        not see). Returns ``out``.
-
-        Examples
-        --------
-        >>> from qiskit.circuit import Parameter
-        >>> x = Parameter("x"); qc = QuantumCircuit(1); _ = qc.ry(x, 0)
-        >>> ec = compile_circuit(qc, [x], [], [])
-        >>> ec.write_states(np.array([[np.pi]]), np.empty((1, 2), complex)).real.round(6)
-        array([[0., 1.]])
-        """
-        X, W = self._check(X, None)
-        n = 2**self.n_qubits
-        if out.shape != (len(X), n) or out.dtype != np.complex128 \
-                or not out.flags.c_contiguous:
-            raise ValueError(f"out must be a C-contiguous complex array of shape "
-                             f"({len(X)}, {n}); got {out.dtype} {out.shape}")
-        if self.n_weights:
-            raise ValueError("write_states is for circuits without weights")
-        check_memory(self.memory_needed(len(X), 1, threads=1), f"{len(X)} "
-                     f"{self.n_qubits}-qubit feature states", "Ask for fewer at once.")
-        tables = self._tables(X, W)
-        rows, start, init = self._start()
-        target = out if self.dtype is np.complex128 else np.empty((len(X), n), self.dtype)
-        self._forward(self._pairs(1, range(len(X))), rows, start, tables, len(X), init,
-                      target, expect=False)
-        if target is not out:  # a real circuit's states, widened once
-            out[...] = target
-        if global_phase:
-            phase = np.broadcast_to(np.asarray(self.global_phase.value(X, W),
-                                               dtype=float).reshape(-1), (len(X),))
-            if np.any(phase):
-                out *= np.exp(1j * phase)[:, None]
-        return out
-
     def expectations(self, X=None, W=None) -> np.ndarray:
         """Expectation values of the observables, shape ``(P, B, K)``."""
         X, W = self._check(X, W)
@@ -360,7 +322,8 @@ class ExactCircuit:
                     grads=grads):
                 kernels.backward(pairs[part], states[part], cot[part], program.rows, stop,
                                  program.slots, program.slot_of, tables, B, self.n_qubits,
-                                 self._terms, self._coeffs, grads[part], lam)
+                                 self._terms, self._coeffs, grads[part], lam,
+                                 states[:0])
 
             self._parallel(len(pairs), job, gradient=True)
             grads = grads.reshape(P, -1, len(program.slot_info))
