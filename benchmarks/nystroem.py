@@ -23,7 +23,6 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np
 from sklearn import datasets as skd
 from sklearn.model_selection import train_test_split
 

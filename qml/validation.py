@@ -29,6 +29,7 @@ LIMITS = {  # every count qlimits loops over has a bound, so that no loop runs f
     "num_samples": 10_000,  # layer-fidelity sequences per length
     "qv_width": 60,  # the heavy-output test needs the ideal distribution of 2**width outcomes
     "n_landmarks": 1_000_000,  # Nyström landmarks: their Gram matrix is n_landmarks squared
+    "max_samples": 1_000_000,  # samples a kernel is trained on: its Gram matrix, squared
 }
 
 

@@ -80,9 +80,12 @@ def add_vqc_arguments(p: argparse.ArgumentParser) -> None:
     k.add_argument("--bandwidth", type=_bandwidth, default="auto",
                    help="scale of the angles before the feature map: a number, or auto "
                         "(default: chosen on the training data by leave-one-out accuracy)")
-    k.add_argument("--kernel", choices=["fidelity", "projected"], default="fidelity",
-                   help="fidelity |<phi(x)|phi(y)>|^2 (default), or projected: a Gaussian on "
-                        "every qubit's X, Y, Z expectations (Huang et al. 2021)")
+    k.add_argument("--kernel", choices=["fidelity", "projected", "trainable"],
+                   default="fidelity",
+                   help="fidelity |<phi(x)|phi(y)>|^2 (default); projected: a Gaussian on "
+                        "every qubit's X, Y, Z expectations (Huang et al. 2021); trainable: "
+                        "the fidelity kernel with one bandwidth per feature, trained for "
+                        "kernel-target alignment")
     k.add_argument("--C", type=positive_float, default=1.0, dest="C",
                    help="SVM regularisation (default 1)")
     k.add_argument("--landmarks", type=int_at_least(1, LIMITS["n_landmarks"]), default=None,
@@ -117,7 +120,7 @@ def qsvc_from_args(args):
                 C=args.C, n_qubits=args.qubits,
                 input_scaling=None if args.input_scaling == "none" else "minmax",
                 backend=args.backend, shots=args.shots, seed=args.seed, kernel=args.kernel,
-                n_landmarks=args.landmarks)
+                n_landmarks=args.landmarks, scheduler=getattr(args, "scheduler", None))
 
 
 def _qsvc_metrics(model, ds) -> dict:
@@ -129,6 +132,8 @@ def _qsvc_metrics(model, ds) -> dict:
         "n_qubits": int(model.n_qubits_),
         "kernel": model.kernel,
         "bandwidth": float(model.bandwidth_),
+        "feature_bandwidths": None if model.feature_bandwidths_ is None
+        else [float(w) for w in model.feature_bandwidths_],
         "n_landmarks": model.n_landmarks,
         "n_support_vectors": int(len(model.support_vectors_)),
         "train_accuracy": float(model.score(ds.X_train, ds.y_train)),
@@ -142,8 +147,7 @@ def _qsvc_metrics(model, ds) -> dict:
 def _check_qsvc_flags(args) -> None:
     vqc_only = [flag for flag, on in (("--checkpoint", args.checkpoint),
                                       ("--resume", args.resume),
-                                      ("--max-qpu-seconds", args.max_qpu_seconds),
-                                      ("--scheduler", args.scheduler)) if on]
+                                      ("--max-qpu-seconds", args.max_qpu_seconds)) if on]
     if vqc_only:
         raise ConfigurationError(f"{', '.join(vqc_only)}: for --model vqc; a QSVC computes "
                                  "its kernel once, without iterations")
@@ -240,6 +244,7 @@ def add_parser(sub, add) -> None:
                        help="vqc: variational classifier (default); qsvc: support-vector "
                             "classifier on the quantum kernel of the feature map")
     add_vqc_arguments(train)
-    add_scheduler_argument(train, "data-parallel VQC training (exact backends)")
+    add_scheduler_argument(train, "data-parallel VQC training, or the QSVC's Gram matrix "
+                                  "in blocks (exact backends)")
     add_cost_arguments(train)
     train.set_defaults(func=cmd_train)

@@ -29,7 +29,6 @@ __all__ = ["K_RDENSE1", "K_DENSE1", "K_DIAG1", "K_RDENSE2", "K_DENSE2", "K_DIAG2
 (K_RDENSE1, K_DENSE1, K_DIAG1, K_RDENSE2, K_DENSE2, K_DIAG2, K_CX, K_CZ, K_SWAP,
  K_PHASES) = range(10)
 
-
 CACHED = register_kernel_cache(__file__)  # compiled kernels are kept on disk
 _JIT = dict(nogil=True, cache=CACHED, error_model="numpy")
 
@@ -457,12 +456,10 @@ def forward(pairs, ops, start, tables, n_samples, n_qubits, init, terms, coeffs,
 def backward(pairs, states, cot, ops, stop, slots, slot_of, tables, n_samples, n_qubits,
              terms, coeffs, grads, lam, given):
     """Adjoint differentiation: for every pair ``i``, from its final state ``states[i]``
-    (overwritten) and ``lam = sum_k cot[i, k] O_k psi`` -- or ``lam = given[i]`` where
-    ``given`` has rows (a cotangent state) -- un-compute ``ops`` down to ``stop``, writing
-    ``2 Re <lam| G |psi>`` of every slot into ``grads[i, slot]``.
-
-    ``slot_of[k]`` is the first slot of op ``k`` and ``slot_of[k + 1]`` the end; ``slots``
-    rows are ``(src, off)`` of each slot's generator."""
+    (overwritten) and ``lam = sum_k cot[i, k] O_k psi`` (or a given cotangent state
+    ``given[i]``), un-compute ``ops`` down to ``stop``, writing ``2 Re <lam| G |psi>`` of
+    every slot into ``grads[i, slot]``. ``slot_of[k]`` is the first slot of op ``k`` and
+    ``slot_of[k + 1]`` the end; ``slots`` rows are ``(src, off)`` of each slot's generator."""
     for i in range(pairs.shape[0]):
         p, b = pairs[i, 0], pairs[i, 1]
         psi = states[i]

@@ -5,7 +5,9 @@ affine map (``input_matrix_``, ``input_offset_``)."""
 from __future__ import annotations
 
 import numpy as np
+from sklearn.base import clone
 
+from qml.distributed import describe
 from qml.models.preprocessing import angle_encoder
 from qml.validation import Rule, check_params
 
@@ -19,11 +21,22 @@ class QuantumEstimator:
     PARAMETERS: dict[str, Rule] = {}
 
     def __getstate__(self):
-        """Pickling (scikit-learn's ``clone``, joblib) leaves out the compiled engine, which is
-        rebuilt on demand."""
+        """Pickling (joblib, Dask) leaves out the compiled engine, which is rebuilt on
+        demand, and sends a ``Client`` given as ``scheduler`` as its address."""
         state = self.__dict__.copy()
         state.pop("_kernel_cache", None)
+        state.pop("_evaluator", None)
+        if state.get("scheduler") is not None and not isinstance(state["scheduler"], str):
+            state["scheduler"] = describe(state["scheduler"])
         return state
+
+    def __sklearn_clone__(self):
+        """``sklearn.base.clone``: every parameter copied as scikit-learn copies it, except a
+        ``Client`` given as ``scheduler``, which the clone shares (a connection cannot be
+        copied)."""
+        params = self.get_params(deep=False)
+        shared = {k: params.pop(k) for k in ("scheduler",) if k in params}
+        return type(self)(**{k: clone(v, safe=False) for k, v in params.items()}, **shared)
 
     def _check_parameters(self) -> None:
         check_params(self, self.PARAMETERS)

@@ -17,6 +17,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.svm import SVC
 
 from qml.backends import parse_backend
+from qml.distributed import check_scheduler, describe
+from qml.errors import ConfigurationError
 from qml.models.base import QuantumEstimator
 from qml.models.kernel_metrics import kernel_target_alignment
 from qml.models.kernel_noise import regularize
@@ -24,7 +26,8 @@ from qml.models.nystroem import choose_landmarks, nystroem_normalization
 from qml.models.ovo import ovo_votes, ovo_weights
 from qml.models.qpu_estimate import KernelQPUEstimate
 from qml.models.qsvc_format import QSVCFile
-from qml.models.quantum_kernel import KERNEL_FEATURE_MAPS, QuantumKernel
+from qml.models.quantum_kernel import KERNEL_FEATURE_MAPS, KINDS, QuantumKernel
+from qml.models.trainable_kernel import TrainableQuantumKernel
 from qml.validation import (
     classification_data,
     count,
@@ -70,14 +73,19 @@ class QSVC(KernelQPUEstimate, QuantumEstimator, QSVCFile, ClassifierMixin, BaseE
         Shots per kernel entry on shot-based backends.
     seed : int, optional
         Drives the PCA, transpiler and simulator.
-    kernel, gamma, regularization, mitigation
-        ``QuantumKernel``'s ``kind`` (``"fidelity"`` or ``"projected"``), ``gamma``, and the
-        ``regularization`` and noise ``mitigation`` of a Gram matrix from shots.
+    kernel : {"fidelity", "projected", "trainable"}, default="fidelity"
+        ``QuantumKernel``'s ``kind``, or a ``TrainableQuantumKernel``: one bandwidth per
+        feature, trained on the training data by maximising the kernel-target alignment.
+    gamma, regularization, mitigation
+        ``QuantumKernel``'s ``gamma`` (projected kernel), and the ``regularization`` and noise
+        ``mitigation`` of a Gram matrix from shots.
     n_landmarks : int, optional
         Nyström approximation (``qml.models.nystroem``): the kernel of every sample against
         this many landmarks (training samples chosen with ``seed``) and a linear SVM on the
         resulting features -- ``N m`` kernel entries instead of ``N (N - 1) / 2``, and ``m``
         per predicted sample. Default: the exact Gram matrix.
+    scheduler : None, str or dask.distributed.Client, optional
+        Compute exact Gram matrices as block tasks on a Dask cluster (``QuantumKernel``).
 
     Attributes
     ----------
@@ -92,7 +100,10 @@ class QSVC(KernelQPUEstimate, QuantumEstimator, QSVCFile, ClassifierMixin, BaseE
     dual_coef_, intercept_ : ndarray
         The SVM's dual coefficients and intercepts (scikit-learn's layout).
     bandwidth_ : float
-        The bandwidth the model uses (the chosen one with ``"auto"``).
+        The bandwidth the model uses (the chosen one with ``"auto"``; with
+        ``kernel="trainable"`` the one its training started from).
+    feature_bandwidths_ : ndarray or None
+        With ``kernel="trainable"``, the trained bandwidth of every angle.
     gamma_ : float or None
         The projected kernel's ``gamma`` from ``"auto"``; None otherwise.
     landmarks_, landmark_coef_ : ndarray or None
@@ -125,7 +136,7 @@ class QSVC(KernelQPUEstimate, QuantumEstimator, QSVCFile, ClassifierMixin, BaseE
         "input_scaling": one_of("minmax", None),
         "shots": count("shots", none=True),
         "seed": seed(),
-        "kernel": QuantumKernel.PARAMETERS["kind"],
+        "kernel": one_of(*KINDS, "trainable"),
         "gamma": QuantumKernel.PARAMETERS["gamma"],
         "regularization": QuantumKernel.PARAMETERS["regularization"],
         "mitigation": QuantumKernel.PARAMETERS["mitigation"],
@@ -135,7 +146,8 @@ class QSVC(KernelQPUEstimate, QuantumEstimator, QSVCFile, ClassifierMixin, BaseE
     def __init__(self, feature_map="zz", feature_map_reps=2, bandwidth="auto", C=1.0,
                  n_qubits=None, reduction=None, input_scaling="minmax",
                  backend="statevector", shots=None, seed=None, kernel="fidelity",
-                 gamma="auto", regularization=None, mitigation=None, n_landmarks=None):
+                 gamma="auto", regularization=None, mitigation=None, n_landmarks=None,
+                 scheduler=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.bandwidth = bandwidth
@@ -151,23 +163,34 @@ class QSVC(KernelQPUEstimate, QuantumEstimator, QSVCFile, ClassifierMixin, BaseE
         self.regularization = regularization
         self.mitigation = mitigation
         self.n_landmarks = n_landmarks
+        self.scheduler = scheduler
 
     def _kernel(self) -> QuantumKernel:
         kernel = getattr(self, "_kernel_cache", None)
         if kernel is None:
             bandwidth = getattr(self, "bandwidth_", None) or self.bandwidth
             gamma = getattr(self, "gamma_", None) or self.gamma
-            kernel = QuantumKernel(self.feature_map, self.feature_map_reps, self.n_qubits_,
-                                   bandwidth, self.backend, self.shots, self.seed,
-                                   kind=self.kernel, gamma=gamma,
-                                   regularization=self.regularization,
-                                   mitigation=self.mitigation)
+            common = dict(regularization=self.regularization, mitigation=self.mitigation,
+                          scheduler=self.scheduler)
+            if self.kernel == "trainable":
+                kernel = TrainableQuantumKernel(self.feature_map, self.feature_map_reps,
+                                                self.n_qubits_, bandwidth, self.backend,
+                                                self.shots, self.seed, **common)
+                kernel.bandwidths_ = getattr(self, "feature_bandwidths_", None)
+            else:
+                kernel = QuantumKernel(self.feature_map, self.feature_map_reps, self.n_qubits_,
+                                       bandwidth, self.backend, self.shots, self.seed,
+                                       kind=self.kernel, gamma=gamma, **common)
             self._kernel_cache = kernel
         return kernel
 
     def _validate_options(self) -> None:
         self._check_parameters()
-        parse_backend(self.backend)
+        spec = parse_backend(self.backend)
+        check_scheduler(self.scheduler)
+        if self.scheduler is not None and (not spec.exact or self.kernel == "projected"):
+            raise ConfigurationError(f"scheduler={describe(self.scheduler)!r}: the cluster "
+                                     "computes exact fidelity kernels (backend 'statevector')")
 
     def _prepare(self, X, y):
         """Options and data checked, input map fitted: ``X``, ``y`` and the angles."""
@@ -187,8 +210,10 @@ class QSVC(KernelQPUEstimate, QuantumEstimator, QSVCFile, ClassifierMixin, BaseE
         start = time.perf_counter()
         X, y, angles = self._prepare(X, y)
         self._kernel_cache, self.bandwidth_, self.gamma_ = None, None, None
-        kernel = self._kernel().fit(angles, y)  # "auto": chosen here
+        self.feature_bandwidths_ = None
+        kernel = self._kernel().fit(angles, y)  # "auto": chosen here; "trainable": trained
         self.bandwidth_ = float(kernel.bandwidth_)
+        self.feature_bandwidths_ = getattr(kernel, "bandwidths_", None)
         self.landmarks_ = self.landmark_coef_ = None
         if self.n_landmarks is not None and self.n_landmarks < len(X):
             K = self._fit_nystroem(kernel, angles, y)

@@ -1,8 +1,9 @@
 """The QSVC's model file (``qlimits.qsvc``, JSON, no pickle): its schema, the learned state,
 and the upgrade from older formats.
 
-Format 3 (qlimits 0.3) adds a Nyström model's ``landmarks`` and ``landmark_coef`` (None for
-an exact kernel); format 2 added the chosen ``bandwidth``; format 1 (0.2) had a fixed one.
+Format 3 (qlimits 0.3) adds a Nyström model's ``landmarks`` and ``landmark_coef`` and a
+trained kernel's ``feature_bandwidths`` (None where the model has none); format 2 added the
+chosen ``bandwidth``; format 1 (0.2) had a fixed one.
 """
 
 from __future__ import annotations
@@ -40,18 +41,27 @@ class QSVCFile(ResultFile):
         "bandwidth": {"type": "number", "exclusiveMinimum": 0},
         "gamma": {"type": ["number", "null"], "exclusiveMinimum": 0},
         "landmarks": _OPTIONAL_MATRIX, "landmark_coef": _OPTIONAL_MATRIX,
+        "feature_bandwidths": {"type": ["array", "null"],
+                               "items": {"type": "number", "exclusiveMinimum": 0}},
         "kernel_target_alignment": {"type": "number"},
         "n_kernel_circuits": {"type": "integer", "minimum": 0},
         "fit_seconds": {"type": "number", "minimum": 0},
     }, required=["params", "classes", "classes_dtype", "n_features_in", "n_qubits",
                  "input_matrix", "input_offset", "support_vectors", "n_support", "dual_coef",
-                 "intercept", "bandwidth", "landmarks", "landmark_coef"])
+                 "intercept", "bandwidth", "landmarks", "landmark_coef",
+                 "feature_bandwidths"])
+
+    def _validate_options(self) -> None:  # the estimator's: options checked
+        raise NotImplementedError
 
     def _to_body(self) -> dict:
         if not hasattr(self, "dual_coef_"):
             raise NotFittedError("fit the model before saving it")
         optional = lambda a: None if a is None else a.tolist()  # noqa: E731
-        return {"params": self.get_params(), "classes": self.classes_.tolist(),
+        params = self.get_params()
+        if params.get("scheduler") is not None and not isinstance(params["scheduler"], str):
+            params["scheduler"] = None  # a Client is this session's connection
+        return {"params": params, "classes": self.classes_.tolist(),
                 "classes_dtype": self.classes_.dtype.str,
                 "n_features_in": int(self.n_features_in_), "n_qubits": int(self.n_qubits_),
                 "input_matrix": self.input_matrix_.tolist(),
@@ -62,6 +72,7 @@ class QSVCFile(ResultFile):
                 "gamma": None if self.gamma_ is None else float(self.gamma_),
                 "landmarks": optional(self.landmarks_),
                 "landmark_coef": optional(self.landmark_coef_),
+                "feature_bandwidths": optional(self.feature_bandwidths_),
                 "kernel_target_alignment": float(self.kernel_target_alignment_),
                 "n_kernel_circuits": int(self.n_kernel_circuits_),
                 "fit_seconds": float(self.fit_seconds_)}
@@ -71,7 +82,7 @@ class QSVCFile(ResultFile):
         """Format 1 had a fixed bandwidth only (the one in its parameters); formats 1 and 2
         an exact kernel only."""
         params = doc.get("params") if isinstance(doc.get("params"), dict) else {}
-        doc = {**doc, "landmarks": None, "landmark_coef": None}
+        doc = {**doc, "landmarks": None, "landmark_coef": None, "feature_bandwidths": None}
         return doc if version >= 2 else {**doc, "bandwidth": params.get("bandwidth", 1.0)}
 
     @classmethod
@@ -96,6 +107,7 @@ class QSVCFile(ResultFile):
         model.gamma_ = doc.get("gamma")
         model.landmarks_ = optional(doc.get("landmarks"))
         model.landmark_coef_ = optional(doc.get("landmark_coef"))
+        model.feature_bandwidths_ = optional(doc.get("feature_bandwidths"))
         model.kernel_target_alignment_ = float(doc.get("kernel_target_alignment", np.nan))
         model.n_kernel_circuits_ = int(doc.get("n_kernel_circuits", 0))
         model.fit_seconds_ = float(doc.get("fit_seconds", 0.0))
@@ -127,8 +139,12 @@ class QSVCFile(ResultFile):
             raise ValueError(f"landmarks {self.landmarks_.shape} and landmark_coef "
                              f"{self.landmark_coef_.shape} do not fit {self.n_qubits_} "
                              f"qubits and {c} classes")
+        if self.feature_bandwidths_ is not None and \
+                self.feature_bandwidths_.shape != (self.n_qubits_,):
+            raise ValueError(f"feature_bandwidths {self.feature_bandwidths_.shape} do not fit "
+                             f"{self.n_qubits_} angles")
         for name in ("support_vectors_", "dual_coef_", "intercept_", "input_matrix_",
-                     "input_offset_", "landmarks_", "landmark_coef_"):
+                     "input_offset_", "landmarks_", "landmark_coef_", "feature_bandwidths_"):
             value = getattr(self, name)
             if value is not None and not np.isfinite(value).all():
                 raise ValueError(f"{name.rstrip('_')} holds NaN or infinite values")

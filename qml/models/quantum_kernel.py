@@ -28,6 +28,7 @@ from qiskit import QuantumCircuit
 
 from circuits.feature_maps import build_feature_map
 from qml.backends import parse_backend
+from qml.distributed import check_scheduler, describe
 from qml.engine.memory import available_memory, check_memory, state_bytes
 from qml.errors import ConfigurationError, InvalidInputError
 from qml.models.exact_gram import STATE_MEMORY, block_plan, gram, self_fidelities
@@ -77,6 +78,9 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
         Makes a training Gram matrix from shots positive semi-definite (``kernel_noise``).
     mitigation : {None, "average", "split"}, default=None
         Undoes depolarising device noise from the measured diagonal (``kernel_noise``).
+    scheduler : None, str or dask.distributed.Client, optional
+        Compute the exact Gram matrix as block tasks on a Dask cluster (``"local"``,
+        ``"local:N"``, an address, or a ``Client``; ``qml.models.kernel_tasks``).
 
     Attributes
     ----------
@@ -121,7 +125,7 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
 
     def __init__(self, feature_map="zz", feature_map_reps=2, n_qubits=None, bandwidth="auto",
                  backend="statevector", shots=None, seed=None, kind="fidelity", gamma="auto",
-                 regularization=None, mitigation=None):
+                 regularization=None, mitigation=None, scheduler=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.n_qubits = n_qubits
@@ -133,6 +137,7 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
         self.gamma = gamma
         self.regularization = regularization
         self.mitigation = mitigation
+        self.scheduler = scheduler
         self.n_circuits_ = 0
         self._cache: dict = {}
 
@@ -147,6 +152,11 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
         if spec.exact and self.mitigation is not None:
             raise ConfigurationError(f"mitigation={self.mitigation!r}: backend "
                                      f"{self.backend!r} has no noise to mitigate")
+        check_scheduler(self.scheduler)
+        if self.scheduler is not None and (not spec.exact or self.kind != "fidelity"):
+            raise ConfigurationError(f"scheduler={describe(self.scheduler)!r}: the cluster "
+                                     "computes exact fidelity kernels (backend 'statevector'); "
+                                     "leave scheduler out here")
         if spec.exact and self.shots is not None:
             raise ConfigurationError(f"shots={self.shots}: backend {self.backend!r} computes "
                                      "the kernel exactly; leave shots out, or use 'aer'")
@@ -313,7 +323,15 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
         n = circuit.num_qubits
         check_memory(4 * state_bytes(n), f"two {n}-qubit feature states and a working copy",
                      "Use fewer qubits (n_qubits with reduction='pca').")
-        K = gram(lambda A, out: self._states(engine, A, out), X, Y, n)
+        if self.scheduler is not None:
+            from qml.models.kernel_tasks import cluster_gram
+
+            settings = {"feature_map": self.feature_map, "n_qubits": n,
+                        "feature_map_reps": self.feature_map_reps}
+            K, states = cluster_gram(self.scheduler, settings, X, Y, n)
+            self.n_circuits_ += states
+        else:
+            K = gram(lambda A, out: self._states(engine, A, out), X, Y, n)
         if Y is None:
             K = (K + K.T) / 2  # exactly symmetric whatever the rounding of each product
             np.fill_diagonal(K, 1.0)

@@ -7,7 +7,7 @@ import time
 import warnings
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from circuits.composition import ClassifierCircuit, build_classifier
 from circuits.readouts import Readout, build_readout
@@ -348,22 +348,6 @@ class VQC(VQCPrediction, QPUEstimate, VQCFile, QuantumEstimator, ClassifierMixin
         self._build_circuit(angles.shape[1], len(classes))
         return method, X, y, angles
 
-    # ------------------------------------------------------------------ persistence
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        state.pop("_evaluator", None)  # compiled engine: rebuilt on demand
-        if state.get("scheduler") is not None and not isinstance(state["scheduler"], str):
-            state["scheduler"] = describe(state["scheduler"])  # a Client travels as its address
-        return state
-
-    def __sklearn_clone__(self):
-        """``sklearn.base.clone``: every parameter copied as scikit-learn copies it, except a
-        ``Client`` given as ``scheduler``, which the clone shares (a connection cannot be
-        copied)."""
-        params = self.get_params(deep=False)
-        scheduler = params.pop("scheduler")
-        return type(self)(**{k: clone(v, safe=False) for k, v in params.items()},
-                          scheduler=scheduler)
 
 def _warn_unused_options(model: VQC, method: str) -> None:
     """Options that this backend or optimizer would not use are named, not ignored."""

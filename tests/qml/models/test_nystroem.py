@@ -110,3 +110,27 @@ def test_a_bad_number_of_landmarks_is_one_clear_line(bad, wine):
     with pytest.raises(ConfigurationError, match="n_landmarks") as info:
         QSVC(n_landmarks=bad).fit(wine.X_train, wine.y_train)
     assert "\n" not in str(info.value)
+
+
+def test_cli_trains_nystroem_and_trainable_models_and_prices_them(tmp_path):
+    from tests.helpers import qlimits
+
+    env = {"QLIMITS_LEDGER": str(tmp_path / "ledger.db")}
+    run = qlimits("train", "--model", "qsvc", "--dataset", "breast_cancer", "--qubits", "4",
+                  "--landmarks", "30", "--kernel", "trainable", "--seed", "0", "--out",
+                  str(tmp_path / "q"), env=env)
+    assert run.returncode == 0, run.stderr
+    metrics = json.loads((tmp_path / "q" / "metrics.json").read_text())
+    assert metrics["n_landmarks"] == 30 and len(metrics["feature_bandwidths"]) == 4
+    assert metrics["test_accuracy"] > 0.85
+    model = QSVC.load(tmp_path / "q" / "model.json")
+    assert model.landmarks_.shape == (30, 4)
+    priced = qlimits("train", "--model", "qsvc", "--dataset", "iris", "--classes", "0,1",
+                     "--landmarks", "5", "--backend", "fake:fake_lima", "--dry-run", "--out",
+                     str(tmp_path / "d"), env=env)
+    assert priced.returncode == 0, priced.stderr
+    assert "landmark_gram" in priced.stdout and not (tmp_path / "d").exists()
+    refused = qlimits("train", "--model", "vqc", "--dataset", "iris", "--landmarks", "5",
+                      "--out", str(tmp_path / "v"), env=env)
+    assert refused.returncode == 1 and "--landmarks: for --model qsvc" in refused.stderr
+    assert not (tmp_path / "v").exists()
