@@ -12,7 +12,7 @@ from qiskit import QuantumCircuit
 from qml.hardware.runtime import circuits_per_job
 from qml.models.kernel_noise import mitigate
 
-__all__ = ["SampledKernel", "PAIRS_PER_CALL", "pair_circuit"]
+__all__ = ["SampledKernel", "PAIRS_PER_CALL", "pair_circuit", "basis_circuits"]
 
 PAIRS_PER_CALL = 4096  # compute-uncompute pairs per primitive call (one parameter array);
 # on fake: and ibm: fewer where the shots would pass IBM's executions per job
@@ -37,45 +37,68 @@ def pair_circuit(circuit: QuantumCircuit) -> QuantumCircuit:
 class SampledKernel:
     """Mixin of ``QuantumKernel``: its Gram matrices on shot-based backends."""
 
-    def _runner(self, circuit: QuantumCircuit):
-        """(run(values) -> all-zeros frequency per row, shots): transpiled once per circuit."""
-        key = ("runner", id(circuit), self.backend, self.shots, self.seed)
+    def _sampler(self, circuit: QuantumCircuit, name: str):
+        """``(run(values) -> one BitArray per circuit, rows per call)`` for the measured
+        circuits of the feature map ``circuit`` that ``name`` stands for (``"kernel"``: the
+        compute-uncompute pair; ``"projections"``: the three bases), sharing their parameters
+        (``values`` columns in the order of the first circuit's ``parameters``): all of them
+        one job per call on ``fake:``/``ibm:`` (through the ledger), one Aer sampler call
+        otherwise. Transpiled once per kernel."""
+        key = ("sampler", name, id(circuit), self.backend, self.shots, self.seed)
         if key in self._cache:
             return self._cache[key]
+        circuits = [pair_circuit(circuit)] if name == "kernel" else basis_circuits(circuit)
         from qml.backends import DEFAULT_SHOTS
         from qml.backends.dispatch import resolve
 
         target = resolve(self.backend)
         shots = DEFAULT_SHOTS if self.shots is None else int(self.shots)
-        pair = pair_circuit(circuit)
         rng = np.random.default_rng(self.seed)
         if target.runtime:
-            jobs = target.jobs(target.device(pair.num_qubits))
-            isa = jobs.transpile([pair], seed=self.seed)[0]
+            jobs = target.jobs(target.device(circuits[0].num_qubits))
+            isas = jobs.transpile(circuits, seed=self.seed)
 
-            def run(values):
-                bits = jobs.run([isa], [values], shots, "kernel",
-                                int(rng.integers(2**31 - 1)))[0]
-                return _zeros_frequency(bits)
+            def sample(columns):
+                return jobs.run(isas, columns, shots, name, int(rng.integers(2**31 - 1)))
         else:
             from qiskit import transpile
             from qiskit_aer.primitives import SamplerV2
 
             simulator = target.simulator()
-            isa = transpile(pair, simulator, seed_transpiler=self.seed)
+            isas = transpile(circuits, simulator, seed_transpiler=self.seed)
 
-            def run(values):
+            def sample(columns):
                 sampler = SamplerV2.from_backend(simulator, seed=int(rng.integers(2**31 - 1)),
                                                  default_shots=shots)
-                return _zeros_frequency(sampler.run([(isa, values)]).result()[0].data.meas)
+                result = sampler.run(list(zip(isas, columns))).result()
+                return [r.data.meas for r in result]
 
-        d = circuit.num_parameters
-        column = {f"a[{k}]": k for k in range(d)} | {f"b[{k}]": d + k for k in range(d)}
-        order = [column[p.name] for p in isa.parameters]  # the ISA circuit's own order
-        per_call = circuits_per_job(shots, PAIRS_PER_CALL) if target.runtime \
-            else PAIRS_PER_CALL  # within IBM's executions per job on fake: and ibm:
-        self._cache[key] = (lambda values: run(values[:, order])), per_call
+        names = [p.name for p in circuits[0].parameters]
+        orders = [[names.index(p.name) for p in isa.parameters] for isa in isas]
+        most = circuits_per_job(shots, PAIRS_PER_CALL * len(circuits)) // len(circuits) \
+            if target.runtime else PAIRS_PER_CALL  # within IBM's executions per job
+        self._cache[key] = (lambda values: sample([values[:, o] for o in orders])), max(1, most)
         return self._cache[key]
+
+    def _runner(self, circuit: QuantumCircuit):
+        """(run(values) -> all-zeros frequency per row, pairs per call) of the
+        compute-uncompute circuit, values ``[x, y]``."""
+        run, per_call = self._sampler(circuit, "kernel")
+        return (lambda values: _zeros_frequency(run(values)[0])), per_call
+
+    def _sampled_projections(self, circuit: QuantumCircuit, X: np.ndarray) -> np.ndarray:
+        """Every qubit's X, Y and Z expectation of every sample's feature state, from shots
+        in the three bases (three circuits per sample), ordered as
+        ``qml.models.projected.projections``."""
+        run, per_call = self._sampler(circuit, "projections")
+        out = np.empty((len(X), 3 * circuit.num_qubits))
+        n = circuit.num_qubits
+        for start in range(0, len(X), per_call):
+            block = X[start:start + per_call]
+            self.n_circuits_ += 3 * len(block)
+            for b, bits in enumerate(run(block)):
+                out[start:start + len(block), b * n:(b + 1) * n] = _expectations(bits, n)
+        return out
 
     def _sampled(self, circuit, X, Y) -> np.ndarray:
         run, per_call = self._runner(circuit)
@@ -111,6 +134,36 @@ class SampledKernel:
             self.n_circuits_ += len(block)
             out[start:start + len(block)] = run(np.concatenate([block, block], axis=1))
         return out
+
+def basis_circuits(circuit: QuantumCircuit) -> list[QuantumCircuit]:
+    """The feature map measured in the X, Y and Z bases of every qubit (``H``; ``S^dag H``;
+    nothing before the measurement), with the feature map's parameters.
+
+    Examples
+    --------
+    >>> qc = QuantumCircuit(2)
+    >>> [c.count_ops().get("h", 0) for c in basis_circuits(qc)]
+    [2, 2, 0]
+    """
+    out = []
+    for basis in "XYZ":
+        qc = circuit.copy()
+        for q in range(qc.num_qubits):
+            if basis == "Y":
+                qc.sdg(q)
+            if basis in "XY":
+                qc.h(q)
+        qc.measure_all()
+        out.append(qc)
+    return out
+
+
+def _expectations(bits, n_qubits: int) -> np.ndarray:
+    """``<Z_q>`` of every qubit for every parameter row of a BitArray: 1 - 2 P(bit q = 1)."""
+    unpacked = np.unpackbits(bits.array, axis=-1)  # big-endian: qubit q is column -1 - q
+    ones = unpacked[..., ::-1][..., :n_qubits].mean(axis=-2)
+    return 1.0 - 2.0 * ones
+
 
 def _zeros_frequency(bits) -> np.ndarray:
     """Fraction of shots that read all zeros, for each parameter row of a BitArray."""

@@ -95,15 +95,24 @@ def resolve_gamma(gamma, fitted: float | None, train_projections: np.ndarray,
 
 
 class ProjectedKernel:
-    """Mixin of ``QuantumKernel``: its projected kind (``kind="projected"``)."""
+    """Mixin of ``QuantumKernel``: its projected kind (``kind="projected"``), from exact
+    feature states or from shots in the X, Y and Z bases (``kernel_shots``)."""
+
+    def _exact_backend(self) -> bool:
+        from qml.backends import parse_backend
+
+        return parse_backend(self.backend).exact
 
     def _projected(self, circuit, X, Y) -> np.ndarray:
         """The projected kernel (``qml.models.projected``): every sample's one-qubit
         projections from its feature state, a block of states at a time, then a Gaussian."""
-        engine = self._engine(circuit)
-        b = self._block_rows(circuit.num_qubits)
-        project = lambda A: np.vstack([projections(self._states(engine, A[i:i + b]))  # noqa: E731
-                                       for i in range(0, len(A), b)])
+        if self._exact_backend():
+            engine = self._engine(circuit)
+            b = self._block_rows(circuit.num_qubits)
+            project = lambda A: np.vstack([  # noqa: E731
+                projections(self._states(engine, A[i:i + b])) for i in range(0, len(A), b)])
+        else:
+            project = lambda A: self._sampled_projections(circuit, A)  # noqa: E731
         P_X = project(X)
         P_Y = P_X if Y is None else project(Y)
         gamma = resolve_gamma(self.gamma, getattr(self, "gamma_", None), P_X, Y is None)

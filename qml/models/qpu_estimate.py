@@ -110,37 +110,39 @@ def kernel_estimate(model, n_samples: int, predict_sizes=(), job_overhead=None,
     set) on ``n_samples`` samples: one compute-uncompute circuit per pair of samples -- or,
     with ``n_landmarks = m``, per pair of landmarks and per (sample, landmark) -- and one per
     sample with ``mitigation``; ``PAIRS_PER_CALL`` per job, fewer where IBM's executions per
-    job require (``circuits_per_job``). And of one prediction per ``predict_sizes`` entry,
-    each sample against every landmark, or else against every training sample (an upper
-    bound: a prediction runs against the support vectors only, unknown before the fit)."""
+    job require (``circuits_per_job``). A projected kernel runs three circuits (the X, Y and Z
+    bases) per sample instead. And of one prediction per ``predict_sizes`` entry, each sample
+    against every landmark, or else against every training sample (an upper bound: a
+    prediction runs against the support vectors only, unknown before the fit)."""
     from circuits.feature_maps import build_feature_map
     from qml.hardware.pricing import build_estimate, circuit_seconds, rep_delay_seconds
     from qml.hardware.runtime import circuits_per_job, transpile_for
-    from qml.models.kernel_shots import PAIRS_PER_CALL, pair_circuit
+    from qml.models.kernel_shots import PAIRS_PER_CALL, basis_circuits, pair_circuit
 
-    target = resolve(model.backend)  # the circuit does not depend on the bandwidth
-    pair = pair_circuit(build_feature_map(model.feature_map, model.n_qubits_,
-                                          model.feature_map_reps))
-    device = target.device(pair.num_qubits)
-    isa = transpile_for(target.spec, device, [pair], 1, model.seed)[0]
-    seconds = circuit_seconds(isa, device.target)
+    target = resolve(model.backend)  # the circuits do not depend on the bandwidth
+    feature_map = build_feature_map(model.feature_map, model.n_qubits_, model.feature_map_reps)
     shots = DEFAULT_SHOTS if model.shots is None else int(model.shots)
-    per_job = circuits_per_job(shots, PAIRS_PER_CALL)
     m = getattr(model, "n_landmarks", None)
     nystroem = m is not None and m < n_samples
-    if nystroem:
-        groups = _chunked("landmark_gram", m * (m - 1) // 2, shots, seconds, per_job)
-        groups += _chunked("kernel_training", n_samples * m, shots, seconds, per_job)
-        mitigated = m + n_samples + m  # the diagonals of both evaluations
+    against = m if nystroem else n_samples  # what a prediction is evaluated against
+    if getattr(model, "kernel", "fidelity") == "projected":  # three bases per sample
+        circuits = basis_circuits(feature_map)
+        device = target.device(feature_map.num_qubits)
+        isas = transpile_for(target.spec, device, circuits, 1, model.seed)
+        seconds = max(circuit_seconds(isa, device.target) for isa in isas)
+        per_job = 3 * (circuits_per_job(shots, 3 * PAIRS_PER_CALL) // 3)
+        states = n_samples + (2 * m if nystroem else 0)  # the landmarks' Gram matrix too
+        groups = _chunked("projections", 3 * states, shots, seconds, per_job)
+        for n in predict_sizes:  # the samples', and the support vectors' or landmarks'
+            groups += _chunked("prediction", 3 * (int(n) + against), shots, seconds, per_job)
     else:
-        groups = _chunked("kernel_training", n_samples * (n_samples - 1) // 2, shots,
-                          seconds, per_job)
-        mitigated = n_samples
-    if model.mitigation:
-        groups += _chunked("kernel_diagonal", mitigated, shots, seconds, per_job)
-    for n in predict_sizes:
-        groups += _chunked("prediction", int(n) * (m if nystroem else n_samples), shots,
-                           seconds, per_job)
+        pair = pair_circuit(feature_map)
+        device = target.device(pair.num_qubits)
+        isa = transpile_for(target.spec, device, [pair], 1, model.seed)[0]
+        seconds = circuit_seconds(isa, device.target)
+        per_job = circuits_per_job(shots, PAIRS_PER_CALL)
+        groups = _pair_groups(n_samples, m if nystroem else None, model.mitigation,
+                              predict_sizes, shots, seconds, per_job)
     notes = ["results already in the job ledger are reused at no cost; every job is counted "
              "here"]
     if not nystroem:
@@ -150,6 +152,25 @@ def kernel_estimate(model, n_samples: int, predict_sizes=(), job_overhead=None,
                           job_overhead=job_overhead, usd_per_second=usd_per_second,
                           bound="upper" if predict_sizes and not nystroem else "exact",
                           notes=notes)
+
+
+def _pair_groups(n_samples: int, m: int | None, mitigation, predict_sizes, shots: int,
+                 seconds: float, per_job: int) -> list:
+    """Job groups of a fidelity kernel's compute-uncompute circuits: exact or Nyström
+    (``m`` landmarks) training, the diagonal with ``mitigation``, and predictions."""
+    if m is not None:
+        groups = _chunked("landmark_gram", m * (m - 1) // 2, shots, seconds, per_job)
+        groups += _chunked("kernel_training", n_samples * m, shots, seconds, per_job)
+        mitigated = m + n_samples + m  # the diagonals of both evaluations
+    else:
+        groups = _chunked("kernel_training", n_samples * (n_samples - 1) // 2, shots,
+                          seconds, per_job)
+        mitigated = n_samples
+    if mitigation:
+        groups += _chunked("kernel_diagonal", mitigated, shots, seconds, per_job)
+    for n in predict_sizes:
+        groups += _chunked("prediction", int(n) * (m or n_samples), shots, seconds, per_job)
+    return groups
 
 
 def _chunked(kind: str, circuits: int, shots: int, seconds: float, per_job: int) -> list:

@@ -188,6 +188,10 @@ class QSVC(KernelQPUEstimate, QuantumEstimator, QSVCFile, ClassifierMixin, BaseE
         self._check_parameters()
         spec = parse_backend(self.backend)
         check_scheduler(self.scheduler)
+        if self.kernel == "projected" and self.mitigation is not None:
+            raise ConfigurationError(f"mitigation={self.mitigation!r} undoes noise in fidelity "
+                                     "kernels; the projected kernel has no diagonal to "
+                                     "measure it on")
         if self.scheduler is not None and (not spec.exact or self.kernel == "projected"):
             raise ConfigurationError(f"scheduler={describe(self.scheduler)!r}: the cluster "
                                      "computes exact fidelity kernels (backend 'statevector')")

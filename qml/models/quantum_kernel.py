@@ -72,8 +72,9 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
         Drives transpiler and simulator seeds on shot-based backends.
     kind : {"fidelity", "projected"}, default="fidelity"
         ``|<phi(x)|phi(y)>|**2``, or a Gaussian on every qubit's X, Y, Z expectations
-        (``qml.models.projected``: exact feature states only for now) of width ``gamma``
-        (``"auto"``: set by the training Gram matrix).
+        (``qml.models.projected``: from the exact feature states, or on a shot-based
+        backend from three circuits per sample, measured in the X, Y and Z bases) of width
+        ``gamma`` (``"auto"``: set by the training Gram matrix).
     regularization : {None, "clip", "shift", "flip"}, default=None
         Makes a training Gram matrix from shots positive semi-definite (``kernel_noise``).
     mitigation : {None, "average", "split"}, default=None
@@ -145,10 +146,10 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
     def _check(self) -> None:
         check_params(self, self.PARAMETERS)
         spec = parse_backend(self.backend)
-        if self.kind == "projected" and not spec.exact:
-            raise ConfigurationError(f"kind='projected' is computed from exact feature states "
-                                     f"(backend 'statevector'); from shots on "
-                                     f"{self.backend!r} it is not available yet")
+        if self.kind == "projected" and self.mitigation is not None:
+            raise ConfigurationError(f"mitigation={self.mitigation!r} undoes noise in fidelity "
+                                     "kernels; the projected kernel has no diagonal to "
+                                     "measure it on")
         if spec.exact and self.mitigation is not None:
             raise ConfigurationError(f"mitigation={self.mitigation!r}: backend "
                                      f"{self.backend!r} has no noise to mitigate")

@@ -70,12 +70,39 @@ def test_a_qsvc_on_the_projected_kernel_is_an_svc_on_it(tmp_path):
     np.testing.assert_array_equal(again.predict(ds.X_test), clf.predict(ds.X_test))
 
 
-def test_shots_are_refused_in_one_line_for_now(rng):
-    with pytest.raises(ConfigurationError, match="kind='projected' is computed from exact"):
-        QuantumKernel(kind="projected", backend="aer", shots=64).evaluate(
-            rng.uniform(0, 1, (3, 2)))
+def test_projections_from_shots_in_three_bases_estimate_qiskits(rng):
+    """Aer, three circuits per sample: every X, Y, Z expectation within 5 standard errors
+    of the reduced density matrices' (``(1 - <P>**2) / shots`` each)."""
+    shots = 20000
+    circuit = build_feature_map("zz", 3, 2)
+    X = rng.uniform(0, np.pi, (5, 3))
+    kernel = QuantumKernel(kind="projected", bandwidth=1.0, backend="aer", shots=shots, seed=2)
+    measured = kernel._sampled_projections(circuit, X)
+    exact = _projections_by_qiskit(circuit, X)
+    sigma = np.sqrt(np.maximum(1 - exact**2, 1e-3) / shots)
+    assert (np.abs(measured - exact) < 5 * sigma).all()
+    assert np.abs(measured - exact).max() > 0  # sampled, not copied
+    assert kernel.n_circuits_ == 3 * len(X)
+
+
+def test_a_projected_qsvc_on_a_fake_device_runs_three_circuits_per_sample(tmp_path):
+    ds = load_dataset("iris", classes=[0, 1], n_features=2, seed=0)
+    X, y = ds.X_train[:12], ds.y_train[:12]
+    model = QSVC(kernel="projected", backend="fake:fake_lima", shots=256, bandwidth=0.5,
+                 seed=0)
+    estimate = model.estimate(X, y, predict_sizes=(4,))
+    assert [g.kind for g in estimate.groups] == ["projections", "prediction"]
+    assert sum(g.jobs * g.circuits for g in estimate.groups if g.kind == "projections") == 36
+    model.fit(X, y)
+    assert model.n_kernel_circuits_ == 36
+    assert model.score(X, y) > 0.8
+    from qml.hardware.ledger import Ledger
+
+    assert {r.kind for r in Ledger().list()} == {"projections"}
+    with pytest.raises(ConfigurationError, match="no diagonal"):
+        QSVC(kernel="projected", backend="aer", mitigation="split").fit(X, y)
     with pytest.raises(ConfigurationError, match="kind must be one of"):
-        QuantumKernel(kind="quantum").evaluate(rng.uniform(0, 1, (3, 2)))
+        QuantumKernel(kind="quantum").evaluate(X)
 
 
 def test_the_bandwidth_choice_gives_each_candidate_its_own_gamma(rng, monkeypatch):
