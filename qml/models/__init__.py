@@ -12,12 +12,18 @@ module                 what it holds
 ``training``           the training loop around an optimizer (progress, checkpoints)
 ``base``               what VQC and QSVC share: parameter rules, the input-to-angle map
 ``qsvc``               ``QSVC``: a support-vector classifier on a quantum kernel
+``qsvc_format``        the QSVC's model file, its schema and upgrades
+``ovo``                one-vs-one decisions and votes in scikit-learn's layout
+``nystroem``           the Nyström approximation: landmarks and their normalization
 ``quantum_kernel``     ``QuantumKernel``: fidelity and projected kernels' Gram matrices
+``exact_gram``         exact Gram matrices from feature states, in bounded memory
+``kernel_tasks``       exact Gram matrices as block tasks on a Dask cluster
+``trainable_kernel``   ``TrainableQuantumKernel``: per-feature bandwidths trained for alignment
 ``bandwidth``          ``bandwidth="auto"``: the choice on the training data
 ``projected``          the projected kernel's projections and Gaussian
 ``kernel_metrics``     alignment and concentration of kernel matrices
 ``kernel_noise``       Gram matrices from shots made positive semi-definite
-``kernel_shots``       the fidelity kernel from compute-uncompute circuits
+``kernel_shots``       kernels from shots: compute-uncompute pairs, three-basis projections
 ``optimizers``         the optimizers (``"auto"``, COBYLA, SPSA, Adam, L-BFGS-B ...)
 ``preprocessing``      the input pipeline: reduction to the qubit count, angle scaling
 =====================  ======================================================================

@@ -77,7 +77,7 @@ def fidelities(left: np.ndarray, right: np.ndarray) -> np.ndarray:
 
 def self_fidelities(states: np.ndarray) -> np.ndarray:
     """``fidelities(states, states)`` at half the cost: ``zherk`` computes the upper
-    triangle, mirrored into the lower one.
+    triangle (its lower one left zero), mirrored into the lower one.
 
     Examples
     --------
@@ -88,7 +88,7 @@ def self_fidelities(states: np.ndarray) -> np.ndarray:
     from scipy.linalg.blas import zherk
 
     upper = np.abs(zherk(1.0, states.T, trans=2)) ** 2
-    return np.triu(upper) + np.triu(upper, 1).T
+    return upper + np.triu(upper, 1).T
 
 
 def gram(states_of: States, X: np.ndarray, Y: np.ndarray | None, n_qubits: int,

@@ -88,7 +88,8 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
     bandwidth_ : float
         The bandwidth in use (set by ``fit``, or by the first ``evaluate(X)`` with ``"auto"``).
     bandwidth_scores_ : dict
-        Every candidate bandwidth's scores, when ``"auto"`` chose it.
+        Every candidate bandwidth's scores, when ``"auto"`` chose it (the centered
+        alignment only for the candidates tied for the best accuracy).
     gamma_ : float
         The projected kernel's ``gamma`` from ``"auto"`` (set by the training Gram matrix).
     n_circuits_ : int
