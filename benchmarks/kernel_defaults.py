@@ -24,7 +24,7 @@ from sklearn.model_selection import StratifiedKFold
 
 HERE = Path(__file__).resolve().parent
 FIXED = (1.0, 0.5, 0.3, 0.2, 0.1, 0.05)
-REPEATS = 3
+REPEATS = 7
 
 
 def _data():

@@ -87,8 +87,10 @@ def self_fidelities(states: np.ndarray) -> np.ndarray:
     """
     from scipy.linalg.blas import zherk
 
-    upper = np.abs(zherk(1.0, states.T, trans=2)) ** 2
-    return upper + np.triu(upper, 1).T
+    K = np.abs(zherk(1.0, states.T, trans=2))
+    K *= K
+    K += np.triu(K, 1).T
+    return K
 
 
 def gram(states_of: States, X: np.ndarray, Y: np.ndarray | None, n_qubits: int,
