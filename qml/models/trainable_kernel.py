@@ -8,7 +8,7 @@ per feature, as qiskit-machine-learning's ``QuantumKernelTrainer`` and sQUlearn'
 optimiser train feature-map parameters. The objective is the alignment
 ``A = <K, T>_F / (|K|_F |T|_F)`` (``kernel_target_alignment``) on at most ``max_samples``
 training samples; its gradient is exact and costs one forward and one backward pass per
-sample whatever the number of features:
+sample whatever the number of features::
 
     dA = sum_ij G_ij dK_ij,   G = (T - (<K, T> / |K|**2) K) / (|K| |T|),
     dK_ij = 2 Re(conj(o_ij) (<dpsi_i|psi_j> + <psi_i|dpsi_j>)),   o_ij = <psi_i|psi_j>,
@@ -75,9 +75,10 @@ class TrainableQuantumKernel(QuantumKernel):
 
     Parameters
     ----------
-    feature_map, feature_map_reps, n_qubits, backend, shots, seed, regularization, mitigation,
-    scheduler
-        As ``QuantumKernel`` (the fidelity kind; training runs in this process).
+    feature_map, feature_map_reps, n_qubits, backend, shots, seed
+        As ``QuantumKernel`` (the fidelity kind).
+    regularization, mitigation, scheduler
+        As ``QuantumKernel``; training itself runs in this process, on the exact engine.
     bandwidth : float or "auto", default="auto"
         The starting bandwidth of every feature (``"auto"``: ``QuantumKernel``'s choice).
     maxiter : int, default=50
