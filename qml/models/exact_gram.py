@@ -9,8 +9,8 @@ one block and nothing is computed twice; beyond, the columns of later blocks are
 written in place (``ExactCircuit.write_states``) and the diagonal blocks take half a product
 (``zherk``).
 
-``gram_blocks`` lists the same products as independent tasks, for a Dask cluster
-(``QuantumKernel(scheduler=...)``): each computes its own states.
+On a Dask cluster (``QuantumKernel(scheduler=...)``) the blocks are tasks instead, each
+computing its own states (``qml.models.kernel_tasks``).
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ import numpy as np
 
 from qml.engine.memory import available_memory
 
-__all__ = ["STATE_MEMORY", "STREAMED", "block_plan", "fidelities", "self_fidelities", "gram",
-           "gram_blocks"]
+__all__ = ["STATE_MEMORY", "STREAMED", "block_plan", "fidelities", "self_fidelities", "gram"]
 
 logger = logging.getLogger(__name__)
 
@@ -133,28 +132,6 @@ def gram(states_of: States, X: np.ndarray, Y: np.ndarray | None, n_qubits: int,
             if symmetric:
                 K[cols, rows] = block.T
     return K
-
-
-def gram_blocks(n_rows: int, n_cols: int | None, n_qubits: int,
-                budget: int | None = None) -> list[tuple[slice, slice]]:
-    """The (rows, columns) blocks of ``gram``'s products as independent tasks, each within
-    the budget on its own: the upper triangle's when ``n_cols`` is None.
-
-    Examples
-    --------
-    >>> [(r.start, r.stop, c.start, c.stop) for r, c in gram_blocks(3, None, 0, 32)]
-    [(0, 1, 0, 1), (0, 1, 1, 2), (0, 1, 2, 3), (1, 2, 1, 2), (1, 2, 2, 3), (2, 3, 2, 3)]
-    """
-    symmetric = n_cols is None
-    held, _ = block_plan(n_rows, None, n_qubits, budget)
-    side = max(1, held // 2)  # a task holds its rows and its columns
-    cols_total = n_rows if symmetric else n_cols
-    blocks = []
-    for a in range(0, n_rows, side):
-        rows = slice(a, min(a + side, n_rows))
-        for c in range(a if symmetric else 0, cols_total, side):
-            blocks.append((rows, slice(c, min(c + side, cols_total))))
-    return blocks
 
 
 def _buffer(buffer: np.ndarray | None, rows: int, dim: int) -> np.ndarray:
