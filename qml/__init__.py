@@ -15,11 +15,12 @@ import logging
 
 from qml.version import __version__
 
-__all__ = ["VQC", "QSVC", "load_dataset", "__version__"]
+__all__ = ["VQC", "QSVC", "QKRR", "QSVR", "QGPR", "load_dataset", "__version__"]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-_LAZY = {"VQC": "qml.models.vqc", "QSVC": "qml.models.qsvc", "load_dataset": "qml.datasets"}
+_LAZY = {"VQC": "qml.models.vqc", "QSVC": "qml.models.qsvc", "QKRR": "qml.models.qkrr",
+         "QSVR": "qml.models.qsvr", "QGPR": "qml.models.qgpr", "load_dataset": "qml.datasets"}
 
 
 def __getattr__(name: str):

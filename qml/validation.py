@@ -14,7 +14,7 @@ import numpy as np
 
 from qml.errors import ConfigurationError, InvalidInputError
 
-__all__ = ["classification_data", "fitted_input", "scored_labels", "check_seed",
+__all__ = ["classification_data", "regression_data", "fitted_input", "scored_labels", "check_seed",
            "check_count", "LIMITS", "MAX_SEED", "Rule", "check_params", "count", "seed",
            "one_of", "number_above", "instance_of"]
 
@@ -94,6 +94,35 @@ def classification_data(estimator, X, y):
         raise InvalidInputError(
             f"a classifier needs at least two classes; y has only one class ({classes[0]!r})")
     return X, y, classes
+
+
+def regression_data(estimator, X, y):
+    """``(X, y)`` checked for a regressor's ``fit``: finite floats, one target per sample, at
+    least two samples, targets that vary; records ``n_features_in_`` on ``estimator``.
+
+    Examples
+    --------
+    >>> from sklearn.base import BaseEstimator
+    >>> regression_data(BaseEstimator(), [[0.0], [1.0]], [1.0, 1.0])
+    Traceback (most recent call last):
+    ...
+    qml.errors.InvalidInputError: y is constant (every target is 1.0): there is nothing to regress
+    """
+    from sklearn.utils.validation import validate_data
+
+    try:
+        X, y = validate_data(estimator, X, y, dtype=np.float64, y_numeric=True)
+    except ValueError as exc:
+        raise InvalidInputError(str(exc)) from exc
+    y = np.asarray(y, dtype=float)
+    if y.ndim != 1:
+        raise InvalidInputError(f"y must hold one target per sample; got shape {y.shape}")
+    if len(y) < 2:
+        raise InvalidInputError(f"a regressor needs at least two samples; got {len(y)}")
+    if np.ptp(y) == 0:
+        raise InvalidInputError(f"y is constant (every target is {float(y[0])!r}): there is "
+                                "nothing to regress")
+    return X, y
 
 
 def fitted_input(estimator, X, attribute: str) -> np.ndarray:

@@ -14,6 +14,10 @@ module                 what it holds
 ``qsvc``               ``QSVC``: a support-vector classifier on a quantum kernel
 ``qsvc_format``        the QSVC's model file, its schema and upgrades
 ``ovo``                one-vs-one decisions and votes in scikit-learn's layout
+``kernel_regressor``   what the kernel regressors share: targets, kernel, prediction, files
+``qkrr``               ``QKRR``: kernel ridge regression on a quantum kernel
+``qsvr``               ``QSVR``: support-vector regression on a quantum kernel
+``qgpr``               ``QGPR``: Gaussian-process regression, with predictive uncertainty
 ``nystroem``           the Nyström approximation: landmarks and their normalization
 ``quantum_kernel``     ``QuantumKernel``: fidelity and projected kernels' Gram matrices
 ``exact_gram``         exact Gram matrices from feature states, in bounded memory
@@ -28,8 +32,9 @@ module                 what it holds
 ``preprocessing``      the input pipeline: reduction to the qubit count, angle scaling
 =====================  ======================================================================
 
-``from qml import VQC, QSVC`` is the short way in; this package imports nothing on its own,
-so that reading one module (``qml.models.optimizers``) does not load Qiskit.
+``from qml import VQC, QSVC, QKRR, QSVR, QGPR`` is the short way in; this package imports
+nothing on its own, so that reading one module (``qml.models.optimizers``) does not load
+Qiskit.
 """
 
 __all__: list[str] = []

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["choose_landmarks", "nystroem_normalization"]
+__all__ = ["choose_landmarks", "nystroem_normalization", "landmark_features"]
 
 
 def choose_landmarks(n_samples: int, n_landmarks: int, seed: int | None) -> np.ndarray:
@@ -45,3 +45,21 @@ def nystroem_normalization(K_ll: np.ndarray) -> np.ndarray:
     U, S, V = np.linalg.svd(K_ll)
     S = np.maximum(S, 1e-12)
     return np.dot(U / np.sqrt(S), V)
+
+
+def landmark_features(kernel, angles: np.ndarray, n_landmarks: int, seed: int | None,
+                      regularization: str | None = None):
+    """``(landmarks, features, normalization)`` of a fitted quantum ``kernel`` on training
+    ``angles``: the landmarks' Gram matrix (made positive semi-definite by
+    ``regularization`` where shots left it otherwise), then every sample's kernel against
+    them times ``nystroem_normalization``'s transpose. A model on the features predicts
+    ``kernel(x, landmarks) @ normalization.T @ w``.
+    """
+    from qml.models.kernel_noise import regularize
+
+    landmarks = angles[choose_landmarks(len(angles), int(n_landmarks), seed)]
+    K_ll = kernel.evaluate(landmarks)  # the training Gram matrix of the landmarks
+    if regularization is not None:
+        K_ll = regularize(K_ll, regularization)
+    normalization = nystroem_normalization(K_ll)
+    return landmarks, kernel.evaluate(angles, landmarks) @ normalization.T, normalization

@@ -21,8 +21,7 @@ from qml.distributed import check_scheduler, describe
 from qml.errors import ConfigurationError
 from qml.models.base import QuantumEstimator
 from qml.models.kernel_metrics import kernel_target_alignment
-from qml.models.kernel_noise import regularize
-from qml.models.nystroem import choose_landmarks, nystroem_normalization
+from qml.models.nystroem import landmark_features
 from qml.models.ovo import ovo_votes, ovo_weights
 from qml.models.qpu_estimate import KernelQPUEstimate
 from qml.models.qsvc_format import QSVCFile
@@ -246,13 +245,8 @@ class QSVC(KernelQPUEstimate, QuantumEstimator, QSVCFile, ClassifierMixin, BaseE
         """A linear SVM on the Nyström features of ``n_landmarks`` landmarks
         (``qml.models.nystroem``); returns the approximated Gram matrix of (at most
         ``ALIGNMENT_SAMPLES`` of) the training samples, in ``y``'s order, for the alignment."""
-        chosen = choose_landmarks(len(angles), int(self.n_landmarks), self.seed)
-        self.landmarks_ = angles[chosen]
-        K_ll = kernel.evaluate(self.landmarks_)  # the training Gram matrix of the landmarks
-        if self.regularization is not None:
-            K_ll = regularize(K_ll, self.regularization)
-        normalization = nystroem_normalization(K_ll)
-        features = kernel.evaluate(angles, self.landmarks_) @ normalization.T
+        self.landmarks_, features, normalization = landmark_features(
+            kernel, angles, self.n_landmarks, self.seed, self.regularization)
         svc = self._fit_svc(features, y, angles, kernel="linear")
         weights = features[svc.support_].T @ ovo_weights(self.dual_coef_, self.n_support_)
         self.landmark_coef_ = normalization.T @ weights  # decisions = K(x, landmarks) @ this

@@ -187,11 +187,12 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
                 "or evaluate(X_train) first (the Gram matrix of the training set)")
         return float(self.bandwidth)
 
-    def fit(self, X, y=None) -> QuantumKernel:
+    def fit(self, X, y=None, score=None) -> QuantumKernel:
         """Fix the bandwidth on training inputs ``X`` (and labels ``y``): a number as given;
         ``"auto"`` chosen by ``qml.models.bandwidth.choose_bandwidth`` -- with ``y``, by the
         leave-one-out accuracy of kernel ridge classification; without, by the spread of the
-        kernel values. Sets ``bandwidth_`` and ``bandwidth_scores_``; returns self.
+        kernel values; with ``score(K, y)`` (regression targets: ``loo_regression_scores``),
+        by that. Sets ``bandwidth_`` and ``bandwidth_scores_``; returns self.
 
         Examples
         --------
@@ -213,7 +214,7 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
         exact = QuantumKernel(self.feature_map, self.feature_map_reps, self.n_qubits,
                               kind=self.kind, gamma=self.gamma)
         self.bandwidth_, self.bandwidth_scores_ = choose_bandwidth(
-            exact.exact_grams, X, y, seed=self.seed)
+            exact.exact_grams, X, y, seed=self.seed, score=score)
         return self
 
     def exact_grams(self, bandwidths, X) -> list[np.ndarray]:

@@ -39,9 +39,12 @@ logger = logging.getLogger(__name__)
 MIN_BANDWIDTH = 1e-3  # below it a feature is switched off; the log-bandwidth stays bounded
 
 
-def alignment_and_gradient(engine, X: np.ndarray, y: np.ndarray, w: np.ndarray):
+def alignment_and_gradient(engine, X: np.ndarray, y: np.ndarray, w: np.ndarray,
+                           values: bool = False):
     """The alignment of the fidelity kernel of ``engine`` (a compiled feature map without
-    weights) at inputs ``X * w``, and its gradient with respect to ``w``.
+    weights) at inputs ``X * w``, and its gradient with respect to ``w``: with labels ``y``
+    (target ``T_ij`` = 1 for the same class, -1 otherwise), or with ``values=True`` with
+    (standardised) regression targets (``T = y y^T``).
 
     Examples
     --------
@@ -59,7 +62,7 @@ def alignment_and_gradient(engine, X: np.ndarray, y: np.ndarray, w: np.ndarray):
                                  global_phase=False)
     overlaps = np.conj(states) @ states.T  # o_ij = <psi_i|psi_j>
     K = np.abs(overlaps) ** 2
-    T = np.where(y[:, None] == y[None, :], 1.0, -1.0)
+    T = np.outer(y, y) if values else np.where(y[:, None] == y[None, :], 1.0, -1.0)
     norm_K, norm_T = np.linalg.norm(K), np.linalg.norm(T)
     inner = float(np.sum(K * T))
     alignment = float(inner / (norm_K * norm_T))
@@ -123,16 +126,17 @@ class TrainableQuantumKernel(QuantumKernel):
         trained = getattr(self, "bandwidths_", None)
         return super()._bandwidth() if trained is None else np.asarray(trained, dtype=float)
 
-    def fit(self, X, y=None) -> TrainableQuantumKernel:
+    def fit(self, X, y=None, score=None) -> TrainableQuantumKernel:
         """Choose the starting bandwidth (``QuantumKernel.fit``), then train one bandwidth
-        per feature on (at most ``max_samples`` of) ``X`` and its labels ``y``."""
+        per feature on (at most ``max_samples`` of) ``X`` and its labels ``y`` -- or, given
+        a regression ``score`` for the start, its (standardised) target values."""
         if y is None:
             raise ConfigurationError("a trainable kernel is trained on labels: call "
                                      "fit(X_train, y_train)")
         self.bandwidths_ = None
-        super().fit(X, y)
+        super().fit(X, y, score)
         X = self._inputs(np.asarray(X, dtype=float), "X", scaled=False)
-        y = np.asarray(y)
+        y = np.asarray(y, dtype=float) if score is not None else np.asarray(y)
         if len(y) != len(X):
             raise ConfigurationError(f"X has {len(X)} samples and y {len(y)}")
         if len(X) > self.max_samples:
@@ -141,7 +145,7 @@ class TrainableQuantumKernel(QuantumKernel):
         engine = self._engine(self._circuit(X.shape[1]))
 
         def loss(v):
-            a, g = alignment_and_gradient(engine, X, y, np.exp(v))
+            a, g = alignment_and_gradient(engine, X, y, np.exp(v), values=score is not None)
             return -a, -g * np.exp(v)
 
         start = np.full(X.shape[1], np.log(self.bandwidth_))
