@@ -114,11 +114,14 @@ def regression_data(estimator, X, y):
         X, y = validate_data(estimator, X, y, dtype=np.float64, y_numeric=True)
     except ValueError as exc:
         raise InvalidInputError(str(exc)) from exc
-    y = np.asarray(y, dtype=float)
+    try:
+        y = np.asarray(y, dtype=float)
+    except ValueError as exc:
+        raise InvalidInputError(f"y must hold numbers (regression targets): {exc}") from exc
     if y.ndim != 1:
         raise InvalidInputError(f"y must hold one target per sample; got shape {y.shape}")
     if len(y) < 2:
-        raise InvalidInputError(f"a regressor needs at least two samples; got {len(y)}")
+        raise InvalidInputError(f"a regressor needs at least two samples; got {len(y)} sample")
     if np.ptp(y) == 0:
         raise InvalidInputError(f"y is constant (every target is {float(y[0])!r}): there is "
                                 "nothing to regress")
