@@ -26,7 +26,8 @@ from qml.files import as_path, read_bounded
 from qml.models.preprocessing import FeaturePipeline
 from qml.validation import check_seed
 
-__all__ = ["Dataset", "DATASETS", "GENERATED", "load_dataset", "load_raw", "load_csv", "ad_hoc"]
+__all__ = ["Dataset", "DATASETS", "GENERATED", "load_dataset", "load_raw", "load_csv", "ad_hoc",
+           "read_csv_columns"]
 
 logger = logging.getLogger(__name__)
 
@@ -198,6 +199,25 @@ def _prepare(name, X, y, feature_names, *, n_features, classes, test_size, seed,
 def _read_csv(path: Path, target: str | int):
     """Features, labels and feature names of a CSV file, every way it can be unusable one
     ``ResultFileError`` naming the file, the line and the problem."""
+    X, targets, names = read_csv_columns(path, target)
+    return X, _labels(targets, path), names
+
+
+def read_csv_columns(path: Path, target: str | int):
+    """Features, the target column's text (stripped) and feature names of a CSV file with a
+    header row; ``target`` is the target column's name or position. Read bounded in size;
+    every way the file can be unusable is one ``ResultFileError`` naming the file, the line
+    and the problem.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> path = Path(tempfile.mkdtemp()) / "d.csv"
+    >>> _ = path.write_text("a,b,y\\n1,2,0.5\\n3,4,1.5\\n")
+    >>> X, targets, names = read_csv_columns(path, -1)
+    >>> X.tolist(), targets, names
+    ([[1.0, 2.0], [3.0, 4.0]], ['0.5', '1.5'], ['a', 'b'])
+    """
     import csv
 
     if not path.exists() and not path.is_symlink():
@@ -234,8 +254,8 @@ def _read_csv(path: Path, target: str | int):
         col = target % len(header)
     body = rows[1:]
     if len(body) < 2:
-        raise ResultFileError(f"{path}: {len(body)} data rows; a classifier needs samples of "
-                              "at least two classes")
+        raise ResultFileError(f"{path}: {len(body)} data rows; a model needs at least two "
+                              "samples")
     for line, row in enumerate(body, start=2):
         if len(row) != len(header):
             raise ResultFileError(f"{path}, line {line}: {len(row)} values; the header has "
@@ -253,8 +273,7 @@ def _read_csv(path: Path, target: str | int):
             if not np.isfinite(X[line - 2, k]):
                 raise ResultFileError(f"{path}, line {line}: feature {names[k]!r} is "
                                       f"{value.strip()}; features must be finite numbers")
-    y = _labels([row[col].strip() for row in body], path)
-    return X, y, names
+    return X, [row[col].strip() for row in body], names
 
 
 def _labels(text: list[str], path: Path) -> np.ndarray:

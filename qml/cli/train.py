@@ -23,6 +23,7 @@ from qml.cli.common import (
     test_size,
     write_json,
 )
+from qml.cli.regression import REGRESSORS, train_regressor
 from qml.errors import ConfigurationError
 from qml.validation import LIMITS
 
@@ -190,6 +191,8 @@ def cmd_train(args) -> int:
     from qml.backends import parse_backend
 
     parse_backend(args.backend)  # a bad backend string fails before any import or data
+    if args.model in REGRESSORS:
+        return train_regressor(args)
     from qml.datasets import load_dataset
 
     if args.model == "vqc":
@@ -230,19 +233,23 @@ def cmd_train(args) -> int:
 def add_parser(sub, add) -> None:
     """Add the parser of ``qlimits train``; ``add(subparsers, name, **kwargs)`` gives it the
     options every command takes."""
-    train = add(sub, "train", help="train a VQC on a dataset and save it",
-                           description="Train a VQC (or a QSVC); write model.json, metrics.json "
-                                   "(and loss.png for a VQC).")
+    train = add(sub, "train", help="train a VQC (or a QSVC or a regressor) and save it",
+                           description="Train a VQC (or a QSVC, or a quantum-kernel regressor); "
+                                   "write model.json, metrics.json (and loss.png for a VQC).")
     train.add_argument("--dataset", required=True,
-                       help="iris | breast_cancer | wine | moons | circles | ad_hoc | FILE.csv")
+                       help="iris | breast_cancer | wine | moons | circles | ad_hoc | FILE.csv; "
+                            "for a regressor: diabetes | fourier | FILE.csv (last column: the "
+                            "target)")
     train.add_argument("--classes", type=label_list, default=None,
                        help="keep only these labels, e.g. 0,1")
     train.add_argument("--test-size", type=test_size, default=0.3,
                        help="fraction held out for testing (default 0.3)")
     train.add_argument("--out", required=True, help="output folder")
-    train.add_argument("--model", choices=["vqc", "qsvc"], default="vqc",
+    train.add_argument("--model", choices=["vqc", "qsvc", *REGRESSORS], default="vqc",
                        help="vqc: variational classifier (default); qsvc: support-vector "
-                            "classifier on the quantum kernel of the feature map")
+                            "classifier on the quantum kernel of the feature map; qkrr, qsvr, "
+                            "qgpr: kernel ridge, support-vector and Gaussian-process "
+                            "regression on it")
     add_vqc_arguments(train)
     add_scheduler_argument(train, "data-parallel VQC training, or the QSVC's Gram matrix "
                                   "in blocks (exact backends)")

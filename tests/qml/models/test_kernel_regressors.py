@@ -185,3 +185,25 @@ def test_bad_targets_are_one_clear_line(y, match):
         assert "\n" not in str(info.value)
     with pytest.raises(InvalidInputError, match="at least two samples|1 sample"):
         QKRR().fit(X[:1], [1.0])
+
+
+def test_cli_trains_each_regressor_and_refuses_what_it_cannot_do(tmp_path):
+    from tests.helpers import qlimits
+
+    for model in ("qkrr", "qsvr", "qgpr"):
+        run = qlimits("train", "--model", model, "--dataset", "diabetes", "--qubits", "4",
+                      "--seed", "0", "--out", str(tmp_path / model))
+        assert run.returncode == 0, run.stderr
+        metrics = json.loads((tmp_path / model / "metrics.json").read_text())
+        assert metrics["model"] == model and metrics["test_r2"] > 0.3
+        loaded = {"qkrr": QKRR, "qsvr": QSVR, "qgpr": QGPR}[model].load(
+            tmp_path / model / "model.json")
+        assert loaded.n_qubits_ == 4
+    assert "alpha" in metrics and "test_mean_std" in metrics  # the QGPR's
+    for flags, match in ((["--dry-run"], "--dry-run: not for --model qkrr"),
+                         (["--classes", "0,1"], "--classes"),
+                         (["--backend", "fake:fake_lima"], "statevector or aer")):
+        run = qlimits("train", "--model", "qkrr", "--dataset", "diabetes", *flags, "--out",
+                      str(tmp_path / "refused"))
+        assert run.returncode == 1 and match in run.stderr
+        assert not (tmp_path / "refused").exists()

@@ -1,0 +1,87 @@
+"""``qlimits train --model qkrr|qsvr|qgpr``: a quantum-kernel regressor on a regression
+dataset (``qml.regression_datasets``); writes model.json and metrics.json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qml.cli.common import output_folder, table, write_json
+from qml.errors import ConfigurationError
+
+__all__ = ["REGRESSORS", "train_regressor"]
+
+REGRESSORS = ("qkrr", "qsvr", "qgpr")
+
+
+def _check_flags(args) -> None:
+    refused = [flag for flag, on in (("--checkpoint", args.checkpoint),
+                                     ("--resume", args.resume),
+                                     ("--max-qpu-seconds", args.max_qpu_seconds),
+                                     ("--classes", args.classes),
+                                     ("--dry-run", args.dry_run),
+                                     ("--price-per-second", args.price_per_second)) if on]
+    if refused:
+        raise ConfigurationError(f"{', '.join(refused)}: not for --model {args.model} (a "
+                                 "kernel regressor fits once, on this machine or an "
+                                 "exact or Aer backend; its QPU cost estimate is not built yet)")
+    if args.landmarks is not None and args.model == "qgpr":
+        raise ConfigurationError("--landmarks: for --model qkrr or qsvr (Nystrom); a QGPR "
+                                 "uses the exact Gram matrix")
+    if args.backend.startswith(("fake:", "ibm:")):
+        raise ConfigurationError(f"--backend {args.backend}: kernel regressors run on "
+                                 "statevector or aer backends for now")
+
+
+def regressor_from_args(args):
+    """The regressor the command line asks for."""
+    from qml import QGPR, QKRR, QSVR
+
+    common = dict(feature_map=args.feature_map or "zz",
+                  feature_map_reps=args.feature_map_reps or 2, bandwidth=args.bandwidth,
+                  input_scaling=None if args.input_scaling == "none" else "minmax",
+                  backend=args.backend, shots=args.shots, seed=args.seed, kernel=args.kernel,
+                  scheduler=getattr(args, "scheduler", None))
+    if args.model == "qkrr":
+        return QKRR(n_landmarks=args.landmarks, **common)
+    if args.model == "qsvr":
+        return QSVR(C=args.C, n_landmarks=args.landmarks, **common)
+    return QGPR(**common)
+
+
+def _metrics(model, ds) -> dict:
+    import numpy as np
+    from sklearn.metrics import mean_squared_error, r2_score
+
+    out = {"dataset": ds.name, "model": type(model).__name__.lower(), "backend": model.backend,
+           "seed": model.seed, "n_qubits": int(model.n_qubits_), "kernel": model.kernel,
+           "bandwidth": float(model.bandwidth_), "n_anchors": int(len(model.anchors_))}
+    for part, X, y in (("train", ds.X_train, ds.y_train), ("test", ds.X_test, ds.y_test)):
+        predicted = model.predict(X)
+        out[f"{part}_r2"] = float(r2_score(y, predicted))
+        out[f"{part}_rmse"] = float(np.sqrt(mean_squared_error(y, predicted)))
+    if hasattr(model, "alpha_"):
+        out["alpha"] = float(model.alpha_)
+        out["log_marginal_likelihood"] = float(model.log_marginal_likelihood_)
+        out["test_mean_std"] = float(model.predict(ds.X_test, return_std=True)[1].mean())
+    out["kernel_circuits"] = int(model.n_kernel_circuits_)
+    out["fit_seconds"] = float(model.fit_seconds_)
+    return out
+
+
+def train_regressor(args) -> int:
+    """Load the dataset, fit the regressor, write model.json and metrics.json."""
+    from qml.regression_datasets import load_regression
+
+    _check_flags(args)
+    out: Path = output_folder(args.out)
+    ds = load_regression(args.dataset, n_features=args.qubits, seed=args.seed,
+                         test_size=args.test_size)
+    model = regressor_from_args(args).fit(ds.X_train, ds.y_train)
+    model.save(out / "model.json")
+    metrics = _metrics(model, ds)
+    write_json(out / "metrics.json", metrics)
+    keys = [k for k in ("train_r2", "test_r2", "test_rmse", "bandwidth", "alpha", "n_anchors",
+                        "kernel_circuits", "fit_seconds") if k in metrics]
+    print(table([(k, f"{metrics[k]:.4g}") for k in keys], ("metric", "value")))
+    print(f"wrote {out / 'model.json'}, {out / 'metrics.json'}")
+    return 0
