@@ -54,9 +54,10 @@ class QGPR(KernelRegressor):
         Noise variance of the standardised targets; ``"auto"``: the candidate of ``ALPHAS``
         with the largest log marginal likelihood on the training set (chosen with the
         bandwidth where that is ``"auto"`` too).
-    feature_map, feature_map_reps, bandwidth, n_qubits, reduction, input_scaling, backend,
-    shots, seed, kernel, gamma, regularization, mitigation, scheduler
+    feature_map, feature_map_reps, bandwidth, kernel, gamma, n_qubits, reduction
         As ``QKRR``; ``bandwidth="auto"`` maximises the log marginal likelihood.
+    input_scaling, seed, backend, shots, regularization, mitigation, scheduler
+        As ``QKRR``.
 
     Attributes
     ----------
@@ -67,8 +68,9 @@ class QGPR(KernelRegressor):
     cholesky_ : ndarray
         The lower Cholesky factor ``L`` of ``K + alpha_ I``, for the predictive variance.
     log_marginal_likelihood_ : float
-    y_mean_, y_scale_, bandwidth_, feature_bandwidths_, gamma_, n_kernel_circuits_,
-    fit_seconds_
+    y_mean_, y_scale_, bandwidth_, feature_bandwidths_
+        As ``QKRR``.
+    gamma_, n_kernel_circuits_, fit_seconds_
         As ``QKRR``.
 
     Examples

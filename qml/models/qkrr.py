@@ -27,11 +27,14 @@ class QKRR(KernelRegressor):
         Ridge regularisation, on the standardised targets (``KernelRidge``'s ``alpha``).
     n_landmarks : int, optional
         Nyström approximation with this many landmarks (default: the exact Gram matrix).
-    feature_map, feature_map_reps, bandwidth, n_qubits, reduction, input_scaling, backend,
-    shots, seed, kernel, gamma, regularization, mitigation, scheduler
-        As ``QSVC``: the kernel (``"fidelity"``, ``"projected"`` or ``"trainable"``), where it
-        runs, and the map from features to angles. ``bandwidth="auto"`` is chosen by the
-        leave-one-out error of kernel ridge regression on the training data.
+    feature_map, feature_map_reps, bandwidth, kernel, gamma
+        As ``QSVC``: the kernel (``"fidelity"``, ``"projected"`` or ``"trainable"``).
+        ``bandwidth="auto"`` is chosen by the leave-one-out error of kernel ridge regression
+        on the training data.
+    n_qubits, reduction, input_scaling, seed
+        As ``QSVC``: the map from features to angles.
+    backend, shots, regularization, mitigation, scheduler
+        As ``QSVC``: where the kernel runs.
 
     Attributes
     ----------

@@ -31,8 +31,9 @@ class QSVR(KernelRegressor):
         standard deviation by default).
     n_landmarks : int, optional
         Nyström approximation with this many landmarks (default: the exact Gram matrix).
-    feature_map, feature_map_reps, bandwidth, n_qubits, reduction, input_scaling, backend,
-    shots, seed, kernel, gamma, regularization, mitigation, scheduler
+    feature_map, feature_map_reps, bandwidth, kernel, gamma, n_qubits, reduction
+        As ``QKRR``.
+    input_scaling, seed, backend, shots, regularization, mitigation, scheduler
         As ``QKRR``.
 
     Attributes
@@ -41,8 +42,9 @@ class QSVR(KernelRegressor):
         The support vectors' angles (or the landmarks').
     coef_, intercept_ : ndarray, float
         Their dual coefficients and the intercept (standardised units).
-    y_mean_, y_scale_, bandwidth_, feature_bandwidths_, gamma_, n_kernel_circuits_,
-    fit_seconds_
+    y_mean_, y_scale_, bandwidth_, feature_bandwidths_
+        As ``QKRR``.
+    gamma_, n_kernel_circuits_, fit_seconds_
         As ``QKRR``.
 
     Examples
