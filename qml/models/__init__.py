@@ -14,7 +14,8 @@ module                 what it holds
 ``qsvc``               ``QSVC``: a support-vector classifier on a quantum kernel
 ``qsvc_format``        the QSVC's model file, its schema and upgrades
 ``ovo``                one-vs-one decisions and votes in scikit-learn's layout
-``kernel_regressor``   what the kernel regressors share: targets, kernel, prediction, files
+``kernel_estimator``   what every estimator on a quantum kernel shares: rules, its kernel
+``kernel_regressor``   what the kernel regressors share: targets, prediction, files
 ``qkrr``               ``QKRR``: kernel ridge regression on a quantum kernel
 ``qsvr``               ``QSVR``: support-vector regression on a quantum kernel
 ``qgpr``               ``QGPR``: Gaussian-process regression, with predictive uncertainty

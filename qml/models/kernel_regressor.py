@@ -20,18 +20,16 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from qml.backends import parse_backend
-from qml.distributed import check_scheduler, describe
-from qml.errors import ConfigurationError, NotFittedError, VersionMismatchWarning
+from qml.errors import NotFittedError, VersionMismatchWarning
 from qml.models.bandwidth import loo_regression_scores
 from qml.models.base import QuantumEstimator
-from qml.models.quantum_kernel import KERNEL_FEATURE_MAPS, KINDS, QuantumKernel
-from qml.models.trainable_kernel import TrainableQuantumKernel
+from qml.models.kernel_estimator import KERNEL_PARAMETERS, KernelEstimator
+from qml.models.quantum_kernel import QuantumKernel
 from qml.result_file import ResultFile, document_schema
-from qml.validation import count, fitted_input, one_of, regression_data, seed
+from qml.validation import fitted_input, regression_data
 from qml.version import __version__
 
-__all__ = ["KernelRegressor", "KERNEL_PARAMETERS"]
+__all__ = ["KernelRegressor"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,23 +37,8 @@ _NUMBERS = {"type": "array", "items": {"type": "number"}}
 _MATRIX = {"type": "array", "items": _NUMBERS}
 _OPTIONAL = {"type": ["array", "null"], "items": {"type": "number"}}
 
-KERNEL_PARAMETERS = {  # the kernel and data parameters every regressor takes
-    "feature_map": one_of(*KERNEL_FEATURE_MAPS),
-    "feature_map_reps": count("feature_map_reps"),
-    "bandwidth": QuantumKernel.PARAMETERS["bandwidth"],
-    "n_qubits": count("n_qubits", none=True),
-    "reduction": one_of(None, "pca"),
-    "input_scaling": one_of("minmax", None),
-    "shots": count("shots", none=True),
-    "seed": seed(),
-    "kernel": one_of(*KINDS, "trainable"),
-    "gamma": QuantumKernel.PARAMETERS["gamma"],
-    "regularization": QuantumKernel.PARAMETERS["regularization"],
-    "mitigation": QuantumKernel.PARAMETERS["mitigation"],
-}
-
-
-class KernelRegressor(QuantumEstimator, ResultFile, RegressorMixin, BaseEstimator):
+class KernelRegressor(KernelEstimator, QuantumEstimator, ResultFile, RegressorMixin,
+                      BaseEstimator):
     """Base of the quantum-kernel regressors: data, targets, kernel, prediction, files.
     A subclass sets ``anchors_``, ``coef_`` and ``intercept_`` in ``_fit_standardised``."""
 
@@ -66,34 +49,6 @@ class KernelRegressor(QuantumEstimator, ResultFile, RegressorMixin, BaseEstimato
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls.SCHEMA = cls._schema()  # the common fields and the subclass's EXTRA_SCHEMA
-
-    def _kernel(self) -> QuantumKernel:
-        kernel = getattr(self, "_kernel_cache", None)
-        if kernel is None:
-            bandwidth = getattr(self, "bandwidth_", None) or self.bandwidth
-            common = dict(regularization=self.regularization, mitigation=self.mitigation,
-                          scheduler=getattr(self, "scheduler", None))
-            if self.kernel == "trainable":
-                kernel = TrainableQuantumKernel(self.feature_map, self.feature_map_reps,
-                                                self.n_qubits_, bandwidth, self.backend,
-                                                self.shots, self.seed, **common)
-                kernel.bandwidths_ = getattr(self, "feature_bandwidths_", None)
-            else:
-                gamma = getattr(self, "gamma_", None) or self.gamma
-                kernel = QuantumKernel(self.feature_map, self.feature_map_reps, self.n_qubits_,
-                                       bandwidth, self.backend, self.shots, self.seed,
-                                       kind=self.kernel, gamma=gamma, **common)
-            self._kernel_cache = kernel
-        return kernel
-
-    def _validate_options(self) -> None:
-        self._check_parameters()
-        spec = parse_backend(self.backend)
-        scheduler = getattr(self, "scheduler", None)
-        check_scheduler(scheduler)
-        if scheduler is not None and (not spec.exact or self.kernel == "projected"):
-            raise ConfigurationError(f"scheduler={describe(scheduler)!r}: the cluster "
-                                     "computes exact fidelity kernels (backend 'statevector')")
 
     def _bandwidth_score(self):
         """The rule that chooses ``bandwidth="auto"`` (``choose_bandwidth``'s ``score``)."""
@@ -192,7 +147,7 @@ class KernelRegressor(QuantumEstimator, ResultFile, RegressorMixin, BaseEstimato
                           f"{__version__}. Predictions may differ.", VersionMismatchWarning,
                           stacklevel=4)
         model = cls(**doc["params"])
-        model._validate_options()
+        cls._validate_options(model)  # the options checked as fit checks them
         model.n_features_in_ = int(doc["n_features_in"])
         model.n_qubits_ = int(doc["n_qubits"])
         model.input_matrix_ = np.array(doc["input_matrix"], dtype=float)

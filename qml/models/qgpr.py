@@ -17,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import cho_solve, cholesky, solve_triangular
 
-from qml.models.kernel_regressor import KERNEL_PARAMETERS, KernelRegressor
+from qml.models.kernel_estimator import KERNEL_PARAMETERS
+from qml.models.kernel_regressor import KernelRegressor
 from qml.validation import Rule
 
 __all__ = ["QGPR", "log_marginal_likelihood", "ALPHAS"]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import cho_factor, cho_solve
 
-from qml.models.kernel_regressor import KERNEL_PARAMETERS, KernelRegressor
+from qml.models.kernel_estimator import KERNEL_PARAMETERS
+from qml.models.kernel_regressor import KernelRegressor
 from qml.models.nystroem import landmark_features
 from qml.validation import count, number_above
 

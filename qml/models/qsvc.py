@@ -16,25 +16,20 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.svm import SVC
 
-from qml.backends import parse_backend
-from qml.distributed import check_scheduler, describe
-from qml.errors import ConfigurationError
 from qml.models.base import QuantumEstimator
+from qml.models.kernel_estimator import KERNEL_PARAMETERS, KernelEstimator
 from qml.models.kernel_metrics import kernel_target_alignment
 from qml.models.nystroem import landmark_features
 from qml.models.ovo import ovo_votes, ovo_weights
 from qml.models.qpu_estimate import KernelQPUEstimate
 from qml.models.qsvc_format import QSVCFile
-from qml.models.quantum_kernel import KERNEL_FEATURE_MAPS, KINDS, QuantumKernel
-from qml.models.trainable_kernel import TrainableQuantumKernel
+from qml.models.quantum_kernel import QuantumKernel
 from qml.validation import (
     classification_data,
     count,
     fitted_input,
     number_above,
-    one_of,
     scored_labels,
-    seed,
 )
 
 __all__ = ["QSVC"]
@@ -44,7 +39,8 @@ logger = logging.getLogger(__name__)
 ALIGNMENT_SAMPLES = 2000  # a Nyström model's alignment: on at most this many training samples
 
 
-class QSVC(KernelQPUEstimate, QuantumEstimator, QSVCFile, ClassifierMixin, BaseEstimator):
+class QSVC(KernelEstimator, KernelQPUEstimate, QuantumEstimator, QSVCFile, ClassifierMixin,
+           BaseEstimator):
     """Quantum-kernel support-vector classifier with scikit-learn's estimator API.
 
     Parameters
@@ -125,22 +121,8 @@ class QSVC(KernelQPUEstimate, QuantumEstimator, QSVCFile, ClassifierMixin, BaseE
     True
     """
 
-    PARAMETERS = {  # checked at fit; the backend by its parser
-        "feature_map": one_of(*KERNEL_FEATURE_MAPS),
-        "feature_map_reps": count("feature_map_reps"),
-        "bandwidth": QuantumKernel.PARAMETERS["bandwidth"],
-        "C": number_above(0),
-        "n_qubits": count("n_qubits", none=True),
-        "reduction": one_of(None, "pca"),
-        "input_scaling": one_of("minmax", None),
-        "shots": count("shots", none=True),
-        "seed": seed(),
-        "kernel": one_of(*KINDS, "trainable"),
-        "gamma": QuantumKernel.PARAMETERS["gamma"],
-        "regularization": QuantumKernel.PARAMETERS["regularization"],
-        "mitigation": QuantumKernel.PARAMETERS["mitigation"],
-        "n_landmarks": count("n_landmarks", none=True),
-    }
+    PARAMETERS = {**KERNEL_PARAMETERS, "C": number_above(0),
+                  "n_landmarks": count("n_landmarks", none=True)}
 
     def __init__(self, feature_map="zz", feature_map_reps=2, bandwidth="auto", C=1.0,
                  n_qubits=None, reduction=None, input_scaling="minmax",
@@ -163,37 +145,6 @@ class QSVC(KernelQPUEstimate, QuantumEstimator, QSVCFile, ClassifierMixin, BaseE
         self.mitigation = mitigation
         self.n_landmarks = n_landmarks
         self.scheduler = scheduler
-
-    def _kernel(self) -> QuantumKernel:
-        kernel = getattr(self, "_kernel_cache", None)
-        if kernel is None:
-            bandwidth = getattr(self, "bandwidth_", None) or self.bandwidth
-            gamma = getattr(self, "gamma_", None) or self.gamma
-            common = dict(regularization=self.regularization, mitigation=self.mitigation,
-                          scheduler=self.scheduler)
-            if self.kernel == "trainable":
-                kernel = TrainableQuantumKernel(self.feature_map, self.feature_map_reps,
-                                                self.n_qubits_, bandwidth, self.backend,
-                                                self.shots, self.seed, **common)
-                kernel.bandwidths_ = getattr(self, "feature_bandwidths_", None)
-            else:
-                kernel = QuantumKernel(self.feature_map, self.feature_map_reps, self.n_qubits_,
-                                       bandwidth, self.backend, self.shots, self.seed,
-                                       kind=self.kernel, gamma=gamma, **common)
-            self._kernel_cache = kernel
-        return kernel
-
-    def _validate_options(self) -> None:
-        self._check_parameters()
-        spec = parse_backend(self.backend)
-        check_scheduler(self.scheduler)
-        if self.kernel == "projected" and self.mitigation is not None:
-            raise ConfigurationError(f"mitigation={self.mitigation!r} undoes noise in fidelity "
-                                     "kernels; the projected kernel has no diagonal to "
-                                     "measure it on")
-        if self.scheduler is not None and (not spec.exact or self.kernel == "projected"):
-            raise ConfigurationError(f"scheduler={describe(self.scheduler)!r}: the cluster "
-                                     "computes exact fidelity kernels (backend 'statevector')")
 
     def _prepare(self, X, y):
         """Options and data checked, input map fitted: ``X``, ``y`` and the angles."""

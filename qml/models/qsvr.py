@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.svm import SVR
 
-from qml.models.kernel_regressor import KERNEL_PARAMETERS, KernelRegressor
+from qml.models.kernel_estimator import KERNEL_PARAMETERS
+from qml.models.kernel_regressor import KernelRegressor
 from qml.models.nystroem import landmark_features
 from qml.validation import Rule, count, number_above
 
