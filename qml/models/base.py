@@ -48,5 +48,23 @@ class QuantumEstimator:
         self.input_matrix_, self.input_offset_ = encoder.matrix_, encoder.offset_
         return self._angles(X)
 
+    def _check_loaded_state(self, arrays: tuple[str, ...]) -> None:
+        """A loaded model's input map fits its widths, its ``feature_bandwidths_`` (if any)
+        its qubits, and ``arrays`` (attribute names; None allowed) hold finite numbers; else
+        ``ValueError``, the file being inconsistent."""
+        if self.input_matrix_.shape != (self.n_features_in_, self.n_qubits_) or \
+                self.input_offset_.shape != (self.n_qubits_,):
+            raise ValueError(f"input_matrix {self.input_matrix_.shape} and input_offset "
+                             f"{self.input_offset_.shape} do not map {self.n_features_in_} "
+                             f"features to {self.n_qubits_} angles")
+        bandwidths = getattr(self, "feature_bandwidths_", None)
+        if bandwidths is not None and bandwidths.shape != (self.n_qubits_,):
+            raise ValueError(f"feature_bandwidths {bandwidths.shape} do not fit "
+                             f"{self.n_qubits_} angles")
+        for name in ("input_matrix_", "input_offset_", *arrays):
+            value = getattr(self, name)
+            if value is not None and not np.isfinite(value).all():
+                raise ValueError(f"{name.rstrip('_')} holds NaN or infinite values")
+
     def _angles(self, X: np.ndarray) -> np.ndarray:
         return X @ self.input_matrix_ + self.input_offset_

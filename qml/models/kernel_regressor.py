@@ -172,15 +172,4 @@ class KernelRegressor(KernelEstimator, QuantumEstimator, ResultFile, RegressorMi
                 self.coef_.shape != (len(self.anchors_),):
             raise ValueError(f"anchors {self.anchors_.shape} and coef {self.coef_.shape} do "
                              f"not fit {self.n_qubits_} qubits")
-        if self.input_matrix_.shape != (self.n_features_in_, self.n_qubits_) or \
-                self.input_offset_.shape != (self.n_qubits_,):
-            raise ValueError(f"input_matrix {self.input_matrix_.shape} and input_offset "
-                             f"{self.input_offset_.shape} do not map {self.n_features_in_} "
-                             f"features to {self.n_qubits_} angles")
-        if self.feature_bandwidths_ is not None and \
-                self.feature_bandwidths_.shape != (self.n_qubits_,):
-            raise ValueError(f"feature_bandwidths {self.feature_bandwidths_.shape} do not fit "
-                             f"{self.n_qubits_} angles")
-        for name in ("anchors_", "coef_", "input_matrix_", "input_offset_"):
-            if not np.isfinite(getattr(self, name)).all():
-                raise ValueError(f"{name.rstrip('_')} holds NaN or infinite values")
+        self._check_loaded_state(("anchors_", "coef_", "feature_bandwidths_"))

@@ -126,11 +126,6 @@ class QSVCFile(ResultFile):
             raise ValueError(f"dual_coef {self.dual_coef_.shape} / intercept "
                              f"{self.intercept_.shape} do not fit {c} classes and {n_sv} "
                              "support vectors")
-        if self.input_matrix_.shape != (self.n_features_in_, self.n_qubits_) or \
-                self.input_offset_.shape != (self.n_qubits_,):
-            raise ValueError(f"input_matrix {self.input_matrix_.shape} and input_offset "
-                             f"{self.input_offset_.shape} do not map {self.n_features_in_} "
-                             f"features to {self.n_qubits_} angles")
         if (self.landmarks_ is None) != (self.landmark_coef_ is None):
             raise ValueError("landmarks and landmark_coef come together")
         if self.landmarks_ is not None and (
@@ -139,12 +134,5 @@ class QSVCFile(ResultFile):
             raise ValueError(f"landmarks {self.landmarks_.shape} and landmark_coef "
                              f"{self.landmark_coef_.shape} do not fit {self.n_qubits_} "
                              f"qubits and {c} classes")
-        if self.feature_bandwidths_ is not None and \
-                self.feature_bandwidths_.shape != (self.n_qubits_,):
-            raise ValueError(f"feature_bandwidths {self.feature_bandwidths_.shape} do not fit "
-                             f"{self.n_qubits_} angles")
-        for name in ("support_vectors_", "dual_coef_", "intercept_", "input_matrix_",
-                     "input_offset_", "landmarks_", "landmark_coef_", "feature_bandwidths_"):
-            value = getattr(self, name)
-            if value is not None and not np.isfinite(value).all():
-                raise ValueError(f"{name.rstrip('_')} holds NaN or infinite values")
+        self._check_loaded_state(("support_vectors_", "dual_coef_", "intercept_", "landmarks_",
+                                  "landmark_coef_", "feature_bandwidths_"))
