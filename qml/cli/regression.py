@@ -1,11 +1,12 @@
 """``qlimits train --model qkrr|qsvr|qgpr``: a quantum-kernel regressor on a regression
-dataset (``qml.regression_datasets``); writes model.json and metrics.json."""
+dataset (``qml.regression_datasets``); writes model.json and metrics.json, or with
+``--dry-run`` on ``fake:``/``ibm:`` prices the fit and sends nothing."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from qml.cli.common import output_folder, table, write_json
+from qml.cli.common import output_folder, runtime_only, table, write_json
 from qml.errors import ConfigurationError
 
 __all__ = ["REGRESSORS", "train_regressor"]
@@ -17,19 +18,15 @@ def _check_flags(args) -> None:
     refused = [flag for flag, on in (("--checkpoint", args.checkpoint),
                                      ("--resume", args.resume),
                                      ("--max-qpu-seconds", args.max_qpu_seconds),
-                                     ("--classes", args.classes),
-                                     ("--dry-run", args.dry_run),
-                                     ("--price-per-second", args.price_per_second)) if on]
+                                     ("--classes", args.classes)) if on]
     if refused:
         raise ConfigurationError(f"{', '.join(refused)}: not for --model {args.model} (a "
-                                 "kernel regressor fits once, on this machine or an "
-                                 "exact or Aer backend; its QPU cost estimate is not built yet)")
+                                 "kernel regressor computes its kernel once, without "
+                                 "iterations or classes)")
+    runtime_only(args)  # --dry-run and --price-per-second: fake: and ibm: only
     if args.landmarks is not None and args.model == "qgpr":
         raise ConfigurationError("--landmarks: for --model qkrr or qsvr (Nystrom); a QGPR "
                                  "uses the exact Gram matrix")
-    if args.backend.startswith(("fake:", "ibm:")):
-        raise ConfigurationError(f"--backend {args.backend}: kernel regressors run on "
-                                 "statevector or aer backends for now")
 
 
 def regressor_from_args(args):
@@ -73,10 +70,18 @@ def train_regressor(args) -> int:
     from qml.regression_datasets import load_regression
 
     _check_flags(args)
-    out: Path = output_folder(args.out)
+    out: Path | None = None if args.dry_run else output_folder(args.out)
     ds = load_regression(args.dataset, n_features=args.qubits, seed=args.seed,
                          test_size=args.test_size)
-    model = regressor_from_args(args).fit(ds.X_train, ds.y_train)
+    model = regressor_from_args(args)
+    if args.dry_run or args.price_per_second is not None:
+        estimate = model.estimate(ds.X_train, ds.y_train,
+                                  predict_sizes=(len(ds.y_train), len(ds.y_test)),
+                                  usd_per_second=args.price_per_second)
+        print(estimate.summary())
+        if args.dry_run:
+            return 0
+    model = model.fit(ds.X_train, ds.y_train)
     model.save(out / "model.json")
     metrics = _metrics(model, ds)
     write_json(out / "metrics.json", metrics)

@@ -8,7 +8,8 @@ error of kernel ridge regression, ``qml.models.bandwidth.loo_regression_scores``
 model has a rule of its own), and predicts as one product: the kernel of the new samples
 against the model's ``anchors_`` (training samples, support vectors or Nyström landmarks)
 times ``coef_``, plus ``intercept_``. Saved as validated JSON (``qlimits.<model>``), never a
-pickle.
+pickle. On ``fake:``/``ibm:`` the kernel runs through the job ledger, and ``estimate(X, y)``
+prices a fit before anything is sent (``qml.models.qpu_estimate.kernel_estimate``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from qml.errors import NotFittedError, VersionMismatchWarning
 from qml.models.bandwidth import loo_regression_scores
 from qml.models.base import QuantumEstimator
 from qml.models.kernel_estimator import KERNEL_PARAMETERS, KernelEstimator
+from qml.models.qpu_estimate import KernelQPUEstimate
 from qml.models.quantum_kernel import QuantumKernel
 from qml.result_file import ResultFile, document_schema
 from qml.validation import fitted_input, regression_data
@@ -37,8 +39,8 @@ _NUMBERS = {"type": "array", "items": {"type": "number"}}
 _MATRIX = {"type": "array", "items": _NUMBERS}
 _OPTIONAL = {"type": ["array", "null"], "items": {"type": "number"}}
 
-class KernelRegressor(KernelEstimator, QuantumEstimator, ResultFile, RegressorMixin,
-                      BaseEstimator):
+class KernelRegressor(KernelEstimator, KernelQPUEstimate, QuantumEstimator, ResultFile,
+                      RegressorMixin, BaseEstimator):
     """Base of the quantum-kernel regressors: data, targets, kernel, prediction, files.
     A subclass sets ``anchors_``, ``coef_`` and ``intercept_`` in ``_fit_standardised``."""
 
@@ -58,6 +60,13 @@ class KernelRegressor(KernelEstimator, QuantumEstimator, ResultFile, RegressorMi
                           y: np.ndarray) -> None:
         raise NotImplementedError
 
+    def _prepare(self, X, y):
+        """Options and data checked, input map fitted: ``X``, ``y`` and the angles."""
+        self._validate_options()
+        X, y = regression_data(self, X, y)
+        self.n_qubits_ = int(self.n_qubits or X.shape[1])
+        return X, y, self._fit_input_map(X, self.n_qubits_)
+
     def fit(self, X, y):
         """Standardise ``y``, encode ``X``, choose the bandwidth, and fit the model on the
         kernel of the training set.
@@ -67,10 +76,7 @@ class KernelRegressor(KernelEstimator, QuantumEstimator, ResultFile, RegressorMi
         self
         """
         start = time.perf_counter()
-        self._validate_options()
-        X, y = regression_data(self, X, y)
-        self.n_qubits_ = int(self.n_qubits or X.shape[1])
-        angles = self._fit_input_map(X, self.n_qubits_)
+        X, y, angles = self._prepare(X, y)
         self.y_mean_, self.y_scale_ = float(y.mean()), float(y.std())
         y_std = (y - self.y_mean_) / self.y_scale_
         self._kernel_cache, self.bandwidth_, self.gamma_ = None, None, None

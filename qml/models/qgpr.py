@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import cho_solve, cholesky, solve_triangular
 
+from qml.errors import ConfigurationError
 from qml.models.kernel_estimator import KERNEL_PARAMETERS
 from qml.models.kernel_regressor import KernelRegressor
 from qml.validation import Rule
@@ -42,8 +43,15 @@ def log_marginal_likelihood(K: np.ndarray, y: np.ndarray, alpha: float) -> float
 
 
 def _best_alpha(K: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """``(log marginal likelihood, alpha)`` of the candidate of ``ALPHAS`` that maximises it."""
-    return max((log_marginal_likelihood(K, y, a), a) for a in ALPHAS)
+    """``(log marginal likelihood, alpha)`` of the candidate of ``ALPHAS`` that maximises it;
+    a noise too small to make a Gram matrix from shots positive definite is skipped."""
+    scores = []
+    for a in ALPHAS:
+        try:
+            scores.append((log_marginal_likelihood(K, y, a), a))
+        except np.linalg.LinAlgError:
+            scores.append((-np.inf, a))
+    return max(scores)
 
 
 class QGPR(KernelRegressor):
@@ -123,7 +131,13 @@ class QGPR(KernelRegressor):
         K = kernel.evaluate(angles)
         self.alpha_ = _best_alpha(K, y)[1] if self.alpha == "auto" else float(self.alpha)
         K.flat[::len(K) + 1] += self.alpha_
-        self.cholesky_ = cholesky(K, lower=True)
+        try:
+            self.cholesky_ = cholesky(K, lower=True)
+        except np.linalg.LinAlgError as exc:
+            raise ConfigurationError(
+                f"the Gram matrix plus alpha={self.alpha_:g} is not positive definite (a "
+                "kernel from shots can have negative eigenvalues): use regularization='clip' "
+                "or a larger alpha") from exc
         self.anchors_ = angles
         self.coef_ = cho_solve((self.cholesky_, True), y)
         self.intercept_ = 0.0

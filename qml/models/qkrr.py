@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import cho_factor, cho_solve
 
+from qml.errors import ConfigurationError
 from qml.models.kernel_estimator import KERNEL_PARAMETERS
 from qml.models.kernel_regressor import KernelRegressor
 from qml.models.nystroem import landmark_features
@@ -95,4 +96,10 @@ class QKRR(KernelRegressor):
         K = kernel.evaluate(angles)
         K.flat[::len(K) + 1] += alpha
         self.anchors_ = angles
-        self.coef_ = cho_solve(cho_factor(K), y)
+        try:
+            self.coef_ = cho_solve(cho_factor(K), y)
+        except np.linalg.LinAlgError as exc:
+            raise ConfigurationError(
+                f"the Gram matrix plus alpha={alpha:g} is not positive definite (a kernel "
+                "from shots can have negative eigenvalues): use regularization='clip' or a "
+                "larger alpha") from exc

@@ -200,10 +200,32 @@ def test_cli_trains_each_regressor_and_refuses_what_it_cannot_do(tmp_path):
             tmp_path / model / "model.json")
         assert loaded.n_qubits_ == 4
     assert "alpha" in metrics and "test_mean_std" in metrics  # the QGPR's
-    for flags, match in ((["--dry-run"], "--dry-run: not for --model qkrr"),
+    priced = qlimits("train", "--model", "qsvr", "--dataset", "diabetes", "--qubits", "2",
+                     "--backend", "fake:fake_lima", "--dry-run", "--out", str(tmp_path / "d"))
+    assert priced.returncode == 0, priced.stderr
+    assert "kernel_training" in priced.stdout and not (tmp_path / "d").exists()
+    for flags, match in ((["--dry-run"], "uses no QPU"),
                          (["--classes", "0,1"], "--classes"),
-                         (["--backend", "fake:fake_lima"], "statevector or aer")):
+                         (["--resume"], "--resume: not for --model qkrr")):
         run = qlimits("train", "--model", "qkrr", "--dataset", "diabetes", *flags, "--out",
                       str(tmp_path / "refused"))
         assert run.returncode == 1 and match in run.stderr
         assert not (tmp_path / "refused").exists()
+
+
+@pytest.mark.parametrize("cls", [QKRR, QGPR])
+def test_a_fit_on_a_fake_device_runs_the_circuits_its_estimate_counts(cls, tmp_path,
+                                                                     monkeypatch):
+    from qml.hardware.ledger import Ledger
+
+    monkeypatch.setenv("QLIMITS_LEDGER", str(tmp_path / "ledger.db"))
+    X, y = load_diabetes(return_X_y=True)
+    X, y = X[:8, :2], y[:8]
+    model = cls(backend="fake:fake_lima", shots=64, bandwidth=0.5, seed=0)
+    estimate = model.estimate(X, y, predict_sizes=(3,))
+    training = sum(g.jobs * g.circuits for g in estimate.groups if g.kind == "kernel_training")
+    assert training == 8 * 7 // 2
+    assert not hasattr(model, "coef_")  # nothing fitted, nothing sent
+    assert model.fit(X, y).n_kernel_circuits_ == training
+    assert {r.kind for r in Ledger().list()} == {"kernel"}
+    assert np.isfinite(model.predict(X[:3])).all()
