@@ -116,3 +116,17 @@ def test_the_bandwidth_choice_gives_each_candidate_its_own_gamma(rng, monkeypatc
     single = QuantumKernel(feature_map_reps=1, kind="projected").exact_grams([0.1, 1.0], X)
     for a, b in zip(batched, single):
         np.testing.assert_allclose(a, b, atol=1e-12)
+
+
+def test_measured_projections_are_kept_for_predictions(rng):
+    """A prediction against training samples (the support vectors) reuses their measured
+    projections: only the new samples' three circuits each are run."""
+    X, Z = rng.uniform(0, np.pi, (8, 2)), rng.uniform(0, np.pi, (3, 2))
+    kernel = QuantumKernel(kind="projected", bandwidth=1.0, gamma=0.5, backend="aer",
+                           shots=256, seed=0)
+    K = kernel.evaluate(X)
+    assert kernel.n_circuits_ == 3 * 8
+    cross = kernel.evaluate(Z, X[:5])
+    assert kernel.n_circuits_ == 3 * 8 + 3 * 3
+    np.testing.assert_allclose(kernel.evaluate(X[:5], X[:5]), K[:5, :5], atol=1e-12)  # same shots
+    assert cross.shape == (3, 5)
