@@ -39,6 +39,7 @@ _NUMBERS = {"type": "array", "items": {"type": "number"}}
 _MATRIX = {"type": "array", "items": _NUMBERS}
 _OPTIONAL = {"type": ["array", "null"], "items": {"type": "number"}}
 
+
 class KernelRegressor(KernelEstimator, KernelQPUEstimate, QuantumEstimator, ResultFile,
                       RegressorMixin, BaseEstimator):
     """Base of the quantum-kernel regressors: data, targets, kernel, prediction, files.
