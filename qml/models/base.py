@@ -11,7 +11,21 @@ from qml.distributed import describe
 from qml.models.preprocessing import angle_encoder
 from qml.validation import Rule, check_params
 
-__all__ = ["QuantumEstimator"]
+__all__ = ["QuantumEstimator", "warn_other_version"]
+
+
+def warn_other_version(doc: dict, stacklevel: int = 5) -> None:
+    """A ``VersionMismatchWarning`` where another qlimits version wrote the model file
+    ``doc``: its predictions may differ."""
+    import warnings
+
+    from qml.errors import VersionMismatchWarning
+    from qml.version import __version__
+
+    if doc.get("qlimits_version") != __version__:
+        warnings.warn(f"model saved by qlimits {doc.get('qlimits_version')}; this is "
+                      f"{__version__}. Predictions may differ.", VersionMismatchWarning,
+                      stacklevel=stacklevel)
 
 
 class QuantumEstimator:
@@ -47,6 +61,28 @@ class QuantumEstimator:
                                 seed=self.seed).fit(X)
         self.input_matrix_, self.input_offset_ = encoder.matrix_, encoder.offset_
         return self._angles(X)
+
+    # ------------------------------------------------------------------ model files
+    def _saved_params(self) -> dict:
+        """The parameters as a model file holds them: a ``Client`` given as ``scheduler``
+        (this session's connection) is saved as None."""
+        params = self.get_params()
+        if params.get("scheduler") is not None and not isinstance(params["scheduler"], str):
+            params["scheduler"] = None
+        return params
+
+    def _input_map_fields(self) -> dict:
+        """The fitted input map and widths as a model file holds them."""
+        return {"n_features_in": int(self.n_features_in_), "n_qubits": int(self.n_qubits_),
+                "input_matrix": self.input_matrix_.tolist(),
+                "input_offset": self.input_offset_.tolist()}
+
+    def _load_input_map(self, doc: dict) -> None:
+        """The input map and widths back from a validated model file."""
+        self.n_features_in_ = int(doc["n_features_in"])
+        self.n_qubits_ = int(doc["n_qubits"])
+        self.input_matrix_ = np.array(doc["input_matrix"], dtype=float)
+        self.input_offset_ = np.array(doc["input_offset"], dtype=float)
 
     def _check_loaded_state(self, arrays: tuple[str, ...]) -> None:
         """A loaded model's input map fits its widths, its ``feature_bandwidths_`` (if any)

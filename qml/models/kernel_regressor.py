@@ -16,20 +16,18 @@ from __future__ import annotations
 
 import logging
 import time
-import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from qml.errors import NotFittedError, VersionMismatchWarning
+from qml.errors import NotFittedError
 from qml.models.bandwidth import loo_regression_scores
-from qml.models.base import QuantumEstimator
+from qml.models.base import QuantumEstimator, warn_other_version
 from qml.models.kernel_estimator import KERNEL_PARAMETERS, KernelEstimator
 from qml.models.qpu_estimate import KernelQPUEstimate
 from qml.models.quantum_kernel import QuantumKernel
 from qml.result_file import ResultFile, document_schema
 from qml.validation import fitted_input, regression_data
-from qml.version import __version__
 
 __all__ = ["KernelRegressor"]
 
@@ -126,13 +124,9 @@ class KernelRegressor(KernelEstimator, KernelQPUEstimate, QuantumEstimator, Resu
     def _to_body(self) -> dict:
         if not hasattr(self, "coef_"):
             raise NotFittedError("fit the model before saving it")
-        params = self.get_params()
-        if params.get("scheduler") is not None and not isinstance(params["scheduler"], str):
-            params["scheduler"] = None  # a Client is this session's connection
         bandwidths = self.feature_bandwidths_
-        return {"params": params, "n_features_in": int(self.n_features_in_),
-                "n_qubits": int(self.n_qubits_), "input_matrix": self.input_matrix_.tolist(),
-                "input_offset": self.input_offset_.tolist(), "anchors": self.anchors_.tolist(),
+        return {"params": self._saved_params(), **self._input_map_fields(),
+                "anchors": self.anchors_.tolist(),
                 "coef": self.coef_.tolist(), "intercept": float(self.intercept_),
                 "y_mean": self.y_mean_, "y_scale": self.y_scale_,
                 "bandwidth": float(self.bandwidth_),
@@ -149,16 +143,10 @@ class KernelRegressor(KernelEstimator, KernelQPUEstimate, QuantumEstimator, Resu
 
     @classmethod
     def _from_body(cls, doc: dict):
-        if doc.get("qlimits_version") != __version__:
-            warnings.warn(f"model saved by qlimits {doc.get('qlimits_version')}; this is "
-                          f"{__version__}. Predictions may differ.", VersionMismatchWarning,
-                          stacklevel=4)
+        warn_other_version(doc)
         model = cls(**doc["params"])
         cls._validate_options(model)  # the options checked as fit checks them
-        model.n_features_in_ = int(doc["n_features_in"])
-        model.n_qubits_ = int(doc["n_qubits"])
-        model.input_matrix_ = np.array(doc["input_matrix"], dtype=float)
-        model.input_offset_ = np.array(doc["input_offset"], dtype=float)
+        cls._load_input_map(model, doc)
         model.anchors_ = np.array(doc["anchors"], dtype=float)
         model.coef_ = np.array(doc["coef"], dtype=float)
         model.intercept_ = float(doc["intercept"])

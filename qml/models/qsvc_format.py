@@ -8,13 +8,11 @@ chosen ``bandwidth``; format 1 (0.2) had a fixed one.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
-from qml.errors import NotFittedError, VersionMismatchWarning
+from qml.errors import NotFittedError
+from qml.models.base import warn_other_version
 from qml.result_file import ResultFile, document_schema
-from qml.version import __version__
 
 __all__ = ["QSVCFile"]
 
@@ -58,14 +56,8 @@ class QSVCFile(ResultFile):
         if not hasattr(self, "dual_coef_"):
             raise NotFittedError("fit the model before saving it")
         optional = lambda a: None if a is None else a.tolist()  # noqa: E731
-        params = self.get_params()
-        if params.get("scheduler") is not None and not isinstance(params["scheduler"], str):
-            params["scheduler"] = None  # a Client is this session's connection
-        return {"params": params, "classes": self.classes_.tolist(),
-                "classes_dtype": self.classes_.dtype.str,
-                "n_features_in": int(self.n_features_in_), "n_qubits": int(self.n_qubits_),
-                "input_matrix": self.input_matrix_.tolist(),
-                "input_offset": self.input_offset_.tolist(),
+        return {"params": self._saved_params(), "classes": self.classes_.tolist(),
+                "classes_dtype": self.classes_.dtype.str, **self._input_map_fields(),
                 "support_vectors": self.support_vectors_.tolist(),
                 "n_support": self.n_support_.tolist(), "dual_coef": self.dual_coef_.tolist(),
                 "intercept": self.intercept_.tolist(), "bandwidth": float(self.bandwidth_),
@@ -87,18 +79,12 @@ class QSVCFile(ResultFile):
 
     @classmethod
     def _from_body(cls, doc: dict):
-        if doc.get("qlimits_version") != __version__:
-            warnings.warn(f"model saved by qlimits {doc.get('qlimits_version')}; this is "
-                          f"{__version__}. Predictions may differ.", VersionMismatchWarning,
-                          stacklevel=4)
+        warn_other_version(doc)
         optional = lambda a: None if a is None else np.array(a, dtype=float)  # noqa: E731
         model = cls(**doc["params"])
         model._validate_options()
         model.classes_ = np.array(doc["classes"], dtype=np.dtype(doc["classes_dtype"]))
-        model.n_features_in_ = int(doc["n_features_in"])
-        model.n_qubits_ = int(doc["n_qubits"])
-        model.input_matrix_ = np.array(doc["input_matrix"], dtype=float)
-        model.input_offset_ = np.array(doc["input_offset"], dtype=float)
+        cls._load_input_map(model, doc)
         model.support_vectors_ = np.array(doc["support_vectors"], dtype=float)
         model.n_support_ = np.array(doc["n_support"], dtype=int)
         model.dual_coef_ = np.array(doc["dual_coef"], dtype=float)

@@ -322,7 +322,6 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
         return block_plan(2**62, None, n_qubits)[0]
 
     def _exact(self, circuit, X, Y) -> np.ndarray:
-        engine = self._engine(circuit)
         n = circuit.num_qubits
         check_memory(4 * state_bytes(n), f"two {n}-qubit feature states and a working copy",
                      "Use fewer qubits (n_qubits with reduction='pca').")
@@ -333,7 +332,8 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
                         "feature_map_reps": self.feature_map_reps}
             K, states = cluster_gram(self.scheduler, settings, X, Y, n)
             self.n_circuits_ += states
-        else:
+        else:  # compiled here only where the states are made here
+            engine = self._engine(circuit)
             K = gram(lambda A, out: self._states(engine, A, out), X, Y, n)
         if Y is None:
             K = (K + K.T) / 2  # exactly symmetric whatever the rounding of each product
