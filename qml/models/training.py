@@ -9,14 +9,15 @@ __all__ = ["run_optimizer"]
 
 def run_optimizer(method: str, objective, w0, *, maxiter: int, learning_rate, rng,
                   callback=None, verbose: bool = False, state=None,
-                  on_state=None) -> OptimizationResult:
+                  on_state=None, name: str = "VQC") -> OptimizationResult:
     """``optimize`` with a progress bar (``verbose``), the user's ``callback`` after every
-    iteration, and ``on_state`` (a checkpoint writer) given the optimizer's state."""
+    iteration, and ``on_state`` (a checkpoint writer) given the optimizer's state; ``name``
+    (the estimator's) labels the bar."""
     bar = None
     if verbose:
         from qml.report.progress import progress_bar
 
-        bar = progress_bar(total=maxiter, desc=f"VQC {method}", unit="it")
+        bar = progress_bar(total=maxiter, desc=f"{name} {method}", unit="it")
 
     def on_iteration(info):
         if bar is not None:

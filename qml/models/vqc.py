@@ -4,69 +4,26 @@ from __future__ import annotations
 
 import logging
 import time
-import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from circuits.composition import ClassifierCircuit, build_classifier
 from circuits.readouts import Readout, build_readout
-from qml.backends import parse_backend
-from qml.backends.evaluators import make_evaluator
-from qml.distributed import check_scheduler, connect, describe
-from qml.distributed.data_parallel import ShardedObjective
 from qml.engine.memory import check_state_memory
-from qml.errors import ConfigurationError, InvalidInputError
-from qml.models.base import QuantumEstimator
-from qml.models.checkpoint import Checkpoint
+from qml.errors import ConfigurationError
 from qml.models.loss import CrossEntropy
-from qml.models.optimizers import (
-    DEFAULT_LEARNING_RATE,
-    GRADIENT_OPTIMIZERS,
-    OPTIMIZERS,
-    resolve_optimizer,
-)
-from qml.models.qpu_estimate import QPUEstimate
-from qml.models.training import run_optimizer
+from qml.models.variational import VariationalEstimator
 from qml.models.vqc_format import VQCFile
 from qml.models.vqc_prediction import VQCPrediction
-from qml.validation import classification_data, count, instance_of, number_above, one_of, seed
+from qml.validation import classification_data
 
 __all__ = ["VQC"]
 
 logger = logging.getLogger(__name__)
 
 
-_PARAMETERS = {  # checked at fit; the backend and scheduler by their own parsers
-    "feature_map_reps": count("feature_map_reps"),
-    "ansatz_reps": count("ansatz_reps"),
-    "optimizer": one_of("auto", *OPTIMIZERS),
-    "maxiter": count("maxiter"),
-    "learning_rate": number_above(0, none=True),
-    "shots": count("shots", none=True),
-    "seed": seed(),
-    "n_qubits": count("n_qubits", none=True),
-    "reduction": one_of(None, "pca"),
-    "input_scaling": one_of("minmax", None),
-    "optimization_level": one_of(0, 1, 2, 3),
-    "runtime_options": instance_of(dict, "a dict of runtime Sampler options"),
-    "max_qpu_seconds": number_above(0, none=True),
-}
-
-
-def _chunk_terms(model: VQC, X: np.ndarray, y_index: np.ndarray, n_total: int, W: np.ndarray,
-                 gradient: bool):
-    """A data-parallel task (``qml.distributed.data_parallel``): one chunk's share of the mean loss
-    of every row of ``W`` or, with ``gradient``, of the loss of ``W[0]`` and its gradient."""
-    objective = CrossEntropy(model._evaluator_ready(), model.readout_, X, y_index, n_total)
-    if gradient:
-        loss, grad = objective.loss_and_grad(W[0])
-        return np.array([loss]), grad
-    return objective.losses(W), None
-
-
-class VQC(VQCPrediction, QPUEstimate, VQCFile, QuantumEstimator, ClassifierMixin,
-          BaseEstimator):
+class VQC(VQCPrediction, VQCFile, VariationalEstimator, ClassifierMixin, BaseEstimator):
     """Variational quantum classifier: feature map + ansatz + readout, trained on a backend.
 
     Inputs are mapped to rotation angles (``qml.models.preprocessing.angle_encoder``: min-max to
@@ -191,8 +148,6 @@ class VQC(VQCPrediction, QPUEstimate, VQCFile, QuantumEstimator, ClassifierMixin
     True
     """
 
-    PARAMETERS = _PARAMETERS
-
     def __init__(self, feature_map="angle", feature_map_reps=1, ansatz="real_amplitudes",
                  ansatz_reps=3, readout="auto", optimizer="auto", maxiter=100,
                  learning_rate=None, backend="statevector", shots=None, seed=None,
@@ -225,50 +180,12 @@ class VQC(VQCPrediction, QPUEstimate, VQCFile, QuantumEstimator, ClassifierMixin
         self.max_qpu_seconds = max_qpu_seconds
         self.scheduler = scheduler
 
-    def _validate_options(self) -> None:
-        self._check_parameters()
-        spec = parse_backend(self.backend)
-        check_scheduler(self.scheduler)
-        if self.scheduler is not None and not spec.exact:
-            raise ConfigurationError(
-                f"scheduler={describe(self.scheduler)!r}: data-parallel training needs an "
-                f"exact backend (statevector); {self.backend!r} evaluates with shots or on "
-                "hardware, whose jobs stay with this process (and its job ledger)")
-
-    def _resolved_optimizer(self) -> str:
-        return resolve_optimizer(self.optimizer, parse_backend(self.backend).exact)
-
     def _build_circuit(self, n_inputs: int, n_classes: int) -> None:
         """Circuit and readout from the parameters (deterministic)."""
         self.readout_: Readout = build_readout(self.readout, n_classes)
         self.circuit_: ClassifierCircuit = build_classifier(
             self.feature_map, self.ansatz, n_features=n_inputs, n_qubits=self.n_qubits_,
             feature_map_reps=self.feature_map_reps, ansatz_reps=self.ansatz_reps)
-
-    def _build_evaluator(self) -> None:
-        """The evaluator of the built circuit on the backend."""
-        observables = self.readout_.observables(self.circuit_.num_qubits, len(self.classes_))
-        self._evaluator = make_evaluator(self.backend, self.circuit_,
-                                         observables, shots=self.shots, seed=self.seed,
-                                         optimization_level=self.optimization_level,
-                                         runtime_options=self.runtime_options)
-
-    def _evaluator_ready(self):
-        if getattr(self, "_evaluator", None) is None:
-            self._build_evaluator()
-        return self._evaluator
-
-    def _initial_weights(self, n_weights: int, rng: np.random.Generator) -> np.ndarray:
-        if self.warm_start and hasattr(self, "weights_") and len(self.weights_) == n_weights:
-            return np.array(self.weights_, dtype=float)
-        if self.initial_weights is None:
-            return rng.uniform(-np.pi, np.pi, n_weights)
-        w0 = np.asarray(self.initial_weights, dtype=float)
-        if w0.shape != (n_weights,) or not np.isfinite(w0).all():
-            raise InvalidInputError(
-                f"initial_weights must be {n_weights} finite numbers; got shape {w0.shape}"
-            )
-        return w0
 
     # ---------------------------------------------------------------- estimator API
     def fit(self, X, y):
@@ -280,52 +197,21 @@ class VQC(VQCPrediction, QPUEstimate, VQCFile, QuantumEstimator, ClassifierMixin
         """
         start = time.perf_counter()
         method, X, y, angles = self._prepare(X, y)
-        _warn_unused_options(self, method)
-        if self.max_qpu_seconds is not None and parse_backend(self.backend).runtime:
-            self._cost_estimate(len(X), method).check_limit(self.max_qpu_seconds)
-        self._build_evaluator()
-        classes = self.classes_
-        rng = np.random.default_rng(self.seed)
-        w0 = self._initial_weights(len(self.circuit_.weights), rng)
-        y_index = np.searchsorted(classes, y)
-        if method in GRADIENT_OPTIMIZERS and not self._evaluator.exact:
-            warnings.warn(f"{method} with shot noise: gradients are parameter-shift estimates; "
-                          "SPSA or COBYLA are usually more robust", UserWarning, stacklevel=2)
-        checkpoint = self._checkpoint_file(method, X, y)
-        state = checkpoint.read(len(w0)) if checkpoint is not None and self.resume else None
-        writer = checkpoint.writer() if checkpoint is not None else None  # place checked now
-        with connect(self.scheduler) as executor:
-            if executor.distributed:
-                objective = ShardedObjective(executor, _chunk_terms, _worker_copy(self),
-                                             angles, y_index)
-            else:
-                objective = CrossEntropy(self._evaluator, self.readout_, angles, y_index)
-            result = run_optimizer(method, objective, w0, maxiter=self.maxiter,
-                                   learning_rate=self.learning_rate, rng=rng,
-                                   callback=self.callback, verbose=self.verbose, state=state,
-                                   on_state=writer)
-        evaluations = objective.n_circuits if executor.distributed else self._evaluator.n_circuits
-        self.weights_ = result.weights
-        self.loss_curve_ = result.loss_curve
-        self.loss_ = result.loss
-        self.n_iter_ = result.n_iter
-        self.optimizer_ = method
-        self.shots_ = None if self._evaluator.exact else int(self._evaluator.shots)
-        self.n_circuit_evaluations_ = int(evaluations)
-        self.fit_seconds_ = time.perf_counter() - start
-        logger.info("fit: %s on %s (%s), %d iterations, loss %.6f, %d circuit evaluations, "
-                    "%.2f s", method, self.backend, describe(self.scheduler), self.n_iter_,
-                    self.loss_, self.n_circuit_evaluations_, self.fit_seconds_)
+        self._train(method, X, y, angles, np.searchsorted(self.classes_, y), start)
         return self
 
-    def _checkpoint_file(self, method: str, X, y) -> Checkpoint | None:
-        """This run's checkpoint (None without ``checkpoint``), its place checked."""
-        if self.checkpoint is None:
-            if self.resume:
-                raise ConfigurationError("resume=True needs checkpoint=PATH")
-            return None
-        return Checkpoint(self.checkpoint, method, Checkpoint.fingerprint(
-            self.get_params(), X, y))
+    # ---------------------------------------------------------------- hooks of the base
+    def _observables(self) -> list:
+        return self.readout_.observables(self.circuit_.num_qubits, len(self.classes_))
+
+    def _objective(self, evaluator, X, targets, n_total=None) -> CrossEntropy:
+        return CrossEntropy(evaluator, self.readout_, X, targets, n_total)
+
+    def _structure(self) -> dict:
+        return {"classes_": self.classes_, "readout_": self.readout_}
+
+    def _store_result(self, result) -> None:
+        self.weights_ = result.weights
 
     def _prepare(self, X, y):
         """Options and data checked, input map fitted, circuit and readout built: what
@@ -348,35 +234,3 @@ class VQC(VQCPrediction, QPUEstimate, VQCFile, QuantumEstimator, ClassifierMixin
         self._build_circuit(angles.shape[1], len(classes))
         return method, X, y, angles
 
-
-def _warn_unused_options(model: VQC, method: str) -> None:
-    """Options that this backend or optimizer would not use are named, not ignored."""
-    spec = parse_backend(model.backend)
-    unused = []
-    if model.shots is not None and spec.exact:
-        unused.append(f"shots={model.shots} (backend {model.backend!r} evaluates exactly; "
-                      "use backend='aer' for shots)")
-    if model.learning_rate is not None and method not in DEFAULT_LEARNING_RATE:
-        unused.append(f"learning_rate={model.learning_rate} ({method} has no step size)")
-    if model.runtime_options and not spec.runtime:
-        unused.append("runtime_options (only fake: and ibm: backends take them)")
-    if model.max_qpu_seconds is not None and not spec.runtime:
-        unused.append(f"max_qpu_seconds={model.max_qpu_seconds} (backend {model.backend!r} "
-                      "uses no QPU)")
-    if model.optimization_level != 1 and spec.exact:
-        unused.append(f"optimization_level={model.optimization_level} (backend "
-                      f"{model.backend!r} runs the circuit untranspiled)")
-    for item in unused:
-        warnings.warn(f"VQC option not used: {item}", UserWarning, stacklevel=4)
-
-
-def _worker_copy(model: VQC) -> VQC:
-    """What a data-parallel worker needs to evaluate the loss: the built circuit and
-    readout, without the callback, checkpoint or scheduler (nor any fitted weights)."""
-    params = {**model.get_params(deep=False), "callback": None, "checkpoint": None,
-              "resume": False, "verbose": False, "scheduler": None,
-              "initial_weights": None}
-    copy = type(model)(**params)
-    copy.classes_, copy.n_qubits_ = model.classes_, model.n_qubits_
-    copy.circuit_, copy.readout_ = model.circuit_, model.readout_
-    return copy

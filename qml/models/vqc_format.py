@@ -163,9 +163,6 @@ class VQCFile(ResultFile):
 
     SCHEMA = MODEL_SCHEMA
 
-    def _validate_options(self) -> None:  # the estimator's parameter checks
-        raise NotImplementedError
-
     def _to_body(self) -> dict:
         if not hasattr(self, "weights_"):
             raise NotFittedError("fit the model before saving it")
@@ -178,7 +175,7 @@ class VQCFile(ResultFile):
     @classmethod
     def _from_body(cls, doc: dict):
         model = cls(**saved_params(doc))
-        model._validate_options()
+        cls._validate_options(model)
         for name, value in learned_state(doc).items():
             setattr(model, name, value)
         model._check_loaded()

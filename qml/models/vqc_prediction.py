@@ -8,9 +8,7 @@ import logging
 import numpy as np
 from sklearn.base import ClassifierMixin
 
-from qml.backends import parse_backend
 from qml.backends.evaluators import PREDICTION
-from qml.errors import ConfigurationError, NotFittedError
 from qml.validation import fitted_input, scored_labels
 
 logger = logging.getLogger(__name__)
@@ -20,7 +18,7 @@ __all__ = ["VQCPrediction"]
 
 class VQCPrediction:
     """Mixin of ``VQC``: its answers once fitted (``predict``, ``predict_proba``, ``score``,
-    ``input_gradients``, ``on_backend``)."""
+    ``input_gradients``); ``on_backend`` is the base's (``qml.models.variational``)."""
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, shape (n_samples, n_classes), columns in ``classes_`` order."""
@@ -72,39 +70,3 @@ class VQCPrediction:
         _, _, g_angles = evaluator.vjp(self._angles(X), self.weights_[None, :], cotangent,
                                        inputs=True)
         return g_angles[0] @ self.input_matrix_.T
-
-    def on_backend(self, backend: str, shots: int | None = None,
-                   seed: int | None = None):
-        """The fitted model, evaluated elsewhere: a copy with the same weights, input map and
-        classes whose ``predict``/``score`` run on ``backend`` with ``shots`` (and ``seed``;
-        default this model's). Nothing is trained; this model is unchanged.
-
-        For accuracy against shots or noise of one trained model: ``clf.on_backend("aer",
-        shots=64, seed=s).score(X, y)`` over a few seeds.
-
-        Examples
-        --------
-        >>> from sklearn.datasets import load_iris
-        >>> from qml import VQC
-        >>> X, y = load_iris(return_X_y=True)
-        >>> clf = VQC(seed=0, maxiter=20).fit(X[:100], y[:100])
-        >>> noisy = clf.on_backend("aer", shots=64, seed=1)
-        >>> noisy.backend, noisy.shots, bool((noisy.weights_ == clf.weights_).all())
-        ('aer', 64, True)
-        >>> 0.5 < noisy.score(X[:100], y[:100]) <= 1.0
-        True
-        """
-        if not hasattr(self, "weights_"):
-            raise NotFittedError("fit the model before evaluating it on another backend")
-        spec = parse_backend(backend)  # an unknown backend: its own clear error
-        if spec.exact and shots is not None:
-            raise ConfigurationError(f"backend {backend!r} is exact: it takes no shots "
-                                     "(use 'aer' or 'aer:<fake backend>' for shot noise)")
-        doc = self.to_dict()
-        params = doc["params"]
-        params.update(backend=backend, shots=shots,
-                      seed=self.seed if seed is None else seed, checkpoint=None,
-                      resume=False, scheduler=None)  # the saved params hold no callback
-        model = type(self).from_dict(doc)
-        logger.info("evaluating the fitted model on %s (shots %s)", backend, shots)
-        return model

@@ -42,9 +42,9 @@ def test_data_parallel_fit_equals_the_in_process_fit(dask_client, data, in_proce
 
 def _objective(model, X, y):
     """The VQC's loss as a ShardedObjective, through the classifier's public fit path."""
-    from qml.models.vqc import _chunk_terms
+    from qml.models.variational import chunk_terms
 
-    return lambda executor: ShardedObjective(executor, _chunk_terms, model, X, y, chunk=64)
+    return lambda executor: ShardedObjective(executor, chunk_terms, model, X, y, chunk=64)
 
 
 def test_the_chunk_sums_do_not_depend_on_the_number_of_shards(dask_client, data, in_process):
