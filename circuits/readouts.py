@@ -1,5 +1,6 @@
 """Readouts: which observables a classifier measures, and how their expectation values
-become class probabilities.
+become class probabilities; and the one observable a regressor reads out
+(``regression_observable``).
 
 A readout is a small value object: ``observables(n_qubits)`` lists the measured operators
 (``SparsePauliOp``), ``probabilities(E)`` maps expectation values ``E[..., k]`` to class
@@ -19,7 +20,8 @@ from qiskit.quantum_info import SparsePauliOp
 from qml.errors import ConfigurationError
 
 __all__ = ["Readout", "Parity", "ZPerClass", "Observables", "READOUTS", "build_readout",
-           "readout_from_dict"]
+           "readout_from_dict", "REGRESSION_OBSERVABLES", "regression_observable",
+           "observable_to_list", "observable_from_list"]
 
 
 def _z_on(qubit: int, n_qubits: int) -> SparsePauliOp:
@@ -213,3 +215,60 @@ def readout_from_dict(data: dict) -> Readout:
                for terms in data["operators"]]
         return Observables(ops, scale=data["scale"])
     raise ConfigurationError(f"unknown readout in model file: {name!r}")
+
+
+REGRESSION_OBSERVABLES = ("mean_z", "z0", "parity")
+
+
+def regression_observable(observable, n_qubits: int) -> SparsePauliOp:
+    """The one observable a regressor reads out: ``"mean_z"`` (the mean of ``Z_q`` over all
+    qubits), ``"z0"`` (``Z`` on qubit 0), ``"parity"`` (``Z`` on every qubit, the default of
+    qiskit-machine-learning's ``EstimatorQNN``), a Pauli label, or a ``SparsePauliOp``.
+
+    Examples
+    --------
+    >>> regression_observable("mean_z", 2).to_list()
+    [('IZ', (0.5+0j)), ('ZI', (0.5+0j))]
+    >>> str(regression_observable("XY", 2).paulis[0])
+    'XY'
+    """
+    if isinstance(observable, str) and observable in REGRESSION_OBSERVABLES:
+        if observable == "z0":
+            return _z_on(0, n_qubits)
+        if observable == "parity":
+            return SparsePauliOp("Z" * n_qubits)
+        return SparsePauliOp.from_sparse_list([("Z", [q], 1.0 / n_qubits)
+                                               for q in range(n_qubits)], num_qubits=n_qubits)
+    try:
+        op = SparsePauliOp(observable)
+    except (QiskitError, TypeError, ValueError) as exc:
+        raise ConfigurationError(
+            f"observable {observable!r}: give one of {', '.join(REGRESSION_OBSERVABLES)}, a "
+            f"Pauli label or a SparsePauliOp ({exc})") from exc
+    if op.num_qubits != n_qubits:
+        raise ConfigurationError(f"observable {observable} acts on {op.num_qubits} qubits; "
+                                 f"the circuit has {n_qubits}")
+    if np.abs(op.coeffs.imag).max() > 1e-12:
+        raise ConfigurationError(f"observable {observable} is not Hermitian: its Pauli "
+                                 "coefficients must be real")
+    return op
+
+
+def observable_to_list(op: SparsePauliOp) -> list:
+    """A ``SparsePauliOp`` as JSON-ready data: ``[[label, coefficient], ...]`` (real
+    coefficients; ``observable_from_list`` reads it back).
+
+    Examples
+    --------
+    >>> observable_to_list(SparsePauliOp(["ZI", "IZ"], [0.5, 0.5]))
+    [['ZI', 0.5], ['IZ', 0.5]]
+    """
+    return [[label, float(np.real(coeff))] for label, coeff in SparsePauliOp(op).to_list()]
+
+
+def observable_from_list(data: list) -> SparsePauliOp:
+    """Inverse of ``observable_to_list``."""
+    try:
+        return SparsePauliOp.from_list([(str(label), float(c)) for label, c in data])
+    except (QiskitError, TypeError, ValueError) as exc:
+        raise ConfigurationError(f"unknown observable in model file: {data!r} ({exc})") from exc

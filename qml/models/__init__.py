@@ -6,9 +6,12 @@ module                 what it holds
 ``vqc``                ``VQC``: the variational quantum classifier (scikit-learn estimator)
 ``vqc_prediction``     what a fitted VQC answers: probabilities, attributions, other backends
 ``vqc_format``         the VQC's model file, its schema and upgrades
+``vqr``                ``VQR``: the variational quantum regressor (scikit-learn estimator)
+``vqr_format``         the VQR's model file
+``variational``        what VQC and VQR share: options, evaluator, training run, other backends
 ``checkpoint``         checkpoints of a training run, read back by ``resume=True``
 ``qpu_estimate``       what training a VQC would cost on hardware, before anything is sent
-``loss``               the cross-entropy loss and its gradient
+``loss``               the cross-entropy and squared-error losses and their gradients
 ``training``           the training loop around an optimizer (progress, checkpoints)
 ``base``               what VQC and QSVC share: parameter rules, the input-to-angle map
 ``qsvc``               ``QSVC``: a support-vector classifier on a quantum kernel
@@ -33,7 +36,7 @@ module                 what it holds
 ``preprocessing``      the input pipeline: reduction to the qubit count, angle scaling
 =====================  ======================================================================
 
-``from qml import VQC, QSVC, QKRR, QSVR, QGPR`` is the short way in; this package imports
+``from qml import VQC, VQR, QSVC, QKRR, QSVR, QGPR`` is the short way in; this package imports
 nothing on its own, so that reading one module (``qml.models.optimizers``) does not load
 Qiskit.
 """

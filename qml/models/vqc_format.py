@@ -1,5 +1,7 @@
 """The VQC's model file (``qlimits.vqc``, JSON, no pickle): its schema, the parameters as
-JSON, the learned state, and the upgrade from older formats.
+JSON, the learned state, and the upgrade from older formats. The parts every variational
+estimator saves (parameters, circuit weights, input map, training record) are shared with
+the VQR's file (``qml.models.vqr_format``).
 """
 
 from __future__ import annotations
@@ -12,14 +14,20 @@ import warnings
 import numpy as np
 from qiskit import QuantumCircuit, qpy
 
-from circuits.readouts import build_readout, readout_from_dict
+from circuits.readouts import (
+    build_readout,
+    observable_from_list,
+    observable_to_list,
+    readout_from_dict,
+)
 from qml.backends import DEFAULT_SHOTS, parse_backend
 from qml.errors import ConfigurationError, NotFittedError, VersionMismatchWarning
 from qml.models.optimizers import OPTIMIZERS, resolve_optimizer
 from qml.result_file import ResultFile, document_schema
 from qml.version import __version__
 
-__all__ = ["VQCFile", "MODEL_SCHEMA", "json_params", "model_body", "saved_params", "learned_state"]
+__all__ = ["VQCFile", "MODEL_SCHEMA", "VARIATIONAL_FIELDS", "json_params", "model_body",
+           "saved_params", "learned_state", "check_loaded_arrays"]
 
 logger = logging.getLogger(__name__)
 
@@ -37,11 +45,8 @@ def decode_circuit(data: dict) -> QuantumCircuit:
 NUMBERS = {"type": "array", "items": {"type": "number"}}
 
 
-MODEL_SCHEMA = document_schema({
+VARIATIONAL_FIELDS = {  # what every variational estimator's file holds
     "qiskit_version": {"type": "string"},
-    "params": {"type": "object", "required": ["feature_map", "ansatz", "readout", "backend"]},
-    "classes": {"type": "array", "minItems": 2},
-    "classes_dtype": {"type": "string"},
     "n_features_in": {"type": "integer", "minimum": 1},
     "n_qubits": {"type": "integer", "minimum": 1},
     "weights": {**NUMBERS, "minItems": 1},
@@ -54,20 +59,31 @@ MODEL_SCHEMA = document_schema({
     "shots": {"type": ["integer", "null"], "minimum": 1},
     "n_circuit_evaluations": {"type": ["integer", "null"], "minimum": 0},
     "fit_seconds": {"type": ["number", "null"], "minimum": 0},
-}, required=["params", "classes", "classes_dtype", "n_features_in", "n_qubits", "weights",
-             "input_matrix", "input_offset", "loss_curve", "loss", "n_iter", "optimizer",
-             "shots", "n_circuit_evaluations", "fit_seconds"])
+}
+VARIATIONAL_REQUIRED = ["params", "n_features_in", "n_qubits", "weights", "input_matrix",
+                        "input_offset", "loss_curve", "loss", "n_iter", "optimizer", "shots",
+                        "n_circuit_evaluations", "fit_seconds"]
+
+MODEL_SCHEMA = document_schema({
+    **VARIATIONAL_FIELDS,
+    "params": {"type": "object", "required": ["feature_map", "ansatz", "readout", "backend"]},
+    "classes": {"type": "array", "minItems": 2},
+    "classes_dtype": {"type": "string"},
+}, required=[*VARIATIONAL_REQUIRED, "classes", "classes_dtype"])
 
 
-def json_params(params: dict, n_classes: int) -> dict:
-    """The estimator's parameters as JSON: circuits as QPY, a readout object as its dict;
-    no callback (with a warning) and no Dask client (a session's, not the model's)."""
+def json_params(params: dict, n_classes: int | None = None) -> dict:
+    """The estimator's parameters as JSON: circuits as QPY, a readout object as its dict, an
+    observable (a regressor's) as its Pauli terms; no callback (with a warning) and no Dask
+    client (a session's, not the model's)."""
     params = dict(params)
     for key in ("feature_map", "ansatz"):
         if isinstance(params[key], QuantumCircuit):
             params[key] = encode_circuit(params[key])
-    if not isinstance(params["readout"], str):
+    if "readout" in params and not isinstance(params["readout"], str):
         params["readout"] = build_readout(params["readout"], n_classes).to_dict()
+    if "observable" in params and not isinstance(params["observable"], str):
+        params["observable"] = {"pauli_terms": observable_to_list(params["observable"])}
     if params["initial_weights"] is not None:
         params["initial_weights"] = np.asarray(params["initial_weights"]).tolist()
     if params["callback"] is not None:
@@ -92,14 +108,13 @@ _LEARNED = {  # saved key -> (attribute, how it is read back)
 }
 
 
-def model_body(model) -> dict:
-    """What a fitted VQC's file holds besides its stamp."""
+def model_body(model, n_classes: int | None = None) -> dict:
+    """What every fitted variational estimator's file holds besides its stamp (a
+    classifier's ``n_classes`` builds a readout object's dict)."""
     import qiskit
 
-    classes = model.classes_
     body = {"qiskit_version": qiskit.__version__,
-            "params": json_params(model.get_params(), len(classes)),
-            "classes": classes.tolist(), "classes_dtype": classes.dtype.str}
+            "params": json_params(model.get_params(), n_classes)}
     for key, (attribute, read) in _LEARNED.items():
         value = getattr(model, attribute)
         body[key] = (value.tolist() if isinstance(value, np.ndarray)
@@ -142,15 +157,33 @@ def saved_params(doc: dict) -> dict:
             params[key] = decode_circuit(params[key])
     if isinstance(params.get("readout"), dict):
         params["readout"] = readout_from_dict(params["readout"])
+    if isinstance(params.get("observable"), dict):
+        params["observable"] = observable_from_list(params["observable"].get("pauli_terms"))
     return params
 
 
 def learned_state(doc: dict) -> dict:
-    """The fitted attributes (``classes_``, ``weights_`` ...) from a validated file."""
-    state = {"classes_": np.array(doc["classes"], dtype=np.dtype(doc["classes_dtype"]))}
+    """The fitted attributes every variational estimator has (``weights_``, the input map,
+    the training record) from a validated file."""
+    state = {}
     for key, (attribute, read) in _LEARNED.items():
         state[attribute] = doc[key] if read is None else read(doc[key])
     return state
+
+
+def check_loaded_arrays(model, extra: tuple[str, ...] = ()) -> int:
+    """A loaded model's input map fits its feature count, and its weights, input map and
+    ``extra`` attributes hold finite numbers (else ``ValueError``); returns the number of
+    angles the input map makes."""
+    d, k = model.input_matrix_.shape if model.input_matrix_.ndim == 2 else (None, None)
+    if d != model.n_features_in_ or model.input_offset_.shape != (k,):
+        raise ValueError(f"input_matrix {model.input_matrix_.shape} and input_offset "
+                         f"{model.input_offset_.shape} do not map {model.n_features_in_} "
+                         "features to angles")
+    for name in ("weights_", "input_matrix_", "input_offset_", *extra):
+        if not np.isfinite(getattr(model, name)).all():
+            raise ValueError(f"{name.rstrip('_')} holds NaN or infinite values")
+    return k
 
 
 class VQCFile(ResultFile):
@@ -166,7 +199,9 @@ class VQCFile(ResultFile):
     def _to_body(self) -> dict:
         if not hasattr(self, "weights_"):
             raise NotFittedError("fit the model before saving it")
-        return model_body(self)
+        classes = self.classes_
+        return {**model_body(self, len(classes)), "classes": classes.tolist(),
+                "classes_dtype": classes.dtype.str}
 
     @classmethod
     def _upgrade(cls, doc: dict, version: int) -> dict:
@@ -176,6 +211,7 @@ class VQCFile(ResultFile):
     def _from_body(cls, doc: dict):
         model = cls(**saved_params(doc))
         cls._validate_options(model)
+        model.classes_ = np.array(doc["classes"], dtype=np.dtype(doc["classes_dtype"]))
         for name, value in learned_state(doc).items():
             setattr(model, name, value)
         model._check_loaded()
@@ -183,14 +219,7 @@ class VQCFile(ResultFile):
 
     def _check_loaded(self) -> None:
         """The saved arrays fit each other and the circuit the parameters build."""
-        d, k = self.input_matrix_.shape if self.input_matrix_.ndim == 2 else (None, None)
-        if d != self.n_features_in_ or self.input_offset_.shape != (k,):
-            raise ValueError(f"input_matrix {self.input_matrix_.shape} and input_offset "
-                             f"{self.input_offset_.shape} do not map {self.n_features_in_} "
-                             "features to angles")
-        for name in ("weights_", "input_matrix_", "input_offset_"):
-            if not np.isfinite(getattr(self, name)).all():
-                raise ValueError(f"{name.rstrip('_')} holds NaN or infinite values")
+        k = check_loaded_arrays(self)
         self._build_circuit(k, len(self.classes_))
         if len(self.weights_) != len(self.circuit_.weights):
             raise ValueError(f"{len(self.weights_)} weights for a circuit with "
