@@ -54,8 +54,9 @@ def load_regression(name: str, *, n_features: int | None = None,
     """Load a regression dataset by name (``REGRESSION_DATASETS``) or from a ``.csv`` path
     (``target``: the target column's name or position, the last by default), split it
     (shuffled, seeded) and standardise the features (PCA to ``n_features`` when asked, fitted
-    on the training part). ``n_samples``: the size of ``fourier`` (default 200), or a
-    seeded subsample of a fixed dataset.
+    on the training part); ``fourier``'s one feature is an angle and stays in radians.
+    ``n_samples``: the size of ``fourier`` (default 200), or a seeded subsample of a fixed
+    dataset.
 
     Examples
     --------
@@ -94,6 +95,8 @@ def load_regression(name: str, *, n_features: int | None = None,
     except ValueError as exc:
         raise ConfigurationError(f"test_size={test_size!r} cannot split {len(y)} samples "
                                  f"({exc})") from exc
+    if name == "fourier":  # x is an angle: kept in radians, as the spectrum argument needs
+        return Dataset("fourier", X_tr, X_te, y_tr, y_te, names)
     reduce = n_features is not None and n_features < X.shape[1]
     pipe = FeaturePipeline(n_components=n_features if reduce else None, seed=seed).fit(X_tr)
     names = [f"pc{i + 1}" for i in range(n_features)] if reduce else list(names)

@@ -234,8 +234,8 @@ def add_parser(sub, add) -> None:
     """Add the parser of ``qlimits train``; ``add(subparsers, name, **kwargs)`` gives it the
     options every command takes."""
     train = add(sub, "train", help="train a VQC (or a QSVC or a regressor) and save it",
-                           description="Train a VQC (or a QSVC, or a quantum-kernel regressor); "
-                                   "write model.json, metrics.json (and loss.png for a VQC).")
+                description="Train a VQC (or a QSVC, or a quantum regressor); write model.json, "
+                            "metrics.json (and loss.png for a VQC or VQR).")
     train.add_argument("--dataset", required=True,
                        help="iris | breast_cancer | wine | moons | circles | ad_hoc | FILE.csv; "
                             "for a regressor: diabetes | fourier | FILE.csv (last column: the "
@@ -247,9 +247,12 @@ def add_parser(sub, add) -> None:
     train.add_argument("--out", required=True, help="output folder")
     train.add_argument("--model", choices=["vqc", "qsvc", *REGRESSORS], default="vqc",
                        help="vqc: variational classifier (default); qsvc: support-vector "
-                            "classifier on the quantum kernel of the feature map; qkrr, qsvr, "
-                            "qgpr: kernel ridge, support-vector and Gaussian-process "
-                            "regression on it")
+                            "classifier on the quantum kernel of the feature map; vqr: "
+                            "variational regressor; qkrr, qsvr, qgpr: kernel ridge, "
+                            "support-vector and Gaussian-process regression on the kernel")
+    train.add_argument("--observable", default="mean_z",
+                       help="what a VQR reads out: mean_z (default), z0, parity or a Pauli "
+                            "label such as ZZII")
     add_vqc_arguments(train)
     add_scheduler_argument(train, "data-parallel VQC training, or the QSVC's Gram matrix "
                                   "in blocks (exact backends)")

@@ -25,7 +25,9 @@ def test_the_fourier_series_has_degree_three():
     coef, *_ = np.linalg.lstsq(design, y, rcond=None)
     assert np.abs(design @ coef - y).max() < 1e-10  # exactly a trigonometric polynomial
     assert abs(coef[4]) < 1e-10 and abs(coef[-1]) < 1e-10  # of degree 3, not 4
-    assert load_regression("fourier", n_samples=50, seed=1).X_train.shape == (35, 1)
+    ds = load_regression("fourier", n_samples=50, seed=1)
+    assert ds.X_train.shape == (35, 1)
+    assert -np.pi <= ds.X_train.min() and ds.X_train.max() < np.pi  # radians, not rescaled
 
 
 def test_a_csv_file_with_numeric_targets(tmp_path):

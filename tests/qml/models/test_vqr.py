@@ -241,3 +241,24 @@ def test_one_sample_and_a_bad_observable_are_refused():
         VQR(observable="Q", maxiter=1).fit([[1.0], [2.0]], [1.0, 2.0])
     with pytest.raises(ConfigurationError, match="acts on 3 qubits"):
         VQR(observable="ZZZ", maxiter=1).fit([[1.0], [2.0]], [1.0, 2.0])
+
+
+def test_cli_fits_the_fourier_series_and_refuses_what_a_vqr_cannot_do(tmp_path):
+    from tests.helpers import qlimits
+
+    run = qlimits("train", "--model", "vqr", "--dataset", "fourier", "--feature-map",
+                  "reuploading", "--feature-map-reps", "3", "--input-scaling", "none",
+                  "--maxiter", "200", "--out", str(tmp_path / "f"))
+    assert run.returncode == 0, run.stderr
+    metrics = json.loads((tmp_path / "f" / "metrics.json").read_text())
+    assert metrics["model"] == "vqr" and metrics["test_r2"] > 0.99
+    assert VQR.load(tmp_path / "f" / "model.json").feature_map_reps == 3
+    assert (tmp_path / "f" / "loss.png").stat().st_size > 1000
+    for flags, match in ((["--classes", "0,1"], "--classes"),
+                         (["--landmarks", "5"], "--landmarks"),
+                         (["--observable", "Q"], "observable")):
+        run = qlimits("train", "--model", "vqr", "--dataset", "fourier", *flags, "--out",
+                      str(tmp_path / "refused"))
+        assert run.returncode == 1 and match in run.stderr, run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1
+        assert not (tmp_path / "refused" / "model.json").exists()
