@@ -19,14 +19,16 @@ the trees' impurity importances, and for the VQC exact input-gradient attributio
 absolute derivative of the predicted class probability with respect to each feature). Learning
 curves: test accuracy against training-set size.
 
-==============  =============================================================================
-module          what it holds
-==============  =============================================================================
-``baselines``   the baselines, parameter counts, training costs and their units
-``experiment``  ``compare``: the folds, explanations and learning curves as tasks
-``analysis``    pure functions over the folds' numbers
-``report``      ``Comparison`` and ``ModelReport`` (a result file)
-==============  =============================================================================
+========================  ===================================================================
+module                    what it holds
+========================  ===================================================================
+``baselines``             the baselines, parameter counts, training costs and their units
+``experiment``            ``compare``: the folds, explanations and learning curves as tasks
+``analysis``              pure functions over the folds' numbers
+``report``                ``Comparison`` and ``ModelReport`` (a result file)
+``regression_baselines``  the regressors of ``compare(task="regression")``, sizes and costs
+``regression_report``     ``RegressionComparison`` and ``RegressionReport`` (a result file)
+========================  ===================================================================
 """
 
 from qml.compare.baselines import (
@@ -38,7 +40,11 @@ from qml.compare.baselines import (
     training_cost,
 )
 from qml.compare.experiment import compare
+from qml.compare.regression_baselines import DEFAULT_REGRESSION_MODELS, REGRESSION_BASELINES
+from qml.compare.regression_report import RegressionComparison, RegressionReport
 from qml.compare.report import Comparison, ModelReport
 
 __all__ = ["BASELINES", "DEFAULT_MODELS", "FLOP_FORMULAS", "ModelReport", "Comparison",
-           "baseline", "compare", "n_parameters", "training_cost"]
+           "baseline", "compare", "n_parameters", "training_cost",
+           "DEFAULT_REGRESSION_MODELS", "REGRESSION_BASELINES", "RegressionComparison",
+           "RegressionReport"]

@@ -1,6 +1,8 @@
 """``compare``: every model on the same stratified folds, then explanations on one held-out
 split and learning curves; each a task run in this process or on Dask, combined in a fixed
-order, so the report never depends on the number of workers.
+order, so the report never depends on the number of workers. ``compare(task="regression")``
+does the same for regressors on shuffled folds (R^2 and RMSE, explanations; no learning
+curves).
 """
 
 from __future__ import annotations
@@ -12,12 +14,21 @@ import warnings
 import numpy as np
 from sklearn.base import clone
 from sklearn.inspection import permutation_importance
-from sklearn.metrics import accuracy_score, balanced_accuracy_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.metrics import accuracy_score, balanced_accuracy_score, mean_squared_error, r2_score
+from sklearn.model_selection import KFold, StratifiedKFold
 
 from qml.backends import parse_backend
 from qml.compare.analysis import curve_sizes, curve_subsets, fold_report, rank_correlations
 from qml.compare.baselines import model_kind, model_set, preprocessing_for
+from qml.compare.regression_baselines import (
+    DEFAULT_REGRESSION_MODELS,
+    REGRESSION_FLOP_FORMULAS,
+    regression_model,
+    regressor_cost,
+    regressor_kind,
+    regressor_parameters,
+)
+from qml.compare.regression_report import RegressionComparison, RegressionReport
 from qml.compare.report import Comparison
 from qml.distributed import check_scheduler, connect
 from qml.errors import ConfigurationError, InvalidInputError
@@ -27,7 +38,7 @@ __all__ = ["compare"]
 logger = logging.getLogger(__name__)
 
 
-def _check(X, y, folds: int):
+def _check(X, y, folds: int, task: str = "classification"):
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
     if X.ndim != 2 or len(X) != len(y):
@@ -35,6 +46,17 @@ def _check(X, y, folds: int):
                                 f"{y.shape}")
     if not np.isfinite(X).all():
         raise InvalidInputError("X contains NaN or infinity")
+    if task == "regression":
+        try:
+            y = y.astype(float)
+        except ValueError as exc:
+            raise InvalidInputError(f"y must hold numbers for a regression: {exc}") from exc
+        if not np.isfinite(y).all() or np.ptp(y) == 0:
+            raise InvalidInputError("y must be finite numbers that vary for a regression")
+        if not isinstance(folds, (int, np.integer)) or not 2 <= folds <= len(y):
+            raise ConfigurationError(f"folds must be between 2 and the {len(y)} samples; "
+                                     f"got {folds!r}")
+        return X, y
     smallest = int(np.unique(y, return_counts=True)[1].min())
     if not isinstance(folds, (int, np.integer)) or folds < 2 or folds > smallest:
         raise ConfigurationError(
@@ -101,6 +123,21 @@ def _fold_task(model, X, y, train, test, n_features, seed, keep: bool) -> dict:
     return out
 
 
+def _regression_fold_task(model, X, y, train, test, n_features, seed, keep: bool) -> dict:
+    """One regression task: fit a clone on a training fold, score it on the test fold."""
+    prep = preprocessing_for(n_features, seed).fit(X[train])
+    fitted = clone(model)
+    train_s = _fit_timed(fitted, prep.transform(X[train]), y[train])
+    start = time.perf_counter()
+    pred = fitted.predict(prep.transform(X[test]))
+    out = {"r2": float(r2_score(y[test], pred)),
+           "rmse": float(np.sqrt(mean_squared_error(y[test], pred))),
+           "train_s": train_s, "infer_s": time.perf_counter() - start}
+    if keep:
+        out.update(fitted=fitted, n_features=prep.transform(X[:1]).shape[1])
+    return out
+
+
 def _explain_task(first_fold: dict, X_test, y_test, seed) -> dict:
     """One task: permutation importances (and impurity importances, and the VQC's input
     gradients) of the model fitted on the first fold."""
@@ -109,9 +146,10 @@ def _explain_task(first_fold: dict, X_test, y_test, seed) -> dict:
     out = {"permutation": perm.importances_mean.tolist()}
     if hasattr(model, "feature_importances_"):
         out["impurity"] = model.feature_importances_.tolist()
-    if model_kind(model) == "vqc" and model.shots_ is None:
-        grads = model.input_gradients(X_test)
-        out["input_gradient"] = np.abs(grads).mean(axis=0).tolist()
+    if model_kind(model) == "vqc" or regressor_kind(model) == "vqr":
+        if model.shots_ is None:
+            grads = model.input_gradients(X_test)
+            out["input_gradient"] = np.abs(grads).mean(axis=0).tolist()
     return out
 
 
@@ -124,13 +162,16 @@ def compare(X, y, *, dataset: str = "data", vqc=None, qsvc=None, models=None,
             extra_models=None,
             folds: int = 5, n_features: int | None = None, seed: int | None = 0,
             feature_names=None, learning_sizes=(0.1, 0.25, 0.5, 0.75, 1.0),
-            learning_repeats: int = 3, progress=None, scheduler=None) -> Comparison:
-    """Cross-validate a VQC and classical baselines on the same splits and preprocessing.
+            learning_repeats: int = 3, progress=None, scheduler=None,
+            task: str = "classification") -> Comparison | RegressionComparison:
+    """Cross-validate a VQC and classical baselines on the same splits and preprocessing (or,
+    with ``task="regression"``, the quantum and classical regressors).
 
     Parameters
     ----------
     X, y : arrays
-        Raw features and labels; preprocessing is fitted inside every training fold.
+        Raw features and labels (targets for a regression); preprocessing is fitted inside
+        every training fold.
     vqc : VQC, optional
         The quantum model (default ``VQC(seed=seed)``).
     qsvc : QSVC, optional
@@ -165,6 +206,13 @@ def compare(X, y, *, dataset: str = "data", vqc=None, qsvc=None, models=None,
         address, or a ``Client``); every task is seeded as in-process, so the scores are the
         same. Models on ``fake:``/``ibm:`` backends are refused there (their jobs stay with
         this process's ledger).
+    task : {"classification", "regression"}, default="classification"
+        ``"regression"``: ``models`` are names from ``DEFAULT_REGRESSION_MODELS`` (default:
+        all: ``vqr``, ``qkrr``, ``qsvr``, ``qgpr``, ``ridge``, ``svr``,
+        ``gaussian_process``, ``random_forest``, ``gradient_boosting``, ``mlp``; quantum
+        models with other settings go in ``extra_models``) on shuffled folds, scored by R^2
+        and RMSE, with explanations and no learning curves; returns a
+        ``RegressionComparison``. ``vqc`` and ``qsvc`` are for classification.
 
     Examples
     --------
@@ -176,6 +224,14 @@ def compare(X, y, *, dataset: str = "data", vqc=None, qsvc=None, models=None,
     >>> [m.name for m in rep.models]
     ['vqc', 'decision_tree']
     """
+    if task not in ("classification", "regression"):
+        raise ConfigurationError(f"task must be 'classification' or 'regression'; got {task!r}")
+    if task == "regression":
+        if vqc is not None or qsvc is not None:
+            raise ConfigurationError("vqc= and qsvc= are classifiers; for a regression pass "
+                                     "quantum regressors in extra_models={name: model}")
+        return _compare_regression(X, y, dataset, models, extra_models, folds, n_features, seed,
+                                   feature_names, progress, scheduler)
     X, y = _check(X, y, folds)
     check_scheduler(scheduler)
     feature_names = _feature_names(feature_names, X.shape[1], n_features)
@@ -239,3 +295,55 @@ def compare(X, y, *, dataset: str = "data", vqc=None, qsvc=None, models=None,
                     "accuracy_sd": {name: v.std(axis=1).tolist() for name, v in scores.items()}}
     return Comparison(dataset, folds, seed, list(feature_names), reports, importances,
                       rank_correlations(importances), learning)
+
+
+def _compare_regression(X, y, dataset, models, extra_models, folds, n_features, seed,
+                        feature_names, progress, scheduler) -> RegressionComparison:
+    """``compare(task="regression")``: every regressor on the same shuffled folds."""
+    X, y = _check(X, y, folds, "regression")
+    check_scheduler(scheduler)
+    feature_names = _feature_names(feature_names, X.shape[1], n_features)
+    names = DEFAULT_REGRESSION_MODELS if models is None else models
+    if any(not isinstance(name, str) for name in names):
+        raise ConfigurationError("models must be names; pass estimators as a dict")
+    all_models = {name: regression_model(name, seed) for name in names}
+    all_models.update(extra_models or {})
+    if scheduler is not None:
+        _check_distributable(all_models)
+    splits = list(KFold(folds, shuffle=True, random_state=seed).split(X))
+    prep = preprocessing_for(n_features, seed).fit(X[splits[0][0]])
+    X_te, y_te = prep.transform(X[splits[0][1]]), y[splits[0][1]]  # importances: fold one
+    with connect(scheduler) as executor:
+        Xs, ys, X_te_s, y_te_s = executor.scatter([X, y, X_te, y_te])
+        fold_futures, explain, labels = {}, {}, {}
+        for name, model in all_models.items():
+            fold_futures[name] = []
+            for k, (tr, te) in enumerate(splits):
+                future = executor.submit(_regression_fold_task, model, Xs, ys, tr, te,
+                                         n_features, seed, k in (0, len(splits) - 1))
+                fold_futures[name].append(future)
+                labels[id(future)] = f"{name}, fold {k + 1}/{len(splits)}"
+            explain[name] = executor.submit(_explain_task, fold_futures[name][0], X_te_s,
+                                            y_te_s, seed)
+            labels[id(explain[name])] = f"{name}, importances"
+        every = [f for fs in fold_futures.values() for f in fs] + list(explain.values())
+        tracker = _Progress(progress, len(every))
+        for future in executor.completed(every):
+            logger.info("finished: %s", labels[id(future)])
+            tracker.step(labels[id(future)])
+        reports = [_regression_report(name, [f.result() for f in fold_futures[name]],
+                                      len(splits[-1][0])) for name in all_models]
+        importances = {name: explain[name].result() for name in all_models}
+    return RegressionComparison(dataset, folds, seed, list(feature_names), reports,
+                                importances, rank_correlations(importances))
+
+
+def _regression_report(name: str, folds: list[dict], n_train: int) -> RegressionReport:
+    """A regressor's report from its fold results (the last fold's model: size and cost)."""
+    fitted = folds[-1]["fitted"]
+    cost, unit = regressor_cost(fitted, n_train, folds[-1]["n_features"])
+    return RegressionReport(name, [f["r2"] for f in folds], [f["rmse"] for f in folds],
+                            regressor_parameters(fitted),
+                            float(np.mean([f["train_s"] for f in folds])),
+                            float(np.mean([f["infer_s"] for f in folds])), cost, unit,
+                            REGRESSION_FLOP_FORMULAS[regressor_kind(fitted)])

@@ -31,6 +31,16 @@ class ModelReport:
     cost_formula: str
 
     @property
+    def score_mean(self) -> float:
+        """Mean accuracy over the folds (the score the figures rank by)."""
+        return self.accuracy_mean
+
+    @property
+    def score_sd(self) -> float:
+        """Standard deviation of the accuracy over the folds."""
+        return self.accuracy_sd
+
+    @property
     def accuracy_mean(self) -> float:
         """Mean accuracy over the folds."""
         return float(np.mean(self.accuracy))
@@ -100,6 +110,7 @@ class Comparison(ResultFile):
 
     FORMAT = "qlimits.comparison"
     FORMAT_VERSION = 1
+    SCORE = "accuracy"  # what the figures call the score
     SCHEMA = document_schema({
         "dataset": {"type": "string"}, "folds": {"type": "integer", "minimum": 2},
         "seed": {"type": ["integer", "null"]},

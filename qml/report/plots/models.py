@@ -72,10 +72,11 @@ def decision_regions(model, X: np.ndarray, y: np.ndarray, resolution: int = 60,
 
 
 def comparison(report, axes=None) -> Figure:
-    """Every model in three panels that share its row: accuracy (mean ± sd over the folds, on
-    an axis zoomed to the scores), training time per fit with the training cost written beside
-    it (circuit executions for the quantum models, FLOPs for the classical ones), and trained
-    parameters. Rows are sorted by accuracy; quantum models in the quantum colour.
+    """Every model in three panels that share its row: the score (accuracy, or R^2 for a
+    ``RegressionComparison``; mean ± sd over the folds, on an axis zoomed to the scores),
+    training time per fit with the training cost written beside it (circuit executions for
+    the quantum models, FLOPs for the classical ones), and trained parameters.
+    Rows are sorted by the score; quantum models in the quantum colour.
 
     ``axes``: three axes to draw into.
 
@@ -93,19 +94,22 @@ def comparison(report, axes=None) -> Figure:
     else:
         ax1, ax2, ax3 = axes
         fig = ax1.figure
-    models = sorted(report.models, key=lambda m: m.accuracy_mean)
+    models = sorted(report.models, key=lambda m: m.score_mean)
     rows = np.arange(len(models))
     quantum = [m.name in ("vqc", "qsvc") or "circuit" in m.cost_unit for m in models]
     colors = [style.color("quantum") if q else style.color("classical") for q in quantum]
-    means = np.array([m.accuracy_mean for m in models])
-    sds = np.array([m.accuracy_sd for m in models])
+    means = np.array([m.score_mean for m in models])
+    sds = np.array([m.score_sd for m in models])
     for r, mean, sd, col in zip(rows, means, sds, colors):
         ax1.errorbar(mean, r, xerr=sd, fmt="o", color=col, capsize=3, ms=6)
-    lo = max(0.0, float((means - sds).min()) - 0.02) if len(models) else 0.0
-    ax1.set_xlim(lo, min(1.0, float((means + sds).max()) + 0.02) if len(models) else 1.0)
+    score = getattr(report, "SCORE", "accuracy")
+    if len(models):  # accuracy lies in [0, 1]; R^2 at most 1, and below 0 for a bad model
+        lo = float((means - sds).min()) - 0.02
+        ax1.set_xlim(max(0.0, lo) if score == "accuracy" else lo,
+                     min(1.0, float((means + sds).max()) + 0.02))
     ax1.set_yticks(rows, [style.label(m.name) for m in models])
-    style.finish(ax1, f"{report.dataset}: accuracy ({report.folds}-fold mean ± sd)",
-                 "test accuracy (axis zoomed to the scores)")
+    style.finish(ax1, f"{report.dataset}: {score} ({report.folds}-fold mean ± sd)",
+                 f"test {score} (axis zoomed to the scores)")
     seconds = [max(m.train_seconds, 1e-4) for m in models]
     ax2.scatter(seconds, rows, c=colors, s=36, zorder=3)
     for r, t, m in zip(rows, seconds, models):
