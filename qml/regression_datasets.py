@@ -22,7 +22,7 @@ from qml.files import as_path
 from qml.models.preprocessing import FeaturePipeline
 from qml.validation import check_seed
 
-__all__ = ["REGRESSION_DATASETS", "load_regression", "fourier_series"]
+__all__ = ["REGRESSION_DATASETS", "load_regression", "load_raw_regression", "fourier_series"]
 
 REGRESSION_DATASETS = ("diabetes", "fourier")
 
@@ -64,27 +64,8 @@ def load_regression(name: str, *, n_features: int | None = None,
     >>> ds.X_train.shape, ds.feature_names[0]
     ((309, 4), 'pc1')
     """
-    check_seed(seed)
-    if str(name).endswith(".csv"):
-        path = as_path(name, "a CSV file")
-        X, text, names = read_csv_columns(path, target)
-        y = _numbers(text, path)
-        name = path.stem
-    elif name == "diabetes":
-        data = _sk.load_diabetes()
-        X, y, names = data.data, data.target, list(data.feature_names)
-    elif name == "fourier":
-        X, y = fourier_series(200 if n_samples is None else n_samples, seed=seed)
-        names, n_samples = ["x"], None
-    else:
-        raise ConfigurationError(f"unknown regression dataset {name!r}; valid: "
-                                 f"{', '.join(REGRESSION_DATASETS)} or a path to a .csv file")
-    if n_samples is not None:
-        if not isinstance(n_samples, (int, np.integer)) or not 2 <= n_samples <= len(y):
-            raise ConfigurationError(f"n_samples must be between 2 and the {len(y)} samples "
-                                     f"of {name!r}; got {n_samples!r}")
-        keep = np.random.default_rng(seed).permutation(len(y))[:n_samples]
-        X, y = X[keep], y[keep]
+    X, y, names = load_raw_regression(name, n_samples=n_samples, seed=seed, target=target)
+    name = Path(name).stem if str(name).endswith(".csv") else name
     if np.ptp(y) == 0:
         raise InvalidInputError(f"dataset {name!r}: the target is constant; nothing to regress")
     if n_features is not None and n_features > X.shape[1]:
@@ -101,6 +82,41 @@ def load_regression(name: str, *, n_features: int | None = None,
     pipe = FeaturePipeline(n_components=n_features if reduce else None, seed=seed).fit(X_tr)
     names = [f"pc{i + 1}" for i in range(n_features)] if reduce else list(names)
     return Dataset(str(name), pipe.transform(X_tr), pipe.transform(X_te), y_tr, y_te, names)
+
+
+def load_raw_regression(name: str, *, n_samples: int | None = None, seed: int | None = 0,
+                        target: str | int = -1):
+    """Unsplit, unscaled ``(X, y, feature_names)`` of a regression dataset by name
+    (``REGRESSION_DATASETS``) or from a ``.csv`` path (``target``: the target column's name or
+    position); ``n_samples`` as for ``load_regression``.
+
+    Examples
+    --------
+    >>> X, y, names = load_raw_regression("diabetes")
+    >>> X.shape, names[:2]
+    ((442, 10), ['age', 'sex'])
+    """
+    check_seed(seed)
+    if str(name).endswith(".csv"):
+        path = as_path(name, "a CSV file")
+        X, text, names = read_csv_columns(path, target)
+        y = _numbers(text, path)
+    elif name == "diabetes":
+        data = _sk.load_diabetes()
+        X, y, names = data.data, data.target, list(data.feature_names)
+    elif name == "fourier":
+        X, y = fourier_series(200 if n_samples is None else n_samples, seed=seed)
+        names, n_samples = ["x"], None
+    else:
+        raise ConfigurationError(f"unknown regression dataset {name!r}; valid: "
+                                 f"{', '.join(REGRESSION_DATASETS)} or a path to a .csv file")
+    if n_samples is not None:
+        if not isinstance(n_samples, (int, np.integer)) or not 2 <= n_samples <= len(y):
+            raise ConfigurationError(f"n_samples must be between 2 and the {len(y)} samples "
+                                     f"of {name!r}; got {n_samples!r}")
+        keep = np.random.default_rng(seed).permutation(len(y))[:n_samples]
+        X, y = X[keep], y[keep]
+    return X, y, names
 
 
 def _numbers(text: list[str], path: Path) -> np.ndarray:

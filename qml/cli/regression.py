@@ -16,7 +16,7 @@ from qml.cli.common import (
 )
 from qml.errors import ConfigurationError
 
-__all__ = ["REGRESSORS", "train_regressor"]
+__all__ = ["REGRESSORS", "train_regressor", "regressor_from_args", "vqr_from_args"]
 
 REGRESSORS = ("vqr", "qkrr", "qsvr", "qgpr")
 
@@ -53,13 +53,14 @@ def vqr_from_args(args):
     return VQR(feature_map=args.feature_map or "angle",
                feature_map_reps=args.feature_map_reps or 1,
                input_scaling=None if args.input_scaling == "none" else "minmax",
-               ansatz=args.ansatz, ansatz_reps=args.ansatz_reps, observable=args.observable,
+               ansatz=args.ansatz, ansatz_reps=args.ansatz_reps,
+               observable=getattr(args, "observable", "mean_z"),
                optimizer=args.optimizer, maxiter=args.maxiter, learning_rate=args.learning_rate,
                backend=args.backend, shots=args.shots, seed=args.seed,
                verbose=bars_wanted(args), checkpoint=args.checkpoint, resume=args.resume,
                optimization_level=args.optimization_level,
-               max_qpu_seconds=args.max_qpu_seconds,
-               scheduler=getattr(args, "scheduler", None))
+               max_qpu_seconds=getattr(args, "max_qpu_seconds", None),
+               scheduler=getattr(args, "scheduler", None) if args.command == "train" else None)
 
 
 def regressor_from_args(args):

@@ -8,11 +8,13 @@ from __future__ import annotations
 import logging
 
 import numpy as np
+from sklearn.compose import TransformedTargetRegressor
 from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import RBF, WhiteKernel
 from sklearn.linear_model import Ridge
 from sklearn.neural_network import MLPRegressor
+from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVR
 
 from qml.backends import DEFAULT_SHOTS, parse_backend
@@ -52,7 +54,11 @@ REGRESSION_FLOP_FORMULAS = {
 def regression_model(name: str, seed: int | None = 0):
     """A regressor of the comparison by name (``DEFAULT_REGRESSION_MODELS``), seeded; the
     quantum ones at their defaults, the classical ones at scikit-learn's (an MLP of 16 hidden
-    units; a Gaussian process with an RBF plus white-noise kernel and normalised targets).
+    units; a Gaussian process with an RBF plus white-noise kernel). Every model that is not
+    invariant to the targets' units learns standardised targets, as the quantum ones do: the
+    SVR and the MLP inside a ``TransformedTargetRegressor``, the Gaussian process with
+    ``normalize_y`` (an SVR's ``epsilon`` and ``C`` in the units of a disease score, or an MLP
+    fed raw targets, would lose for reasons that have nothing to do with the model).
 
     Examples
     --------
@@ -65,13 +71,13 @@ def regression_model(name: str, seed: int | None = 0):
         "vqr": lambda: VQR(seed=seed), "qkrr": lambda: QKRR(seed=seed),
         "qsvr": lambda: QSVR(seed=seed), "qgpr": lambda: QGPR(seed=seed),
         "ridge": Ridge,
-        "svr": SVR,
+        "svr": lambda: _standardised(SVR()),
         "gaussian_process": lambda: GaussianProcessRegressor(
             RBF() + WhiteKernel(), normalize_y=True, random_state=seed),
         "random_forest": lambda: RandomForestRegressor(n_estimators=100, random_state=seed),
         "gradient_boosting": lambda: GradientBoostingRegressor(random_state=seed),
-        "mlp": lambda: MLPRegressor(hidden_layer_sizes=(16,), max_iter=2000,
-                                    random_state=seed),
+        "mlp": lambda: _standardised(MLPRegressor(hidden_layer_sizes=(16,), max_iter=2000,
+                                                  random_state=seed)),
     }
     if name not in models:
         raise ConfigurationError(
@@ -81,12 +87,24 @@ def regression_model(name: str, seed: int | None = 0):
     return models[name]()
 
 
+def _standardised(model) -> TransformedTargetRegressor:
+    return TransformedTargetRegressor(model, transformer=StandardScaler())
+
+
+def _inner(model):
+    """The regressor inside a ``TransformedTargetRegressor`` (fitted where it is)."""
+    if isinstance(model, TransformedTargetRegressor):
+        return getattr(model, "regressor_", model.regressor)
+    return model
+
+
 def regressor_kind(model) -> str:
     """``"vqr"``, ``"kernel"`` (a quantum-kernel regressor) or the baseline's name: how a
     model's size and cost are counted."""
     from qml.models.kernel_regressor import KernelRegressor
     from qml.models.vqr import VQR
 
+    model = _inner(model)
     if isinstance(model, VQR):
         return "vqr"
     if isinstance(model, KernelRegressor):
@@ -114,6 +132,7 @@ def regressor_parameters(model) -> int:
     11
     """
     kind = regressor_kind(model)
+    model = _inner(model)
     if kind == "vqr":
         return int(len(model.weights_) + 2)
     if kind == "kernel":
@@ -143,6 +162,7 @@ def regressor_cost(model, n_samples: int, n_features: int) -> tuple[float | None
     (88733.33333333333, 'FLOP (estimate)')
     """
     kind = regressor_kind(model)
+    model = _inner(model)
     flop = "FLOP (estimate)"
     if kind == "vqr":
         runs = float(model.n_circuit_evaluations_)

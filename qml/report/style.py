@@ -51,6 +51,12 @@ LABELS = {
     "mlp": "neural network (MLP)",
     "vqc": "VQC (quantum)",
     "qsvc": "QSVC (quantum kernel)",
+    "vqr": "VQR (quantum)",
+    "qkrr": "QKRR (quantum kernel)",
+    "qsvr": "QSVR (quantum kernel)",
+    "qgpr": "QGPR (quantum kernel)",
+    "ridge": "ridge regression",
+    "svr": "SVR (RBF kernel)",
     "gradient_boosting": "gradient boosting",
     "knn": "k nearest neighbours",
 }
