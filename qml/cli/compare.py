@@ -23,6 +23,16 @@ __all__ = ["cmd_compare", "add_parser"]
 logger = logging.getLogger(__name__)
 
 
+def _bar_progress(bar):
+    """``compare``'s ``progress(done, total, what)`` callback drawing into ``bar``."""
+    def progress(done, total, what):
+        bar.total = total
+        bar.update(done - bar.n)
+        bar.set_postfix_str(what)
+
+    return progress
+
+
 def cmd_compare(args) -> int:
     """``qlimits compare``: cross-validate a VQC and the baselines; write the report and
     figures."""
@@ -44,11 +54,7 @@ def cmd_compare(args) -> int:
     if vqc.backend == "statevector" and args.scheduler is None:
         kernels_ready(args)
     with progress_bar(args, desc=f"compare on {args.dataset}", unit="fit") as bar:
-        def progress(done, total, what):
-            bar.total = total
-            bar.update(done - bar.n)
-            bar.set_postfix_str(what)
-
+        progress = _bar_progress(bar)
         report = compare(X, y, dataset=args.dataset, vqc=vqc, qsvc=qsvc, models=models,
                          folds=args.folds, n_features=args.qubits, seed=args.seed,
                          feature_names=names if args.qubits is None else None,
@@ -90,11 +96,7 @@ def _compare_regression(args) -> int:
     if quantum and args.scheduler is None and args.backend == "statevector":
         kernels_ready(args)
     with progress_bar(args, desc=f"compare on {args.dataset}", unit="fit") as bar:
-        def progress(done, total, what):
-            bar.total = total
-            bar.update(done - bar.n)
-            bar.set_postfix_str(what)
-
+        progress = _bar_progress(bar)
         report = compare(X, y, dataset=args.dataset, task="regression",
                          models=[n for n in names if n not in quantum], extra_models=quantum,
                          folds=args.folds, n_features=args.qubits, seed=args.seed,

@@ -26,7 +26,8 @@ from qml.models.optimizers import OPTIMIZERS, resolve_optimizer
 from qml.result_file import ResultFile, document_schema
 from qml.version import __version__
 
-__all__ = ["VQCFile", "MODEL_SCHEMA", "VARIATIONAL_FIELDS", "json_params", "model_body",
+__all__ = ["VQCFile", "MODEL_SCHEMA", "VARIATIONAL_FIELDS", "VARIATIONAL_REQUIRED",
+           "json_params", "model_body",
            "saved_params", "learned_state", "check_loaded_arrays"]
 
 logger = logging.getLogger(__name__)
