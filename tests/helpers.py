@@ -45,3 +45,22 @@ def qlimits(*args: str, env: dict | None = None, cwd: Path | str | None = None) 
         os.environ.clear()
         os.environ.update(saved_env)
     return Completed(code, out.getvalue(), err.getvalue())
+
+
+# check_estimator runs every scikit-learn check; the one a NumPy-only estimator skips
+ARRAY_API_SKIP = {"check_array_api_input": "needs SCIPY_ARRAY_API and an array-API library; "
+                                           "qlimits' estimators are NumPy only"}
+
+
+def assert_sklearn_compatible(estimator, skipped_ok=ARRAY_API_SKIP, min_passed: int = 40):
+    """Every scikit-learn estimator check passes on ``estimator``; those skipped are among
+    ``skipped_ok`` (name -> reason), and at least ``min_passed`` ran."""
+    from sklearn.utils.estimator_checks import check_estimator
+
+    results = check_estimator(estimator, on_fail=None)
+    failed = [(r["check_name"], str(r["exception"])[:200]) for r in results
+              if r["status"] == "failed"]
+    skipped = {r["check_name"] for r in results if r["status"] == "skipped"}
+    assert failed == []
+    assert skipped <= set(skipped_ok)
+    assert sum(r["status"] == "passed" for r in results) >= min_passed

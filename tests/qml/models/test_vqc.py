@@ -9,7 +9,6 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils.estimator_checks import check_estimator
 
 from circuits.readouts import Parity
 from qml import VQC
@@ -26,6 +25,7 @@ from qml.errors import (
     VersionMismatchWarning,
 )
 from tests.conftest import ANSATZE, FEATURE_MAPS, aer_statevectors
+from tests.helpers import assert_sklearn_compatible
 
 
 @pytest.fixture(scope="module")
@@ -177,20 +177,8 @@ def test_options_the_fit_would_not_use_are_named(iris2):
         VQC(maxiter=1, seed=0, learning_rate=0.1, optimizer="adam").fit(X, y)
 
 
-# check_estimator runs every scikit-learn check; those skipped are listed here with reasons.
-SKIPPED_CHECKS = {
-    "check_array_api_input": "needs SCIPY_ARRAY_API and an array-API library; VQC is NumPy only",
-}
-
-
 def test_check_estimator():
-    results = check_estimator(VQC(seed=0, maxiter=50), on_fail=None)
-    failed = [(r["check_name"], str(r["exception"])[:200]) for r in results
-              if r["status"] == "failed"]
-    skipped = {r["check_name"] for r in results if r["status"] == "skipped"}
-    assert failed == []
-    assert skipped <= set(SKIPPED_CHECKS)
-    assert sum(r["status"] == "passed" for r in results) >= 40
+    assert_sklearn_compatible(VQC(seed=0, maxiter=50))
 
 
 def test_clone_pipeline_and_grid_search(iris2):

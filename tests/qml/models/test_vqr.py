@@ -15,13 +15,13 @@ from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils.estimator_checks import check_estimator
 
 from qml import VQR
 from qml.backends.evaluators import AerEstimatorEvaluator, ExactEvaluator
 from qml.errors import ConfigurationError, InvalidInputError, ResultFileError
 from qml.models.loss import SquaredError
 from qml.regression_datasets import fourier_series
+from tests.helpers import assert_sklearn_compatible
 
 
 @pytest.fixture(scope="module")
@@ -111,19 +111,8 @@ def test_predictions_are_in_the_users_units(small):
     assert a.y_mean_ == pytest.approx(y.mean()) and a.y_scale_ == pytest.approx(y.std())
 
 
-SKIPPED_CHECKS = {
-    "check_array_api_input": "needs SCIPY_ARRAY_API and an array-API library; VQR is NumPy only",
-}
-
-
 def test_check_estimator():
-    results = check_estimator(VQR(seed=0, maxiter=30), on_fail=None)
-    failed = [(r["check_name"], str(r["exception"])[:200]) for r in results
-              if r["status"] == "failed"]
-    skipped = {r["check_name"] for r in results if r["status"] == "skipped"}
-    assert failed == []
-    assert skipped <= set(SKIPPED_CHECKS)
-    assert sum(r["status"] == "passed" for r in results) >= 40
+    assert_sklearn_compatible(VQR(seed=0, maxiter=30))
 
 
 def test_clone_pipeline_and_grid_search(small):
