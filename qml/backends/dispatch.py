@@ -9,7 +9,8 @@ ledger, is made in this file:
 =====================  ============  ========================================================
 backend                ``kind``      where it runs
 =====================  ============  ========================================================
-``statevector``        ``engine``    qlimits' exact engine (no shots)
+``statevector``        ``engine``    qlimits' exact engine: exact values, or with ``shots``
+                                     seeded draws from each circuit's exact distribution
 ``aer``                ``aer``       Aer's ideal simulator, sampled
 ``aer:<fake>``         ``device``    Aer with the fake device's noise model and coupling map
 ``fake:<fake>``        ``runtime``   qiskit-ibm-runtime's local mode, through the job ledger
@@ -53,7 +54,7 @@ class Target:
 
     @property
     def exact(self) -> bool:
-        """Runs on the exact engine, without shots."""
+        """Runs on the exact engine (exact values, or draws from exact distributions)."""
         return self.kind == "engine"
 
     @property

@@ -7,6 +7,9 @@ each job in the ledger:
 
 * ``ExactEvaluator``: qlimits' vectorised state-vector engine (``qml.engine.statevector``) with
   adjoint gradients.
+* ``EngineSamplerEvaluator``: shots from the exact engine -- each pair's exact output
+  distribution, then seeded multinomial counts (``qml.engine.sampling``); ``statevector`` with
+  ``shots``.
 * ``AerEstimatorEvaluator``: exact expectation values from Aer's EstimatorV2 (precision 0), the
   fallback for circuits the engine cannot compile.
 * ``AerSamplerEvaluator``: shots on Aer's SamplerV2, noiseless or with a fake backend's noise
@@ -30,6 +33,7 @@ from qiskit.quantum_info import SparsePauliOp
 from circuits.composition import ClassifierCircuit
 from qml.backends.dispatch import Target, resolve
 from qml.backends.spec import DEFAULT_SHOTS
+from qml.engine.sampling import pair_keys, z_diagonals
 from qml.engine.statevector import compile_circuit
 from qml.errors import (
     CircuitTooWideError,
@@ -38,9 +42,9 @@ from qml.errors import (
     UnsupportedCircuitError,
 )
 
-__all__ = ["ExactEvaluator", "AerEstimatorEvaluator", "AerSamplerEvaluator",
-           "RuntimeSamplerEvaluator", "make_evaluator", "shift_rule_compatible", "TRAINING",
-           "PREDICTION"]
+__all__ = ["ExactEvaluator", "EngineSamplerEvaluator", "AerEstimatorEvaluator",
+           "AerSamplerEvaluator", "RuntimeSamplerEvaluator", "make_evaluator",
+           "shift_rule_compatible", "TRAINING", "PREDICTION"]
 
 logger = logging.getLogger(__name__)
 
@@ -189,6 +193,43 @@ class _JobSeeds:
         return int(state[0] % (2**31 - 1))
 
 
+def _measured_z_only(observables, where: str) -> None:
+    if any(o.paulis.x.any() for o in observables):
+        raise ConfigurationError(f"{where} measure in the computational basis: readout "
+                                 "observables must be made of Z and I only")
+
+
+class EngineSamplerEvaluator(_ShiftRuleEvaluator):
+    """Shots without a circuit simulator per shot: the engine's exact output distribution of
+    each (parameter set, sample) pair, then ``shots`` draws from it (``qml.engine.sampling``).
+
+    With a ``seed``, each pair draws from a stream keyed by the seed, what the call is for
+    (``kind``) and the pair's own inputs and weights: the same seed gives the same counts in
+    one process or many (data-parallel chunks), and on a resumed run. Parameter-shift
+    gradients come from sampled estimates, every shifted set in one call, as on Aer.
+    """
+
+    exact = False
+
+    def __init__(self, cc: ClassifierCircuit, observables: Sequence[SparsePauliOp],
+                 shots: int, seed: int | None = None):
+        super().__init__(cc, observables)
+        _measured_z_only(self.observables, "shot-based backends")
+        self.engine = compile_circuit(cc.circuit, cc.inputs, cc.weights, [])
+        self.diagonals = z_diagonals(self.observables, cc.num_qubits)
+        self.shots = int(shots)
+        self.seed = seed
+        self._rng = np.random.default_rng(seed)
+
+    def _run(self, X, W, kind: str) -> np.ndarray:
+        X = np.asarray(X, dtype=float)
+        W = np.atleast_2d(np.asarray(W, dtype=float))
+        keys = None if self.seed is None else pair_keys(self.seed, kind, X, W)
+        E = self.engine.sampled_expectations(X, W, self.shots, self.diagonals, keys=keys,
+                                             rng=self._rng)
+        return E.reshape(len(W) * len(X), -1)
+
+
 class AerSamplerEvaluator(_ShiftRuleEvaluator):
     """Shot-based expectations from Aer's SamplerV2 (Z-type observables only).
 
@@ -203,11 +244,7 @@ class AerSamplerEvaluator(_ShiftRuleEvaluator):
     def __init__(self, cc, observables, simulator, shots: int, seed: int | None = None,
                  optimization_level: int = 1):
         super().__init__(cc, observables)
-        if any(o.paulis.x.any() for o in self.observables):
-            raise ConfigurationError(
-                "shot-based backends measure in the computational basis: readout observables "
-                "must be made of Z and I only"
-            )
+        _measured_z_only(self.observables, "shot-based backends")
         width = getattr(simulator, "num_qubits", None)
         if width is not None and cc.num_qubits > width:
             raise CircuitTooWideError(
@@ -241,9 +278,7 @@ class RuntimeSamplerEvaluator(_ShiftRuleEvaluator):
     def __init__(self, cc, observables, target: Target, shots: int, seed: int | None = None,
                  optimization_level: int = 1, ledger=None, options=None, service=None):
         super().__init__(cc, observables)
-        if any(o.paulis.x.any() for o in self.observables):
-            raise ConfigurationError("runtime backends measure in the computational basis: "
-                                     "readout observables must be made of Z and I only")
+        _measured_z_only(self.observables, "runtime backends")
         device = target.device(cc.num_qubits, service)
         # iterative training: one session where the account allows it
         self.runner = target.jobs(device, mode="session", ledger=ledger, options=options,
@@ -268,9 +303,11 @@ def make_evaluator(backend, cc: ClassifierCircuit,
     """The evaluator of ``cc`` on ``backend`` (a backend string or a ``Target``), where
     ``qml.backends.dispatch.resolve`` says it runs.
 
-    ``statevector`` uses the exact engine and falls back, with a ``FallbackWarning``, to Aer's
-    exact estimator for circuits the engine cannot compile. ``aer`` and ``aer:<fake>`` sample
-    ``shots`` shots (1024 when ``shots`` is None).
+    ``statevector`` uses the exact engine: exact expectations when ``shots`` is None, else
+    ``shots`` draws from each circuit's exact output distribution. It falls back, with a
+    ``FallbackWarning``, to Aer (its exact estimator, or its sampler) for circuits the engine
+    cannot compile. ``aer`` and ``aer:<fake>`` sample ``shots`` shots on Aer (1024 when
+    ``shots`` is None).
 
     Examples
     --------
@@ -284,12 +321,18 @@ def make_evaluator(backend, cc: ClassifierCircuit,
     target = backend if isinstance(backend, Target) else resolve(backend)
     if target.exact:
         try:
-            return ExactEvaluator(cc, observables)
+            if shots is None:
+                return ExactEvaluator(cc, observables)
+            return EngineSamplerEvaluator(cc, observables, shots, seed)
         except UnsupportedCircuitError as exc:
             logger.info("exact engine cannot compile the circuit: %s", exc)
-            warnings.warn(f"{exc}; falling back to Aer's exact estimator (slower)",
-                          FallbackWarning, stacklevel=2)
-            return AerEstimatorEvaluator(cc, observables, seed=seed)
+            aer = "exact estimator" if shots is None else "sampler"
+            warnings.warn(f"{exc}; falling back to Aer's {aer} (slower)", FallbackWarning,
+                          stacklevel=2)
+            if shots is None:
+                return AerEstimatorEvaluator(cc, observables, seed=seed)
+            return AerSamplerEvaluator(cc, observables, resolve("aer").simulator(), shots, seed,
+                                       optimization_level)
     shots = DEFAULT_SHOTS if shots is None else shots
     if target.runtime:
         return RuntimeSamplerEvaluator(cc, observables, target, shots, seed, optimization_level,

@@ -2,7 +2,8 @@
 
 Backend strings::
 
-    statevector          exact state-vector evaluation (qlimits' engine; Aer if it cannot)
+    statevector          exact state-vector evaluation (qlimits' engine; Aer if it cannot);
+                         with ``shots``, shots drawn from the engine's exact distribution
     aer                  shot-based, noiseless AerSimulator
     aer:<fake backend>   AerSimulator with a qiskit-ibm-runtime fake backend's noise model and
                          coupling map, e.g. aer:fake_kolkata (needs ``pip install qlimits[ibm]``)
@@ -54,7 +55,8 @@ class BackendSpec:
 
     @property
     def exact(self) -> bool:
-        """Evaluated exactly (no shots)."""
+        """Runs on the exact engine (exact values, or shots drawn from exact distributions
+        when shots are asked for)."""
         return self.kind == "statevector"
 
     @property

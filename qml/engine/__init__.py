@@ -6,6 +6,8 @@ module                 what it holds
 ``statevector``        ``ExactEvaluator``: batched feature states, expectation values and
                        adjoint gradients for a classifier circuit; ``warm_up``
 ``state_outputs``      final states as outputs: written in place, and their adjoint gradient
+``sampling``           shots from the exact engine: each circuit's output distribution, then
+                       seeded multinomial counts, reproducible per (sample, weights) pair
 ``translate``          a circuit translated to operations and angle functions
 ``program``            a parametrised circuit compiled to a flat list of gate operations
 ``gates``              the gate matrices and the generators of rotations

@@ -39,6 +39,7 @@ from qml.engine import gate_kernels as kernels
 from qml.engine.gates import PARAMETRIC_GATES, dense_to_elems, parametric_elems
 from qml.engine.memory import available_memory, check_memory, default_threads, state_bytes
 from qml.engine.program import Program
+from qml.engine.sampling import ShotSampling
 from qml.engine.state_outputs import StateOutputs
 from qml.engine.translate import SKIPPED, Angle, Op, Source, flatten, pauli_terms, weight_free_first
 from qml.paths import kernels_on_disk
@@ -70,7 +71,7 @@ def _pool(threads: int) -> ThreadPoolExecutor:
 _INLINE_WORK = 1 << 15  # amplitudes x pairs below which threads cost more than they save
 
 
-class ExactCircuit(StateOutputs):
+class ExactCircuit(StateOutputs, ShotSampling):
     """A circuit compiled for exact, batched evaluation; build it with ``compile_circuit``.
 
     Every (parameter set, sample) pair is one state vector, run through the circuit program

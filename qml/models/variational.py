@@ -103,7 +103,8 @@ class VariationalEstimator(QPUEstimate, QuantumEstimator):
                 "hardware, whose jobs stay with this process (and its job ledger)")
 
     def _resolved_optimizer(self) -> str:
-        return resolve_optimizer(self.optimizer, parse_backend(self.backend).exact)
+        return resolve_optimizer(self.optimizer,
+                                 parse_backend(self.backend).exact and self.shots is None)
 
     def _build_evaluator(self) -> None:
         """The evaluator of the built circuit on the backend."""
@@ -164,6 +165,10 @@ class VariationalEstimator(QPUEstimate, QuantumEstimator):
             if executor.distributed:
                 objective = ShardedObjective(executor, chunk_terms, _worker_copy(self),
                                              angles, targets)
+            elif parse_backend(self.backend).exact and not self._evaluator.exact:
+                # shots drawn by the engine are keyed by the weights' bits: the cluster's
+                # chunked sums here too, so that one process and many fit alike, bit for bit
+                objective = ShardedObjective(executor, chunk_terms, self, angles, targets)
             else:
                 objective = self._objective(self._evaluator, angles, targets)
             result = run_optimizer(method, objective, w0, maxiter=self.maxiter,
@@ -190,8 +195,9 @@ class VariationalEstimator(QPUEstimate, QuantumEstimator):
         whose ``predict``/``score`` run on ``backend`` with ``shots`` (and ``seed``; default
         this model's). Nothing is trained; this model is unchanged.
 
-        For accuracy against shots or noise of one trained model: ``clf.on_backend("aer",
-        shots=64, seed=s).score(X, y)`` over a few seeds.
+        For accuracy against shots or noise of one trained model: ``clf.on_backend(
+        "statevector", shots=64, seed=s).score(X, y)`` over a few seeds (shots drawn from the
+        exact distribution), or ``"aer:<fake backend>"`` for device noise.
 
         Examples
         --------
@@ -207,10 +213,7 @@ class VariationalEstimator(QPUEstimate, QuantumEstimator):
         """
         if not hasattr(self, "weights_"):
             raise NotFittedError("fit the model before evaluating it on another backend")
-        spec = parse_backend(backend)  # an unknown backend: its own clear error
-        if spec.exact and shots is not None:
-            raise ConfigurationError(f"backend {backend!r} is exact: it takes no shots "
-                                     "(use 'aer' or 'aer:<fake backend>' for shot noise)")
+        parse_backend(backend)  # an unknown backend: its own clear error
         doc = self.to_dict()
         doc["params"].update(backend=backend, shots=shots,
                              seed=self.seed if seed is None else seed, checkpoint=None,
@@ -224,9 +227,6 @@ def _warn_unused_options(model: VariationalEstimator, method: str) -> None:
     """Options that this backend or optimizer would not use are named, not ignored."""
     spec = parse_backend(model.backend)
     unused = []
-    if model.shots is not None and spec.exact:
-        unused.append(f"shots={model.shots} (backend {model.backend!r} evaluates exactly; "
-                      "use backend='aer' for shots)")
     if model.learning_rate is not None and method not in DEFAULT_LEARNING_RATE:
         unused.append(f"learning_rate={model.learning_rate} ({method} has no step size)")
     if model.runtime_options and not spec.runtime:

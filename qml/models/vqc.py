@@ -44,18 +44,22 @@ class VQC(VQCPrediction, VQCFile, VariationalEstimator, ClassifierMixin, BaseEst
     readout : {"auto", "parity", "z_per_class"}, Readout or list of SparsePauliOp
         ``"auto"``: parity for two classes, one Z per class otherwise.
     optimizer : {"auto", "cobyla", "lbfgs", "spsa", "adam"}, default="auto"
-        ``"auto"`` is L-BFGS-B with exact adjoint gradients on ``"statevector"`` and SPSA on
-        shot-based backends.
+        ``"auto"`` is L-BFGS-B with exact adjoint gradients on ``"statevector"`` without
+        shots, and SPSA with shots.
     maxiter : int, default=100
         Optimizer iterations (for COBYLA: objective evaluations).
     learning_rate : float, optional
         Step size of Adam (default 0.1) and SPSA (default 0.2); COBYLA and L-BFGS-B take
         none (a warning says so).
     backend : str, default="statevector"
-        ``"statevector"`` (exact), ``"aer"`` (shots), ``"aer:<fake backend>"`` (noisy shots).
+        ``"statevector"`` (qlimits' engine), ``"aer"`` (shots on Aer), ``"aer:<fake
+        backend>"`` (noisy shots), ``"fake:<name>"`` or ``"ibm:<name>"`` (through the job
+        ledger).
     shots : int, optional
-        Shots per circuit on shot-based backends (default 1024). The exact ``statevector``
-        backend takes none (a warning says so).
+        Shots per circuit. On ``"statevector"``: None (the default) evaluates exactly, a
+        number draws that many shots from each circuit's exact output distribution (the
+        statistics of a noise-free sampler, at the engine's speed). Other backends sample
+        1024 shots when None.
     seed : int, optional
         Drives initial weights, SPSA perturbations, transpiler and simulator.
     initial_weights : array-like, optional

@@ -131,8 +131,9 @@ def _upgrade(doc: dict) -> dict:
         spec = parse_backend(params.get("backend", "statevector"))
     except ConfigurationError:
         return doc  # the validation that follows names the problem
-    optimizer = resolve_optimizer(params.get("optimizer", "auto"), spec.exact)
-    shots = None if spec.exact else (params.get("shots") or DEFAULT_SHOTS)
+    optimizer = resolve_optimizer(params.get("optimizer", "auto"),
+                                  spec.exact and params.get("shots") is None)
+    shots = params.get("shots") if spec.exact else (params.get("shots") or DEFAULT_SHOTS)
     return {**doc, "optimizer": optimizer, "shots": shots, "n_circuit_evaluations": None,
             "fit_seconds": None}
 

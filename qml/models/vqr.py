@@ -54,7 +54,8 @@ class VQR(VQRFile, VariationalEstimator, RegressorMixin, BaseEstimator):
         every qubit, a Pauli label or an operator (``circuits.readouts``). Shot-based
         backends measure ``Z`` and ``I`` only.
     optimizer : {"auto", "cobyla", "lbfgs", "spsa", "adam"}, default="auto"
-        As for ``VQC``: L-BFGS-B with exact gradients on ``"statevector"``, SPSA with shots.
+        As for ``VQC``: L-BFGS-B with exact gradients on ``"statevector"`` without shots,
+        SPSA with shots.
     maxiter : int, default=100
         Optimizer iterations (for COBYLA: objective evaluations).
     learning_rate : float, optional
@@ -63,7 +64,8 @@ class VQR(VQRFile, VariationalEstimator, RegressorMixin, BaseEstimator):
         ``"statevector"``, ``"aer"``, ``"aer:<fake>"``, ``"fake:<name>"`` or
         ``"ibm:<name>"`` (through the job ledger), as for ``VQC``.
     shots : int, optional
-        Shots per circuit on shot-based backends (default 1024).
+        Shots per circuit, as for ``VQC``: on ``"statevector"``, None evaluates exactly and a
+        number draws from each circuit's exact distribution; elsewhere 1024 when None.
     seed : int, optional
         Drives initial weights, SPSA perturbations, transpiler and simulator.
     initial_weights : array-like, optional

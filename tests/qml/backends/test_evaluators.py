@@ -9,11 +9,12 @@ from qml.backends import build_simulator, parse_backend
 from qml.backends.evaluators import (
     AerEstimatorEvaluator,
     AerSamplerEvaluator,
+    EngineSamplerEvaluator,
     ExactEvaluator,
     make_evaluator,
     shift_rule_compatible,
 )
-from qml.errors import CircuitTooWideError, ConfigurationError
+from qml.errors import CircuitTooWideError, ConfigurationError, FallbackWarning
 
 
 @pytest.fixture
@@ -78,6 +79,38 @@ def test_same_seed_same_counts(problem):
     np.testing.assert_array_equal(a, b)
 
 
+def test_statevector_with_shots_samples_the_engine(problem, rng):
+    """``statevector`` with shots: draws from the exact distributions, within shot noise of
+    the exact values; parameter-shift gradients from the sampled estimates."""
+    cc, obs, X, W = problem
+    exact = ExactEvaluator(cc, obs)
+    sampler = make_evaluator("statevector", cc, obs, shots=4000, seed=1)
+    assert isinstance(sampler, EngineSamplerEvaluator) and not sampler.exact
+    diff = sampler.expectations(X, W) - exact.expectations(X, W)
+    assert 0 < np.abs(diff).max() < 5 * 1.5 / np.sqrt(4000)
+    np.testing.assert_array_equal(  # seeded: the same counts again
+        make_evaluator("statevector", cc, obs, shots=4000, seed=1).expectations(X, W),
+        sampler.expectations(X, W))
+    cot = rng.normal(size=(1, 5, 2))
+    many = make_evaluator("statevector", cc, obs, shots=20000, seed=2)
+    assert np.abs(many.vjp(X, W[:1], cot)[1] - exact.vjp(X, W[:1], cot)[1]).max() < 0.1
+    assert many.n_circuits == (1 + 2 * len(cc.weights)) * 5
+
+
+def test_shots_fall_back_to_aers_sampler_where_the_engine_cannot(problem):
+    from qiskit import QuantumCircuit
+
+    cc, obs, X, W = problem
+    ansatz = QuantumCircuit(3)
+    ansatz.reset(1)  # the exact engine has no reset
+    ansatz.ry(cc.weights[0], 0)
+    odd = build_classifier("zz", ansatz, n_features=3, feature_map_reps=1)
+    with pytest.warns(FallbackWarning, match="reset.*Aer's sampler"):
+        sampler = make_evaluator("statevector", odd, obs, shots=64, seed=0)
+    assert isinstance(sampler, AerSamplerEvaluator)
+    assert sampler.expectations(X, np.zeros((1, 1))).shape == (1, 5, 2)
+
+
 def test_noisy_backend_transpiles_to_the_device(problem):
     cc, obs, X, W = problem
     sampler = make_evaluator("aer:fake_lima", cc, obs, shots=200, seed=0)
@@ -91,6 +124,8 @@ def test_errors(problem):
     with pytest.raises(ConfigurationError, match="Z and I"):
         AerSamplerEvaluator(cc, [SparsePauliOp("XII")], build_simulator(parse_backend("aer")),
                             10)
+    with pytest.raises(ConfigurationError, match="Z and I"):
+        make_evaluator("statevector", cc, [SparsePauliOp("XII")], shots=10)
     with pytest.raises(CircuitTooWideError, match="3 qubits"):
         make_evaluator("aer:fake_armonk", cc, obs)
     sampler = make_evaluator("aer", cc, obs, shots=10)

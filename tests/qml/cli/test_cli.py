@@ -23,6 +23,16 @@ def test_train_writes_its_files(tmp_path, capsys):
     assert "test_accuracy" in capsys.readouterr().out
 
 
+def test_train_with_shots_on_the_engine(tmp_path):
+    out = tmp_path / "shots"
+    assert main(["train", "--dataset", "iris", "--classes", "1,2", "--shots", "128",
+                 "--maxiter", "3", "--seed", "1", "--out", str(out)]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    model = json.loads((out / "model.json").read_text())
+    assert metrics["shots"] == model["shots"] == 128
+    assert (model["params"]["backend"], model["optimizer"]) == ("statevector", "spsa")
+
+
 def test_demo(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path)]) == 0
     text = capsys.readouterr().out
@@ -183,12 +193,12 @@ def test_warnings_are_one_line_and_the_logging_setup_is_undone(tmp_path, capsys)
     import warnings
 
     before = (logging.getLogger("qml").handlers[:], warnings.showwarning)
-    code = main(["train", "--dataset", "iris", "--classes", "1,2", "--shots", "100",
-                 "--maxiter", "2", "--out", str(tmp_path)])
+    code = main(["train", "--dataset", "iris", "--classes", "1,2", "--optimizer", "cobyla",
+                 "--learning-rate", "0.5", "--maxiter", "20", "--out", str(tmp_path)])
     assert code == 0
     lines = [ln for ln in capsys.readouterr().err.splitlines() if "WARNING" in ln]
-    assert lines == ["qlimits: WARNING: UserWarning: VQC option not used: shots=100 (backend "
-                     "'statevector' evaluates exactly; use backend='aer' for shots)"]
+    assert lines == ["qlimits: WARNING: UserWarning: VQC option not used: learning_rate=0.5 "
+                     "(cobyla has no step size)"]
     assert (logging.getLogger("qml").handlers, warnings.showwarning) == before
 
 

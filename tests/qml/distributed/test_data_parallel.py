@@ -80,6 +80,19 @@ def test_a_worker_killed_mid_fit_loses_nothing(dask_client, data, in_process):
     dask_client.wait_for_workers(2, timeout=60)
 
 
+def test_shots_from_the_engine_are_the_same_on_the_cluster(dask_client, data):
+    """Each (sample, weights) pair draws its own seeded stream: the chunks on the workers
+    draw the counts that one process draws."""
+    kw = dict(KW, shots=200, optimizer="spsa", maxiter=6)
+    here = VQC(**kw).fit(*data)
+    there = VQC(**kw, scheduler=dask_client).fit(*data)
+    assert here.shots_ == there.shots_ == 200
+    np.testing.assert_allclose(there.loss_curve_, here.loss_curve_, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(there.weights_, here.weights_, rtol=0, atol=1e-12)
+    exact = VQC(**{**kw, "shots": None}).fit(*data)
+    assert not np.allclose(here.loss_curve_, exact.loss_curve_)  # the shots are drawn
+
+
 def test_only_exact_backends_train_data_parallel(data):
     with pytest.raises(ConfigurationError, match="needs an exact backend"):
         VQC(backend="aer", scheduler="local:1").fit(*data)

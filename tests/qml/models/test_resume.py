@@ -104,7 +104,7 @@ def test_a_broken_checkpoint_is_one_clear_error(tmp_path, content, match):
         VQC(optimizer="adam", maxiter=3, checkpoint=ck, resume=True).fit(ds.X_train, ds.y_train)
 
 
-@pytest.mark.parametrize("backend", ["aer", "fake:fake_lima"])
+@pytest.mark.parametrize("backend", ["statevector", "aer", "fake:fake_lima"])
 def test_a_shot_based_run_resumed_repeats_the_uninterrupted_one(backend, tmp_path):
     """Shot noise is seeded by what is evaluated, not by how many calls came before: the
     resumed run draws the uninterrupted run's seeds, so its weights are identical and, on a

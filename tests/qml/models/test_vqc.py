@@ -162,8 +162,6 @@ def test_inconsistent_model_files_are_refused(tmp_path, iris2, edit, match):
 
 def test_options_the_fit_would_not_use_are_named(iris2):
     X, y = iris2.X_train[:10], iris2.y_train[:10]
-    with pytest.warns(UserWarning, match="shots=100 .*evaluates exactly"):
-        VQC(shots=100, maxiter=1, seed=0).fit(X, y)
     with pytest.warns(UserWarning, match="learning_rate=0.5 .cobyla has no step size"):
         VQC(learning_rate=0.5, optimizer="cobyla", maxiter=1, seed=0).fit(X, y)
     with pytest.warns(UserWarning, match="runtime_options"):
@@ -371,12 +369,28 @@ def test_shot_based_training_is_one_primitive_call_per_iteration(iris2, monkeypa
     assert len(calls) == 3 + 1  # one per iteration (all shifts inside) + the final loss
 
 
+def test_statevector_with_shots_trains_on_draws_from_the_exact_distribution(tmp_path, iris2):
+    """shots on the engine: SPSA by default, the shots recorded and saved, predictions drawn
+    again identically by the loaded model; shot noise, not exact values."""
+    X, y = iris2.X_train[:20], iris2.y_train[:20]
+    clf = VQC(shots=64, maxiter=4, seed=3).fit(X, y)
+    assert (clf.optimizer_, clf.shots_) == ("spsa", 64)
+    on_aer = VQC(shots=64, maxiter=4, seed=3, backend="aer").fit(X, y)
+    assert clf.n_circuit_evaluations_ == on_aer.n_circuit_evaluations_  # the same SPSA run
+    loaded = VQC.load(clf.save(tmp_path / "m.json"))
+    assert loaded.shots == 64
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    exact = clf.on_backend("statevector").predict_proba(X)
+    assert not np.allclose(clf.predict_proba(X), exact)  # 64 shots: values on a 1/64 grid
+    assert np.allclose(clf.predict_proba(X) * 64, np.round(clf.predict_proba(X) * 64))
+
+
 def test_a_fitted_model_evaluates_on_another_backend_without_training():
     """on_backend: the same weights on a shot-based or noisy backend; many shots approach
     the exact probabilities, the original is unchanged, bad requests fail clearly."""
     from sklearn.datasets import load_iris
 
-    from qml.errors import ConfigurationError, NotFittedError, UnknownBackendError
+    from qml.errors import NotFittedError, UnknownBackendError
 
     X, y = load_iris(return_X_y=True)
     X, y = X[50:], y[50:]
@@ -397,8 +411,9 @@ def test_a_fitted_model_evaluates_on_another_backend_without_training():
         VQC().on_backend("aer")
     with pytest.raises(UnknownBackendError, match="unknown backend 'nope'"):
         clf.on_backend("nope")
-    with pytest.raises(ConfigurationError, match="exact: it takes no shots"):
-        clf.on_backend("statevector", shots=100)
+    sampled = clf.on_backend("statevector", shots=100, seed=0)  # draws from the exact law
+    assert sampled.shots == 100 and not (sampled.predict_proba(X[:10]) == exact).all()
+    np.testing.assert_allclose(sampled.predict_proba(X[:10]), exact, atol=0.25)
 
 
 def test_a_checkpoint_path_in_a_model_file_is_never_written(tmp_path):
