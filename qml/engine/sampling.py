@@ -13,7 +13,7 @@ of the seed, a label and the pair's own inputs and weights (``pair_keys``): its 
 depend on which other pairs share the call, so the same seed gives the same counts in one call
 or in chunks, in one process or on many workers, and on a resumed run.
 
-Mixin of ``qml.engine.statevector.ExactCircuit``: ``sample_counts`` and
+Mixin of ``qml.engine.statevector.ExactCircuit``: ``probabilities``, ``sample_counts`` and
 ``sampled_expectations``.
 """
 
@@ -98,9 +98,67 @@ def draw_counts(probabilities: np.ndarray, shots: int,
     return np.bincount(np.minimum(drawn, len(p) - 1), minlength=len(p))
 
 
+class _KeyedStreams:
+    """``Generator(Philox(key=k))`` for one key after another, by resetting one bit
+    generator's key and counter (six times cheaper than building one per pair)."""
+
+    def __init__(self):
+        self._bits = np.random.Philox(key=np.zeros(2, dtype=np.uint64))
+        self._generator = np.random.Generator(self._bits)
+        self._state = self._bits.state
+
+    def __call__(self, key: np.ndarray) -> np.random.Generator:
+        self._state["state"]["key"] = key
+        self._state["state"]["counter"] = np.zeros(4, dtype=np.uint64)
+        self._state.update(buffer_pos=4, has_uint32=0, uinteger=0)
+        self._bits.state = self._state
+        return self._generator
+
+
 class ShotSampling:
-    """Mixin of ``ExactCircuit``: counts and expectation estimates from ``shots`` draws of
-    each pair's exact output distribution (see the module docstring)."""
+    """Mixin of ``ExactCircuit``: output distributions, and counts and expectation estimates
+    from ``shots`` draws of them (see the module docstring)."""
+
+    def _distributions(self, X, W, extra_bytes: int = 0):
+        """``(pairs slice, probabilities (c, 2**n))`` over chunks of the (set, sample) pairs,
+        set-major; the memory of a chunk and of the call checked first."""
+        P, B, n = len(W), len(X), 2**self.n_qubits
+        pair_bytes = self.state_bytes + 8 * n + extra_bytes
+        chunk = max(1, min(P * B, _CHUNK_BYTES // pair_bytes))
+        check_memory(self.memory_needed(B, P, threads=1) + chunk * pair_bytes,
+                     f"the output distributions of {self.n_qubits}-qubit circuits",
+                     "Use fewer qubits or fewer samples per call.")
+        tables = self._tables(X, W)
+        rows, start, init = self._start()
+        pairs = self._pairs(P, range(B))
+        states = np.empty((chunk, n), dtype=self.dtype)
+        for first in range(0, P * B, chunk):
+            sl = slice(first, min(P * B, first + chunk))
+            c = sl.stop - sl.start
+            self._forward(pairs[sl], rows, start, tables, B, init, states[:c], expect=False)
+            if states.dtype.kind == "c":
+                yield sl, states[:c].real ** 2 + states[:c].imag ** 2
+            else:
+                yield sl, states[:c] ** 2
+
+    def probabilities(self, X=None, W=None) -> np.ndarray:
+        """The exact output distribution (P, B, 2**n) of every (parameter set, sample) pair:
+        ``|<i|psi>|^2``, outcome ``i`` the bitstring of ``i`` (qubit 0 its lowest bit).
+
+        Examples
+        --------
+        >>> from qiskit import QuantumCircuit
+        >>> from qml.engine.statevector import compile_circuit
+        >>> qc = QuantumCircuit(2); _ = qc.h(0); _ = qc.cx(0, 1)
+        >>> compile_circuit(qc, [], [], []).probabilities().round(6)
+        array([[[0.5, 0. , 0. , 0.5]]])
+        """
+        X, W = self._check(X, W)
+        out = np.empty((len(W) * len(X), 2**self.n_qubits))
+        check_memory(out.nbytes, f"{len(out)} output distributions", "Ask for fewer at once.")
+        for sl, probs in self._distributions(X, W):
+            out[sl] = probs
+        return out.reshape(len(W), len(X), -1)
 
     def _sampled(self, X, W, shots: int, keys, rng, reduce, width: int) -> np.ndarray:
         """``reduce(counts (c, 2**n)) -> (c, width)`` over chunks of pairs, (P, B, width)."""
@@ -113,28 +171,14 @@ class ShotSampling:
             if keys.shape != (P, B, 2):
                 raise ValueError(f"keys must have shape ({P}, {B}, 2); got {keys.shape}")
             keys = keys.reshape(-1, 2)
-        pair_bytes = self.state_bytes + 16 * n
-        chunk = max(1, min(P * B, _CHUNK_BYTES // pair_bytes))
-        check_memory(self.memory_needed(B, P, threads=1) + chunk * pair_bytes,
-                     f"sampling {self.n_qubits}-qubit circuits", "Use fewer qubits or "
-                     "fewer samples per call.")
-        tables = self._tables(X, W)
-        rows, start, init = self._start()
-        pairs = self._pairs(P, range(B))
+        streams = _KeyedStreams()
         out = np.empty((P * B, width))
-        states = np.empty((chunk, n), dtype=self.dtype)
-        counts = np.empty((chunk, n), dtype=np.int64)
-        for first in range(0, P * B, chunk):
-            sl = slice(first, min(P * B, first + chunk))
-            c = sl.stop - sl.start
-            self._forward(pairs[sl], rows, start, tables, B, init, states[:c], expect=False)
-            probs = states[:c].real ** 2 + (states[:c].imag ** 2 if states.dtype.kind == "c"
-                                            else 0.0)
-            for i in range(c):
-                gen = rng if keys is None else \
-                    np.random.Generator(np.random.Philox(key=keys[sl.start + i]))
+        for sl, probs in self._distributions(X, W, extra_bytes=8 * n):
+            counts = np.empty(probs.shape, dtype=np.int64)
+            for i in range(len(probs)):
+                gen = rng if keys is None else streams(keys[sl.start + i])
                 counts[i] = draw_counts(probs[i], shots, gen)
-            out[sl] = reduce(counts[:c])
+            out[sl] = reduce(counts)
         return out.reshape(P, B, width)
 
     def sample_counts(self, X, W, shots: int, keys=None,

@@ -97,6 +97,10 @@ def test_a_pairs_counts_do_not_depend_on_the_call(classifier, monkeypatch):
             one = ec.sample_counts(X[i:i + 1], W[j:j + 1], 100,
                                    keys=pair_keys(9, "training_step", X[i:i + 1], W[j:j + 1]))
             np.testing.assert_array_equal(one[0, 0], whole[j, i])
+    keys = pair_keys(9, "training_step", X, W)
+    fresh = np.random.Generator(np.random.Philox(key=keys[2, 5]))  # the stream, built anew
+    np.testing.assert_array_equal(
+        whole[2, 5], draw_counts(ec.probabilities(X[5:6], W[2:3])[0, 0], 100, fresh))
     other = ec.sample_counts(X, W, 100, keys=pair_keys(10, "training_step", X, W))
     assert not np.array_equal(other, whole)  # another seed, other counts
     label = ec.sample_counts(X, W, 100, keys=pair_keys(9, "prediction", X, W))
