@@ -64,3 +64,33 @@ def assert_sklearn_compatible(estimator, skipped_ok=ARRAY_API_SKIP, min_passed: 
     assert failed == []
     assert skipped <= set(skipped_ok)
     assert sum(r["status"] == "passed" for r in results) >= min_passed
+
+
+def aer_counts(circuit, cc, X, W, shots: int, seed: int, simulator=None):
+    """Aer's SamplerV2 counts (circuits, 2**clbits) of a measured classifier circuit (bound
+    row by row to ``X[i]`` and ``W[i]``), on ``simulator`` (default: the ideal one)."""
+    import numpy as np
+    from qiskit_aer.primitives import SamplerV2
+
+    names = {p.name: ("x", i) for i, p in enumerate(cc.inputs)}
+    names.update({p.name: ("w", i) for i, p in enumerate(cc.weights)})
+    values = np.array([[(x if names[p.name][0] == "x" else w)[names[p.name][1]]
+                        for p in circuit.parameters] for x, w in zip(X, W)])
+    sampler = SamplerV2(seed=seed, default_shots=shots) if simulator is None else \
+        SamplerV2.from_backend(simulator, seed=seed, default_shots=shots)
+    data = sampler.run([(circuit, values)]).result()[0].data.meas
+    out = np.zeros((len(X), 2**circuit.num_clbits), dtype=int)
+    for i in range(len(X)):
+        for bits, k in data.get_counts(i).items():
+            out[i, int(bits, 2)] = k
+    return out
+
+
+def same_distribution_p(a, b) -> float:
+    """Chi-square test that two count vectors come from one distribution (outcomes seen by
+    neither left out)."""
+    import numpy as np
+    from scipy import stats
+
+    seen = (a + b) > 0
+    return float(stats.chi2_contingency(np.stack([a[seen], b[seen]]))[1])

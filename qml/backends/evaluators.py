@@ -10,6 +10,9 @@ each job in the ledger:
 * ``EngineSamplerEvaluator``: shots from the exact engine -- each pair's exact output
   distribution, then seeded multinomial counts (``qml.engine.sampling``); ``statevector`` with
   ``shots``.
+* ``NoisyEngineEvaluator``: device noise on qlimits' own engine (``aer:<fake>``): the circuit
+  transpiled to the device as for Aer, its exact noisy output distribution on the qubits it
+  uses (``qml.engine.noisy_circuit``, up to 12 of them), then seeded counts as above.
 * ``AerEstimatorEvaluator``: exact expectation values from Aer's EstimatorV2 (precision 0), the
   fallback for circuits the engine cannot compile.
 * ``AerSamplerEvaluator``: shots on Aer's SamplerV2, noiseless or with a fake backend's noise
@@ -31,8 +34,10 @@ from qiskit import QuantumCircuit, transpile
 from qiskit.quantum_info import SparsePauliOp
 
 from circuits.composition import ClassifierCircuit
+from qml.backends.device_noise import device_errors
 from qml.backends.dispatch import Target, resolve
 from qml.backends.spec import DEFAULT_SHOTS
+from qml.engine.noisy_circuit import NoisyCircuit
 from qml.engine.sampling import pair_keys, z_diagonals
 from qml.engine.statevector import compile_circuit
 from qml.errors import (
@@ -42,7 +47,8 @@ from qml.errors import (
     UnsupportedCircuitError,
 )
 
-__all__ = ["ExactEvaluator", "EngineSamplerEvaluator", "AerEstimatorEvaluator",
+__all__ = ["ExactEvaluator", "EngineSamplerEvaluator", "NoisyEngineEvaluator",
+           "AerEstimatorEvaluator",
            "AerSamplerEvaluator", "RuntimeSamplerEvaluator", "make_evaluator",
            "shift_rule_compatible", "TRAINING", "PREDICTION"]
 
@@ -199,24 +205,31 @@ def _measured_z_only(observables, where: str) -> None:
                                  "observables must be made of Z and I only")
 
 
-class EngineSamplerEvaluator(_ShiftRuleEvaluator):
-    """Shots without a circuit simulator per shot: the engine's exact output distribution of
-    each (parameter set, sample) pair, then ``shots`` draws from it (``qml.engine.sampling``).
+def _measured_for(cc: ClassifierCircuit, simulator, optimization_level: int,
+                  seed: int | None) -> QuantumCircuit:
+    """The classifier with every qubit measured, transpiled once to ``simulator`` (with a
+    fake backend's: its coupling map and basis gates)."""
+    width = getattr(simulator, "num_qubits", None)
+    if width is not None and cc.num_qubits > width:
+        raise CircuitTooWideError(
+            f"the circuit needs {cc.num_qubits} qubits; backend {simulator.name} has {width}"
+        )
+    measured = cc.circuit.copy()
+    measured.measure_all()
+    return transpile(measured, simulator, optimization_level=optimization_level,
+                     seed_transpiler=seed)
 
-    With a ``seed``, each pair draws from a stream keyed by the seed, what the call is for
-    (``kind``) and the pair's own inputs and weights: the same seed gives the same counts in
-    one process or many (data-parallel chunks), and on a resumed run. Parameter-shift
-    gradients come from sampled estimates, every shifted set in one call, as on Aer.
-    """
+
+class _EngineShots(_ShiftRuleEvaluator):
+    """Counts drawn from an engine circuit's exact distributions (``self.engine``), each
+    (parameter set, sample) pair from its own seeded stream: the same seed gives the same
+    counts in one process or many (data-parallel chunks), and on a resumed run."""
 
     exact = False
 
-    def __init__(self, cc: ClassifierCircuit, observables: Sequence[SparsePauliOp],
-                 shots: int, seed: int | None = None):
-        super().__init__(cc, observables)
+    def _shots(self, shots: int, seed: int | None) -> None:
         _measured_z_only(self.observables, "shot-based backends")
-        self.engine = compile_circuit(cc.circuit, cc.inputs, cc.weights, [])
-        self.diagonals = z_diagonals(self.observables, cc.num_qubits)
+        self.diagonals = z_diagonals(self.observables, self.cc.num_qubits)
         self.shots = int(shots)
         self.seed = seed
         self._rng = np.random.default_rng(seed)
@@ -228,6 +241,42 @@ class EngineSamplerEvaluator(_ShiftRuleEvaluator):
         E = self.engine.sampled_expectations(X, W, self.shots, self.diagonals, keys=keys,
                                              rng=self._rng)
         return E.reshape(len(W) * len(X), -1)
+
+
+class EngineSamplerEvaluator(_EngineShots):
+    """Shots without a circuit simulator per shot: the engine's exact output distribution of
+    each (parameter set, sample) pair, then ``shots`` draws from it (``qml.engine.sampling``).
+
+    With a ``seed``, each pair draws from a stream keyed by the seed, what the call is for
+    (``kind``) and the pair's own inputs and weights: the same seed gives the same counts in
+    one process or many (data-parallel chunks), and on a resumed run. Parameter-shift
+    gradients come from sampled estimates, every shifted set in one call, as on Aer.
+    """
+
+    def __init__(self, cc: ClassifierCircuit, observables: Sequence[SparsePauliOp],
+                 shots: int, seed: int | None = None):
+        super().__init__(cc, observables)
+        self._shots(shots, seed)
+        self.engine = compile_circuit(cc.circuit, cc.inputs, cc.weights, [])
+
+
+class NoisyEngineEvaluator(_EngineShots):
+    """Shots under a device's noise from qlimits' engine: the circuit transpiled to the fake
+    device (as ``AerSamplerEvaluator`` does), the device's errors on the qubits it uses
+    (``qml.backends.device_noise``), each pair's exact noisy output distribution
+    (``qml.engine.noisy_circuit``, Aer's density-matrix simulation in the Pauli basis), then
+    seeded counts. ``UnsupportedCircuitError`` when the engine cannot (more than 12 qubits
+    in use, noise or gates it does not know): ``make_evaluator`` then uses Aer."""
+
+    def __init__(self, cc: ClassifierCircuit, observables: Sequence[SparsePauliOp], device,
+                 simulator, shots: int, seed: int | None = None, optimization_level: int = 1):
+        super().__init__(cc, observables)
+        self._shots(shots, seed)
+        self.circuit = _measured_for(cc, simulator, optimization_level, seed)
+        used = sorted({self.circuit.find_bit(q).index for inst in self.circuit.data
+                       if inst.name != "barrier" for q in inst.qubits})
+        self.engine = NoisyCircuit(self.circuit, cc.inputs, cc.weights,
+                                   *device_errors(device, used))
 
 
 class AerSamplerEvaluator(_ShiftRuleEvaluator):
@@ -245,15 +294,7 @@ class AerSamplerEvaluator(_ShiftRuleEvaluator):
                  optimization_level: int = 1):
         super().__init__(cc, observables)
         _measured_z_only(self.observables, "shot-based backends")
-        width = getattr(simulator, "num_qubits", None)
-        if width is not None and cc.num_qubits > width:
-            raise CircuitTooWideError(
-                f"the circuit needs {cc.num_qubits} qubits; backend {simulator.name} has {width}"
-            )
-        measured = cc.circuit.copy()
-        measured.measure_all()
-        self.circuit = transpile(measured, simulator, optimization_level=optimization_level,
-                                 seed_transpiler=seed)
+        self.circuit = _measured_for(cc, simulator, optimization_level, seed)
         self.simulator = simulator
         self.shots = int(shots)
         self._seeds = _JobSeeds(seed)
@@ -306,8 +347,9 @@ def make_evaluator(backend, cc: ClassifierCircuit,
     ``statevector`` uses the exact engine: exact expectations when ``shots`` is None, else
     ``shots`` draws from each circuit's exact output distribution. It falls back, with a
     ``FallbackWarning``, to Aer (its exact estimator, or its sampler) for circuits the engine
-    cannot compile. ``aer`` and ``aer:<fake>`` sample ``shots`` shots on Aer (1024 when
-    ``shots`` is None).
+    cannot compile. ``aer`` samples ``shots`` shots on Aer (1024 when ``shots`` is None);
+    ``aer:<fake>`` draws them from the engine's exact noisy distributions where it can (up to
+    12 qubits in use), else from Aer with the device's noise model -- a log line says which.
 
     Examples
     --------
@@ -334,6 +376,19 @@ def make_evaluator(backend, cc: ClassifierCircuit,
             return AerSamplerEvaluator(cc, observables, resolve("aer").simulator(), shots, seed,
                                        optimization_level)
     shots = DEFAULT_SHOTS if shots is None else shots
+    if target.kind == "device":
+        device, simulator = target.device(), target.simulator()
+        try:
+            evaluator = NoisyEngineEvaluator(cc, observables, device, simulator, shots, seed,
+                                             optimization_level)
+        except UnsupportedCircuitError as exc:
+            logger.info("%s: device noise on Aer (the engine cannot: %s)", target.name, exc)
+        else:
+            logger.info("%s: device noise on qlimits' engine (%d qubits in use)",
+                        target.name, evaluator.engine.k)
+            return evaluator
+        return AerSamplerEvaluator(cc, observables, simulator, shots=shots, seed=seed,
+                                   optimization_level=optimization_level)
     if target.runtime:
         return RuntimeSamplerEvaluator(cc, observables, target, shots, seed, optimization_level,
                                        options=runtime_options)

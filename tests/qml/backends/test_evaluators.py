@@ -11,6 +11,7 @@ from qml.backends.evaluators import (
     AerSamplerEvaluator,
     EngineSamplerEvaluator,
     ExactEvaluator,
+    NoisyEngineEvaluator,
     make_evaluator,
     shift_rule_compatible,
 )
@@ -109,6 +110,54 @@ def test_shots_fall_back_to_aers_sampler_where_the_engine_cannot(problem):
         sampler = make_evaluator("statevector", odd, obs, shots=64, seed=0)
     assert isinstance(sampler, AerSamplerEvaluator)
     assert sampler.expectations(X, np.zeros((1, 1))).shape == (1, 5, 2)
+
+
+def test_device_noise_on_the_engine_counts_like_aer(problem, caplog):
+    """aer:<fake> on the engine: the device's transpiled circuit, its exact noisy law; counts
+    pass a chi-square test against Aer's noisy sampler over 20 circuits."""
+    import logging
+
+    from scipy import stats
+
+    from tests.helpers import aer_counts, same_distribution_p
+
+    cc, obs, X, W = problem
+    with caplog.at_level(logging.INFO, logger="qml.backends.evaluators"):
+        noisy = make_evaluator("aer:fake_lima", cc, obs, shots=1024, seed=0)
+    assert isinstance(noisy, NoisyEngineEvaluator) and not noisy.exact
+    assert "aer:fake_lima: device noise on qlimits' engine (3 qubits in use)" in caplog.text
+    rng = np.random.default_rng(4)
+    X20, W20 = rng.uniform(0, np.pi, (20, 3)), rng.uniform(-np.pi, np.pi, (20, len(cc.weights)))
+    from qml.engine.sampling import pair_keys
+
+    ours = np.stack([noisy.engine.sample_counts(X20[i:i + 1], W20[i:i + 1], 1024,
+                                                keys=pair_keys(1, "t", X20[i:i + 1],
+                                                               W20[i:i + 1]))[0, 0]
+                     for i in range(20)])
+    aer = aer_counts(noisy.circuit, cc, X20, W20, 1024, seed=2,
+                     simulator=build_simulator(parse_backend("aer:fake_lima")))
+    p = np.array([same_distribution_p(a, b) for a, b in zip(ours, aer)])
+    assert p.min() > 0.01 / 20 and stats.combine_pvalues(p, method="fisher").pvalue > 0.01
+    ideal = ExactEvaluator(cc, obs).expectations(X, W)
+    exact_noisy = noisy.engine.probabilities(X, W) @ noisy.diagonals.T
+    assert 0.01 < np.abs(exact_noisy - ideal).max() < 0.5  # noise shrinks the values
+
+
+def test_device_noise_the_engine_cannot_simulate_runs_on_aer(problem, caplog):
+    import logging
+
+    from qiskit import QuantumCircuit
+
+    cc, obs, X, W = problem
+    ansatz = QuantumCircuit(3)
+    ansatz.reset(1)  # no reset on the noisy engine
+    ansatz.ry(cc.weights[0], 0)
+    odd = build_classifier("zz", ansatz, n_features=3, feature_map_reps=1)
+    with caplog.at_level(logging.INFO, logger="qml.backends.evaluators"):
+        sampler = make_evaluator("aer:fake_lima", odd, obs, shots=64, seed=0)
+    assert isinstance(sampler, AerSamplerEvaluator)
+    assert "aer:fake_lima: device noise on Aer (the engine cannot: instruction 'reset'" \
+        in caplog.text
 
 
 def test_noisy_backend_transpiles_to_the_device(problem):

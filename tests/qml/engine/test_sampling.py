@@ -10,6 +10,7 @@ from circuits import build_classifier
 from qml.engine import sampling
 from qml.engine.sampling import draw_counts, pair_keys, z_diagonals
 from qml.engine.statevector import compile_circuit
+from tests.helpers import aer_counts, same_distribution_p
 
 SHOTS = 1024
 
@@ -19,34 +20,6 @@ def classifier():
     cc = build_classifier("zz", "real_amplitudes", n_features=3, feature_map_reps=1,
                           ansatz_reps=2)
     return cc, compile_circuit(cc.circuit, cc.inputs, cc.weights, [])
-
-
-def _aer_counts(cc, X, W, shots, seed):
-    """Aer's SamplerV2 counts (circuits, 2**n) of the measured classifier, bound per row."""
-    from qiskit import transpile
-    from qiskit_aer import AerSimulator
-    from qiskit_aer.primitives import SamplerV2
-
-    measured = cc.circuit.copy()
-    measured.measure_all()
-    circuit = transpile(measured, AerSimulator(), optimization_level=0)
-    names = {p.name: i for i, p in enumerate(cc.inputs)}
-    weights = {p.name: i for i, p in enumerate(cc.weights)}
-    values = np.array([[x[names[p.name]] if p.name in names else w[weights[p.name]]
-                        for p in circuit.parameters] for x, w in zip(X, W)])
-    data = SamplerV2(seed=seed, default_shots=shots).run([(circuit, values)]).result()[0]
-    out = np.zeros((len(X), 2**cc.num_qubits), dtype=int)
-    for i, counts in enumerate(data.data.meas.get_counts(i) for i in range(len(X))):
-        for bits, k in counts.items():
-            out[i, int(bits, 2)] = k
-    return out
-
-
-def _homogeneity_p(a: np.ndarray, b: np.ndarray) -> float:
-    """Chi-square test that two count vectors come from one distribution (outcomes seen by
-    neither left out)."""
-    seen = (a + b) > 0
-    return float(stats.chi2_contingency(np.stack([a[seen], b[seen]]))[1])
 
 
 def _twenty_circuits(cc):
@@ -60,14 +33,20 @@ def test_counts_pass_a_chi_square_test_against_aer_over_20_circuits(classifier):
     ours = np.stack([ec.sample_counts(X[i:i + 1], W[i:i + 1], SHOTS,
                                       keys=pair_keys(3, "test", X[i:i + 1], W[i:i + 1]))[0, 0]
                      for i in range(20)])
-    aer = _aer_counts(cc, X, W, SHOTS, seed=5)
-    p = np.array([_homogeneity_p(a, b) for a, b in zip(ours, aer)])
+    from qiskit import transpile
+    from qiskit_aer import AerSimulator
+
+    measured = cc.circuit.copy()
+    measured.measure_all()
+    aer = aer_counts(transpile(measured, AerSimulator(), optimization_level=0), cc, X, W,
+                     SHOTS, seed=5)
+    p = np.array([same_distribution_p(a, b) for a, b in zip(ours, aer)])
     assert (ours.sum(axis=1) == SHOTS).all()
     assert p.min() > 0.01 / 20  # each circuit, Bonferroni over the 20
     assert stats.combine_pvalues(p, method="fisher").pvalue > 0.01  # all 20 together
     # the test has power: the same counts against another circuit's are rejected
     shifted = np.roll(aer, 1, axis=0)
-    q = np.array([_homogeneity_p(a, b) for a, b in zip(ours, shifted)])
+    q = np.array([same_distribution_p(a, b) for a, b in zip(ours, shifted)])
     assert stats.combine_pvalues(q, method="fisher").pvalue < 1e-6
 
 
