@@ -139,7 +139,9 @@ for n, row in zip(shots_list, by_shots):
     ("md", """## Noise: what a device's errors change
 
 The same weights under the noise models of four 5-qubit IBM devices (their calibration
-snapshots; median two-qubit error in brackets), 512 shots, several seeds. Accuracy is only
+snapshots; median two-qubit error in brackets), 512 shots, several seeds. `aer:<device>` runs
+on qlimits' engine: each circuit's exact distribution under the device's noise, then the
+shots (the same law as Aer's noisy sampler; the tests check it). Accuracy is only
 half the story: noise pulls every probability towards 1/2, which the log-loss (cross-entropy
 of the predicted probabilities, lower is better) shows and the argmax hides."""),
     ("code", """from qml.backends import fake_backend
@@ -173,8 +175,8 @@ plt.show()"""),
     ("md", """**Reading** (full settings). Shots change the answer only when they are few: at 4
 shots per circuit the accuracy falls from 0.889 to 0.76 ± 0.03 and at 8 to 0.84; from 16 on
 it is within two points of exact, and beyond 256 the seeds agree to about ±0.01. Device noise
-barely moves the accuracy of this two-class model (0.865-0.895 against 0.889, within about two
-points either way), but it raises the log-loss from 0.364 to 0.381-0.424: the probabilities
+barely moves the accuracy of this two-class model (0.874-0.894 against 0.889, within about two
+points either way), but it raises the log-loss from 0.364 to 0.378-0.425: the probabilities
 are pulled towards 1/2, so the model is less sure rather than more wrong, and anything that
 uses the probabilities (a threshold, a ranking) feels it. The snapshot with the largest
 two-qubit error (fake_quito, 3.6%) is not the one with the lowest accuracy (fake_lima, 0.9%):
