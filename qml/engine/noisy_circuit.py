@@ -22,13 +22,16 @@ a measurement): ``UnsupportedCircuitError``.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from qiskit import QuantumCircuit
 from qiskit.circuit import Gate, Parameter, ParameterExpression
 
-from qml.engine.memory import check_memory
+from qml.engine import pauli_kernels as kernels
+from qml.engine.memory import check_memory, default_threads
 from qml.engine.pauli_transfer import MAX_QUBITS, channel_ptm, unitary_ptm
 from qml.engine.sampling import ShotSampling
 from qml.engine.translate import Angle, Source
@@ -40,7 +43,7 @@ _FIXED1, _FIXED2, _RZ = "fixed1", "fixed2", "rz"
 _SWAP = np.eye(16)[[4 * (i % 4) + i // 4 for i in range(16)]]  # exchanges a pair's qubits
 _MEASURE = 0.5 * np.array([[1.0, 0.0, 0.0, 1.0], [1.0, 0.0, 0.0, -1.0]])  # p(0), p(1)
 _TRACE = np.array([[1.0, 0.0, 0.0, 0.0]])
-_CHUNK_BYTES = 8 * 2**20  # the states of a chunk of pairs, evolved together
+_CHUNK_BYTES = 16 * 2**20  # the states of a chunk of pairs (each evolved on its own)
 
 
 def _pair_ptm(pa: np.ndarray | None, pb: np.ndarray | None) -> np.ndarray:
@@ -87,13 +90,18 @@ class NoisyCircuit(ShotSampling):
         self.n_inputs, self.n_weights = len(inputs), len(weights)
         sources = {p: Source("input", i) for i, p in enumerate(inputs)}
         sources.update({p: Source("weight", i) for i, p in enumerate(weights)})
-        active = sorted({circuit.find_bit(q).index for inst in circuit.data
-                         if inst.name != "barrier" for q in inst.qubits})
+        uses: dict = {}  # operations on each qubit: the least used get the lowest digits
+        for inst in circuit.data:
+            if inst.name != "barrier":
+                for q in inst.qubits:
+                    q = circuit.find_bit(q).index
+                    uses[q] = uses.get(q, 0) + 1
+        active = sorted(uses, key=lambda q: (uses[q], q))
         if len(active) > MAX_QUBITS:
             raise UnsupportedCircuitError(
                 f"{len(active)} active qubits: the Pauli-basis state would need "
                 f"{4**len(active) * 8 / 2**30:.1f} GiB (limit {MAX_QUBITS} qubits)")
-        self.physical = active
+        self.physical = active  # the simulated qubits, local qubit i is physical[i]
         self.k = len(active)
         self.n_qubits = circuit.num_clbits  # outcome bits: 2**n_qubits outcomes
         index = {q: i for i, q in enumerate(active)}
@@ -106,6 +114,7 @@ class NoisyCircuit(ShotSampling):
                     getattr(error, "probabilities", error), dtype=float)
         self.ops, self._measured = self._compile(circuit, index, sources)
         self._zero = self._zero_state()
+        self._program = self._encode()
 
     # ------------------------------------------------------------------ compile
     def _error(self, name: str, qubits: tuple) -> np.ndarray | None:
@@ -192,25 +201,28 @@ class NoisyCircuit(ShotSampling):
         return state.reshape((4,) * self.k)
 
     # ------------------------------------------------------------------ evolve
-    def _axis(self, q: int) -> int:
-        return 1 + self.k - 1 - q  # axis 0 holds the pairs; qubit k-1 comes first
-
-    def _apply(self, state: np.ndarray, op, angles) -> np.ndarray:
-        kind, qubits, payload = op
-        if kind == _RZ:
-            ax = self._axis(qubits[0])
-            c = np.cos(angles).reshape((-1,) + (1,) * (self.k - 1))
-            s = np.sin(angles).reshape(c.shape)
-            x = np.take(state, 1, axis=ax)
-            y = np.take(state, 2, axis=ax)
-            lead = (slice(None),) * ax
-            state[lead + (1,)] = c * x - s * y
-            state[lead + (2,)] = s * x + c * y
-            return state
-        axes = [self._axis(q) for q in reversed(qubits)]  # matrix index: last qubit slowest
-        ptm = payload.reshape((4,) * (2 * len(qubits)))
-        out = np.tensordot(ptm, state, axes=(list(range(len(qubits), 2 * len(qubits))), axes))
-        return np.moveaxis(out, list(range(len(qubits))), axes)
+    def _encode(self) -> tuple:
+        """The operations as the arrays ``qml.engine.pauli_kernels.evolve`` reads, each PTM
+        as its non-zero entries."""
+        kinds, qa, qb, rz_col, starts = [], [], [], [], [0]
+        rows, cols, vals = [], [], []
+        for kind, qubits, payload in self.ops:
+            qa.append(qubits[0])
+            qb.append(qubits[1] if len(qubits) == 2 else -1)
+            rz_col.append(sum(k == _RZ for k in kinds) if kind == _RZ else -1)
+            kinds.append(kind)
+            if kind != _RZ:
+                r, c = np.nonzero(np.abs(payload) > 1e-15)
+                rows += r.tolist()
+                cols += c.tolist()
+                vals += payload[r, c].tolist()
+            starts.append(len(rows))
+        code = {_FIXED1: kernels.K_FIXED1, _FIXED2: kernels.K_FIXED2, _RZ: kernels.K_RZ}
+        return (np.array([code[k] for k in kinds], dtype=np.int64),
+                np.array(qa, dtype=np.int64), np.array(qb, dtype=np.int64),
+                np.array(starts, dtype=np.int64), np.array(rows, dtype=np.int64),
+                np.array(cols, dtype=np.int64), np.array(vals, dtype=float),
+                np.array(rz_col, dtype=np.int64))
 
     def _outcomes(self, state: np.ndarray) -> np.ndarray:
         """(N, 2**clbits) outcome probabilities of evolved states, readout included."""
@@ -248,17 +260,35 @@ class NoisyCircuit(ShotSampling):
         P, B = len(W), len(X)
         state_bytes = 8 * 4**self.k
         chunk = max(1, min(P * B, _CHUNK_BYTES // state_bytes))
-        check_memory(3 * chunk * state_bytes + chunk * (8 * 2**self.n_qubits + extra_bytes),
+        check_memory(chunk * (state_bytes + 8 * 2**self.n_qubits + extra_bytes),
                      f"noisy {self.k}-qubit distributions", "Use fewer qubits.")
         angles = self._angle_table(X, W)
+        cos = np.ascontiguousarray(np.stack(angles, axis=1) if angles
+                                   else np.zeros((P * B, 0))).reshape(P * B, -1)
+        sin, cos = np.sin(cos), np.cos(cos)
+        zero = self._zero.reshape(-1)
+        states = np.empty((chunk, 4**self.k))
+        threads = max(1, min(default_threads(), chunk))
         for first in range(0, P * B, chunk):
             sl = slice(first, min(P * B, first + chunk))
-            state = np.broadcast_to(self._zero, (sl.stop - sl.start,) + self._zero.shape).copy()
-            r = 0
-            for op in self.ops:
-                if op[0] == _RZ:
-                    state = self._apply(state, op, angles[r][sl])
-                    r += 1
-                else:
-                    state = self._apply(state, op, None)
-            yield sl, self._outcomes(state)
+            c = sl.stop - sl.start
+            bounds = np.linspace(0, c, min(threads, c) + 1).astype(int)
+            view = states[:c]
+            jobs = [(view, np.empty(4**self.k), zero, *self._program, cos[sl], sin[sl],
+                     int(lo), int(hi)) for lo, hi in zip(bounds[:-1], bounds[1:])]
+            if len(jobs) == 1:
+                kernels.evolve(*jobs[0])
+            else:
+                list(_pool(len(jobs)).map(lambda job: kernels.evolve(*job), jobs))
+            yield sl, self._outcomes(view.reshape((c,) + self._zero.shape))
+
+
+def _pool(threads: int) -> ThreadPoolExecutor:
+    with _POOL_LOCK:
+        if threads not in _POOLS:
+            _POOLS[threads] = ThreadPoolExecutor(threads, thread_name_prefix="qlimits-noisy")
+        return _POOLS[threads]
+
+
+_POOLS: dict = {}
+_POOL_LOCK = threading.Lock()
