@@ -180,14 +180,15 @@ The standard problem (`benchmarks/PROBLEM.md`), {SAMPLES} training rows, {SHOTS:
 circuit, the device's noise model, circuits transpiled to the device at level 1; best of
 {args.repeats} interleaved runs each. One objective evaluation: {SAMPLES} circuits.
 qlimits: `VQC(backend="aer:<device>")`, COBYLA, fit time over evaluations.
-qiskit-machine-learning: `VQC` on Aer's `SamplerV2.from_backend`, one `SamplerQNN` forward pass.
+peer: qiskit-machine-learning `VQC` on Aer's `SamplerV2.from_backend`, one `SamplerQNN` forward.
 
-| device | qubits | qlimits per evaluation | qiskit-machine-learning | qlimits is | noisy probabilities vs Aer's density matrix |
+| device | qubits | qlimits per evaluation | peer | qlimits is | max diff vs Aer DM |
 | --- | --- | --- | --- | --- | --- |
 {chr(10).join(rows)}
 
-The bar: at least 5x per objective evaluation, and the exact noisy probabilities equal to
-Aer's density-matrix method to 1e-8.
+The last column: the largest difference between the engine's noisy probabilities and Aer's
+density-matrix method (DM), over three circuits. The bar: at least 5x per objective
+evaluation, and the exact noisy probabilities equal to Aer's density-matrix method to 1e-8.
 """
     (args.out / "NOISE_SPEED.md").write_text(text)
     print(text)

@@ -7,7 +7,10 @@ module             what it holds
                    ``"aer:<fake>"``, ``"fake:<fake>"``, ``"ibm:<name>"``) to a
                    ``BackendSpec``; fake devices; Aer simulators
 ``evaluators``     the classifier's evaluators: a batch of inputs and weights in, expectation
-                   values out, on the exact engine, Aer or a runtime job
+                   values out, on the exact engine (exact, sampled, or under device noise),
+                   Aer or a runtime job
+``device_noise``   a device's gate and readout errors, as qiskit-aer derives them, on some of
+                   its qubits
 =================  =========================================================================
 
 Examples

@@ -13,6 +13,10 @@ module                 what it holds
 ``gates``              the gate matrices and the generators of rotations
 ``gate_kernels``       the compiled (numba) functions that apply gates to a batch of states:
                        the hot path, in one file (a GPU array backend plugs in here)
+``noisy_circuit``      a parametrised circuit under a device's noise, compiled for the exact
+                       output distributions of a batch of (sample, weights) pairs
+``pauli_kernels``      the compiled (numba) functions that run it: sparse Pauli transfer
+                       matrices and rz rotations on one Pauli-basis state at a time
 ``pauli_transfer``     the exact output distribution of small noisy circuits (Pauli-transfer
                        and density-matrix simulation)
 ``memory``             peak-memory budgets, refused before allocation; thread counts

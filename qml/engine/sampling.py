@@ -13,8 +13,8 @@ of the seed, a label and the pair's own inputs and weights (``pair_keys``): its 
 depend on which other pairs share the call, so the same seed gives the same counts in one call
 or in chunks, in one process or on many workers, and on a resumed run.
 
-Mixin of ``qml.engine.statevector.ExactCircuit``: ``probabilities``, ``sample_counts`` and
-``sampled_expectations``.
+Mixin of ``qml.engine.statevector.ExactCircuit`` (and of the noisy engine's circuits):
+``probabilities``, ``sample_counts`` and ``sampled_expectations``.
 """
 
 from __future__ import annotations
@@ -116,8 +116,10 @@ class _KeyedStreams:
 
 
 class ShotSampling:
-    """Mixin of ``ExactCircuit``: output distributions, and counts and expectation estimates
-    from ``shots`` draws of them (see the module docstring)."""
+    """Mixin of ``ExactCircuit`` and ``qml.engine.noisy_circuit.NoisyCircuit``: output
+    distributions, and counts and expectation estimates from ``shots`` draws of them (see the
+    module docstring). ``_distributions`` here is the exact engine's (pure states); the noisy
+    circuit has its own, and both share the sampling."""
 
     def _distributions(self, X, W, extra_bytes: int = 0):
         """``(pairs slice, probabilities (c, 2**n))`` over chunks of the (set, sample) pairs,
