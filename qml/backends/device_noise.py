@@ -11,7 +11,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 
-__all__ = ["device_errors"]
+__all__ = ["device_errors", "noisy_circuit"]
 
 
 class _TargetView:
@@ -56,3 +56,27 @@ def device_errors(backend, qubits: Sequence[int] | None = None) -> tuple[list, l
         warnings.filterwarnings("ignore", message="When `target` is supplied", category=UserWarning)
         gate_errors = basic_device_gate_errors(target=target)
     return gate_errors, basic_device_readout_errors(target=target)
+
+
+def noisy_circuit(circuit, device, inputs, weights=()):
+    """The engine's ``NoisyCircuit`` of a circuit transpiled to ``device``: the device's errors
+    on the qubits the circuit uses; ``UnsupportedCircuitError`` where the engine cannot run it
+    (then Aer does).
+
+    Examples
+    --------
+    >>> from qiskit import QuantumCircuit, transpile
+    >>> from qml.backends import build_simulator, fake_backend, parse_backend
+    >>> qc = QuantumCircuit(2); _ = qc.h(0); _ = qc.cx(0, 1); _ = qc.measure_all()
+    >>> device = fake_backend("fake_lima")
+    >>> isa = transpile(qc, build_simulator(parse_backend("aer:fake_lima")), seed_transpiler=0)
+    >>> p = noisy_circuit(isa, device, []).probabilities()[0, 0]
+    >>> bool(p[0] + p[3] > 0.9), bool(p[1] + p[2] > 0)  # mostly 00 and 11, some noise
+    (True, True)
+    """
+    from qml.engine.noisy_circuit import NoisyCircuit
+
+    used = sorted({circuit.find_bit(q).index for inst in circuit.data
+                   if inst.name != "barrier" for q in inst.qubits})
+    return NoisyCircuit(circuit, inputs, weights, *device_errors(device, used))
+

@@ -34,10 +34,9 @@ from qiskit import QuantumCircuit, transpile
 from qiskit.quantum_info import SparsePauliOp
 
 from circuits.composition import ClassifierCircuit
-from qml.backends.device_noise import device_errors
+from qml.backends.device_noise import noisy_circuit
 from qml.backends.dispatch import Target, resolve
 from qml.backends.spec import DEFAULT_SHOTS
-from qml.engine.noisy_circuit import NoisyCircuit
 from qml.engine.sampling import pair_keys, z_diagonals
 from qml.engine.statevector import compile_circuit
 from qml.errors import (
@@ -273,10 +272,7 @@ class NoisyEngineEvaluator(_EngineShots):
         super().__init__(cc, observables)
         self._shots(shots, seed)
         self.circuit = _measured_for(cc, simulator, optimization_level, seed)
-        used = sorted({self.circuit.find_bit(q).index for inst in self.circuit.data
-                       if inst.name != "barrier" for q in inst.qubits})
-        self.engine = NoisyCircuit(self.circuit, cc.inputs, cc.weights,
-                                   *device_errors(device, used))
+        self.engine = noisy_circuit(self.circuit, device, cc.inputs, cc.weights)
 
 
 class AerSamplerEvaluator(_ShiftRuleEvaluator):

@@ -1,10 +1,14 @@
 """A fidelity kernel from shots: the compute-uncompute circuit ``U(y)^dag U(x)`` of every
 pair, ``k`` = the frequency of the all-zeros outcome; all pairs of a block are one parameter
 array in one primitive call (hardware backends through the job ledger, where
-``qml.backends.dispatch`` sends them); the diagonal is not run, but where depolarising noise
-is mitigated (``mitigation``, ``qml.models.kernel_noise``): there it measures the noise."""
+``qml.backends.dispatch`` sends them; ``aer:<fake>`` on qlimits' noisy engine, shots drawn
+from each circuit's exact noisy distribution, where it can); the diagonal is not run, but
+where depolarising noise is mitigated (``mitigation``, ``qml.models.kernel_noise``): there it
+measures the noise."""
 
 from __future__ import annotations
+
+import logging
 
 import numpy as np
 from qiskit import QuantumCircuit
@@ -13,6 +17,8 @@ from qml.hardware.runtime import circuits_per_job
 from qml.models.kernel_noise import mitigate
 
 __all__ = ["SampledKernel", "PAIRS_PER_CALL", "pair_circuit", "basis_circuits"]
+
+logger = logging.getLogger(__name__)
 
 PAIRS_PER_CALL = 4096  # compute-uncompute pairs per primitive call (one parameter array);
 # on fake: and ibm: fewer where the shots would pass IBM's executions per job
@@ -62,16 +68,12 @@ class SampledKernel:
                 return jobs.run(isas, columns, shots, name, int(rng.integers(2**31 - 1)))
         else:
             from qiskit import transpile
-            from qiskit_aer.primitives import SamplerV2
 
             simulator = target.simulator()
             isas = transpile(circuits, simulator, seed_transpiler=self.seed)
-
-            def sample(columns):
-                sampler = SamplerV2.from_backend(simulator, seed=int(rng.integers(2**31 - 1)),
-                                                 default_shots=shots)
-                result = sampler.run(list(zip(isas, columns))).result()
-                return [r.data.meas for r in result]
+            engines = _noisy_engines(target, isas) if target.kind == "device" else None
+            sample = _aer_sample(simulator, isas, shots, rng) if engines is None else \
+                _engine_sample(engines, shots, self.seed, name, rng)
 
         names = [p.name for p in circuits[0].parameters]
         orders = [[names.index(p.name) for p in isa.parameters] for isa in isas]
@@ -158,13 +160,66 @@ def basis_circuits(circuit: QuantumCircuit) -> list[QuantumCircuit]:
     return out
 
 
+def _noisy_engines(target, isas):
+    """The engine's noisy circuits of ``isas`` on an ``aer:<fake>`` target, or None (Aer)
+    where the engine cannot run one of them; a log line says which."""
+    from qml.backends.device_noise import noisy_circuit
+    from qml.errors import UnsupportedCircuitError
+
+    device = target.device()
+    try:
+        engines = [noisy_circuit(isa, device, list(isa.parameters)) for isa in isas]
+    except UnsupportedCircuitError as exc:
+        logger.info("%s: kernel circuits on Aer (the engine cannot: %s)", target.name, exc)
+        return None
+    logger.info("%s: kernel circuits on qlimits' noisy engine (%d qubits in use)",
+                target.name, engines[0].k)
+    return engines
+
+
+def _engine_sample(engines, shots: int, seed, name: str, rng):
+    """``sample(columns) -> counts (rows, 2**n)`` per circuit, drawn from the engine's exact
+    noisy distributions; with a seed, each row's from a stream keyed by its values."""
+    from qml.engine.sampling import pair_keys
+
+    def sample(columns):
+        out = []
+        for c, (engine, values) in enumerate(zip(engines, columns)):
+            none = np.zeros((1, 0))
+            keys = None if seed is None else pair_keys(seed, f"{name}{c}", values, none)
+            out.append(engine.sample_counts(values, none, shots, keys=keys, rng=rng)[0])
+        return out
+
+    return sample
+
+
+def _aer_sample(simulator, isas, shots: int, rng):
+    """``sample(columns) -> BitArray`` per circuit, from one Aer sampler call."""
+    from qiskit_aer.primitives import SamplerV2
+
+    def sample(columns):
+        sampler = SamplerV2.from_backend(simulator, seed=int(rng.integers(2**31 - 1)),
+                                         default_shots=shots)
+        result = sampler.run(list(zip(isas, columns))).result()
+        return [r.data.meas for r in result]
+
+    return sample
+
+
 def _expectations(bits, n_qubits: int) -> np.ndarray:
-    """``<Z_q>`` of every qubit for every parameter row of a BitArray: 1 - 2 P(bit q = 1)."""
+    """``<Z_q>`` of every qubit for every parameter row of a BitArray (or of counts, rows by
+    ``2**n`` outcomes): 1 - 2 P(bit q = 1)."""
+    if isinstance(bits, np.ndarray):
+        ones = (np.arange(bits.shape[1])[:, None] >> np.arange(n_qubits)) & 1
+        return 1.0 - 2.0 * (bits @ ones) / bits.sum(axis=1, keepdims=True)
     unpacked = np.unpackbits(bits.array, axis=-1)  # big-endian: qubit q is column -1 - q
     ones = unpacked[..., ::-1][..., :n_qubits].mean(axis=-2)
     return 1.0 - 2.0 * ones
 
 
 def _zeros_frequency(bits) -> np.ndarray:
-    """Fraction of shots that read all zeros, for each parameter row of a BitArray."""
+    """Fraction of shots that read all zeros, for each parameter row of a BitArray (or of
+    counts, rows by outcomes)."""
+    if isinstance(bits, np.ndarray):
+        return bits[:, 0] / bits.sum(axis=1)
     return (bits.array == 0).all(axis=-1).mean(axis=-1)

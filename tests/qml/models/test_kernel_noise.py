@@ -91,3 +91,26 @@ def test_mitigation_by_hand():
         mitigate(noisy, np.diag(noisy), np.diag(noisy), n, "zne")
     with pytest.raises(ConfigurationError, match="has no noise to mitigate"):
         QuantumKernel(mitigation="average").evaluate(np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize("kind", ["fidelity", "projected"])
+def test_kernels_on_a_noisy_device_run_on_the_engine_and_agree_with_aer(kind, rng, caplog,
+                                                                       monkeypatch):
+    """aer:<fake> kernels: shots drawn from the engine's exact noisy distributions, within
+    shot noise of the same kernel sampled on Aer with the device's noise model (the path
+    taken where the engine cannot run the circuits)."""
+    import logging
+
+    from qml.models import kernel_shots
+
+    X = rng.uniform(0, np.pi, (8, 2))
+    common = dict(kind=kind, feature_map_reps=1, bandwidth=1.0, shots=20000, seed=3)
+    with caplog.at_level(logging.INFO, logger="qml.models.kernel_shots"):
+        ours = QuantumKernel(backend="aer:fake_lima", **common).evaluate(X)
+    assert "aer:fake_lima: kernel circuits on qlimits' noisy engine (2 qubits in use)" \
+        in caplog.text
+    monkeypatch.setattr(kernel_shots, "_noisy_engines", lambda target, isas: None)
+    aer = QuantumKernel(backend="aer:fake_lima", **common).evaluate(X)
+    exact = QuantumKernel(kind=kind, feature_map_reps=1, bandwidth=1.0).evaluate(X)
+    assert np.abs(ours - aer).max() < 0.03  # ~5 standard errors of a difference at 20,000
+    assert np.abs(ours - exact).max() > (0.01 if kind == "fidelity" else 0.003)  # noise
