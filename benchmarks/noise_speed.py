@@ -109,8 +109,7 @@ def exactness(device: str, n: int) -> float:
     clf.fit(X[:8], data(n)[1][:8])  # builds the circuit (and imports what a fit imports)
     backend = fake_backend(device)
     cc = clf.circuit_
-    evaluator = NoisyEngineEvaluator(cc, [], backend, AerSimulator.from_backend(backend),
-                                     SHOTS, seed=0)
+    evaluator = NoisyEngineEvaluator(cc, [], backend, SHOTS, seed=0)
     circuit = evaluator.circuit
     ours = evaluator.engine.probabilities(X[:3], w0)[0]
     by_clbit = {circuit.find_bit(i.clbits[0]).index: circuit.find_bit(i.qubits[0]).index

@@ -268,10 +268,12 @@ class NoisyEngineEvaluator(_EngineShots):
     in use, noise or gates it does not know): ``make_evaluator`` then uses Aer."""
 
     def __init__(self, cc: ClassifierCircuit, observables: Sequence[SparsePauliOp], device,
-                 simulator, shots: int, seed: int | None = None, optimization_level: int = 1):
+                 shots: int, seed: int | None = None, optimization_level: int = 1):
         super().__init__(cc, observables)
         self._shots(shots, seed)
-        self.circuit = _measured_for(cc, simulator, optimization_level, seed)
+        # transpiled to the device itself: the circuit Aer's simulator of it would get,
+        # without building Aer's noise model of the whole device (half a second at 27 qubits)
+        self.circuit = _measured_for(cc, device, optimization_level, seed)
         self.engine = noisy_circuit(self.circuit, device, cc.inputs, cc.weights)
 
 
@@ -373,9 +375,8 @@ def make_evaluator(backend, cc: ClassifierCircuit,
                                        optimization_level)
     shots = DEFAULT_SHOTS if shots is None else shots
     if target.kind == "device":
-        device, simulator = target.device(), target.simulator()
         try:
-            evaluator = NoisyEngineEvaluator(cc, observables, device, simulator, shots, seed,
+            evaluator = NoisyEngineEvaluator(cc, observables, target.device(), shots, seed,
                                              optimization_level)
         except UnsupportedCircuitError as exc:
             logger.info("%s: device noise on Aer (the engine cannot: %s)", target.name, exc)
@@ -383,8 +384,8 @@ def make_evaluator(backend, cc: ClassifierCircuit,
             logger.info("%s: device noise on qlimits' engine (%d qubits in use)",
                         target.name, evaluator.engine.k)
             return evaluator
-        return AerSamplerEvaluator(cc, observables, simulator, shots=shots, seed=seed,
-                                   optimization_level=optimization_level)
+        return AerSamplerEvaluator(cc, observables, target.simulator(), shots=shots,
+                                   seed=seed, optimization_level=optimization_level)
     if target.runtime:
         return RuntimeSamplerEvaluator(cc, observables, target, shots, seed, optimization_level,
                                        options=runtime_options)

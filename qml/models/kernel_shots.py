@@ -69,11 +69,16 @@ class SampledKernel:
         else:
             from qiskit import transpile
 
-            simulator = target.simulator()
-            isas = transpile(circuits, simulator, seed_transpiler=self.seed)
-            engines = _noisy_engines(target, isas) if target.kind == "device" else None
-            sample = _aer_sample(simulator, isas, shots, rng) if engines is None else \
-                _engine_sample(engines, shots, self.seed, name, rng)
+            engines = None
+            if target.kind == "device":  # transpiled to the device: what Aer's copy would get
+                isas = transpile(circuits, target.device(), seed_transpiler=self.seed)
+                engines = _noisy_engines(target, isas)
+            if engines is None:
+                simulator = target.simulator()
+                isas = transpile(circuits, simulator, seed_transpiler=self.seed)
+                sample = _aer_sample(simulator, isas, shots, rng)
+            else:
+                sample = _engine_sample(engines, shots, self.seed, name, rng)
 
         names = [p.name for p in circuits[0].parameters]
         orders = [[names.index(p.name) for p in isa.parameters] for isa in isas]
