@@ -1,5 +1,5 @@
 """Memory budgets and threads: how much a state vector takes, how much is free, the refusal
-before allocating what would not fit, and how many threads the engine runs.
+before allocating what would not fit, how many threads the engine runs, and its thread pools.
 
 Every exact computation (the VQC engine, quantum-volume ideal distributions, the
 verification-cost timing) asks here first, so that a width too large for this machine fails
@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from qml.errors import ConfigurationError, StateTooLargeError
 
 __all__ = ["default_threads", "gib", "state_bytes", "available_memory", "check_state_memory",
-           "check_memory", "WORKING_STATES"]
+           "check_memory", "WORKING_STATES", "thread_pool"]
 
 logger = logging.getLogger(__name__)
 
@@ -132,3 +134,23 @@ def default_threads() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
+
+
+_POOLS: dict = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def thread_pool(threads: int) -> ThreadPoolExecutor:
+    """The engine's pool of ``threads`` threads, made once per process and shared by the
+    state-vector and the noisy engine (their compiled kernels release the GIL).
+
+    Examples
+    --------
+    >>> thread_pool(2) is thread_pool(2)
+    True
+    """
+    with _POOLS_LOCK:
+        if threads not in _POOLS:
+            _POOLS[threads] = ThreadPoolExecutor(threads, thread_name_prefix="qlimits-engine")
+        return _POOLS[threads]
+

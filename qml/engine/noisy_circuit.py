@@ -22,16 +22,14 @@ a measurement): ``UnsupportedCircuitError``.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from qiskit import QuantumCircuit
 from qiskit.circuit import Gate, Parameter, ParameterExpression
 
 from qml.engine import pauli_kernels as kernels
-from qml.engine.memory import check_memory, default_threads
+from qml.engine.memory import check_memory, default_threads, thread_pool
 from qml.engine.pauli_transfer import MAX_QUBITS, channel_ptm, unitary_ptm
 from qml.engine.sampling import ShotSampling
 from qml.engine.translate import Angle, Source
@@ -260,7 +258,9 @@ class NoisyCircuit(ShotSampling):
         P, B = len(W), len(X)
         state_bytes = 8 * 4**self.k
         chunk = max(1, min(P * B, _CHUNK_BYTES // state_bytes))
-        check_memory(chunk * (state_bytes + 8 * 2**self.n_qubits + extra_bytes),
+        threads = max(1, min(default_threads(), chunk))
+        check_memory((chunk + threads) * state_bytes  # the chunk's, and a scratch per thread
+                     + chunk * (8 * 2**self.n_qubits + extra_bytes),
                      f"noisy {self.k}-qubit distributions", "Use fewer qubits.")
         angles = self._angle_table(X, W)
         cos = np.ascontiguousarray(np.stack(angles, axis=1) if angles
@@ -268,7 +268,6 @@ class NoisyCircuit(ShotSampling):
         sin, cos = np.sin(cos), np.cos(cos)
         zero = self._zero.reshape(-1)
         states = np.empty((chunk, 4**self.k))
-        threads = max(1, min(default_threads(), chunk))
         for first in range(0, P * B, chunk):
             sl = slice(first, min(P * B, first + chunk))
             c = sl.stop - sl.start
@@ -279,16 +278,5 @@ class NoisyCircuit(ShotSampling):
             if len(jobs) == 1:
                 kernels.evolve(*jobs[0])
             else:
-                list(_pool(len(jobs)).map(lambda job: kernels.evolve(*job), jobs))
+                list(thread_pool(len(jobs)).map(lambda job: kernels.evolve(*job), jobs))
             yield sl, self._outcomes(view.reshape((c,) + self._zero.shape))
-
-
-def _pool(threads: int) -> ThreadPoolExecutor:
-    with _POOL_LOCK:
-        if threads not in _POOLS:
-            _POOLS[threads] = ThreadPoolExecutor(threads, thread_name_prefix="qlimits-noisy")
-        return _POOLS[threads]
-
-
-_POOLS: dict = {}
-_POOL_LOCK = threading.Lock()

@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from qiskit import QuantumCircuit
@@ -37,7 +35,13 @@ from qiskit.quantum_info import Operator, SparsePauliOp
 
 from qml.engine import gate_kernels as kernels
 from qml.engine.gates import PARAMETRIC_GATES, dense_to_elems, parametric_elems
-from qml.engine.memory import available_memory, check_memory, default_threads, state_bytes
+from qml.engine.memory import (
+    available_memory,
+    check_memory,
+    default_threads,
+    state_bytes,
+    thread_pool,
+)
 from qml.engine.program import Program
 from qml.engine.sampling import ShotSampling
 from qml.engine.state_outputs import StateOutputs
@@ -53,19 +57,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_CHUNK_BYTES = 256 * 2**20
 
 
-
-
-_POOL: dict = {}
-
-
-_POOL_LOCK = threading.Lock()
-
-
-def _pool(threads: int) -> ThreadPoolExecutor:
-    with _POOL_LOCK:
-        if threads not in _POOL:
-            _POOL[threads] = ThreadPoolExecutor(threads, thread_name_prefix="qlimits-engine")
-        return _POOL[threads]
 
 
 _INLINE_WORK = 1 << 15  # amplitudes x pairs below which threads cost more than they save
@@ -174,7 +165,7 @@ class ExactCircuit(StateOutputs, ShotSampling):
         if threads == 1:
             run(0)
         else:
-            for future in [_pool(threads).submit(run, t) for t in range(threads)]:
+            for future in [thread_pool(threads).submit(run, t) for t in range(threads)]:
                 future.result()
 
     def _pairs(self, n_sets: int, samples: range) -> np.ndarray:
