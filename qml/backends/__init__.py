@@ -25,10 +25,11 @@ from qml.backends.spec import (
     DEFAULT_SHOTS,
     BackendSpec,
     build_simulator,
+    exact_values,
     fake_backend,
     fake_backend_names,
     parse_backend,
 )
 
 __all__ = ["BackendSpec", "parse_backend", "fake_backend", "fake_backend_names",
-           "build_simulator", "BACKEND_FORMS", "DEFAULT_SHOTS"]
+           "build_simulator", "exact_values", "BACKEND_FORMS", "DEFAULT_SHOTS"]

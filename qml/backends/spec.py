@@ -24,7 +24,7 @@ from functools import lru_cache
 from qml.errors import ConfigurationError, UnknownBackendError
 
 __all__ = ["BackendSpec", "parse_backend", "fake_backend", "fake_backend_names",
-           "build_simulator", "BACKEND_FORMS", "DEFAULT_SHOTS"]
+           "build_simulator", "exact_values", "BACKEND_FORMS", "DEFAULT_SHOTS"]
 
 DEFAULT_SHOTS = 1024  # shots per circuit on shot-based backends when none are given
 BACKEND_FORMS = ("statevector", "aer", "aer:<fake backend>", "fake:<fake backend>",
@@ -93,6 +93,20 @@ def parse_backend(text: str) -> BackendSpec:
         _fake_provider()  # qiskit-ibm-runtime must be installed
         return BackendSpec("ibm", name, text, instance or None)
     raise UnknownBackendError(f"unknown backend {text!r}; {_valid_message()}")
+
+
+def exact_values(backend: str, shots: int | None) -> bool:
+    """Whether ``backend`` with ``shots`` gives exact values: the engine without shots
+    (``statevector`` with shots draws them from exact distributions).
+
+    Examples
+    --------
+    >>> exact_values("statevector", None), exact_values("statevector", 100)
+    (True, False)
+    >>> exact_values("aer", None)
+    False
+    """
+    return parse_backend(backend).exact and shots is None
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
-from qml.backends import DEFAULT_SHOTS, parse_backend
+from qml.backends import DEFAULT_SHOTS, exact_values
 from qml.errors import ConfigurationError
 from qml.models.preprocessing import FeaturePipeline
 
@@ -138,7 +138,7 @@ def training_cost(model, n_samples: int, n_features: int) -> tuple[float | None,
         return runs * model.shots_, "circuit executions x shots"
     if kind == "qsvc":
         runs = float(model.n_kernel_circuits_)
-        if parse_backend(model.backend).exact:
+        if exact_values(model.backend, model.shots):
             return runs, "kernel circuits (feature states, exact simulation)"
         shots = DEFAULT_SHOTS if model.shots is None else model.shots
         return runs * shots, "kernel circuits x shots"

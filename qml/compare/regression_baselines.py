@@ -17,7 +17,7 @@ from sklearn.neural_network import MLPRegressor
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVR
 
-from qml.backends import DEFAULT_SHOTS, parse_backend
+from qml.backends import DEFAULT_SHOTS, exact_values
 from qml.errors import ConfigurationError
 
 __all__ = ["QUANTUM_REGRESSORS", "REGRESSION_BASELINES", "DEFAULT_REGRESSION_MODELS",
@@ -171,7 +171,7 @@ def regressor_cost(model, n_samples: int, n_features: int) -> tuple[float | None
         return runs * model.shots_, "circuit executions x shots"
     if kind == "kernel":
         runs = float(model.n_kernel_circuits_)
-        if parse_backend(model.backend).exact:
+        if exact_values(model.backend, model.shots):
             return runs, "kernel circuits (feature states, exact simulation)"
         return runs * (DEFAULT_SHOTS if model.shots is None else model.shots), \
             "kernel circuits x shots"

@@ -7,7 +7,7 @@ parameters and learned state.
 
 from __future__ import annotations
 
-from qml.backends import parse_backend
+from qml.backends import exact_values, parse_backend
 from qml.distributed import check_scheduler, describe
 from qml.errors import ConfigurationError
 from qml.models.quantum_kernel import KERNEL_FEATURE_MAPS, KINDS, QuantumKernel
@@ -39,16 +39,18 @@ class KernelEstimator:
     def _validate_options(self) -> None:
         """Every parameter by its rule, then what one rule cannot say."""
         self._check_parameters()
-        spec = parse_backend(self.backend)
+        parse_backend(self.backend)  # an unknown backend: its own clear error, first
         scheduler = getattr(self, "scheduler", None)
         check_scheduler(scheduler)
         if self.kernel == "projected" and self.mitigation is not None:
             raise ConfigurationError(f"mitigation={self.mitigation!r} undoes noise in fidelity "
                                      "kernels; the projected kernel has no diagonal to "
                                      "measure it on")
-        if scheduler is not None and (not spec.exact or self.kernel == "projected"):
+        if scheduler is not None and (not exact_values(self.backend, self.shots)
+                                      or self.kernel == "projected"):
             raise ConfigurationError(f"scheduler={describe(scheduler)!r}: the cluster "
-                                     "computes exact fidelity kernels (backend 'statevector')")
+                                     "computes exact fidelity kernels (backend 'statevector', "
+                                     "no shots)")
 
     def _kernel(self) -> QuantumKernel:
         """The kernel this model evaluates, made once per fit (or load) and kept."""

@@ -1,10 +1,10 @@
 """A fidelity kernel from shots: the compute-uncompute circuit ``U(y)^dag U(x)`` of every
 pair, ``k`` = the frequency of the all-zeros outcome; all pairs of a block are one parameter
 array in one primitive call (hardware backends through the job ledger, where
-``qml.backends.dispatch`` sends them; ``aer:<fake>`` on qlimits' noisy engine, shots drawn
-from each circuit's exact noisy distribution, where it can); the diagonal is not run, but
-where depolarising noise is mitigated (``mitigation``, ``qml.models.kernel_noise``): there it
-measures the noise."""
+``qml.backends.dispatch`` sends them; ``statevector`` with shots and ``aer:<fake>`` on
+qlimits' engine, shots drawn from each circuit's exact, or exact noisy, distribution); the
+diagonal is not run, but where depolarising noise is mitigated (``mitigation``,
+``qml.models.kernel_noise``): there it measures the noise."""
 
 from __future__ import annotations
 
@@ -60,7 +60,17 @@ class SampledKernel:
         target = resolve(self.backend)
         shots = DEFAULT_SHOTS if self.shots is None else int(self.shots)
         rng = np.random.default_rng(self.seed)
-        if target.runtime:
+        engines = None
+        if target.exact:  # statevector with shots: draws from the engine's distributions
+            isas, engines = circuits, _exact_engines(target, circuits)
+        elif target.kind == "device":  # transpiled to the device: what Aer's copy would get
+            from qiskit import transpile
+
+            isas = transpile(circuits, target.device(), seed_transpiler=self.seed)
+            engines = _noisy_engines(target, isas)
+        if engines is not None:
+            sample = _engine_sample(engines, shots, self.seed, name, rng)
+        elif target.runtime:
             jobs = target.jobs(target.device(circuits[0].num_qubits))
             isas = jobs.transpile(circuits, seed=self.seed)
 
@@ -69,16 +79,9 @@ class SampledKernel:
         else:
             from qiskit import transpile
 
-            engines = None
-            if target.kind == "device":  # transpiled to the device: what Aer's copy would get
-                isas = transpile(circuits, target.device(), seed_transpiler=self.seed)
-                engines = _noisy_engines(target, isas)
-            if engines is None:
-                simulator = target.simulator()
-                isas = transpile(circuits, simulator, seed_transpiler=self.seed)
-                sample = _aer_sample(simulator, isas, shots, rng)
-            else:
-                sample = _engine_sample(engines, shots, self.seed, name, rng)
+            simulator = resolve("aer").simulator() if target.exact else target.simulator()
+            isas = transpile(circuits, simulator, seed_transpiler=self.seed)
+            sample = _aer_sample(simulator, isas, shots, rng)
 
         names = [p.name for p in circuits[0].parameters]
         orders = [[names.index(p.name) for p in isa.parameters] for isa in isas]
@@ -163,6 +166,22 @@ def basis_circuits(circuit: QuantumCircuit) -> list[QuantumCircuit]:
         qc.measure_all()
         out.append(qc)
     return out
+
+
+def _exact_engines(target, circuits):
+    """The exact engine's compiled ``circuits`` (their parameters as inputs), or None (Aer's
+    sampler) where it cannot compile one; a log line says which."""
+    from qml.engine.statevector import compile_circuit
+    from qml.errors import UnsupportedCircuitError
+
+    try:
+        engines = [compile_circuit(c, list(c.parameters), [], []) for c in circuits]
+    except UnsupportedCircuitError as exc:
+        logger.info("%s: kernel circuits on Aer's sampler (the engine cannot: %s)",
+                    target.name, exc)
+        return None
+    logger.info("%s: kernel shots drawn from qlimits' engine", target.name)
+    return engines
 
 
 def _noisy_engines(target, isas):

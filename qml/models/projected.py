@@ -99,9 +99,9 @@ class ProjectedKernel:
     feature states or from shots in the X, Y and Z bases (``kernel_shots``)."""
 
     def _exact_backend(self) -> bool:
-        from qml.backends import parse_backend
+        from qml.backends import exact_values
 
-        return parse_backend(self.backend).exact
+        return exact_values(self.backend, self.shots)
 
     def _projected(self, circuit, X, Y) -> np.ndarray:
         """The projected kernel (``qml.models.projected``): every sample's one-qubit

@@ -7,10 +7,12 @@
   ``|Phi_X Phi_Y^H|**2`` -- half of it when ``Y`` is None (the matrix is symmetric, its
   diagonal 1). Blocks are sized to the free memory, and a matrix or a state that cannot fit is
   refused before anything is allocated.
-* **shots** (``aer``, ``aer:<fake>``, ``fake:``, ``ibm:``): the compute-uncompute circuit
-  ``U(y)^dag U(x)`` of every pair, ``k`` = the frequency of the all-zeros outcome; all pairs of
-  a block are one parameter array in one primitive call (hardware backends through the job
-  ledger, ``qml.hardware.runtime``); the diagonal is not run.
+* **shots** (``statevector`` with ``shots``, ``aer``, ``aer:<fake>``, ``fake:``, ``ibm:``):
+  the compute-uncompute circuit ``U(y)^dag U(x)`` of every pair, ``k`` = the frequency of the
+  all-zeros outcome; all pairs of a block are one parameter array in one call (hardware
+  backends through the job ledger, ``qml.hardware.runtime``; ``statevector`` and
+  ``aer:<fake>`` draw the shots from the engine's exact, or exact noisy, distributions); the
+  diagonal is not run.
 
 ``bandwidth`` scales the inputs before encoding (Shaydulin & Wild 2022), the known cure for
 the exponential concentration of fidelity kernels with width (Thanasilp et al. 2022);
@@ -27,7 +29,7 @@ import numpy as np
 from qiskit import QuantumCircuit
 
 from circuits.feature_maps import build_feature_map
-from qml.backends import parse_backend
+from qml.backends import exact_values, parse_backend
 from qml.distributed import check_scheduler, describe
 from qml.engine.memory import available_memory, check_memory, state_bytes
 from qml.errors import ConfigurationError, InvalidInputError
@@ -67,7 +69,8 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
     backend : str, default="statevector"
         ``statevector`` (exact), or ``aer``, ``aer:<fake>``, ``fake:<name>``, ``ibm:<name>``.
     shots : int, optional
-        Shots per pair on shot-based backends (default 1024); refused with ``statevector``.
+        Shots per pair. With ``statevector``: None (the default) is exact, a number draws that
+        many shots from each pair circuit's exact distribution. Elsewhere 1024 when None.
     seed : int, optional
         Drives transpiler and simulator seeds on shot-based backends.
     kind : {"fidelity", "projected"}, default="fidelity"
@@ -155,13 +158,11 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
             raise ConfigurationError(f"mitigation={self.mitigation!r}: backend "
                                      f"{self.backend!r} has no noise to mitigate")
         check_scheduler(self.scheduler)
-        if self.scheduler is not None and (not spec.exact or self.kind != "fidelity"):
+        if self.scheduler is not None and (not exact_values(self.backend, self.shots)
+                                           or self.kind != "fidelity"):
             raise ConfigurationError(f"scheduler={describe(self.scheduler)!r}: the cluster "
-                                     "computes exact fidelity kernels (backend 'statevector'); "
-                                     "leave scheduler out here")
-        if spec.exact and self.shots is not None:
-            raise ConfigurationError(f"shots={self.shots}: backend {self.backend!r} computes "
-                                     "the kernel exactly; leave shots out, or use 'aer'")
+                                     "computes exact fidelity kernels (backend 'statevector', "
+                                     "no shots); leave scheduler out here")
 
     def _inputs(self, X, name: str, scaled: bool = True) -> np.ndarray:
         X = np.asarray(X, dtype=float)
@@ -286,7 +287,7 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
         circuit = self._circuit(X.shape[1])
         if self.kind == "projected":
             return self._projected(circuit, X, Y)
-        if parse_backend(self.backend).exact:
+        if exact_values(self.backend, self.shots):
             return self._exact(circuit, X, Y)
         K = self._sampled(circuit, X, Y)
         return K if self.regularization is None or Y is not None else regularize(

@@ -16,7 +16,7 @@ import warnings
 
 import numpy as np
 
-from qml.backends import parse_backend
+from qml.backends import exact_values, parse_backend
 from qml.backends.evaluators import make_evaluator
 from qml.distributed import check_scheduler, connect, describe
 from qml.distributed.data_parallel import ShardedObjective
@@ -103,8 +103,7 @@ class VariationalEstimator(QPUEstimate, QuantumEstimator):
                 "hardware, whose jobs stay with this process (and its job ledger)")
 
     def _resolved_optimizer(self) -> str:
-        return resolve_optimizer(self.optimizer,
-                                 parse_backend(self.backend).exact and self.shots is None)
+        return resolve_optimizer(self.optimizer, exact_values(self.backend, self.shots))
 
     def _build_evaluator(self) -> None:
         """The evaluator of the built circuit on the backend."""

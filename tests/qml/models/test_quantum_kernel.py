@@ -83,6 +83,25 @@ def test_shots_estimate_the_exact_kernel_without_running_the_diagonal(data):
     np.testing.assert_array_equal(again, K)  # the seed fixes the shots
 
 
+@pytest.mark.parametrize("kind", ["fidelity", "projected"])
+def test_shots_on_the_engine_are_drawn_from_the_exact_kernel_circuits(data, kind):
+    """statevector with shots: the pair (or basis) circuits' exact distributions from the
+    engine, then draws; within shot noise of the exact kernel, seeded per row, so a block
+    of rows draws what the whole matrix drew for them."""
+    X, _ = data
+    common = dict(kind=kind, feature_map_reps=1, bandwidth=1.0)
+    kernel = QuantumKernel(**common, shots=20000, seed=3)
+    K = kernel.evaluate(X)
+    exact = QuantumKernel(**common).evaluate(X)
+    sigma = np.sqrt(exact * (1 - exact) / 20000) + 1e-4
+    assert 0 < np.abs(K - exact).max() and (np.abs(K - exact) < 5 * sigma).all()
+    assert (np.diag(K) == 1.0).all() and (K == K.T).all()
+    if kind == "fidelity":
+        assert kernel.n_circuits_ == 12 * 11 // 2  # the pairs, as on a sampler
+        block = QuantumKernel(**common, shots=20000, seed=3).evaluate(X[:3], X[5:8])
+        np.testing.assert_array_equal(block, K[:3, 5:8])
+
+
 def test_hardware_backends_go_through_the_ledger(data):
     X, Y = data[0][:4], data[1][:2]
     kernel = QuantumKernel(feature_map_reps=1, backend="fake:fake_lima", shots=256, seed=0,
@@ -130,7 +149,7 @@ def test_concentration_shrinks_with_width_and_bandwidth_restores_it(tmp_path):
     ({"bandwidth": 1e300}, None, ConfigurationError, "at most 1000"),
     ({"bandwidth": np.nan}, None, ConfigurationError, "bandwidth"),
     ({"feature_map": "qaoa"}, None, ConfigurationError, "feature_map must be one of 'zz'"),
-    ({"shots": 100}, None, ConfigurationError, "computes the kernel exactly"),
+    ({"shots": 100, "scheduler": "local:1"}, None, ConfigurationError, "no shots"),
     ({"feature_map_reps": 0}, None, ConfigurationError, "feature_map_reps must be a positive"),
     ({"backend": "nowhere"}, None, ConfigurationError, "nowhere"),
     ({}, np.array([[np.nan, 1.0]]), InvalidInputError, "NaN or infinite"),
