@@ -81,9 +81,12 @@ def document_schema(properties: dict, required: list[str] = (), **extra) -> dict
 def _validator(schema_json: str):
     from jsonschema import Draft202012Validator, validators
 
-    # to_dict() output may hold tuples where the file holds lists: both are JSON arrays
-    checker = Draft202012Validator.TYPE_CHECKER.redefine(
-        "array", lambda _, value: isinstance(value, (list, tuple)))
+    # to_dict() output may hold tuples where the file holds lists: both are JSON arrays; an
+    # integer field holds an integer, not 2.0 (JSON Schema's "integer" admits it, and a width
+    # or a count read as a float is not one: Hypothesis found a QV width of 1.0 loading)
+    checker = Draft202012Validator.TYPE_CHECKER.redefine_many({
+        "array": lambda _, value: isinstance(value, (list, tuple)),
+        "integer": lambda _, value: isinstance(value, int) and not isinstance(value, bool)})
     cls = validators.extend(Draft202012Validator, type_checker=checker)
     return cls(json.loads(schema_json))
 

@@ -238,3 +238,20 @@ def test_a_write_killed_midway_leaves_no_temporary_file_for_good(tmp_path):
     atomic_write(target, "{}")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [".model.json.notes.tmp", live.name, "model.json"])
+
+
+def test_an_integer_field_holding_a_float_is_refused(tmp_path):
+    """JSON Schema's "integer" admits 2.0; qlimits' files do not (Hypothesis found a QV
+    width of 1.0 loading as a float)."""
+    from qml.volume.results import QuantumVolumeResult, WidthResult
+
+    doc = QuantumVolumeResult("aer", 0, 100, [WidthResult.from_hops(2, [0.8] * 3, 100)]
+                              ).to_dict()
+    doc["widths"][0]["width"] = 2.0
+    path = tmp_path / "qv.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ResultFileError, match="2.0 is not of type 'integer'"):
+        QuantumVolumeResult.load(path)
+    doc["widths"][0]["width"] = 2
+    path.write_text(json.dumps(doc))
+    assert QuantumVolumeResult.load(path).widths[0].width == 2
