@@ -16,8 +16,8 @@ circuit, COBYLA from ``default_rng(0).uniform(-pi, pi, 4n)``.
 * qiskit-machine-learning ``VQC`` with ``SamplerV2.from_backend(AerSimulator.from_backend(
   device))`` and a level-1 preset pass manager for the device: one objective evaluation is
   one forward pass of its ``SamplerQNN`` over the training rows at the initial weights
-  (``neural_network.forward``, the call COBYLA's objective makes; timed ``--peer-calls``
-  times: a full fit on fake_kolkata would take about half an hour).
+  (``neural_network.forward``, the call COBYLA's objective makes), timed ``--peer-calls``
+  times: a full fit needs at least 4n + 2 evaluations (34 at n = 8), each repeated.
 
 The best of ``--repeats`` interleaved runs is kept for each. Exactness: for three circuits
 per device (training rows 0-2, the initial weights), the engine's noisy probabilities against

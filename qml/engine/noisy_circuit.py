@@ -30,7 +30,15 @@ from qiskit.circuit import Gate, Parameter, ParameterExpression
 
 from qml.engine import pauli_kernels as kernels
 from qml.engine.memory import check_memory, default_threads, thread_pool
-from qml.engine.pauli_transfer import MAX_QUBITS, channel_ptm, unitary_ptm
+from qml.engine.pauli_transfer import (
+    MAX_QUBITS,
+    MEASURE_PTM,
+    SWAP_PTM,
+    TRACE_PTM,
+    channel_ptm,
+    pair_ptm,
+    unitary_ptm,
+)
 from qml.engine.sampling import ShotSampling
 from qml.engine.translate import Angle, Source
 from qml.errors import UnsupportedCircuitError
@@ -38,17 +46,7 @@ from qml.errors import UnsupportedCircuitError
 __all__ = ["NoisyCircuit"]
 
 _FIXED1, _FIXED2, _RZ = "fixed1", "fixed2", "rz"
-_SWAP = np.eye(16)[[4 * (i % 4) + i // 4 for i in range(16)]]  # exchanges a pair's qubits
-_MEASURE = 0.5 * np.array([[1.0, 0.0, 0.0, 1.0], [1.0, 0.0, 0.0, -1.0]])  # p(0), p(1)
-_TRACE = np.array([[1.0, 0.0, 0.0, 0.0]])
 _CHUNK_BYTES = 16 * 2**20  # the states of a chunk of pairs (each evolved on its own)
-
-
-def _pair_ptm(pa: np.ndarray | None, pb: np.ndarray | None) -> np.ndarray:
-    """The 16 x 16 PTM of one-qubit PTMs on a pair's first (a) and second (b) qubit."""
-    pa = np.eye(4) if pa is None else pa
-    pb = np.eye(4) if pb is None else pb
-    return (pb[:, None, :, None] * pa[None, :, None, :]).reshape(16, 16)
 
 
 class NoisyCircuit(ShotSampling):
@@ -176,12 +174,12 @@ class NoisyCircuit(ShotSampling):
                 continue
             a, b = qubits
             if pending[a] is not None or pending[b] is not None:
-                ptm = ptm @ _pair_ptm(pending[a], pending[b])
+                ptm = ptm @ pair_ptm(pending[a], pending[b])
                 pending[a] = pending[b] = None
             j = last[a]
             if j >= 0 and j == last[b]:  # the same pair as the last block on both: merge
                 _, pair, before = ops[j]
-                ops[j] = (_FIXED2, pair, (ptm if pair == (a, b) else _SWAP @ ptm @ _SWAP)
+                ops[j] = (_FIXED2, pair, (ptm if pair == (a, b) else SWAP_PTM @ ptm @ SWAP_PTM)
                           @ before)
             else:
                 ops.append((_FIXED2, (a, b), ptm))
@@ -226,10 +224,10 @@ class NoisyCircuit(ShotSampling):
         """(N, 2**clbits) outcome probabilities of evolved states, readout included."""
         out = state
         for q in reversed(range(self.k)):  # axis 1 is always the highest qubit left
-            vector = _MEASURE if q in self._measured else _TRACE
+            vector = MEASURE_PTM if q in self._measured else TRACE_PTM
             if q in self._measured and q in self._readout:
                 vector = self._readout[q].T @ vector
-            out = np.tensordot(out, vector, axes=([1], [1]))  # appended: lowest qubit last
+            out = np.tensordot(out, vector, axes=([1], [vector.ndim - 1]))  # lowest qubit last
         kept = [q for q in reversed(range(self.k)) if q in self._measured]
         out = out.reshape((len(state),) + tuple(2 if q in self._measured else 1
                                                 for q in reversed(range(self.k))))

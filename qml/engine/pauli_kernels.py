@@ -3,14 +3,14 @@ a noisy circuit's operations on one Pauli-basis state at a time.
 
 A ``k``-qubit state is ``4**k`` real coordinates, qubit ``q`` the base-4 digit of stride
 ``4**q`` (bits ``2q`` and ``2q + 1`` of the index). An operation is a one- or two-qubit Pauli
-transfer matrix, held sparse (a fused noisy block on IBM devices has about 28 non-zero entries
-of 256), or an ``rz`` rotation of one qubit's X and Y coordinates by a per-pair angle. One
-state (512 KiB at 8 qubits) goes through every operation while it stays in cache, and the
-states of a chunk are shared between threads (``nogil``). Every loop runs over the contiguous
-run of indices below an operation's lowest qubit, through views, which LLVM vectorises; the
-circuit's least used qubits get the lowest digits (``NoisyCircuit``), so that few operations
-have short runs. numba compiles the kernels once per
-machine into ``qml.paths.kernel_cache_dir()``, as for ``qml.engine.gate_kernels``.
+transfer matrix, held as its non-zero entries (Pauli transfer matrices of gates and their
+local noise are mostly zeros), or an ``rz`` rotation of one qubit's X and Y coordinates by a
+per-pair angle. One state (512 KiB at 8 qubits) goes through every operation while it stays
+in cache, and the states of a chunk are shared between threads (``nogil``). Every loop runs
+over the contiguous run of indices below an operation's lowest qubit, through views, which
+LLVM vectorises; the circuit's least used qubits get the lowest digits (``NoisyCircuit``), so
+that few operations have short runs. numba compiles the kernels once per machine into
+``qml.paths.kernel_cache_dir()``, as for ``qml.engine.gate_kernels``.
 """
 
 from __future__ import annotations

@@ -35,7 +35,8 @@ from qiskit.circuit import CircuitError, Gate
 
 from qml.errors import UnsupportedCircuitError
 
-__all__ = ["MAX_QUBITS", "unitary_ptm", "channel_ptm", "PauliTransferSimulator"]
+__all__ = ["MAX_QUBITS", "unitary_ptm", "channel_ptm", "pair_ptm", "PauliTransferSimulator",
+           "SWAP_PTM", "MEASURE_PTM", "TRACE_PTM"]
 
 MAX_QUBITS = 12  # 4**12 coordinates = 128 MiB per state; wider circuits go to Aer
 
@@ -46,11 +47,11 @@ _PAULI2 = np.array([np.kron(_PAULI[i1], _PAULI[i0]) for i1 in range(4) for i0 in
 _T = {1: _PAULI.reshape(4, 4).T, 2: _PAULI2.reshape(16, 16).T}
 _TC = {1: _PAULI.transpose(0, 2, 1).reshape(4, 4).T,
        2: _PAULI2.transpose(0, 2, 1).reshape(16, 16).T}
-_SWAP = np.eye(16)[[4 * (i % 4) + i // 4 for i in range(16)]]  # PTM of exchanging the qubits
+SWAP_PTM = np.eye(16)[[4 * (i % 4) + i // 4 for i in range(16)]]  # exchanging a pair's qubits
 _EYE4 = np.eye(4)
 _ZERO_STATE = np.array([1.0, 0.0, 0.0, 1.0])  # |0><0| = (I + Z) / 2
-_TRACE = np.array([1.0, 0.0, 0.0, 0.0])
-_MEASURE = 0.5 * np.array([[1.0, 0.0, 0.0, 1.0], [1.0, 0.0, 0.0, -1.0]])  # p(0), p(1)
+TRACE_PTM = np.array([1.0, 0.0, 0.0, 0.0])  # a qubit's coordinates -> its trace
+MEASURE_PTM = 0.5 * np.array([[1.0, 0.0, 0.0, 1.0], [1.0, 0.0, 0.0, -1.0]])  # -> p(0), p(1)
 
 
 def unitary_ptm(matrix: np.ndarray) -> np.ndarray:
@@ -66,6 +67,21 @@ def unitary_ptm(matrix: np.ndarray) -> np.ndarray:
     kron = (u[:, None, :, None] * u.conj()[None, :, None, :]).reshape(d * d, d * d)
     t = _T[d.bit_length() - 1]
     return (t.conj().T @ kron @ t).real / d
+
+
+def pair_ptm(pa: np.ndarray | None, pb: np.ndarray | None) -> np.ndarray:
+    """The 16 x 16 PTM of one-qubit PTMs on a pair's first (``pa``) and second (``pb``)
+    qubit, index ``4 * i_b + i_a`` (None: the identity).
+
+    Examples
+    --------
+    >>> x = unitary_ptm(np.array([[0, 1], [1, 0]]))
+    >>> bool((pair_ptm(x, None) == np.kron(np.eye(4), x)).all())
+    True
+    """
+    pa = _EYE4 if pa is None else pa
+    pb = _EYE4 if pb is None else pb
+    return (pb[:, None, :, None] * pa[None, :, None, :]).reshape(16, 16)
 
 
 def channel_ptm(channel) -> np.ndarray:
@@ -128,7 +144,7 @@ def _circuit_ptm(circuit: QuantumCircuit, seen: dict) -> np.ndarray:
         elif k == 2 and qubits == (1,):
             ptm = np.kron(ptm, _EYE4)
         elif qubits == (1, 0):
-            ptm = _SWAP @ ptm @ _SWAP
+            ptm = SWAP_PTM @ ptm @ SWAP_PTM
         total = ptm @ total
     return total
 
@@ -233,14 +249,12 @@ class PauliTransferSimulator:
                 continue
             a, b = qubits
             if pending[a] is not None or pending[b] is not None:
-                pa = _EYE4 if pending[a] is None else pending[a]
-                pb = _EYE4 if pending[b] is None else pending[b]
-                ptm = ptm @ (pb[:, None, :, None] * pa[None, :, None, :]).reshape(16, 16)
+                ptm = ptm @ pair_ptm(pending[a], pending[b])
                 pending[a] = pending[b] = None
             j = last[a]
             if j >= 0 and j == last[b]:  # same pair as the block before: multiply into it
                 pair, before = blocks[j]
-                blocks[j] = (pair, (ptm if pair == (a, b) else _SWAP @ ptm @ _SWAP) @ before)
+                blocks[j] = (pair, (ptm if pair == (a, b) else SWAP_PTM @ ptm @ SWAP_PTM) @ before)
             else:
                 blocks.append(((a, b), ptm))
                 last[a] = last[b] = len(blocks) - 1
@@ -279,7 +293,7 @@ class PauliTransferSimulator:
         blocks, measured = self._blocks(circuit)
         outcome = self._evolve(k, blocks)
         for q in reversed(range(k)):  # axis 0 is always the highest qubit left
-            vector = _MEASURE if q in measured else _TRACE  # outcome probabilities or trace
+            vector = MEASURE_PTM if q in measured else TRACE_PTM  # outcome probabilities or trace
             if q in measured and q in self._readout:
                 vector = self._readout[q].T @ vector
             outcome = np.tensordot(outcome, vector, axes=([0], [vector.ndim - 1]))
