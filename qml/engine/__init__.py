@@ -3,7 +3,7 @@
 =====================  ======================================================================
 module                 what it holds
 =====================  ======================================================================
-``statevector``        ``ExactEvaluator``: batched feature states, expectation values and
+``statevector``        ``ExactCircuit``: batched feature states, expectation values and
                        adjoint gradients for a classifier circuit; ``warm_up``
 ``state_outputs``      final states as outputs: written in place, and their adjoint gradient
 ``sampling``           shots from the exact engine: each circuit's output distribution, then
@@ -11,8 +11,14 @@ module                 what it holds
 ``translate``          a circuit translated to operations and angle functions
 ``program``            a parametrised circuit compiled to a flat list of gate operations
 ``gates``              the gate matrices and the generators of rotations
-``gate_kernels``       the compiled (numba) functions that apply gates to a batch of states:
-                       the hot path, in one file (a GPU array backend plugs in here)
+``gate_kernels``       the compiled (numba) functions that apply one gate to one state, and
+                       one step of the adjoint method
+``execution``          how a compiled circuit runs: forward and adjoint passes of a batch
+                       over the engine's threads, each with its own buffers
+``drivers``            the compiled (numba) drivers that run a program over states, forward
+                       and backward: gate by gate, or stage by stage in cache-sized tiles
+``cache_blocking``     a program split into stages of few qubits (tiles that fit in cache),
+                       for states that do not
 ``noisy_circuit``      a parametrised circuit under a device's noise, compiled for the exact
                        output distributions of a batch of (sample, weights) pairs
 ``pauli_kernels``      the compiled (numba) functions that run it: sparse Pauli transfer

@@ -10,8 +10,9 @@ complex state through its float view -- real and imaginary parts are two interle
 vectors, and qubit ``q`` of the state is bit ``q + 1`` of the float index -- so complex
 circuits pay complex arithmetic only for their complex gates. And the backward step of a
 one-qubit gate takes the gradient sandwich and un-applies the gate to both adjoint states in
-one sweep. The program format (one row per operation) is described in ``qml.engine.program``. A GPU
-array backend, cache blocking or wider gate fusion would change this file only. numba
+one sweep. The program format (one row per operation) is described in ``qml.engine.program``;
+the drivers that run a program over states, gate by gate or in cache-blocked tiles, are in
+``qml.engine.drivers``. numba
 compiles the kernels once per machine into ``qml.paths.kernel_cache_dir()``, never beside
 this file (``qml.paths.register_kernel_cache`` says why); ``CACHED`` says whether it can.
 """
@@ -24,7 +25,8 @@ import numpy as np
 from qml.paths import register_kernel_cache
 
 __all__ = ["K_RDENSE1", "K_DENSE1", "K_DIAG1", "K_RDENSE2", "K_DENSE2", "K_DIAG2", "K_CX",
-           "K_CZ", "K_SWAP", "K_PHASES", "forward", "backward", "CACHED"]
+           "K_CZ", "K_SWAP", "K_PHASES", "apply_op", "back_step",
+           "expectations_into", "observe_into", "coefficients", "CACHED"]
 
 (K_RDENSE1, K_DENSE1, K_DIAG1, K_RDENSE2, K_DENSE2, K_DIAG2, K_CX, K_CZ, K_SWAP,
  K_PHASES) = range(10)
@@ -59,7 +61,7 @@ def _floats(psi):
 
 
 @nb.njit(inline="always", **_JIT)
-def _coef(tables, src, p, b, n_samples):
+def coefficients(tables, src, p, b, n_samples):
     """The coefficient row of parameter set ``p`` and sample ``b`` in table ``src``."""
     if src == 0:
         return tables[0][0]
@@ -311,7 +313,7 @@ def _phases(psi, row, off, n_qubits, scratch):
 
 # ------------------------------------------------------------------ one operation
 @nb.njit(**_JIT)
-def _apply(psi, kind, q0, q1, row, off, adjoint, n_qubits, scratch):
+def apply_op(psi, kind, q0, q1, row, off, adjoint, n_qubits, scratch):
     """Apply an operation (or its adjoint) to ``psi`` in place."""
     x, sh = _floats(psi)
     if kind == K_CX:
@@ -392,7 +394,7 @@ def _sandwich(lam, psi, kind, q0, q1, g, off):
 
 # ------------------------------------------------------------------ observables
 @nb.njit(**_JIT)
-def _expect(psi, terms, coeffs, out):
+def expectations_into(psi, terms, coeffs, out):
     """Add every observable's expectation value to ``out`` (one entry per observable)."""
     n = psi.shape[0]
     for t in range(terms.shape[0]):
@@ -412,7 +414,7 @@ def _expect(psi, terms, coeffs, out):
 
 
 @nb.njit(**_JIT)
-def _observe(psi, cot, terms, coeffs, lam):
+def observe_into(psi, cot, terms, coeffs, lam):
     """``lam = sum_k cot[k] O_k psi``."""
     lam[:] = 0
     n = psi.shape[0]
@@ -423,77 +425,37 @@ def _observe(psi, cot, terms, coeffs, lam):
             lam[j ^ x] += w * _parity(j & z) * psi[j]
 
 
-# ------------------------------------------------------------------ drivers
+# ------------------------------------------------------------------ adjoint step
 @nb.njit(**_JIT)
-def _run(psi, ops, start, stop, tables, p, b, n_samples, n_qubits, scratch):
-    for k in range(start, stop):
-        row = _coef(tables, ops[k, 3], p, b, n_samples)
-        _apply(psi, ops[k, 0], ops[k, 1], ops[k, 2], row, ops[k, 4], False, n_qubits, scratch)
-
-
-@nb.njit(**_JIT)
-def forward(pairs, ops, start, tables, n_samples, n_qubits, init, terms, coeffs, expect,
-            states, work, scratch):
-    """Run ``ops[start:]`` for every ``(p, b)`` in ``pairs`` from ``init[b]`` (or ``|0>`` when
-    ``init`` is empty); add the observables to ``expect[i]`` and, when ``states`` has rows,
-    keep the final state of pair ``i`` in ``states[i]`` (else work in ``work``)."""
-    psi = work
-    for i in range(pairs.shape[0]):
-        p, b = pairs[i, 0], pairs[i, 1]
-        if states.shape[0] > 0:
-            psi = states[i]
-        if init.shape[0] > 0:
-            psi[:] = init[b]
+def back_step(psi, lam, op, first, last, slots, tables, p, b, n_samples, grads):
+    """One step of the adjoint method for operation row ``op`` (its slots ``first:last``):
+    add ``2 Re <lam| G |psi>`` of each slot to ``grads[slot]``, then un-apply the operation
+    to the state ``psi`` and the adjoint state ``lam``."""
+    kind, q0, q1, off = op[0], op[1], op[2], op[4]
+    row = coefficients(tables, op[3], p, b, n_samples)
+    x, sh = _floats(psi)
+    y, _ = _floats(lam)
+    if last == first and (kind == K_CX or kind == K_SWAP):
+        _swap_runs2(x, y, q0 + sh, q1 + sh, 1, 3 if kind == K_CX else 2)
+        return
+    if last == first and kind == K_RDENSE1:
+        _rback1(x, y, q0 + sh, row[off].real, row[off + 2].real, row[off + 1].real,
+                row[off + 3].real, 0.0, 0.0, 0.0, 0.0)
+        return
+    if last - first == 1 and (kind == K_RDENSE1 or kind == K_DIAG1):
+        g = coefficients(tables, slots[first, 0], p, b, n_samples)
+        go = slots[first, 1]
+        if kind == K_RDENSE1:
+            val = _rback1(x, y, q0 + sh, row[off].real, row[off + 2].real, row[off + 1].real,
+                          row[off + 3].real, g[go].real, g[go + 1].real, g[go + 2].real,
+                          g[go + 3].real)
         else:
-            psi[:] = 0
-            psi[0] = 1
-        _run(psi, ops, start, ops.shape[0], tables, p, b, n_samples, n_qubits, scratch)
-        if terms.shape[0] > 0:
-            _expect(psi, terms, coeffs, expect[i])
-
-
-@nb.njit(**_JIT)
-def backward(pairs, states, cot, ops, stop, slots, slot_of, tables, n_samples, n_qubits,
-             terms, coeffs, grads, lam, given):
-    """Adjoint differentiation: for every pair ``i``, from its final state ``states[i]``
-    (overwritten) and ``lam = sum_k cot[i, k] O_k psi`` (or a given cotangent state
-    ``given[i]``), un-compute ``ops`` down to ``stop``, writing ``2 Re <lam| G |psi>`` of
-    every slot into ``grads[i, slot]``. ``slot_of[k]`` is the first slot of op ``k`` and
-    ``slot_of[k + 1]`` the end; ``slots`` rows are ``(src, off)`` of each slot's generator."""
-    for i in range(pairs.shape[0]):
-        p, b = pairs[i, 0], pairs[i, 1]
-        psi = states[i]
-        if given.shape[0]:
-            lam[:] = given[i]
-        else:
-            _observe(psi, cot[i], terms, coeffs, lam)
-        x, sh = _floats(psi)
-        y, _ = _floats(lam)
-        for k in range(ops.shape[0] - 1, stop - 1, -1):
-            kind, q0, q1, off = ops[k, 0], ops[k, 1], ops[k, 2], ops[k, 4]
-            first, last = slot_of[k], slot_of[k + 1]
-            row = _coef(tables, ops[k, 3], p, b, n_samples)
-            if last == first and (kind == K_CX or kind == K_SWAP):
-                _swap_runs2(x, y, q0 + sh, q1 + sh, 1, 3 if kind == K_CX else 2)
-                continue
-            if last == first and kind == K_RDENSE1:
-                _rback1(x, y, q0 + sh, row[off].real, row[off + 2].real, row[off + 1].real,
-                        row[off + 3].real, 0.0, 0.0, 0.0, 0.0)
-                continue
-            if last - first == 1 and (kind == K_RDENSE1 or kind == K_DIAG1):
-                g = _coef(tables, slots[first, 0], p, b, n_samples)
-                go = slots[first, 1]
-                if kind == K_RDENSE1:
-                    val = _rback1(x, y, q0 + sh, row[off].real, row[off + 2].real,
-                                  row[off + 1].real, row[off + 3].real, g[go].real,
-                                  g[go + 1].real, g[go + 2].real, g[go + 3].real)
-                else:
-                    val = _cback_diag1(x, y, q0, row[off] + 0j, row[off + 1] + 0j,
-                                       g[go] + 0j, g[go + 3] + 0j)
-                grads[i, first] = 2.0 * val
-                continue
-            for s in range(first, last):
-                g = _coef(tables, slots[s, 0], p, b, n_samples)
-                grads[i, s] = 2.0 * _sandwich(lam, psi, kind, q0, q1, g, slots[s, 1]).real
-            _apply(psi, kind, q0, q1, row, off, True, n_qubits, psi[:0])
-            _apply(lam, kind, q0, q1, row, off, True, n_qubits, psi[:0])
+            val = _cback_diag1(x, y, q0, row[off] + 0j, row[off + 1] + 0j, g[go] + 0j,
+                               g[go + 3] + 0j)
+        grads[first] += 2.0 * val
+        return
+    for s in range(first, last):
+        g = coefficients(tables, slots[s, 0], p, b, n_samples)
+        grads[s] += 2.0 * _sandwich(lam, psi, kind, q0, q1, g, slots[s, 1]).real
+    apply_op(psi, kind, q0, q1, row, off, True, 0, psi[:0])
+    apply_op(lam, kind, q0, q1, row, off, True, 0, psi[:0])

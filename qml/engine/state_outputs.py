@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from qml.engine import gate_kernels as kernels
 from qml.engine.memory import check_memory
 
 __all__ = ["StateOutputs"]
@@ -113,14 +112,8 @@ class StateOutputs:
             no_cot = np.zeros((len(pairs), max(1, self.n_outputs)), dtype=self.dtype)
             grads = np.zeros((len(pairs), len(program.slot_info)))
 
-            def job(part, work, scratch, lam, pairs=pairs, states=states, given=given,
-                    no_cot=no_cot, grads=grads):
-                kernels.backward(pairs[part], states[part], no_cot[part], program.rows, stop,
-                                 program.slots, program.slot_of, tables, B, self.n_qubits,
-                                 self._terms[:0], self._coeffs[:0], grads[part], lam,
-                                 given[part])
-
-            self._parallel(len(pairs), job, gradient=True)
+            self._backward(pairs, states, no_cot, stop, tables, B, self._terms[:0],
+                           self._coeffs[:0], grads, given)
             grads = (grads / 2).reshape(1, -1, len(program.slot_info))  # 2 Re <c|dpsi> -> Re
             for s, slot in enumerate(program.slot_info):
                 if slot.op >= stop:

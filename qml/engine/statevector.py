@@ -7,12 +7,15 @@ part (the feature map) moved first, and the whole translated into a kernel progr
 through the program with the compiled kernels of ``qml.engine.gate_kernels``, one state at a time
 per thread, on ``QLIMITS_NUM_THREADS`` threads (default: the cores this process may use).
 
-Working on one state at a time keeps it in cache across gates, and keeps memory to what is
-needed: a few states per thread; during a gradient, the final states of one chunk of samples;
-and, when they fit in ``chunk_bytes``, the feature-map states of the data set, cached so that
-training pays the feature map once. Circuits whose gates and observables are all real run in
-float64. Before any call allocates, ``memory_needed`` counts every buffer and the call is
-refused with the figure if one thread's share does not fit.
+Working on one state at a time keeps it in cache across gates while it fits there; past that
+(about 2**19 complex amplitudes), the program runs in cache-blocked stages
+(``qml.engine.cache_blocking``), each one pass over the state in tiles that do fit, instead of
+one pass per gate. It also keeps memory to what is needed: a few states per thread; during a
+gradient, the final states of one chunk of samples; and, when they fit in ``chunk_bytes``, the
+feature-map states of the data set, cached so that training pays the feature map once.
+Circuits whose gates and observables are all real run in float64. Before any call allocates,
+``memory_needed`` counts every buffer and the call is refused with the figure if one thread's
+share does not fit.
 
 Gradients use adjoint differentiation (Jones & Gacon 2020): one forward pass, then one backward
 pass that un-computes the state gate by gate, so the cost per sample is a small constant number
@@ -33,14 +36,15 @@ from qiskit import QuantumCircuit
 from qiskit.circuit import Parameter
 from qiskit.quantum_info import Operator, SparsePauliOp
 
-from qml.engine import gate_kernels as kernels
+from qml.engine import drivers
+from qml.engine.cache_blocking import tile_qubits
+from qml.engine.execution import ProgramPasses
 from qml.engine.gates import PARAMETRIC_GATES, dense_to_elems, parametric_elems
 from qml.engine.memory import (
     available_memory,
     check_memory,
     default_threads,
     state_bytes,
-    thread_pool,
 )
 from qml.engine.program import Program
 from qml.engine.sampling import ShotSampling
@@ -59,10 +63,9 @@ DEFAULT_CHUNK_BYTES = 256 * 2**20
 
 
 
-_INLINE_WORK = 1 << 15  # amplitudes x pairs below which threads cost more than they save
 
 
-class ExactCircuit(StateOutputs, ShotSampling):
+class ExactCircuit(StateOutputs, ShotSampling, ProgramPasses):
     """A circuit compiled for exact, batched evaluation; build it with ``compile_circuit``.
 
     Every (parameter set, sample) pair is one state vector, run through the circuit program
@@ -100,6 +103,8 @@ class ExactCircuit(StateOutputs, ShotSampling):
         self._data_key: bytes | None = None
         self._inputs: np.ndarray | None = None
         self._prefix_states: np.ndarray | None = None
+        self._plans: dict = {}
+        self._tile_qubits = tile_qubits(n_qubits, np.dtype(self.dtype).itemsize)
         check_memory(self.memory_needed(1, 1, gradient=True, threads=1),
                      f"an exact {n_qubits}-qubit evaluation",
                      "Use fewer qubits (n_qubits with reduction='pca') or a shot-based backend.")
@@ -113,12 +118,15 @@ class ExactCircuit(StateOutputs, ShotSampling):
     def memory_needed(self, n_samples: int, n_sets: int, gradient: bool = False,
                       threads: int | None = None, kept_samples: int = 1) -> int:
         """Bytes an evaluation allocates: per thread a working state (and the adjoint state,
-        and the fused-phase scratch of two states); the final states of ``kept_samples``
+        the fused-phase scratch of two states, and the tile buffers of a cache-blocked
+        program); the final states of ``kept_samples``
         samples for every parameter set during a gradient; the cached feature-map states when
         they fit in ``chunk_bytes``; the coefficient tables and the results."""
         state = self.state_bytes
         threads = (self.threads or default_threads()) if threads is None else threads
         per_thread = state * (1 + (1 if gradient else 0) + (2 if self.program.fused else 0))
+        if self.tile_qubits:  # a tile buffer, and its adjoint twin in a gradient
+            per_thread += np.dtype(self.dtype).itemsize * 2**self.tile_qubits * (1 + gradient)
         tables = np.dtype(self.dtype).itemsize * (
             self.program.sizes[0] + n_samples * self.program.sizes[1]
             + n_sets * self.program.sizes[2] + n_sets * n_samples * self.program.sizes[3])
@@ -139,34 +147,6 @@ class ExactCircuit(StateOutputs, ShotSampling):
         if W.ndim != 2 or W.shape[1] != self.n_weights:
             raise ValueError(f"W must have shape (n_sets, {self.n_weights}); got {W.shape}")
         return np.ascontiguousarray(X), np.ascontiguousarray(W)
-
-    def _threads(self, n_pairs: int) -> int:
-        threads = self.threads or default_threads()
-        if n_pairs * 2**self.n_qubits < _INLINE_WORK:
-            return 1
-        return max(1, min(threads, n_pairs))
-
-    def _parallel(self, n_pairs: int, job, gradient: bool) -> None:
-        """Run ``job(slice, work, scratch, lam)`` over blocks of pairs on the engine's threads,
-        each with its own buffers."""
-        threads = self._threads(n_pairs)
-        free = available_memory()
-        per_thread = self.state_bytes * (1 + gradient + 2 * bool(self.program.fused))
-        threads = max(1, min(threads, free // (2 * per_thread)))
-        bounds = np.linspace(0, n_pairs, threads + 1).astype(int)
-
-        def run(t):
-            n = 2**self.n_qubits
-            work = np.empty(n, dtype=self.dtype)
-            scratch = np.empty(2 * n if self.program.fused else 0, dtype=self.dtype)
-            lam = np.empty(n if gradient else 0, dtype=self.dtype)
-            job(slice(bounds[t], bounds[t + 1]), work, scratch, lam)
-
-        if threads == 1:
-            run(0)
-        else:
-            for future in [thread_pool(threads).submit(run, t) for t in range(threads)]:
-                future.result()
 
     def _pairs(self, n_sets: int, samples: range) -> np.ndarray:
         """(set, sample) pairs, set-major: pair ``p * len(samples) + j`` is sample ``j``."""
@@ -210,21 +190,6 @@ class ExactCircuit(StateOutputs, ShotSampling):
             return self.program.forward_rows, self.program.forward_prefix, self._prefix_states
         return (self.program.forward_rows, 0,
                 np.zeros((0, 2**self.n_qubits), dtype=self.dtype))
-
-    def _forward(self, pairs, rows, start, tables, n_samples, init, states, expect=True):
-        """Forward pass of ``pairs``; returns their expectations (pairs, K)."""
-        out = np.zeros((len(pairs), self.n_outputs))
-        init = np.zeros((0, 2**self.n_qubits), dtype=self.dtype) if init is None else init
-        terms = self._terms if expect else self._terms[:0]
-        no_states = np.zeros((0, 2**self.n_qubits), dtype=self.dtype)
-
-        def job(sl, work, scratch, lam):
-            kernels.forward(pairs[sl], rows, start, tables, n_samples, self.n_qubits, init,
-                            terms, self._coeffs, out[sl],
-                            no_states if states is None else states[sl], work, scratch)
-
-        self._parallel(len(pairs), job, gradient=False)
-        return out
 
     def _chunk_samples(self, n_samples: int, n_sets: int) -> int:
         """Samples whose final states (for every parameter set) a gradient keeps at once."""
@@ -310,14 +275,8 @@ class ExactCircuit(StateOutputs, ShotSampling):
                                        dtype=self.dtype).reshape(-1, self.n_outputs)
             grads = np.zeros((len(pairs), len(program.slot_info)))
 
-            def job(part, work, scratch, lam, pairs=pairs, states=states, cot=cot,
-                    grads=grads):
-                kernels.backward(pairs[part], states[part], cot[part], program.rows, stop,
-                                 program.slots, program.slot_of, tables, B, self.n_qubits,
-                                 self._terms, self._coeffs, grads[part], lam,
-                                 states[:0])
-
-            self._parallel(len(pairs), job, gradient=True)
+            self._backward(pairs, states, cot, stop, tables, B, self._terms, self._coeffs,
+                           grads, states[:0])
             grads = grads.reshape(P, -1, len(program.slot_info))
             for s, slot in enumerate(program.slot_info):
                 if slot.op >= stop:
@@ -430,4 +389,4 @@ def compiled_on_disk() -> bool:
     >>> isinstance(compiled_on_disk(), bool)
     True
     """
-    return kernels.CACHED and kernels_on_disk(kernels.__file__, ("forward", "backward"))
+    return drivers.CACHED and kernels_on_disk(drivers.__file__, ("forward", "backward"))

@@ -62,5 +62,5 @@ def test_the_compiled_kernels_go_to_the_cache_never_beside_the_package(tmp_path)
                          timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["False", "True"]
-    assert list((tmp_path / "numba").rglob("gate_kernels.forward-*.nbi"))
+    assert list((tmp_path / "numba").rglob("drivers.forward-*.nbi"))
     assert {p for p in package.rglob("*") if p.suffix in (".nbi", ".nbc")} == before == set()

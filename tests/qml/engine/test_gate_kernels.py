@@ -31,7 +31,7 @@ def _state(rng, dtype, n=N_QUBITS):
 def _apply(psi, kind, qubits, coeffs, adjoint=False):
     row = np.asarray(coeffs, dtype=psi.dtype)
     q0, q1 = qubits[0], qubits[-1]
-    K._apply(psi, kind, q0, q1, row, 0, adjoint, N_QUBITS, psi[:0])
+    K.apply_op(psi, kind, q0, q1, row, 0, adjoint, N_QUBITS, psi[:0])
     return psi
 
 
@@ -84,7 +84,7 @@ def test_fused_phases_equal_the_product_of_their_gates(rng):
                     *[np.exp(1j * d[j, k]) for k in range(1, n) for j in range(k)]])
     psi = _state(rng, complex)
     want = np.exp(1j * f) * psi
-    K._apply(psi, K.K_PHASES, 0, 0, row, 0, False, n, np.empty(2 * 2**n, dtype=complex))
+    K.apply_op(psi, K.K_PHASES, 0, 0, row, 0, False, n, np.empty(2 * 2**n, dtype=complex))
     np.testing.assert_allclose(psi, want, atol=1e-13)
 
 
@@ -132,12 +132,12 @@ def test_observables_and_their_adjoint_states(dtype, rng):
     terms, coeffs, k = pauli_terms(obs, N_QUBITS, real)
     psi = _state(rng, dtype)
     out = np.zeros(k)
-    K._expect(psi, terms, coeffs, out)
+    K.expectations_into(psi, terms, coeffs, out)
     mats = [o.to_matrix() for o in obs]
     np.testing.assert_allclose(out, [(psi.conj() @ m @ psi).real for m in mats], atol=1e-13)
     cot = np.array([0.7, -1.3])
     lam = np.zeros_like(psi)
-    K._observe(psi, cot.astype(psi.dtype), terms, coeffs, lam)
+    K.observe_into(psi, cot.astype(psi.dtype), terms, coeffs, lam)
     full = sum(c * m for c, m in zip(cot, mats)) @ psi
     if real:  # terms with an odd number of Y are left out: their part is imaginary, inert
         assert terms.shape[0] == 4
