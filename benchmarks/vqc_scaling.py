@@ -71,7 +71,11 @@ def problem(n: int, circuit: str):
                   feature_map_reps=2 if circuit == "zz" else 1, ansatz="real_amplitudes",
                   ansatz_reps=3, readout="parity", initial_weights=w0, input_scaling=None,
                   seed=0)
-    return X[:SAMPLES], y[:SAMPLES], X_te, w0, kwargs
+    rows = np.arange(SAMPLES)
+    if SAMPLES < 100:  # a few samples (benchmarks/wide_scaling.py): both classes, in order
+        rows = np.sort(np.concatenate([np.flatnonzero(y == c)[:(SAMPLES + 1 - c) // 2]
+                                       for c in (0, 1)]))
+    return X[rows], y[rows], X_te, w0, kwargs
 
 
 def qiskit_circuit(n: int, circuit: str):
@@ -101,7 +105,8 @@ def run_qlimits_forward(n, circuit):
     from qml import VQC
 
     X, y, X_te, w0, kwargs = problem(n, circuit)
-    other = X_te[:10], (np.arange(10) % 2)  # a model fitted on other data: no cache hit
+    k = min(10, SAMPLES)
+    other = X_te[:k], (np.arange(k) % 2)  # a model fitted on other data: no cache hit
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model = VQC(optimizer="adam", maxiter=1, **kwargs).fit(*other)  # cheaper than cobyla
@@ -117,7 +122,8 @@ def run_qlimits_gradient(n, circuit):
     from qml import VQC
 
     X, y, X_te, w0, kwargs = problem(n, circuit)
-    VQC(optimizer="adam", maxiter=1, **kwargs).fit(X_te[:4], np.arange(4) % 2)  # warm-up
+    k = min(4, SAMPLES)
+    VQC(optimizer="adam", maxiter=1, **kwargs).fit(X_te[:k], np.arange(k) % 2)  # warm-up
     stamps = [time.perf_counter()]
     model = VQC(optimizer="adam", maxiter=3, learning_rate=0.1,
                 callback=lambda info: stamps.append(time.perf_counter()), **kwargs)

@@ -9,6 +9,11 @@ idle qubit); the layer fidelity ``LF`` is their product and ``EPLG = 1 - LF**(1/
 ``n_2q`` the chain's two-qubit gates. ``expected_eplg`` gives the EPLG that a device's reported
 two-qubit gate errors alone imply (process infidelity ``(d + 1) / d`` times the average gate
 error, ``d = 4``); single-qubit and idle errors add to the measured value.
+
+On ``aer:<fake device>`` the sequences run on qlimits' engine: each circuit's exact output
+distribution under the device's local noise (``qml.engine.noisy_circuit``), then seeded
+shots; chains longer than the engine's limit, or circuits it cannot express, run on Aer with
+the device's noise model (a log line says which).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from qml.backends.spec import DEFAULT_SHOTS
+from qml.engine.pauli_transfer import MAX_QUBITS
 from qml.errors import CircuitTooWideError, ConfigurationError
 from qml.result_file import ResultFile, document_schema
 from qml.validation import check_count
@@ -240,12 +246,21 @@ def _named_meas(circuit):
     return out
 
 
+def _analysed(experiment, circuits, counts: list, shots: int):
+    """qiskit-experiments' own analysis of the experiment on ``counts`` (one dict per
+    circuit)."""
+    from qiskit_experiments.framework import ExperimentData
+
+    data = ExperimentData(experiment=experiment)
+    data.add_data([{"counts": c, "metadata": circuit.metadata, "shots": shots,
+                    "meas_level": 2} for c, circuit in zip(counts, circuits)])
+    return experiment.analysis.run(data).block_for_results()
+
+
 def _run_through_ledger(experiment, where, device, shots: int, seed: int | None):
     """The experiment's circuits as one sampler job through the ledger (a rerun reads the
     stored result instead of submitting again); qiskit-experiments' own analysis on the
     counts."""
-    from qiskit_experiments.framework import ExperimentData
-
     from qml.hardware.runtime import transpile_for
 
     circuits = experiment.circuits()  # already on the device's physical qubits
@@ -254,10 +269,34 @@ def _run_through_ledger(experiment, where, device, shots: int, seed: int | None)
                         initial_layout=list(range(width)))
     jobs = where.jobs(device)
     bits = jobs.run(isa, [None] * len(isa), shots, "layer_fidelity", seed)
-    data = ExperimentData(experiment=experiment)
-    data.add_data([{"counts": b.get_counts(), "metadata": c.metadata, "shots": shots,
-                    "meas_level": 2} for b, c in zip(bits, circuits)])
-    return experiment.analysis.run(data).block_for_results()
+    return _analysed(experiment, circuits, [b.get_counts() for b in bits], shots)
+
+
+def _engine_counts(circuits, device, shots: int, seed: int | None) -> list | None:
+    """Counts of every circuit drawn from the engine's exact noisy output distribution
+    (``qml.backends.device_noise.noisy_circuit``), one seeded stream in circuit order; None
+    when the engine cannot run one of them (then Aer runs them all)."""
+    from qiskit import transpile
+
+    from qml.backends.device_noise import noisy_circuit
+    from qml.engine.sampling import draw_counts
+    from qml.errors import UnsupportedCircuitError
+
+    width = circuits[0].num_qubits
+    isa = transpile(circuits, device, optimization_level=0, initial_layout=list(range(width)),
+                    seed_transpiler=seed)
+    rng = np.random.default_rng(seed)
+    out = []
+    for circuit in isa:
+        try:
+            engine = noisy_circuit(circuit, device, [])
+        except UnsupportedCircuitError as exc:
+            logger.info("layer fidelity: Aer runs the circuits (the engine cannot: %s)", exc)
+            return None
+        counts = draw_counts(engine.probabilities()[0, 0], shots, rng)
+        out.append({format(i, f"0{engine.n_qubits}b"): int(c)
+                    for i, c in enumerate(counts) if c})
+    return out
 
 
 def _device_simulator(device, n_qubits: int):
@@ -298,8 +337,11 @@ def measure_layer_fidelity(backend, n_qubits: int | None = None,
     Parameters
     ----------
     backend : str or AerSimulator
-        ``"aer:<fake device>"`` (the device's noise model and coupling map), or a simulator
-        of your own (then give ``qubits``).
+        ``"aer:<fake device>"`` (the device's noise and coupling map: the engine's exact
+        noisy distributions for chains up to ``qml.engine.pauli_transfer.MAX_QUBITS``
+        qubits, Aer with the device's noise model beyond), ``"fake:<fake device>"`` or
+        ``"ibm:<device>"`` (through the job ledger), or a simulator of your own (then give
+        ``qubits``).
     n_qubits : int, optional
         Chain length; the chain is chosen by ``select_chain`` (default 8). Give this or
         ``qubits``.
@@ -360,12 +402,22 @@ def measure_layer_fidelity(backend, n_qubits: int | None = None,
     logger.info("layer fidelity on %s: chain %s, layers %s, lengths %s", name, chain, layers,
                 lengths)
     start = time.perf_counter()
+    data = None
     if jobs_target is not None:  # fake: / ibm:: one job through the ledger
         experiment = LayerFidelity(physical_qubits=chain, two_qubit_layers=layers,
                                    lengths=lengths, backend=device, num_samples=num_samples,
                                    seed=seed)
         data = _run_through_ledger(experiment, jobs_target, device, int(shots), seed)
-    else:
+    elif device is not None and len(chain) <= MAX_QUBITS:  # aer:<fake>: the engine first
+        experiment = LayerFidelity(physical_qubits=chain, two_qubit_layers=layers,
+                                   lengths=lengths, backend=device, num_samples=num_samples,
+                                   seed=seed)
+        circuits = experiment.circuits()
+        counts = _engine_counts(circuits, device, int(shots), seed)
+        if counts is not None:
+            logger.info("layer fidelity: the engine's exact noisy distributions, then shots")
+            data = _analysed(experiment, circuits, counts, int(shots))
+    if data is None:  # Aer: a simulator of your own, a long chain, or what the engine lacks
         simulator = backend if device is None else _device_simulator(device, len(chain))
         experiment = LayerFidelity(physical_qubits=chain, two_qubit_layers=layers,
                                    lengths=lengths, backend=simulator, num_samples=num_samples,

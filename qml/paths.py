@@ -138,9 +138,11 @@ def register_kernel_cache(source_file: str) -> bool:
     ``kernel_cache_dir()``; True when that worked (then ``cache=True`` is safe to use).
 
     numba has no public hook for this: a cache locator is registered first in its list, for
-    that one folder's files only (every other package keeps numba's own rules). Where numba's
-    internals differ, or no cache folder can be written, False: the kernels are then compiled
-    in every process (about 15 s), and nothing is ever written beside the installed package.
+    that one folder's files only (every other package keeps numba's own rules). Its source
+    stamp covers every file of the folder, since a kernel inlines functions of the others.
+    Where numba's internals differ, or no cache folder can be written, False: the kernels are
+    then compiled in every process (about 15 s), and nothing is ever written beside the
+    installed package.
     """
     try:
         from numba.core import caching
@@ -161,6 +163,13 @@ def register_kernel_cache(source_file: str) -> bool:
 
         def get_cache_path(self):
             return self._cache_path
+
+        def get_source_stamp(self):
+            # every source file of the folder, not only the kernel's own: numba inlines a
+            # kernel's callees from the other files, and a cache stamped with its own file
+            # alone would keep a stale copy of them
+            return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                                for p in Path(package).glob("*.py")))
 
         @classmethod
         def from_function(cls, py_func, py_file):

@@ -94,3 +94,28 @@ def same_distribution_p(a, b) -> float:
 
     seen = (a + b) > 0
     return float(stats.chi2_contingency(np.stack([a[seen], b[seen]]))[1])
+
+
+def aer_noisy_probabilities(circuit, device, values):
+    """Aer's density-matrix probabilities of the measured qubits (clbit order) under the
+    device's gate errors, then each qubit's readout confusion applied by hand."""
+    import numpy as np
+    from qiskit_aer import AerSimulator
+    from qiskit_aer.noise import NoiseModel
+    from qiskit_aer.noise.device import basic_device_readout_errors
+
+    by_clbit = {circuit.find_bit(i.clbits[0]).index: circuit.find_bit(i.qubits[0]).index
+                for i in circuit.data if i.name == "measure"}
+    qubits = [by_clbit[c] for c in range(len(by_clbit))]
+    bare = circuit.assign_parameters(values).remove_final_measurements(inplace=False)
+    bare.save_probabilities(qubits)
+    sim = AerSimulator(method="density_matrix",
+                       noise_model=NoiseModel.from_backend(device, readout_error=False))
+    p = np.asarray(sim.run(bare).result().data()["probabilities"])
+    readout = {qs[0]: np.asarray(e.probabilities) for qs, e in
+               basic_device_readout_errors(target=device.target)}
+    n = len(qubits)
+    p = p.reshape((2,) * n)
+    for c, q in enumerate(qubits):  # clbit c is axis n - 1 - c
+        p = np.moveaxis(np.tensordot(readout[q].T, p, axes=([1], [n - 1 - c])), 0, n - 1 - c)
+    return p.reshape(-1)

@@ -10,6 +10,7 @@ import numpy as np
 
 from qml.engine import drivers
 from qml.engine.cache_blocking import TilePlan, plan
+from qml.engine.gate_kernels import phase_scratch_size
 from qml.engine.memory import available_memory, default_threads, thread_pool
 
 __all__ = ["ProgramPasses"]
@@ -62,7 +63,7 @@ class ProgramPasses:
         one tile each when the plan is cache-blocked)."""
         threads = self._threads(n_pairs)
         free = available_memory()
-        per_thread = self.state_bytes * (1 + gradient + 2 * bool(self.program.fused))
+        per_thread = self.state_bytes * (1 + gradient)
         threads = max(1, min(threads, free // (2 * per_thread)))
         bounds = np.linspace(0, n_pairs, threads + 1).astype(int)
         tile = 2 ** (self.tile_qubits or 0) if self.tile_qubits else 0
@@ -70,7 +71,8 @@ class ProgramPasses:
         def run(t):
             n = 2**self.n_qubits
             work = np.empty(n, dtype=self.dtype)
-            scratch = np.empty(2 * n if self.program.fused else 0, dtype=self.dtype)
+            scratch = np.empty(phase_scratch_size(self.n_qubits) if self.program.fused else 0,
+                               dtype=self.dtype)
             lam = np.empty(n if gradient else 0, dtype=self.dtype)
             buf = np.empty(tile, dtype=self.dtype)
             lbuf = np.empty(tile if gradient else 0, dtype=self.dtype)
@@ -81,6 +83,12 @@ class ProgramPasses:
         else:
             for future in [thread_pool(threads).submit(run, t) for t in range(threads)]:
                 future.result()
+
+    @property
+    def forward_plan(self) -> TilePlan:
+        """The stages of the whole forward program (``qml.engine.cache_blocking``):
+        ``forward_plan.passes`` is the number of passes over the state per sample."""
+        return self._plan(self.program.forward_rows, 0, forward=True)
 
     def _plan(self, rows: np.ndarray, start: int, forward: bool) -> TilePlan:
         """The (cached) stages of ``rows[start:]``: the forward rows or a prefix of them,

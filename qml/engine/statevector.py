@@ -39,6 +39,7 @@ from qiskit.quantum_info import Operator, SparsePauliOp
 from qml.engine import drivers
 from qml.engine.cache_blocking import tile_qubits
 from qml.engine.execution import ProgramPasses
+from qml.engine.gate_kernels import phase_scratch_size
 from qml.engine.gates import PARAMETRIC_GATES, dense_to_elems, parametric_elems
 from qml.engine.memory import (
     available_memory,
@@ -118,15 +119,18 @@ class ExactCircuit(StateOutputs, ShotSampling, ProgramPasses):
     def memory_needed(self, n_samples: int, n_sets: int, gradient: bool = False,
                       threads: int | None = None, kept_samples: int = 1) -> int:
         """Bytes an evaluation allocates: per thread a working state (and the adjoint state,
-        the fused-phase scratch of two states, and the tile buffers of a cache-blocked
-        program); the final states of ``kept_samples``
-        samples for every parameter set during a gradient; the cached feature-map states when
-        they fit in ``chunk_bytes``; the coefficient tables and the results."""
+        the fused phases' tables, and the tile buffers of a cache-blocked program); the final
+        states of ``kept_samples`` samples for every parameter set during a gradient; the
+        cached feature-map states when they fit in ``chunk_bytes``; the coefficient tables
+        and the results."""
         state = self.state_bytes
         threads = (self.threads or default_threads()) if threads is None else threads
-        per_thread = state * (1 + (1 if gradient else 0) + (2 if self.program.fused else 0))
+        itemsize = np.dtype(self.dtype).itemsize
+        per_thread = state * (1 + (1 if gradient else 0))
+        if self.program.fused:  # the fused phases' tables
+            per_thread += itemsize * phase_scratch_size(self.n_qubits)
         if self.tile_qubits:  # a tile buffer, and its adjoint twin in a gradient
-            per_thread += np.dtype(self.dtype).itemsize * 2**self.tile_qubits * (1 + gradient)
+            per_thread += itemsize * 2**self.tile_qubits * (1 + gradient)
         tables = np.dtype(self.dtype).itemsize * (
             self.program.sizes[0] + n_samples * self.program.sizes[1]
             + n_sets * self.program.sizes[2] + n_sets * n_samples * self.program.sizes[3])
@@ -192,9 +196,14 @@ class ExactCircuit(StateOutputs, ShotSampling, ProgramPasses):
                 np.zeros((0, 2**self.n_qubits), dtype=self.dtype))
 
     def _chunk_samples(self, n_samples: int, n_sets: int) -> int:
-        """Samples whose final states (for every parameter set) a gradient keeps at once."""
-        budget = min(self.chunk_bytes, available_memory() // 4)
-        return max(1, min(n_samples, budget // (n_sets * self.state_bytes)))
+        """Samples whose final states (for every parameter set) a gradient keeps at once:
+        what ``chunk_bytes`` holds, but at least one pair per thread where memory allows (a
+        chunk of one wide state would leave the other threads idle)."""
+        threads = self.threads or default_threads()
+        per_sample = n_sets * self.state_bytes
+        budget = min(max(self.chunk_bytes, -(-threads // n_sets) * per_sample),
+                     available_memory() // 4)
+        return max(1, min(n_samples, budget // per_sample))
 
     # ------------------------------------------------------------------ public
     def statevectors(self, X=None, W=None) -> np.ndarray:

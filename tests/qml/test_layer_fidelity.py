@@ -163,3 +163,31 @@ def test_ibm_backend_without_credentials_fails_before_any_work(monkeypatch, tmp_
     with pytest.raises(CredentialsError, match="credentials"):
         measure_layer_fidelity("ibm:ibm_torino", n_qubits=4)
     assert Ledger().list() == []
+
+
+def test_aer_fake_devices_run_on_the_engine_with_aers_probabilities(caplog):
+    """aer:<fake> sequences run on the engine: each circuit's exact noisy distribution equals
+    Aer's density-matrix simulation under the device's noise model (1e-8), and a log line
+    says the engine ran (the fake: test above holds the engine's fits to Aer's sampler)."""
+    import logging
+
+    from qiskit import transpile
+    from qiskit_experiments.library.randomized_benchmarking import LayerFidelity
+
+    from qml.backends.device_noise import noisy_circuit
+    from tests.helpers import aer_noisy_probabilities
+
+    device = fake_backend("fake_lima")
+    chain = select_chain(device.target, 3)
+    experiment = LayerFidelity(physical_qubits=chain, two_qubit_layers=chain_layers(chain),
+                               lengths=[2, 8], backend=device, num_samples=1, seed=5)
+    circuits = transpile(experiment.circuits(), device, optimization_level=0,
+                         initial_layout=list(range(device.num_qubits)), seed_transpiler=5)
+    for circuit in circuits[::2]:
+        ours = noisy_circuit(circuit, device, []).probabilities()[0, 0]
+        np.testing.assert_allclose(ours, aer_noisy_probabilities(circuit, device, {}),
+                                   rtol=0, atol=1e-8)
+    with caplog.at_level(logging.INFO, logger="qml.layer_fidelity"):
+        measure_layer_fidelity("aer:fake_lima", n_qubits=3, lengths=[2, 4, 8], num_samples=2,
+                               shots=128, seed=4)
+    assert "the engine's exact noisy distributions" in caplog.text

@@ -74,17 +74,19 @@ def test_two_qubit_kinds(dtype, qubits, rng):
             np.testing.assert_allclose(got, want, atol=1e-13, err_msg=f"kind {kind}")
 
 
-def test_fused_phases_equal_the_product_of_their_gates(rng):
-    """exp(i f(z)) with f = t + sum c_k z_k + sum d_jk z_j z_k, built by doubling."""
-    n = N_QUBITS
+@pytest.mark.parametrize("n", [N_QUBITS, 13])
+def test_fused_phases_equal_the_product_of_their_gates(n, rng):
+    """exp(i f(z)) with f = t + sum c_k z_k + sum d_jk z_j z_k, built by doubling (at 13
+    qubits in blocks of the low 11, the high bits' cross terms folded into each block)."""
     t, c, d = rng.normal(), rng.normal(size=n), np.triu(rng.normal(size=(n, n)), 1)
     z = (np.arange(2**n)[:, None] >> np.arange(n)) & 1
     f = t + z @ c + np.einsum("zj,jk,zk->z", z, d, z)
     row = np.array([np.exp(1j * t), *np.exp(1j * c),
                     *[np.exp(1j * d[j, k]) for k in range(1, n) for j in range(k)]])
-    psi = _state(rng, complex)
+    psi = _state(rng, complex, n)
     want = np.exp(1j * f) * psi
-    K.apply_op(psi, K.K_PHASES, 0, 0, row, 0, False, n, np.empty(2 * 2**n, dtype=complex))
+    scratch = np.empty(K.phase_scratch_size(n), dtype=complex)
+    K.apply_op(psi, K.K_PHASES, 0, 0, row, 0, False, n, scratch)
     np.testing.assert_allclose(psi, want, atol=1e-13)
 
 

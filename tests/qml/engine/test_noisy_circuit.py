@@ -11,6 +11,7 @@ from qml.backends import fake_backend
 from qml.backends.device_noise import device_errors
 from qml.engine.noisy_circuit import NoisyCircuit
 from qml.errors import UnsupportedCircuitError
+from tests.helpers import aer_noisy_probabilities
 
 
 def _transpiled(cc, device):
@@ -21,30 +22,6 @@ def _transpiled(cc, device):
     measured.measure_all()
     return transpile(measured, AerSimulator.from_backend(device), optimization_level=1,
                      seed_transpiler=0)
-
-
-def _aer_probabilities(circuit, device, values):
-    """Aer's density-matrix probabilities of the measured qubits (clbit order) under the
-    device's gate errors, then each qubit's readout confusion applied by hand."""
-    from qiskit_aer import AerSimulator
-    from qiskit_aer.noise import NoiseModel
-    from qiskit_aer.noise.device import basic_device_readout_errors
-
-    by_clbit = {circuit.find_bit(i.clbits[0]).index: circuit.find_bit(i.qubits[0]).index
-                for i in circuit.data if i.name == "measure"}
-    qubits = [by_clbit[c] for c in range(len(by_clbit))]
-    bare = circuit.assign_parameters(values).remove_final_measurements(inplace=False)
-    bare.save_probabilities(qubits)
-    sim = AerSimulator(method="density_matrix",
-                       noise_model=NoiseModel.from_backend(device, readout_error=False))
-    p = np.asarray(sim.run(bare).result().data()["probabilities"])
-    readout = {qs[0]: np.asarray(e.probabilities) for qs, e in
-               basic_device_readout_errors(target=device.target)}
-    n = len(qubits)
-    p = p.reshape((2,) * n)
-    for c, q in enumerate(qubits):  # clbit c is axis n - 1 - c
-        p = np.moveaxis(np.tensordot(readout[q].T, p, axes=([1], [n - 1 - c])), 0, n - 1 - c)
-    return p.reshape(-1)
 
 
 @pytest.mark.parametrize("device_name, n", [("fake_lima", 4), ("fake_kolkata", 6)])
@@ -62,7 +39,7 @@ def test_noisy_probabilities_equal_aers_density_matrix(device_name, n):
     ours = noisy.probabilities(X, W)
     for p, b in ((0, 0), (1, 1)):  # two circuits: other inputs, other weights
         values = {**dict(zip(cc.inputs, X[b])), **dict(zip(cc.weights, W[p]))}
-        aer = _aer_probabilities(circuit, device, values)
+        aer = aer_noisy_probabilities(circuit, device, values)
         np.testing.assert_allclose(ours[p, b], aer, rtol=0, atol=1e-8)
     from qml.engine.statevector import compile_circuit
 

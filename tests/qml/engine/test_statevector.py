@@ -210,14 +210,15 @@ def test_memory_is_counted_per_buffer_and_refused_before_allocating(monkeypatch,
     cc, obs, engine, X, W = _setup("zz", "real_amplitudes", "parity", rng)
     state = engine.state_bytes
     assert state == 16 * 2**3 and not engine.program.real
-    # per thread: a working state, the adjoint state, two scratch states for the fused phases
+    # per thread: a working state, the adjoint state, the fused phases' tables (15 entries)
     need = engine.memory_needed(4, 2, gradient=True, threads=2, kept_samples=4)
+    thread = 2 * state + 16 * 15
     tables = 16 * (engine.program.sizes[0] + 4 * engine.program.sizes[1]
                    + 2 * engine.program.sizes[2] + 8 * engine.program.sizes[3])
     cache = 4 * state  # the feature-map states of the 4 samples
-    assert need == 2 * 4 * state + 4 * 2 * state + cache + tables + 16 * 2 * 4 * engine.n_outputs
+    assert need == 2 * thread + 4 * 2 * state + cache + tables + 16 * 2 * 4 * engine.n_outputs
     one_thread = engine.memory_needed(4, 2, gradient=True, threads=1, kept_samples=4)
-    assert one_thread == need - 4 * state
+    assert one_thread == need - thread
     monkeypatch.setattr(qml.engine.memory, "available_memory", lambda: one_thread - 1)
     tracemalloc.start()
     with pytest.raises(StateTooLargeError, match=r"3-qubit gradient needs .* GiB; .* available"):
