@@ -274,29 +274,54 @@ def _run_through_ledger(experiment, where, device, shots: int, seed: int | None)
 
 def _engine_counts(circuits, device, shots: int, seed: int | None) -> list | None:
     """Counts of every circuit drawn from the engine's exact noisy output distribution
-    (``qml.backends.device_noise.noisy_circuit``), one seeded stream in circuit order; None
+    (``qml.engine.noisy_circuit``, the device's errors converted once for all circuits), one
+    seeded stream in circuit order; None
     when the engine cannot run one of them (then Aer runs them all)."""
     from qiskit import transpile
 
-    from qml.backends.device_noise import noisy_circuit
+    from qml.backends.device_noise import device_errors
+    from qml.engine.noisy_circuit import NoisyCircuit
+    from qml.engine.pauli_transfer import channel_ptm
     from qml.engine.sampling import draw_counts
     from qml.errors import UnsupportedCircuitError
 
     width = circuits[0].num_qubits
     isa = transpile(circuits, device, optimization_level=0, initial_layout=list(range(width)),
                     seed_transpiler=seed)
+    used = sorted({c.find_bit(q).index for c in isa for inst in c.data
+                   if inst.name != "barrier" for q in inst.qubits})
+    gate_errors, readout_errors = device_errors(device, used)  # once for every circuit
+    gate_errors = [(name, qubits, channel_ptm(error)) for name, qubits, error in gate_errors]
     rng = np.random.default_rng(seed)
     out = []
     for circuit in isa:
+        measured, bits = _measured_bits_only(circuit)
         try:
-            engine = noisy_circuit(circuit, device, [])
+            engine = NoisyCircuit(measured, [], [], gate_errors, readout_errors)
         except UnsupportedCircuitError as exc:
             logger.info("layer fidelity: Aer runs the circuits (the engine cannot: %s)", exc)
             return None
         counts = draw_counts(engine.probabilities()[0, 0], shots, rng)
-        out.append({format(i, f"0{engine.n_qubits}b"): int(c)
-                    for i, c in enumerate(counts) if c})
+        outcomes = np.flatnonzero(counts)
+        full = sum(((outcomes >> j) & 1) << b for j, b in enumerate(bits))  # all clbits
+        out.append({format(int(i), f"0{circuit.num_clbits}b"): int(counts[o])
+                    for i, o in zip(np.atleast_1d(full), outcomes)})
     return out
+
+
+def _measured_bits_only(circuit):
+    """The circuit with only its measured classical bits (the experiment's circuits span the
+    device's qubits up to the chain's highest, and measure the chain's), and those bits'
+    positions in the original."""
+    from qiskit import QuantumCircuit
+
+    bits = sorted({circuit.find_bit(b).index for inst in circuit.data for b in inst.clbits})
+    index = {b: j for j, b in enumerate(bits)}
+    out = QuantumCircuit(circuit.num_qubits, len(bits))
+    for inst in circuit.data:
+        out.append(inst.operation, [circuit.find_bit(q).index for q in inst.qubits],
+                   [index[circuit.find_bit(b).index] for b in inst.clbits])
+    return out, bits
 
 
 def _device_simulator(device, n_qubits: int):

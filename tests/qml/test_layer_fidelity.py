@@ -70,8 +70,8 @@ def test_the_same_seed_gives_the_same_measurement_on_a_fake_device():
 
 def test_a_fake_device_measures_above_what_its_two_qubit_errors_alone_imply():
     target = fake_backend("fake_lima").target
-    res = measure_layer_fidelity("aer:fake_lima", n_qubits=4, lengths=[2, 8, 16, 32],
-                                 num_samples=3, shots=256, seed=2)
+    res = measure_layer_fidelity("aer:fake_lima", n_qubits=4, lengths=[2, 8, 16, 32, 64],
+                                 num_samples=6, shots=512, seed=2)
     assert len(res.chain) == 4 and len(res.pairs) == 3
     errors = [min(target[g][q].error for g in ("cx",) for q in ((a, b), (b, a))
                   if q in target[g]) for a, b in zip(res.chain[:-1], res.chain[1:])]
@@ -175,19 +175,38 @@ def test_aer_fake_devices_run_on_the_engine_with_aers_probabilities(caplog):
     from qiskit_experiments.library.randomized_benchmarking import LayerFidelity
 
     from qml.backends.device_noise import noisy_circuit
+    from qml.layer_fidelity import _measured_bits_only
     from tests.helpers import aer_noisy_probabilities
 
     device = fake_backend("fake_lima")
     chain = select_chain(device.target, 3)
     experiment = LayerFidelity(physical_qubits=chain, two_qubit_layers=chain_layers(chain),
                                lengths=[2, 8], backend=device, num_samples=1, seed=5)
-    circuits = transpile(experiment.circuits(), device, optimization_level=0,
-                         initial_layout=list(range(device.num_qubits)), seed_transpiler=5)
+    circuits = experiment.circuits()  # on qubits 0 .. the chain's highest
+    circuits = transpile(circuits, device, optimization_level=0,
+                         initial_layout=list(range(circuits[0].num_qubits)), seed_transpiler=5)
     for circuit in circuits[::2]:
-        ours = noisy_circuit(circuit, device, []).probabilities()[0, 0]
-        np.testing.assert_allclose(ours, aer_noisy_probabilities(circuit, device, {}),
+        measured, bits = _measured_bits_only(circuit)
+        assert bits == [0, 1, 2] and measured.num_clbits == 3
+        ours = noisy_circuit(measured, device, []).probabilities()[0, 0]
+        np.testing.assert_allclose(ours, aer_noisy_probabilities(measured, device, {}),
                                    rtol=0, atol=1e-8)
     with caplog.at_level(logging.INFO, logger="qml.layer_fidelity"):
         measure_layer_fidelity("aer:fake_lima", n_qubits=3, lengths=[2, 4, 8], num_samples=2,
                                shots=128, seed=4)
     assert "the engine's exact noisy distributions" in caplog.text
+
+
+def test_a_chain_on_high_qubits_counts_only_its_measured_bits(caplog):
+    """Sequences on a device's high qubits span every qubit below them, with a classical bit
+    each, but measure only the chain's: the engine simulates those and the counts keep the
+    experiment's bit positions (qiskit-experiments marginalises them as on hardware)."""
+    import logging
+
+    target = fake_backend("fake_kolkata").target
+    a, b = max((p for p in target["cx"] if p[0] < p[1]), key=min)  # the highest link
+    with caplog.at_level(logging.INFO, logger="qml.layer_fidelity"):
+        res = measure_layer_fidelity("aer:fake_kolkata", qubits=[a, b], lengths=[2, 8, 32],
+                                     num_samples=2, shots=256, seed=1)
+    assert "the engine's exact noisy distributions" in caplog.text
+    assert min(a, b) > 20 and 0.8 < res.pairs[0]["process_fidelity"] <= 1.0
