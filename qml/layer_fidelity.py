@@ -387,8 +387,8 @@ def measure_layer_fidelity(backend, n_qubits: int | None = None,
 
     Examples
     --------
-    >>> res = measure_layer_fidelity("aer:fake_lima", n_qubits=3, lengths=[2, 8, 24],
-    ...                              num_samples=3, shots=256, seed=1)
+    >>> res = measure_layer_fidelity("aer:fake_lima", n_qubits=3, lengths=[2, 8, 16, 32, 64],
+    ...                              num_samples=6, shots=512, seed=1)
     >>> len(res.chain), 0 < res.eplg < 0.2
     (3, True)
     """
