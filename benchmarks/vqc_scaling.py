@@ -292,9 +292,12 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def spawn(side: str, n: int, circuit: str, timeout: float) -> dict:
-    cmd = [sys.executable, __file__, "--child", side, "--n", str(n), "--circuit", circuit]
-    print(f"  {circuit} n={n} {side} ...", end="", flush=True)
+def spawn(side: str, n: int, circuit: str, timeout: float, script: str = __file__,
+          extra: tuple = ()) -> dict:
+    """Run one side in its own process (``script --child ...``, with ``extra`` arguments)."""
+    cmd = [sys.executable, script, "--child", side, "--n", str(n), "--circuit", circuit,
+           *extra]
+    print(f"  {circuit} n={n} {side} {' '.join(extra)} ...", end="", flush=True)
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -79,21 +78,10 @@ def child(side: str, n: int, circuit: str, samples: int) -> None:
 
 
 def spawn(side: str, n: int, circuit: str, samples: int, timeout: float) -> dict:
-    cmd = [sys.executable, __file__, "--child", side, "--n", str(n), "--circuit", circuit,
-           "--samples", str(samples)]
-    print(f"  {circuit} n={n} {side} ({samples} samples) ...", end="", flush=True)
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        print(" timed out")
-        return {"error": f"timed out after {timeout:.0f} s"}
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
-    if proc.returncode or not lines:
-        print(" failed")
-        return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1][:300]}
-    result = json.loads(lines[-1][7:])
-    result["per_100"] = result["seconds"] * 100 / samples
-    print(f" {result['seconds']:.3g} s, {result['peak_rss_mib']:.0f} MiB")
+    result = vqc_scaling.spawn(side, n, circuit, timeout, script=__file__,
+                               extra=("--samples", str(samples)))
+    if "seconds" in result:
+        result["per_100"] = result["seconds"] * 100 / samples
     return result
 
 
