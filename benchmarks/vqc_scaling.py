@@ -57,6 +57,8 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 SAMPLES = 100
+TITLES = {"angle": "angle (RY) encoding + real_amplitudes (reps 3)",
+          "zz": "ZZ feature map (reps 2) + real_amplitudes (reps 3): the standard problem"}
 SIDES = ("qlimits-forward", "qlimits-gradient", "aer-forward", "lightning-forward",
          "lightning-gradient")
 
@@ -352,9 +354,7 @@ def write_report(results: dict, path: Path) -> None:
              "of the loss (`qml.grad`, its forward pass included). `x` columns: the faster "
              "peer's time over qlimits'. The bar: at least 2x at n = 12, 16 and 20.", ""]
     for circuit in results["circuits"]:
-        title = ("angle (RY) encoding + real_amplitudes (reps 3)" if circuit == "angle"
-                 else "ZZ feature map (reps 2) + real_amplitudes (reps 3): the standard problem")
-        lines += [f"## {title}", "",
+        lines += [f"## {TITLES[circuit]}", "",
                   "| n | qlimits forward (s) | Aer forward (s) | lightning forward (s) | "
                   "forward x | qlimits step (s) | first step (s) | lightning gradient (s) | "
                   "gradient x | peak MiB: qlimits fwd / step, Aer, lightning grad | "

@@ -104,9 +104,7 @@ def write_report(results: dict, path: Path) -> None:
              "off. `x`: the faster peer's time over qlimits'. The bar: at least 2x, forward "
              "and Adam step, at n = 22 and 24, within 4 GiB at n = 22.", ""]
     for circuit in results["circuits"]:
-        title = ("angle (RY) encoding + real_amplitudes (reps 3)" if circuit == "angle"
-                 else "ZZ feature map (reps 2) + real_amplitudes (reps 3): the standard problem")
-        lines += [f"## {title}", "",
+        lines += [f"## {vqc_scaling.TITLES[circuit]}", "",
                   "| n | k | qlimits forward | qlimits plain | Aer forward | lightning forward "
                   "| forward x | qlimits Adam step | lightning gradient | gradient x | "
                   "peak MiB: qlimits fwd / step, Aer, lightning grad | same result |",
@@ -117,8 +115,7 @@ def write_report(results: dict, path: Path) -> None:
                 continue
 
             def t(side, row=row):
-                r = row.get(side, {})
-                return r.get("per_100") if "per_100" in r else None
+                return row.get(side, {}).get("per_100")
 
             def cell(side, row=row):
                 r = row.get(side, {})

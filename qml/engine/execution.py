@@ -66,7 +66,7 @@ class ProgramPasses:
         per_thread = self.state_bytes * (1 + gradient)
         threads = max(1, min(threads, free // (2 * per_thread)))
         bounds = np.linspace(0, n_pairs, threads + 1).astype(int)
-        tile = 2 ** (self.tile_qubits or 0) if self.tile_qubits else 0
+        tile = 2**self.tile_qubits if self.tile_qubits else 0
 
         def run(t):
             n = 2**self.n_qubits
@@ -104,7 +104,6 @@ class ProgramPasses:
         init = np.zeros((0, 2**self.n_qubits), dtype=self.dtype) if init is None else init
         terms = self._terms if expect else self._terms[:0]
         no_states = np.zeros((0, 2**self.n_qubits), dtype=self.dtype)
-
         p = self._plan(rows, start, forward=True)
 
         def job(sl, work, scratch, lam, buf, lbuf):

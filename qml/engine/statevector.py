@@ -41,12 +41,7 @@ from qml.engine.cache_blocking import tile_qubits
 from qml.engine.execution import ProgramPasses
 from qml.engine.gate_kernels import phase_scratch_size
 from qml.engine.gates import PARAMETRIC_GATES, dense_to_elems, parametric_elems
-from qml.engine.memory import (
-    available_memory,
-    check_memory,
-    default_threads,
-    state_bytes,
-)
+from qml.engine.memory import available_memory, check_memory, default_threads, state_bytes
 from qml.engine.program import Program
 from qml.engine.sampling import ShotSampling
 from qml.engine.state_outputs import StateOutputs
