@@ -15,22 +15,30 @@ import time
 from pathlib import Path
 
 
-def main(folder: str) -> None:
+def main(folder: str) -> int:
+    """Draw the gallery into ``folder``; print each figure's defects; return their count."""
     from sklearn.datasets import load_iris, make_moons
 
     from qml import VQC
     from qml.compare import compare
     from qml.projection import project
     from qml.report import plots
+    from qml.report.figure_check import check_figure
     from qml.volume import measure_quantum_volume
 
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
 
+    problems = {}
+
     def save(fig, name):
         plots.save_figure(fig, out / f"{name}.png")
-        print(f"{name}.png ({time.perf_counter() - start:.0f} s)")
+        problems[name] = check_figure(fig)
+        print(f"{name}.png ({time.perf_counter() - start:.0f} s): "
+              f"{len(problems[name])} problems")
+        for line in problems[name]:
+            print("   ", line)
 
     projection = project(until=2035)
     save(plots.qv_projection(projection), "qv_records")
@@ -48,14 +56,18 @@ def main(folder: str) -> None:
 
     result = measure_quantum_volume("aer:fake_kolkata", list(range(2, 8)), trials=100,
                                     shots=1000, seed=0)
-    save(plots.qv_widths(result), "qv_widths")
+    from qml.backends import fake_backend
+
+    reported = fake_backend("fake_kolkata").configuration().quantum_volume
+    save(plots.qv_widths(result, reported_quantum_volume=reported), "qv_widths")
     save(plots.qv_trials(result.widths[1]), "qv_trials")
 
     Xm, ym = make_moons(80, noise=0.15, random_state=0)
     Xm = (Xm - Xm.mean(axis=0)) / Xm.std(axis=0)  # standardised, as load_dataset does
     model = VQC(seed=0, maxiter=60).fit(Xm, ym)
     save(plots.decision_regions(model, Xm, ym, resolution=50), "decision_regions")
+    return sum(len(p) for p in problems.values())
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "runs/figures")
+    sys.exit(1 if main(sys.argv[1] if len(sys.argv) > 1 else "runs/figures") else 0)

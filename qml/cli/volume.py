@@ -82,9 +82,20 @@ def cmd_qv_measure(args) -> int:
     print(f"\nquantum volume on {args.backend}: {result.quantum_volume}")
     for w in result.widths:
         save_figure(args, plots.qv_trials(w), out / f"qv_width_{w.width}.png")
-    save_figure(args, plots.qv_widths(result), out / "qv_widths.png")
+    save_figure(args, plots.qv_widths(result, reported_quantum_volume=_reported_qv(args.backend)),
+                out / "qv_widths.png")
     print(f"wrote {out / 'qv.json'} and the plots in {out}")
     return 0
+
+
+def _reported_qv(backend: str) -> int | None:
+    """The QV a fake device's vendor reported (its configuration's), for the widths figure."""
+    from qml.backends import fake_backend, parse_backend
+
+    spec = parse_backend(backend)
+    if spec.kind not in ("aer_noisy", "fake") or not spec.device:
+        return None
+    return getattr(fake_backend(spec.device).configuration(), "quantum_volume", None)
 
 
 

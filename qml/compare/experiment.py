@@ -290,7 +290,9 @@ def compare(X, y, *, dataset: str = "data", vqc=None, qsvc=None, models=None,
         scores = {name: np.array([[curve[(name, n, k)].result() for k in range(repeats)]
                                   for n in sizes]).reshape(len(sizes), repeats)
                   for name in all_models}
+        counts = np.unique(np.asarray(y), return_counts=True)[1]
         learning = {"sizes": [int(n) for n in sizes], "repeats": repeats,
+                    "chance": float(counts.max() / counts.sum()),  # always the largest class
                     "accuracy": {name: v.mean(axis=1).tolist() for name, v in scores.items()},
                     "accuracy_sd": {name: v.std(axis=1).tolist() for name, v in scores.items()}}
     return Comparison(dataset, folds, seed, list(feature_names), reports, importances,

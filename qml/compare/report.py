@@ -124,6 +124,7 @@ class Comparison(ResultFile):
         "learning_curve": {"type": "object", "properties": {
             "sizes": {"type": "array", "items": {"type": "integer"}},
             "repeats": {"type": "integer", "minimum": 1},
+            "chance": {"type": "number", "minimum": 0, "maximum": 1},
             "accuracy": {"type": "object", "additionalProperties": {
                 "type": "array", "items": {"type": "number"}}},
             "accuracy_sd": {"type": "object", "additionalProperties": {

@@ -21,7 +21,8 @@ import io
 from matplotlib.figure import Figure as _MplFigure
 from matplotlib.ticker import MaxNLocator
 
-__all__ = ["Figure", "figure", "label", "color", "legend", "footnote", "year_axis", "SIZES"]
+__all__ = ["Figure", "figure", "label", "color", "legend", "footnote", "year_axis", "SIZES",
+           "KEY_GREY", "backend_label"]
 
 SIZES = {"title": 10, "label": 9, "tick": 8, "legend": 8, "footnote": 7, "note": 7.5}
 
@@ -43,6 +44,10 @@ LABELS = {
     "qv_ibm": "IBM QV",
     "qv_quantinuum": "Quantinuum QV (all results)",
     "qv_quantinuum_records": "Quantinuum QV records",
+    "qv_implied_ibm": "IBM QV implied by two-qubit errors",
+    "permutation": "permutation",
+    "impurity": "impurity",
+    "input_gradient": "input gradient",
     "logistic_regression": "logistic regression",
     "random_forest": "random forest",
     "rbf_svm": "SVM (RBF kernel)",
@@ -66,18 +71,24 @@ COLORS = {
     "IBM": "#0072B2", "Quantinuum": "#D55E00", "Honeywell": "#D55E00", "IQM": "#009E73",
     "AQT (Alpine Quantum Technologies)": "#CC79A7", "IonQ": "#E69F00", "Google": "#56B4E9",
     "qv_frontier": "#000000", "classical": "#666666", "quantum": "#D55E00",
-    "moore_law": "#7F7F7F", "top500_rmax": "#4D4D4D", "gpu_price_performance": "#8C564B",
-    "ai_compute_amodei_2018": "#9467BD", "ai_compute_sevilla_2022_deep_learning": "#BC80BD",
-    "ai_compute_sevilla_2022_large_scale": "#6A3D9A", "ai_compute_epoch_2024": "#CAB2D6",
-    "state_vector_simulation": "#000000",
+    # classical compute: each trend its own hue, none of them a vendor's
+    "moore_law": "#999933", "top500_rmax": "#117733", "top500_memory": "#117733",
+    "gpu_price_performance": "#8C564B",
+    "ai_compute_amodei_2018": "#9467BD", "ai_compute_sevilla_2022_deep_learning": "#C51B7D",
+    "ai_compute_sevilla_2022_large_scale": "#4B2C82", "ai_compute_epoch_2024": "#B39DDB",
+    "state_vector_simulation": "#882255", "state_vector_record": "#882255",
     "qv_ibm": "#0072B2", "qv_quantinuum": "#D55E00", "qv_quantinuum_records": "#D55E00",
-    "state_vector_record": "#000000", "top500_memory": "#666666",
-    "ideal": "#009E73", "threshold": "#D55E00", "measured": "#0072B2",
+    "qv_implied_ibm": "#0072B2",
+    "measured": "#0072B2", "passes": "#009E73", "fails": "#D55E00",
     # models: quantum in the quantum colour family, classical each its own
     "vqc": "#D55E00", "qsvc": "#8B3A00", "logistic_regression": "#0072B2",
     "decision_tree": "#009E73", "random_forest": "#56B4E9", "rbf_svm": "#CC79A7",
-    "mlp": "#E69F00", "naive_bayes": "#7F7F7F",
+    "mlp": "#332288", "naive_bayes": "#7F7F7F",
 }
+# The colour of keys and references (chance level, thresholds, "dashed: extrapolated"): a
+# style, not a series, so it may key several things in one figure.
+KEY_GREY = "#737373"
+REFERENCE = "#000000"
 _CYCLE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
           "#000000", "#8C564B", "#7F7F7F"]
 
@@ -116,6 +127,28 @@ def label(key: str) -> str:
     ('SVM (RBF kernel)', 'my model')
     """
     return LABELS.get(key, str(key).replace("_", " "))
+
+
+def backend_label(backend: str) -> str:
+    """What a reader calls a backend string.
+
+    Examples
+    --------
+    >>> backend_label("aer:fake_kolkata"), backend_label("fake:fake_lima")
+    ('Kolkata noise model (Aer)', 'Lima noise model (local)')
+    >>> backend_label("ibm:ibm_torino"), backend_label("statevector")
+    ('IBM Torino', 'exact simulator')
+    """
+    kind, _, name = str(backend).partition(":")
+    device = name.removeprefix("fake_").removeprefix("ibm_").replace("_", " ").title()
+    if kind == "aer" and name:
+        return f"{device} noise model (Aer)"
+    if kind == "fake":
+        return f"{device} noise model (local)"
+    if kind == "ibm":
+        return f"IBM {device}"
+    return {"statevector": "exact simulator", "aer": "Aer simulator",
+            "shots": "shot simulator"}.get(backend, str(backend).replace("_", " "))
 
 
 def color(key: str, index: int = 0) -> str:

@@ -22,26 +22,32 @@ def qv_trials(width_result, ax=None) -> Figure:
     >>> fig.axes[0].get_ylabel()
     'heavy-output probability'
     """
-    fig, ax = figure_and_axes(ax, 6, 4)
+    fig, ax = figure_and_axes(ax, 6, 4.4)
     hops = np.asarray(width_result.hops)
     k = np.arange(1, len(hops) + 1)
     mean = np.cumsum(hops) / k
     band = 2 * np.sqrt(mean * (1 - mean) / k)
-    ax.scatter(k, hops, s=8, color="0.55", label="trial HOP")
-    ax.plot(k, mean, color="C0", lw=1.5, label="cumulative mean")
-    ax.fill_between(k, mean - band, mean + band, color="C0", alpha=0.2, label="±2σ")
-    ax.axhline(HOP_THRESHOLD, color="C3", ls="--", lw=1, label="threshold 2/3")
-    ax.set_xlabel("trial")
-    ax.set_ylabel("heavy-output probability")
+    measured = style.color("measured")
+    ax.scatter(k, hops, s=8, color=style.KEY_GREY, label="each trial's HOP")
+    ax.plot(k, mean, color=measured, lw=1.5, label="cumulative mean HOP")
+    # HOP is a probability: the band stops at 0 and 1
+    ax.fill_between(k, np.clip(mean - band, 0, 1), np.clip(mean + band, 0, 1), color=measured,
+                    alpha=0.18, lw=0, label="cumulative mean ± 2σ")
+    ax.axhline(HOP_THRESHOLD, color=style.KEY_GREY, ls="--", lw=1,
+               label="pass threshold 2/3")
     ax.set_ylim(0.3, 1.0)
-    ax.set_title(f"width {width_result.width}: {width_result.verdict}, "
-                 f"mean HOP {width_result.mean_hop:.3f} ± {width_result.sigma:.3f}")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.grid(alpha=0.25)
+    style.finish(ax, f"Width {width_result.width}: {width_result.verdict}, mean HOP "
+                 f"{width_result.mean_hop:.3f} ± {width_result.sigma:.3f}",
+                 "trial", "heavy-output probability")
+    style.legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
     return fig
 
 
-def qv_widths(result, ax=None) -> Figure:
-    """Mean HOP against width, with two-sigma error bars and the 2/3 threshold.
+def qv_widths(result, ax=None, *, reported_quantum_volume: int | None = None) -> Figure:
+    """Mean HOP against width, with two-sigma error bars and the 2/3 threshold; with
+    ``reported_quantum_volume`` (what the device's vendor reported, for a fake device its
+    ``configuration().quantum_volume``), the width that QV stands for, to compare.
 
     Examples
     --------
@@ -50,25 +56,30 @@ def qv_widths(result, ax=None) -> Figure:
     >>> len(qv_widths(res).axes)
     1
     """
-    fig, ax = figure_and_axes(ax, 6, 4.2)
+    fig, ax = figure_and_axes(ax, 6, 4.6)
     widths = [w.width for w in result.widths]
     for passed, marker, name in ((True, "o", "passes"), (False, "X", "fails")):
         mine = [w for w in result.widths if w.passed == passed]
         if mine:
             ax.errorbar([w.width for w in mine], [w.mean_hop for w in mine],
                         yerr=[2 * w.sigma for w in mine], fmt=marker, ms=7, capsize=3,
-                        color=style.color("ideal" if passed else "threshold"),
-                        label=f"mean HOP ± 2σ: {name}")
-    ax.axhline(HOP_THRESHOLD, color=style.color("threshold"), ls="--", lw=1,
+                        color=style.color(name), label=f"mean HOP ± 2σ: width {name}")
+    ax.axhline(HOP_THRESHOLD, color=style.KEY_GREY, ls="--", lw=1,
                label="pass threshold 2/3")
-    ax.axhline(IDEAL_HOP_LIMIT, color="0.45", ls=":", lw=1.2,
+    ax.axhline(IDEAL_HOP_LIMIT, color=style.KEY_GREY, ls=":", lw=1.2,
                label=f"ideal HOP, large n: (1 + ln 2)/2 = {IDEAL_HOP_LIMIT:.3f}")
-    ax.set_xticks(widths)
+    reported = reported_quantum_volume
+    if reported:
+        n = int(np.log2(reported))
+        ax.axvline(n, color=style.REFERENCE, ls="-.", lw=1,
+                   label=f"width of the device's reported QV {reported} (n = {n})")
+    ax.set_xticks(sorted(set(widths) | ({int(np.log2(reported))} if reported else set())))
     ax.set_ylim(0.45, 0.95)
-    style.finish(ax, f"{result.backend}: quantum volume {result.quantum_volume}",
-                 "width n (= depth)", "mean heavy-output probability")
+    style.finish(ax, f"{style.backend_label(result.backend)}: quantum volume "
+                 f"{result.quantum_volume}", "width n (= depth)",
+                 "mean heavy-output probability")
     ax.grid(alpha=0.25)
-    style.legend(ax, loc="lower left")
+    style.legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
     return fig
 
 
@@ -93,19 +104,18 @@ def layer_fidelity(result, ax=None) -> Figure:
     infidelity = [1 - p["process_fidelity"] for p in result.pairs]
     errors = [p["stderr"] or 0.0 for p in result.pairs]
     x = np.arange(len(labels))
-    ax.bar(x, infidelity, yerr=errors, color="C0", alpha=0.8, capsize=3,
-           label="link (direct RB in its layer)")
+    ax.bar(x, infidelity, yerr=errors, color=style.color("measured"), alpha=0.8, capsize=3,
+           label="link infidelity (direct RB in its layer) ± 1 se")
     eplg_text = (f"EPLG {result.eplg:.4f}" if result.eplg_stderr is None
                  else f"EPLG {result.eplg:.4f} ± {result.eplg_stderr:.4f}")
-    ax.axhline(result.eplg, color="C3", lw=1.5, label=eplg_text)
+    ax.axhline(result.eplg, color=style.REFERENCE, lw=1.5, label=f"measured {eplg_text}")
     if result.expected_eplg is not None:
-        ax.axhline(result.expected_eplg, color="0.4", lw=1.2, ls="--",
-                   label=f"from reported 2q errors {result.expected_eplg:.4f}")
+        ax.axhline(result.expected_eplg, color=style.KEY_GREY, lw=1.2, ls="--",
+                   label=f"EPLG the reported 2q errors imply: {result.expected_eplg:.4f}")
     ax.set_xticks(x, labels)
-    ax.set_xlabel("link (physical qubits)")
-    ax.set_ylabel("process infidelity")
-    ax.set_title(f"Layer fidelity {result.layer_fidelity:.3f} on {len(result.chain)} qubits, "
-                 f"{result.backend}")
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(fontsize=8)
+    style.finish(ax, f"Layer fidelity {result.layer_fidelity:.3f} on {len(result.chain)} "
+                 f"qubits, {style.backend_label(result.backend)}", "link (physical qubits)",
+                 "process infidelity")
+    style.legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1)
     return fig

@@ -89,7 +89,7 @@ def comparison(report, axes=None) -> Figure:
     3
     """
     if axes is None:
-        fig = style.figure(11, 0.45 * len(report.models) + 1.6)
+        fig = style.figure(11, 0.45 * len(report.models) + 2.2, footnote_lines=2)
         ax1, ax2, ax3 = fig.subplots(1, 3, sharey=True, width_ratios=[1.2, 1.5, 0.8])
     else:
         ax1, ax2, ax3 = axes
@@ -114,14 +114,14 @@ def comparison(report, axes=None) -> Figure:
     ax2.scatter(seconds, rows, c=colors, s=36, zorder=3)
     for r, t, m in zip(rows, seconds, models):
         if m.training_cost is not None:
-            ax2.annotate(f"{m.training_cost:.1e} {m.cost_unit.split(' (')[0]}", (t, r),
-                         xytext=(6, -3), textcoords="offset points",
+            ax2.annotate(_cost_text(m), (t, r), xytext=(6, -3), textcoords="offset points",
                          fontsize=style.SIZES["note"])
     ax2.set_xscale("log")
-    if len(models):
-        ax2.set_xlim(min(seconds) / 2, max(seconds) * 3000)
-    style.finish(ax2, "training: time per fit, and its cost",
-                 "seconds per fit (log); labels: the cost, FLOPs or circuits")
+    if len(models):  # room on the right for the cost labels: about two decades
+        ax2.set_xlim(min(seconds) / 2, max(seconds) * 10 ** max(2.0, 0.35 * np.log10(
+            max(seconds) / min(seconds)) + 1.5))
+    style.finish(ax2, "training time per fit, and its cost",
+                 "seconds per fit (log)")
     params = [max(m.n_parameters, 1) for m in models]
     ax3.scatter(params, rows, c=colors, s=36, zorder=3)
     for r, n, m in zip(rows, params, models):
@@ -129,16 +129,43 @@ def comparison(report, axes=None) -> Figure:
                      fontsize=style.SIZES["note"])
     ax3.set_xscale("log")
     if len(models):
-        ax3.set_xlim(0.7, max(params) * 30)
-    style.finish(ax3, "model size", "trained parameters (log)")
+        ax3.set_xlim(min(params) / 2, max(params) * 30)
+    style.finish(ax3, "fitted numbers", "numbers a fit learns (log)")
     for a in (ax1, ax2, ax3):
         a.grid(axis="x", alpha=0.3)
         a.set_ylim(-0.6, len(models) - 0.4)
+    if axes is None:
+        for kind in ("quantum", "classical"):
+            if kind in ["quantum" if q else "classical" for q in quantum]:
+                ax1.plot([], [], ls="none", marker="o", color=style.color(kind),
+                         label=f"{kind} model")
+        fig.legend(*ax1.get_legend_handles_labels(), loc="outside upper right", ncol=2,
+                   fontsize=style.SIZES["legend"], frameon=False)
+        style.footnote(fig, "Cost: FLOPs (classical, estimated from each model's formula) and "
+                       "circuit executions (quantum) are different units; compare within a "
+                       "kind. Fitted numbers: weights (VQC, logistic regression, network); "
+                       "support vectors plus dual coefficients (SVM, QSVC); tree nodes (trees, "
+                       "forests).")
     return fig
 
 
+def _cost_text(model) -> str:
+    unit = model.cost_unit.split(" (")[0]
+    if "circuit" in unit:
+        return f"{model.training_cost:,.0f} {unit}"
+    return f"{model.training_cost:.1e} {unit}".replace("e+0", "e").replace("e+", "e")
+
+
+_FEATURE_COLORS = ["#0072B2", "#E69F00", "#56B4E9", "#CC79A7", "#009E73", "#882255",
+                   "#999933"]  # colour-blind-safe, no red against green
+_MAX_FEATURES = len(_FEATURE_COLORS)
+
+
 def importances(report, ax=None) -> Figure:
-    """Every attribution method of every model, side by side, normalised to sum 1.
+    """What each model relies on: for every model and attribution method, one bar split into
+    each feature's share of the importance (absolute values, normalised to sum 1). With more
+    than seven features, the seven with the largest mean share are shown and the rest are
+    pooled as "other features".
 
     Examples
     --------
@@ -147,24 +174,39 @@ def importances(report, ax=None) -> Figure:
     >>> len(importances(rep).axes)
     1
     """
-    items = [(f"{style.label(m)}\n{k}", np.abs(np.asarray(v)))
+    items = [(f"{style.label(m)}: {style.label(k)}", np.abs(np.asarray(v, dtype=float)))
              for m, d in report.importances.items() for k, v in d.items()]
-    fig, ax = figure_and_axes(ax, max(5, 1.1 * len(items) + 2), 4)
-    n_feat = len(report.feature_names)
-    width = 0.8 / max(n_feat, 1)
-    for j, feat in enumerate(report.feature_names):
-        vals = [v[j] / v.sum() if v.sum() > 0 else 0.0 for _, v in items]
-        ax.bar(np.arange(len(items)) + j * width, vals, width, label=feat)
-    ax.set_xticks(np.arange(len(items)) + 0.4 - width / 2, [k for k, _ in items],
-                  fontsize=style.SIZES["note"])
+    shares = np.array([v / v.sum() if v.sum() > 0 else np.zeros_like(v) for _, v in items])
+    names = list(report.feature_names)
+    shares = shares.reshape(len(items), len(names))
+    order = np.argsort(-shares.mean(axis=0), kind="stable") if len(items) else np.arange(0)
+    shown = sorted(order[:_MAX_FEATURES]) if len(names) > _MAX_FEATURES else list(order)
+    shown = sorted(shown)
+    fig, ax = figure_and_axes(ax, 8.5, 0.32 * len(items) + 1.9)
+    rows = np.arange(len(items))[::-1]
+    left = np.zeros(len(items))
+    columns = [(names[j], shares[:, j], _FEATURE_COLORS[i]) for i, j in enumerate(shown)]
+    if len(names) > len(shown):
+        rest = shares.sum(axis=1) - shares[:, shown].sum(axis=1)
+        columns.append((f"other {len(names) - len(shown)} features", rest, style.KEY_GREY))
+    for name, width, color in columns:
+        ax.barh(rows, width, left=left, height=0.7, color=color, label=name)
+        left += width
+    ax.set_yticks(rows, [k for k, _ in items])
+    ax.set_xlim(0, 1)
     style.finish(ax, f"{report.dataset}: what each model relies on",
-                 ylabel="share of importance")
-    style.legend(ax, ncol=min(n_feat, 6), title="feature")
+                 "share of importance (each bar sums to 1)")
+    style.legend(ax, loc="upper left", bbox_to_anchor=(1.01, 1), title="feature",
+                 title_fontsize=style.SIZES["legend"])
     return fig
 
 
-def learning_curves(report, ax=None) -> Figure:
-    """Test accuracy against training-set size for every model.
+def learning_curves(report, axes=None) -> Figure:
+    """Test accuracy against training-set size, one small panel per model on a shared axis,
+    each with its spread over the repeated splits (mean ± sd, shaded) and the chance level
+    (the accuracy of always predicting the largest class) where the report records it.
+
+    ``axes``: one axes per model to draw into.
 
     Examples
     --------
@@ -174,20 +216,52 @@ def learning_curves(report, ax=None) -> Figure:
     >>> learning_curves(rep).axes[0].get_xlabel()
     'training samples'
     """
-    fig, ax = figure_and_axes(ax, 6, 4.2)
+    curves = report.learning_curve.get("accuracy", {})
     sizes = np.asarray(report.learning_curve.get("sizes", []))
     sds = report.learning_curve.get("accuracy_sd", {})
-    for i, (name, acc) in enumerate(report.learning_curve.get("accuracy", {}).items()):
-        sd = sds.get(name)
-        ax.errorbar(sizes, acc, yerr=sd, marker="o", ms=4, capsize=2,
-                    lw=2 if name in ("vqc", "qsvc") else 1, color=style.color(name, i),
-                    label=style.label(name))
+    n = max(len(curves), 1)
+    cols = min(n, 4)
+    if axes is None:
+        fig = style.figure(2.3 * cols + 0.6, 2.1 * int(np.ceil(n / cols)) + 0.9)
+        grid = np.atleast_1d(fig.subplots(int(np.ceil(n / cols)), cols, sharex=True,
+                                          sharey=True, squeeze=False)).ravel()
+    else:
+        grid = np.atleast_1d(axes).ravel()
+        fig = grid[0].figure
+    chance = report.learning_curve.get("chance")
+    low = min([float(np.min(np.asarray(a) - np.asarray(sds.get(k, 0.0))))
+               for k, a in curves.items()] + [1.0])
+    for i, (ax, (name, acc)) in enumerate(zip(grid, curves.items())):
+        acc = np.asarray(acc, dtype=float)
+        col = style.color(name, i)
+        ax.plot(sizes, acc, marker="o", ms=3.5, lw=1.6, color=col)
+        if name in sds:
+            sd = np.asarray(sds[name], dtype=float)
+            ax.fill_between(sizes, np.clip(acc - sd, 0, 1), np.clip(acc + sd, 0, 1), color=col,
+                            alpha=0.18, lw=0)
+        if chance is not None:
+            ax.axhline(chance, color=style.KEY_GREY, ls=":", lw=1)
+        ax.set_title(style.label(name), fontsize=style.SIZES["label"], color=col)
+        if axes is None and i + cols >= len(curves):  # no panel below: label the axis
+            ax.xaxis.set_tick_params(labelbottom=True)
+            ax.set_xlabel("training samples", fontsize=style.SIZES["label"])
+        if axes is None and i % cols == 0:
+            ax.set_ylabel("test accuracy", fontsize=style.SIZES["label"])
+        ax.grid(alpha=0.3)
+        ax.tick_params(labelsize=style.SIZES["tick"])
+    for ax in grid[len(curves):]:
+        ax.set_visible(False)
+    bottom = min(low, chance if chance is not None else low) - 0.05
+    grid[0].set_ylim(max(0.0, bottom), 1.02)
     repeats = report.learning_curve.get("repeats")
-    style.finish(ax, f"{report.dataset}: learning curves"
-                 + (f" (mean ± sd over {repeats} splits)" if repeats else ""),
-                 "training samples", "test accuracy")
-    style.legend(ax, loc="lower right")
-    ax.grid(alpha=0.3)
+    fig.suptitle(f"{report.dataset}: learning curves"
+                 + (f" (mean ± sd over {repeats} splits, shaded)" if repeats else ""),
+                 fontsize=style.SIZES["title"])
+    if chance is not None:
+        grid[0].plot([], [], color=style.KEY_GREY, ls=":", lw=1,
+                     label=f"chance: always the largest class ({chance:.2f})")
+        fig.legend(*grid[0].get_legend_handles_labels(), loc="outside lower center",
+                   fontsize=style.SIZES["legend"], frameon=False)
     return fig
 
 
