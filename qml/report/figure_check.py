@@ -42,10 +42,9 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PathCollection, PolyCollection
-from matplotlib.container import ErrorbarContainer
 from matplotlib.colors import to_rgba
+from matplotlib.container import ErrorbarContainer
 from matplotlib.figure import Figure
-from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
@@ -375,6 +374,8 @@ def _style(artist) -> tuple | None:
     """(colour, line style, marker, filled, marker size) of a data artist or a legend
     handle."""
     if isinstance(artist, Line2D):
+        if artist.get_marker() in _CAPS and artist.get_linestyle() in ("None", "", " "):
+            return None  # errorbar caps: keyed with their bars
         ls = artist.get_linestyle()
         ls = None if ls in ("None", "", " ") or artist.get_linewidth() == 0 else str(ls)
         marker = artist.get_marker()
@@ -458,6 +459,10 @@ def _unexplained(fig, legends, texts) -> list[str]:
             color, ls, marker, filled, _ = style
             if _grey(color) and ls in ("band", None) and marker is None:
                 continue  # a neutral background (grey band) needs no key
+            if _close(color, (1.0, 1.0, 1.0)) and marker is None:
+                continue  # white rules separate parts of an image
+            if len(artists) == 1 and ax.get_ylabel():
+                continue  # the only series of its axes: the axis label names it
             same = [k for k in keys if _close(k[0], color)]
             if not same:  # a label in its colour names it (a direct label), or nothing does
                 if not any(_close(rgb, color) for rgb in labels):

@@ -71,8 +71,8 @@ def qv_widths(result, ax=None, *, reported_quantum_volume: int | None = None) ->
     reported = reported_quantum_volume
     if reported:
         n = int(np.log2(reported))
-        ax.axvline(n, color=style.REFERENCE, ls="-.", lw=1,
-                   label=f"width of the device's reported QV {reported} (n = {n})")
+        ax.axvspan(n - 0.4, n + 0.4, color=style.KEY_GREY, alpha=0.15, lw=0, zorder=0,
+                   label=f"the device's reported QV {reported}: width {n}")
     ax.set_xticks(sorted(set(widths) | ({int(np.log2(reported))} if reported else set())))
     ax.set_ylim(0.45, 0.95)
     style.finish(ax, f"{style.backend_label(result.backend)}: quantum volume "
@@ -115,7 +115,7 @@ def layer_fidelity(result, ax=None) -> Figure:
     ax.set_xticks(x, labels)
     ax.grid(axis="y", alpha=0.3)
     style.finish(ax, f"Layer fidelity {result.layer_fidelity:.3f} on {len(result.chain)} "
-                 f"qubits, {style.backend_label(result.backend)}", "link (physical qubits)",
+                 f"qubits\n{style.backend_label(result.backend)}", "link (physical qubits)",
                  "process infidelity")
     style.legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1)
     return fig
