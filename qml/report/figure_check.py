@@ -142,7 +142,6 @@ def _visible_texts(fig: Figure, renderer) -> list[_Text]:
     roles = {}
     for ax in fig.axes:
         roles[id(ax.title)] = "title"
-        roles[id(ax._left_title)] = roles[id(ax._right_title)] = "title"
         roles[id(ax.xaxis.label)] = roles[id(ax.yaxis.label)] = "axis label"
         for t in ax.texts:
             roles[id(t)] = "annotation"
@@ -156,7 +155,7 @@ def _visible_texts(fig: Figure, renderer) -> list[_Text]:
             role = "legend" if id(artist) in legend_of else roles.get(id(artist), "text")
         if not artist.get_visible() or not artist.get_text().strip() or artist.get_alpha() == 0:
             continue
-        if not _shown(artist):
+        if artist.axes is not None and not artist.axes.get_visible():
             continue
         box = artist.get_window_extent(renderer)
         if box.width <= 0 or box.height <= 0:
@@ -165,19 +164,6 @@ def _visible_texts(fig: Figure, renderer) -> list[_Text]:
         text.legend = legend_of.get(id(artist))
         out.append(text)
     return out
-
-
-def _shown(artist) -> bool:
-    """Whether every parent of ``artist`` is visible (a hidden legend hides its texts)."""
-    node = artist
-    while node is not None:
-        if hasattr(node, "get_visible") and not node.get_visible():
-            return False
-        node = getattr(node, "_parent_figure", None) if node is not artist else (
-            getattr(artist, "axes", None) or getattr(artist, "figure", None))
-        if isinstance(node, Figure):
-            return True
-    return True
 
 
 def _overlap(a, b) -> bool:
