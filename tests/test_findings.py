@@ -79,3 +79,37 @@ def test_engine_speed_against_the_faster_peer(findings):
         ratios.append(min(peers) / run["qlimits-forward"]["seconds"])
     assert (f"a 12-20 qubit classifier {min(ratios):.1f}-{max(ratios):.1f}x faster than the "
             "faster of Aer") in findings
+
+
+def test_the_projection_guides_two_qubit_error_reading(projection):
+    """The guide's reading of the two-qubit errors: every number recomputed, the H1-1 check
+    stated with its cap, the IBM pace with its interval."""
+    from qml.projection import error_fits
+    from qml.volume.prediction import implied_log2_qv
+
+    text = " ".join((ROOT / "docs" / "guide" / "projection.md").read_text().split())
+    h1 = next(r for r in projection.two_qubit_errors
+              if r["vendor"] == "Quantinuum" and r["system"] == "H1-1")
+    uncapped, capped = implied_log2_qv(h1["two_qubit_error"], 1000), h1["implied_log2_qv"]
+    assert capped == implied_log2_qv(h1["two_qubit_error"], h1["qubits"])
+    assert (f"error of April 2024 ({h1['two_qubit_error']:.3%} over all pairs) implies "
+            f"2^{uncapped} uncapped and 2^{capped} at its {h1['qubits']} qubits") in text
+    reported = [r for r in projection.records if r["vendor"] == "Quantinuum"
+                and r["date"].startswith("2024-04")]
+    assert [r["log2_qv"] for r in reported] == [capped]  # "reported 2^20 that month"
+    assert uncapped > capped  # so the cap does part of the agreeing, as the text says
+    ibm = sorted((r for r in projection.two_qubit_errors if r["vendor"] == "IBM"),
+                 key=lambda r: r["year"])
+    fit = next(f for f in error_fits(projection.two_qubit_errors) if f.key == "error_ibm")
+    lo, hi = fit.doubling_time_interval
+    assert (f"fell from {ibm[0]['two_qubit_error']:.1%} (2020) to "
+            f"{ibm[-1]['two_qubit_error']:.2%} (2026)") in text
+    assert (f"a fit of the seven snapshots halves it every {fit.doubling_time_months:.0f} "
+            f"months, but with a 95% interval of {lo:.0f}-{hi:.0f} months") in text
+    assert len(ibm) == 7
+    implied = projection.fit("qv_implied_ibm")
+    lo, hi = implied.doubling_time_interval
+    assert (f"rose from 2^{ibm[0]['implied_log2_qv']} to 2^{ibm[-1]['implied_log2_qv']}"
+            ) in text
+    assert f"doubling every {implied.doubling_time_months:.1f} months, 95% {lo:.1f}-{hi:.1f}" \
+        in text
