@@ -251,12 +251,12 @@ test set, and prints which step costs the most accuracy at these settings."""),
 scores = {name: m.on_backend("statevector").score(X_test, y_test)
           for name, m in controls.items()}
 for name, score in scores.items():
-    print(f"{name:58s} test accuracy {score:.3f}")
+    print(f"{name:60s} test accuracy {score:.3f}")
 values = list(scores.values())
 steps = {"fewer samples": values[0] - values[1],
          "the SPSA budget with shots": values[1] - values[2],
          "device noise in training": values[2] - values[3]}
-print("\naccuracy lost at each step: " + ", ".join(f"{k} {v:+.3f}" for k, v in steps.items()))
+print("\\naccuracy lost at each step: " + ", ".join(f"{k} {v:+.3f}" for k, v in steps.items()))
 print(f"the largest loss at these settings: {max(steps, key=steps.get)} (one seed, "
       f"{len(y_test)} test samples: a difference of a few hundredths is within noise)")"""),
     ("md", """## The job ledger
