@@ -45,8 +45,11 @@ def main(folder: str) -> int:
     save(plots.growth_comparison(projection), "growth")
     save(plots.verification_frontier(projection, until=2045), "verification_frontier")
 
-    X, y = load_iris(return_X_y=True)
+    iris = load_iris()
+    X, y = iris.data, iris.target
     kwargs = dict(dataset="iris", vqc=VQC(seed=0, maxiter=40), folds=5, seed=0)
+    if "feature_names" in inspect.signature(compare).parameters:
+        kwargs["feature_names"] = list(iris.feature_names)
     if "learning_repeats" in inspect.signature(compare).parameters:
         kwargs["learning_repeats"] = 3
     report = compare(X, y, **kwargs)
@@ -59,7 +62,10 @@ def main(folder: str) -> int:
     from qml.backends import fake_backend
 
     reported = fake_backend("fake_kolkata").configuration().quantum_volume
-    save(plots.qv_widths(result, reported_quantum_volume=reported), "qv_widths")
+    if "reported_quantum_volume" in inspect.signature(plots.qv_widths).parameters:
+        save(plots.qv_widths(result, reported_quantum_volume=reported), "qv_widths")
+    else:
+        save(plots.qv_widths(result), "qv_widths")
     save(plots.qv_trials(result.widths[1]), "qv_trials")
 
     Xm, ym = make_moons(80, noise=0.15, random_state=0)

@@ -35,7 +35,7 @@ def qv_trials(width_result, ax=None) -> Figure:
                     alpha=0.18, lw=0, label="cumulative mean ± 2σ")
     ax.axhline(HOP_THRESHOLD, color=style.KEY_GREY, ls="--", lw=1,
                label="pass threshold 2/3")
-    ax.set_ylim(0.3, 1.0)
+    ax.set_ylim(0.3, 1.02)  # room for a trial at HOP 1
     ax.grid(alpha=0.25)
     style.finish(ax, f"Width {width_result.width}: {width_result.verdict}, mean HOP "
                  f"{width_result.mean_hop:.3f} ± {width_result.sigma:.3f}",
