@@ -172,7 +172,8 @@ def report(results: dict) -> str:
         f"extrapolated ({c['fqk_per_pair_s'] * 1e3:.1f} ms per pair x 124,750 pairs) | - | - |",
         "",
         "Speed-ups are quoted only where both sides ran the same work; the 500 x 500 time of "
-        "`FidelityQuantumKernel` is an extrapolation, so no ratio is given for it. Both references are exact here (`FidelityQuantumKernel`'s "
+        "`FidelityQuantumKernel` is an extrapolation, so no ratio is given for it. Both "
+        "references are exact here (`FidelityQuantumKernel`'s "
         "default sampler returns exact probabilities), hence the differences at rounding "
         "level. `FidelityQuantumKernel` runs one compute-uncompute circuit per pair, so its "
         "time per pair measured on the subset extrapolates linearly; qlimits' time at 500 is "
