@@ -113,3 +113,31 @@ def test_the_projection_guides_two_qubit_error_reading(projection):
             ) in text
     assert f"doubling every {implied.doubling_time_months:.1f} months, 95% {lo:.1f}-{hi:.1f}" \
         in text
+
+
+def _words(path: Path) -> str:
+    return " ".join(path.read_text().split())
+
+
+def test_the_guides_quote_the_benchmark_reports():
+    """Numbers the user guides quote from benchmark runs are the ones those runs wrote."""
+    compare_md = (ROOT / "benchmarks" / "COMPARE_REGRESSION.md").read_text()
+    r2 = {row.split()[0]: row.split()[1] for row in compare_md.splitlines()
+          if re.match(r"^[a-z_]+ +-?\d\.\d{3} ±", row)}
+    wall = re.search(r"Wall time: ([\d.]+) s", compare_md).group(1)
+    guide = _words(ROOT / "docs" / "guide" / "comparison.md")
+    assert f"takes {float(wall):.0f} s on a 2-core machine" in guide
+    names = {"gaussian_process": "the Gaussian process", "qsvr": "QSVR", "qgpr": "QGPR",
+             "qkrr": "QKRR", "ridge": "ridge", "vqr": "the VQR",
+             "gradient_boosting": "gradient boosting", "random_forest": "the random forest"}
+    for key, name in names.items():
+        assert f"{name} {r2[key]}" in guide, (key, r2[key])
+    assert r2["svr"] == r2["mlp"] and f"the SVR and the MLP {r2['svr']}" in guide
+    speed = json.loads((ROOT / "benchmarks" / "vqr_speed.json").read_text())
+    regression = _words(ROOT / "docs" / "guide" / "regression.md")
+    ours = speed["qlimits"]["seconds_per_iteration"] * 1e3
+    theirs = speed["qiskit-machine-learning"]["seconds_per_iteration"]
+    assert f"n = 8 on 100 samples takes {ours:.1f} ms" in regression
+    assert f"with its default estimator {theirs:.1f} s" in regression
+    assert f"the VQR scores R^2 {r2['vqr']}, below ridge regression's {r2['ridge']}" \
+        in regression
