@@ -141,3 +141,34 @@ def test_the_guides_quote_the_benchmark_reports():
     assert f"with its default estimator {theirs:.1f} s" in regression
     assert f"the VQR scores R^2 {r2['vqr']}, below ridge regression's {r2['ridge']}" \
         in regression
+
+
+def test_the_kernels_guide_quotes_the_default_and_nystroem_benchmarks():
+    """The kernels guide's default-bandwidth and Nyström paragraphs, against the results
+    files the benchmarks wrote."""
+    guide = _words(ROOT / "docs" / "guide" / "kernels.md")
+    defaults = json.loads((ROOT / "benchmarks" / "kernel_defaults.json").read_text())
+    bc = defaults["breast_cancer"]
+    assert (f"`QSVC()` scores {bc['auto']:.3f} on breast cancer (PCA to 4), where bandwidth 1 "
+            f"scores {bc['bandwidth_1']:.3f} and the best fixed bandwidth in hindsight "
+            f"{bc['best_fixed']:.3f}") in guide
+    others = ", ".join(f"{defaults[k]['auto']:.3f} on {k}" for k in ("wine", "iris", "moons"))
+    assert (f"It scores {others} and {defaults['circles']['auto']:.3f} on circles, and "
+            f"{defaults['ad_hoc']['auto']:.3f} on the ad hoc data") in guide
+    ratios = [v["time_ratio"] for v in defaults.values() if isinstance(v, dict)
+              and "time_ratio" in v]
+    assert f"The choice costs {min(ratios):.1f}-{max(ratios):.1f} times a fit" in guide
+    nys = json.loads((ROOT / "benchmarks" / "nystroem.json").read_text())
+    rows = {(r["dataset"], r["landmarks"]): r for r in nys["rows"]}
+    exact, landmarks = rows["classification_12", None], rows["classification_12", 200]
+    assert (f"200 landmarks score {landmarks['accuracy']:.4f} against the exact kernel's "
+            f"{exact['accuracy']:.4f}, with {landmarks['kernel_circuits']:,} kernel circuits "
+            f"instead of {exact['kernel_circuits']:,} "
+            f"({exact['kernel_circuits'] / landmarks['kernel_circuits']:.1f}x fewer; "
+            f"{nys['estimate']['nystroem_200']['qpu_seconds'] / 3600:.0f} QPU hours instead of "
+            f"{nys['estimate']['exact']['qpu_seconds'] / 3600:.0f}") in guide
+    assert (f"200 circuits per prediction instead of {exact['circuits_per_prediction']:,}; the "
+            f"fit takes {landmarks['fit_s']:.1f} s here ({exact['fit_s']:.1f} s exact)") in guide
+    digits, digits_200 = rows["digits_10_classes", None], rows["digits_10_classes", 200]
+    assert (f"{digits['train']:,} training samples) the approximation costs more: 200 landmarks "
+            f"score {digits_200['accuracy']:.3f} against {digits['accuracy']:.3f}") in guide
