@@ -172,3 +172,27 @@ def test_the_kernels_guide_quotes_the_default_and_nystroem_benchmarks():
     digits, digits_200 = rows["digits_10_classes", None], rows["digits_10_classes", 200]
     assert (f"{digits['train']:,} training samples) the approximation costs more: 200 landmarks "
             f"score {digits_200['accuracy']:.3f} against {digits['accuracy']:.3f}") in guide
+
+
+def _time(seconds: float) -> str:
+    return f"{seconds * 1e3:.0f} ms" if seconds < 1 else f"{seconds:.3g} s"
+
+
+def test_the_speed_tables_are_the_scaling_benchmarks_results():
+    """The README's and the speed guide's tables, rebuilt from scaling_results.json."""
+    runs = json.loads((ROOT / "benchmarks" / "scaling_results.json").read_text())["runs"]
+    readme = (ROOT / "README.md").read_text()
+    guide = (ROOT / "docs" / "guide" / "speed.md").read_text()
+    names = {"angle": "angle + real_amplitudes", "zz": "ZZ map + real_amplitudes"}
+    for circuit, name in names.items():
+        for n in (12, 16, 20):
+            run = {k: v["seconds"] for k, v in runs[f"{circuit}:{n}"].items()
+                   if isinstance(v, dict) and "seconds" in v}
+            peer = min(("aer-forward", "lightning-forward"), key=run.get)
+            forward = (f"| {name} | {n} | {_time(run['qlimits-forward'])} | "
+                       f"{_time(run[peer])} ({peer.split('-')[0].replace('aer', 'Aer')}) | "
+                       f"{run[peer] / run['qlimits-forward']:.1f}x faster |")
+            assert forward in readme, forward
+            step = (f" {_time(run['qlimits-gradient'])} | {_time(run['lightning-gradient'])} | "
+                    f"{run['lightning-gradient'] / run['qlimits-gradient']:.1f}x faster |")
+            assert forward + step in guide, forward + step
