@@ -196,3 +196,30 @@ def test_the_speed_tables_are_the_scaling_benchmarks_results():
             step = (f" {_time(run['qlimits-gradient'])} | {_time(run['lightning-gradient'])} | "
                     f"{run['lightning-gradient'] / run['qlimits-gradient']:.1f}x faster |")
             assert forward + step in guide, forward + step
+
+
+def test_the_quantum_volume_guide_quotes_its_benchmarks():
+    """Speed and prediction accuracy in the QV guide, against qv_results.json and
+    qv_from_errors.json."""
+    guide = _words(ROOT / "docs" / "guide" / "quantum-volume.md")
+    speed = json.loads((ROOT / "benchmarks" / "qv_results.json").read_text())
+    ours, aer = speed["qlimits"], speed["qlimits (method='aer')"]
+    theirs = speed["qiskit-experiments"]
+    assert (f"| qlimits | {ours['seconds']:.2f} s | "
+            f"{theirs['seconds'] / ours['seconds']:.1f}x |") in guide
+    assert (f"| qlimits, `method=\"aer\"` | {aer['seconds']:.2f} s | "
+            f"{theirs['seconds'] / aer['seconds']:.1f}x |") in guide
+    assert f"`QuantumVolume(...).run()` | {theirs['seconds']:.2f} s |" in guide
+    assert (f"is {theirs['first'] / ours['first']:.1f}x faster ({ours['first']:.2f} s against "
+            f"{theirs['first']:.2f} s)") in guide
+    assert f"transpiler ({ours['stages']['transpile']:.2f} s)" in guide
+    errors = json.loads((ROOT / "benchmarks" / "qv_from_errors.json").read_text())
+    s, qv = errors["summary"], errors["quantum_volume"].values()
+    assert f"all {s['devices']} fake devices" in guide
+    assert (f"predicted to {s['mean_abs_difference']:.3f} on average (mean difference "
+            f"{s['mean_difference']:.3f}") in guide
+    assert (f"the verdicts agree at {s['verdicts_agree']} of {s['rows']} device-widths and the "
+            f"quantum volume on {s['qv_agree']} of {s['devices']} devices (the model predicts "
+            f"lower on {sum(v['predicted'] < v['simulated'] for v in qv)}, higher on "
+            f"{sum(v['predicted'] > v['simulated'] for v in qv)})") in guide
+    assert f"up to {s['max_abs_difference']:.2f} too high" in guide
