@@ -223,3 +223,30 @@ def test_the_quantum_volume_guide_quotes_its_benchmarks():
             f"lower on {sum(v['predicted'] < v['simulated'] for v in qv)}, higher on "
             f"{sum(v['predicted'] > v['simulated'] for v in qv)})") in guide
     assert f"up to {s['max_abs_difference']:.2f} too high" in guide
+
+
+def test_the_kernels_guide_quotes_the_speed_and_trained_kernel_benchmarks():
+    guide = _words(ROOT / "docs" / "guide" / "kernels.md")
+    speed = json.loads((ROOT / "benchmarks" / "kernel_results.json").read_text())
+    c = speed["n8"]
+    assert (f"| 8 | {c['qlimits_s'] * 1e3:.1f} ms | `FidelityStatevectorKernel` "
+            f"{c['fsk_s']:.2f} s | **{c['fsk_ratio']:.0f}x** |") in guide
+    assert (f"| 8 | {c['qlimits_subset_s'] * 1e3:.1f} ms on 40 x 40 | `FidelityQuantumKernel` "
+            f"(default sampler) {c['fqk_subset_s']:.1f} s on 40 x 40; "
+            f"{c['fqk_extrapolated_s'] / 3600:.1f} h extrapolated to 500 x 500 | "
+            f"**{c['fqk_subset_ratio']:,.0f}x** on the same subset |") in guide
+    for wide in speed["wide"]:
+        assert (f"| {wide['n']} | {wide['second_s']:.3g} s, peak "
+                f"{wide['peak_rss_mib'] / 1024:.1f} GiB") in guide
+    trained = json.loads((ROOT / "benchmarks" / "trainable_kernel.json").read_text())
+    rows = {r["dataset"]: r for r in trained}
+    for name, label in (("breast_cancer", "breast cancer"), ("wine", "wine")):
+        r = rows[name]
+        assert (f"from {r['alignment_before']:.3f} to {r['qlimits']['alignment_after']:.3f} "
+                f"(QKT {r['qkt']['alignment_after']:.3f}) on {label}") in guide
+        assert (f"from {r['untrained_accuracy']:.3f} to {r['qlimits']['accuracy']:.3f} (QKT "
+                f"{r['qkt']['accuracy']:.3f}) on {label}") in guide
+    ours = [r["qlimits"]["train_s"] for r in trained]
+    theirs = [r["qkt"]["train_s"] for r in trained]
+    assert (f"in {min(ours):.1f}-{max(ours):.1f} s against QKT's {min(theirs):.0f}-"
+            f"{max(theirs):.0f} s") in guide
