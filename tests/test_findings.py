@@ -250,3 +250,28 @@ def test_the_kernels_guide_quotes_the_speed_and_trained_kernel_benchmarks():
     theirs = [r["qkt"]["train_s"] for r in trained]
     assert (f"in {min(ours):.1f}-{max(ours):.1f} s against QKT's {min(theirs):.0f}-"
             f"{max(theirs):.0f} s") in guide
+
+
+def test_the_cluster_guide_quotes_the_scale_out_benchmark():
+    guide = _words(ROOT / "docs" / "guide" / "cluster.md")
+    run = json.loads((ROOT / "benchmarks" / "scale_out_results.json").read_text())
+    t = run["seconds"]
+    one, two = t["1_workers"], t["2_workers"]
+    inproc, cores = t["in_process_1_thread"], t["in_process_all_cores"]
+    assert (f"| in-process, 1 thread / all cores | {inproc['qv_devices']:.2f} / "
+            f"{cores['qv_devices']:.2f} | {inproc['vqc_epoch']:.2f} / "
+            f"{cores['vqc_epoch']:.2f} |") in guide
+    assert (f"| 1 worker | {one['qv_devices']:.2f} "
+            f"({inproc['qv_devices'] / one['qv_devices']:.2f}x in-process) | "
+            f"{one['vqc_epoch']:.2f} ({one['vqc_epoch'] / inproc['vqc_epoch']:.2f}x) |") in guide
+    assert (f"| 2 workers | {two['qv_devices']:.2f} "
+            f"({one['qv_devices'] / two['qv_devices']:.2f}x one worker) | "
+            f"{two['vqc_epoch']:.2f} ({one['vqc_epoch'] / two['vqc_epoch']:.2f}x) |") in guide
+    worst = max(r["vqc_weights_max_diff"] for r in run["same_results"].values())
+    assert all(r["qv_hops_equal"] for r in run["same_results"].values())
+    assert f"to {worst:.1e}, the same weights" in guide
+    o = run["overhead"]
+    assert (f"A task costs {o['per_task_seconds_batched'] * 1e3:.1f} ms of overhead "
+            f"({o['round_trip_seconds'] * 1e3:.0f} ms for a single round trip)") in guide
+    assert (f"as fast as two workers ({cores['vqc_epoch']:.2f} s against "
+            f"{two['vqc_epoch']:.2f} s)") in guide
