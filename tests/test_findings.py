@@ -275,3 +275,30 @@ def test_the_cluster_guide_quotes_the_scale_out_benchmark():
             f"({o['round_trip_seconds'] * 1e3:.0f} ms for a single round trip)") in guide
     assert (f"as fast as two workers ({cores['vqc_epoch']:.2f} s against "
             f"{two['vqc_epoch']:.2f} s)") in guide
+
+
+def test_the_hardware_guides_dry_run_is_what_the_estimate_prints(tmp_path, monkeypatch):
+    """The dry-run output the hardware guide shows (its first, last and total lines)."""
+    from qml.volume import estimate_quantum_volume
+
+    monkeypatch.setenv("QLIMITS_LEDGER", str(tmp_path / "ledger.db"))
+    estimate = estimate_quantum_volume("fake:fake_kolkata", list(range(2, 7)), trials=100,
+                                       shots=1024, seed=0)
+    lines = estimate.summary().splitlines()
+    guide = (ROOT / "docs" / "guide" / "hardware.md").read_text()
+    shown = [line for line in lines if line.lstrip().startswith(
+        ("Cost estimate", "kind", "qv_width_2 ", "qv_width_6 ", "total:", "model:"))]
+    assert len(shown) == 6
+    for line in shown:
+        assert line in guide, line
+
+
+def test_the_layer_fidelity_guides_kolkata_measurement():
+    """The guide's fake_kolkata EPLG: the default measurement at seed 0."""
+    from qml.layer_fidelity import measure_layer_fidelity
+
+    res = measure_layer_fidelity("aer:fake_kolkata", seed=0)
+    guide = _words(ROOT / "docs" / "guide" / "layer-fidelity.md")
+    assert len(res.chain) == 8
+    assert (f"On fake_kolkata's 8-qubit chain: EPLG {res.eplg:.4f} ± {res.eplg_stderr:.4f} "
+            f"(seed 0) against {res.expected_eplg:.4f} from the two-qubit errors alone") in guide
