@@ -302,3 +302,16 @@ def test_the_layer_fidelity_guides_kolkata_measurement():
     assert len(res.chain) == 8
     assert (f"On fake_kolkata's 8-qubit chain: EPLG {res.eplg:.4f} ± {res.eplg_stderr:.4f} "
             f"(seed 0) against {res.expected_eplg:.4f} from the two-qubit errors alone") in guide
+
+
+def test_the_regression_guide_quotes_the_regression_benchmark():
+    guide = _words(ROOT / "docs" / "guide" / "regression.md")
+    r2 = {row["model"]: row["r2"]
+          for row in json.loads((ROOT / "benchmarks" / "regression.json").read_text())}
+    assert (f"score R^2 {r2['QKRR (10 qubits)']:.3f} (QKRR), {r2['QSVR (10 qubits)']:.3f} "
+            f"(QSVR) and {r2['QGPR (10 qubits)']:.3f} (QGPR)") in guide
+    assert (f"ridge regression scores {r2['ridge']:.3f} and a classical Gaussian process "
+            f"{r2['Gaussian process (RBF + noise)']:.3f}; an RBF `SVR` at scikit-learn's "
+            f"defaults scores {r2['SVR (RBF)']:.3f}") in guide
+    pca = [v for k, v in r2.items() if k.endswith("(PCA 4)")]
+    assert f"the quantum models score {min(pca):.3f}-{max(pca):.3f}" in guide
