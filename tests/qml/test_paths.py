@@ -55,8 +55,17 @@ def test_the_compiled_kernels_go_to_the_cache_never_beside_the_package(tmp_path)
     package = Path(qml.__file__).parent
     before = {p for p in package.rglob("*") if p.suffix in (".nbi", ".nbc")}
     env = {**os.environ, "QLIMITS_CACHE_DIR": str(tmp_path)}
-    code = ("from qml.engine.statevector import compiled_on_disk, warm_up; "
-            "print(compiled_on_disk()); warm_up(); "
+    code = ("import numpy as np\n"  # one small real circuit: forward and adjoint compiled
+            "from qiskit import QuantumCircuit\n"
+            "from qiskit.circuit import ParameterVector\n"
+            "from qiskit.quantum_info import SparsePauliOp\n"
+            "from qml.engine.statevector import compile_circuit, compiled_on_disk\n"
+            "print(compiled_on_disk())\n"
+            "x, w = ParameterVector('x', 1), ParameterVector('w', 1)\n"
+            "qc = QuantumCircuit(2); qc.ry(x[0], 0); qc.cx(0, 1); qc.ry(w[0], 1)\n"
+            "ec = compile_circuit(qc, list(x), list(w), [SparsePauliOp('IZ')])\n"
+            "X, W = np.full((1, 1), 0.3), np.full((1, 1), 0.2)\n"
+            "ec.expectations(X, W); ec.vjp(X, W, np.ones((1, 1, 1)))\n"
             "print(compiled_on_disk())")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          timeout=300)
