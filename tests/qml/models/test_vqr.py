@@ -112,7 +112,7 @@ def test_predictions_are_in_the_users_units(small):
 
 
 def test_check_estimator():
-    assert_sklearn_compatible(VQR(seed=0, maxiter=30))
+    assert_sklearn_compatible(VQR(seed=0, maxiter=20))
 
 
 def test_clone_pipeline_and_grid_search(small):
