@@ -14,8 +14,10 @@ def test_every_data_key_has_a_display_name_and_stable_colour():
     from qml.projection import load_trends, project
 
     p = project(2030)
-    for key in [s["key"] for s in p.series] + [t.name for t in load_trends()]:
-        assert "_" not in style.label(key), key
+    keys = ([s["key"] for s in p.series] + [t.name for t in load_trends()]
+            + [f.key for f in p.qv_fits] + [f.key for f in p.frontiers])
+    for key in keys:  # a display name of its own, not the key with spaces ("qv implied ibm")
+        assert style.label(key) != key.replace("_", " "), key
     assert style.label("not_a_key") == "not a key"
     assert style.color("IBM") == style.color("qv_ibm")  # a vendor keeps its colour
     assert style.color("Quantinuum") == style.color("Honeywell")  # one hardware line
