@@ -448,9 +448,9 @@ def plot(results: dict, path: Path) -> None:
                fontsize=style.SIZES["legend"], frameon=False, handlelength=3.5)
     style.footnote(fig, "An Adam step is the median of steps 2-3 of a fit: the encoded inputs "
                    "(feature states) are prepared in step 1 and reused. A forward pass encodes "
-                   "its samples afresh; at small widths (4 qubits for angle encoding, up to "
-                   "about 12 for the costlier ZZ map) that costs more than a step's forward and "
-                   "backward passes through the trained layers, so the step is drawn below.")
+                   "its samples afresh; at small widths (4 qubits for angle encoding, 4-8 for "
+                   "the costlier ZZ map) that costs more than a step's forward and backward "
+                   "passes through the trained layers, so the step is drawn below.")
     problems = check_figure(fig)
     if problems:
         raise SystemExit("scaling.png does not pass the figure check:\n" + "\n".join(problems))
