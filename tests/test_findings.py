@@ -65,6 +65,9 @@ def test_the_demos_vqc_and_logistic_regression(findings):
     assert (f"A {vqc.n_qubits_}-qubit VQC ({len(vqc.weights_)} weights) reaches a test accuracy "
             f"of {vqc.score(ds.X_test, ds.y_test):.3f}") in findings
     assert f"logistic regression reaches {baseline.score(ds.X_test, ds.y_test):.3f}" in findings
+    readme = (ROOT / "README.md").read_text()  # the "Ten lines" example trains the same model
+    assert (f"clf.score(ds.X_test, ds.y_test))   # {vqc.score(ds.X_test, ds.y_test):.3f}"
+            in readme)
 
 
 def test_engine_speed_against_the_faster_peer(findings):
@@ -315,3 +318,15 @@ def test_the_regression_guide_quotes_the_regression_benchmark():
             f"defaults scores {r2['SVR (RBF)']:.3f}") in guide
     pca = [v for k, v in r2.items() if k.endswith("(PCA 4)")]
     assert f"the quantum models score {min(pca):.3f}-{max(pca):.3f}" in guide
+
+
+def test_the_readmes_quantum_volume_example():
+    """The README's QV lines print what its comment says, and fake_kolkata reports 128."""
+    from qml.backends import fake_backend
+    from qml.volume import measure_quantum_volume
+
+    result = measure_quantum_volume("aer:fake_kolkata", widths=[2, 3, 4, 5], trials=100, seed=0)
+    reported = fake_backend("fake_kolkata").configuration().quantum_volume
+    readme = (ROOT / "README.md").read_text()
+    assert (f"print(result.quantum_volume)          # {result.quantum_volume} under this noise "
+            f"model (fake_kolkata reports {reported})") in readme
