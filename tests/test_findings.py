@@ -330,3 +330,26 @@ def test_the_readmes_quantum_volume_example():
     readme = (ROOT / "README.md").read_text()
     assert (f"print(result.quantum_volume)          # {result.quantum_volume} under this noise "
             f"model (fake_kolkata reports {reported})") in readme
+
+
+def test_the_kernels_guide_example_projected_and_mitigation_numbers():
+    """The kernels guide's opening example (run), its projected-kernel comparison and its
+    mitigation distances (the benchmark files)."""
+    from qml.datasets import load_dataset
+    from qml.models.qsvc import QSVC
+
+    guide = _words(ROOT / "docs" / "guide" / "kernels.md")
+    ds = load_dataset("ad_hoc", seed=0)
+    clf = QSVC(input_scaling=None, seed=0).fit(ds.X_train, ds.y_train)
+    shown = (round(clf.score(ds.X_test, ds.y_test), 3), round(clf.kernel_target_alignment_, 3))
+    assert f"clf.kernel_target_alignment_ # {shown}" in guide
+    assert (f"`ad_hoc` (its default generation: {len(ds.y_train)} training and "
+            f"{len(ds.y_test)} test samples): QSVC {shown[0]:.3f}") in guide
+    projected = json.loads((ROOT / "benchmarks" / "projected_kernel.json").read_text())
+    assert (f"to {projected['max_abs_difference']:.1e}, in "
+            f"{projected['qlimits_seconds'] * 1e3:.0f} ms against sQUlearn's "
+            f"{projected['squlearn_seconds']:.0f} s for the {projected['samples']} x "
+            f"{projected['samples']} Gram matrix at {projected['qubits']} qubits") in guide
+    rows = dict(re.findall(r"^\| (none|average|split) \| ([\d.]+) \|$",
+                           (ROOT / "benchmarks" / "KERNEL_NOISE.md").read_text(), re.M))
+    assert f"moves the Gram matrix from {rows['none']} to {rows['split']}" in guide
