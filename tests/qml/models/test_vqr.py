@@ -88,15 +88,21 @@ def fourier():
     return X[:200], y[:200], X[200:], y[200:]
 
 
-@pytest.mark.parametrize("reps,fits", [(3, True), (1, False)])
-def test_reuploading_sets_the_fourier_degree_a_vqr_can_fit(fourier, reps, fits):
+@pytest.mark.parametrize("reps,fits,word", [(3, True, "three re-uploadings reach test R^2"),
+                                            (2, False, "two"), (1, False, "and one")])
+def test_reuploading_sets_the_fourier_degree_a_vqr_can_fit(fourier, reps, fits, word):
     """Schuld, Sweke & Meyer 2021: x encoded r times gives frequencies up to r. A series of
-    degree 3 is fitted with three re-uploadings, and cannot be with one."""
+    degree 3 is fitted with three re-uploadings, and cannot be with one or two; the
+    regression guide quotes each score."""
+    from pathlib import Path
+
     X, y, X_test, y_test = fourier
     reg = VQR(feature_map="reuploading", feature_map_reps=reps, n_qubits=2,
               input_scaling=None, maxiter=200, seed=0).fit(X, y)
     r2 = reg.score(X_test, y_test)
     assert (r2 >= 0.99) if fits else (r2 < 0.9), r2
+    guide = Path(__file__).resolve().parents[3] / "docs" / "guide" / "regression.md"
+    assert f"{word} {r2:.3f}" in " ".join(guide.read_text().split()), r2
 
 
 def test_predictions_are_in_the_users_units(small):
