@@ -111,17 +111,3 @@ def dask_client():
         with distributed.Client(cluster) as client:
             yield client
 
-
-# The longest test files, started first: with two workers (pytest-xdist, one file at a time),
-# a long file started last would run alone at the end.
-_LONGEST_FIRST = ("tests/test_notebooks.py", "tests/qml/test_paths.py",
-                  "tests/qml/models/test_vqr.py", "tests/qml/hardware/test_ledger.py",
-                  "tests/qml/cli/test_cli_bad_input.py", "tests/test_findings.py")
-
-
-def pytest_collection_modifyitems(session, config, items):
-    def rank(item):
-        path = item.nodeid.split("::")[0]
-        return _LONGEST_FIRST.index(path) if path in _LONGEST_FIRST else len(_LONGEST_FIRST)
-
-    items.sort(key=rank)  # stable: every other test keeps its order

@@ -26,6 +26,11 @@ def projection():
     return project(until=2035)
 
 
+def _words(path: Path) -> str:
+    """A text file's words, one space apart (line breaks in the prose do not matter)."""
+    return " ".join(path.read_text().split())
+
+
 def _interval(fit) -> str:
     lo, hi = fit.doubling_time_interval
     return f"{lo:.1f}-{hi:.1f}"
@@ -90,7 +95,7 @@ def test_the_projection_guides_two_qubit_error_reading(projection):
     from qml.projection import error_fits
     from qml.volume.prediction import implied_log2_qv
 
-    text = " ".join((ROOT / "docs" / "guide" / "projection.md").read_text().split())
+    text = _words(ROOT / "docs" / "guide" / "projection.md")
     h1 = next(r for r in projection.two_qubit_errors
               if r["vendor"] == "Quantinuum" and r["system"] == "H1-1")
     uncapped, capped = implied_log2_qv(h1["two_qubit_error"], 1000), h1["implied_log2_qv"]
@@ -116,10 +121,6 @@ def test_the_projection_guides_two_qubit_error_reading(projection):
             ) in text
     assert f"doubling every {implied.doubling_time_months:.1f} months, 95% {lo:.1f}-{hi:.1f}" \
         in text
-
-
-def _words(path: Path) -> str:
-    return " ".join(path.read_text().split())
 
 
 def test_the_guides_quote_the_benchmark_reports():

@@ -88,8 +88,16 @@ def check_figure(fig: Figure, dpi: int = DPI) -> list[str]:
     >>> check_figure(fig)  # doctest: +ELLIPSIS
     ['unexplained: ...
     """
+    old_dpi, old_canvas = fig.dpi, fig.canvas
     fig.set_dpi(dpi)
-    canvas = FigureCanvasAgg(fig)
+    try:
+        return _problems(fig, FigureCanvasAgg(fig))
+    finally:  # the caller's figure keeps its resolution and canvas (a pyplot window, say)
+        fig.set_dpi(old_dpi)
+        fig.set_canvas(old_canvas)
+
+
+def _problems(fig: Figure, canvas) -> list[str]:
     canvas.draw()
     renderer = canvas.get_renderer()
     texts = _visible_texts(fig, renderer)
@@ -113,10 +121,9 @@ def check_figure(fig: Figure, dpi: int = DPI) -> list[str]:
 class _Text:
     """A drawn text: its string, where it came from, its box in pixels."""
 
-    def __init__(self, artist: Text, role: str, box) -> None:
-        self.artist, self.role, self.box = artist, role, box
+    def __init__(self, artist: Text, role: str, box, legend) -> None:
+        self.artist, self.role, self.box, self.legend = artist, role, box, legend
         self.string = artist.get_text().strip()
-        self.legend = None
 
     def __repr__(self) -> str:
         return f"{self.string!r} ({self.role})"
@@ -133,7 +140,7 @@ def _visible_texts(fig: Figure, renderer) -> list[_Text]:
             for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
                 inside = lo - span <= tick.get_loc() <= hi + span
                 for label in (tick.label1, tick.label2):
-                    ticks[id(label)] = (label, name if inside and tick.get_visible() else None)
+                    ticks[id(label)] = name if inside and tick.get_visible() else None
     legend_of = {}
     for leg in [*fig.legends, *(ax.get_legend() for ax in fig.axes)]:
         if leg is not None:
@@ -147,22 +154,15 @@ def _visible_texts(fig: Figure, renderer) -> list[_Text]:
             roles[id(t)] = "annotation"
     out = []
     for artist in fig.findobj(Text):
-        if id(artist) in ticks:
-            _, role = ticks[id(artist)]
-            if role is None:
-                continue
-        else:
-            role = "legend" if id(artist) in legend_of else roles.get(id(artist), "text")
-        if not artist.get_visible() or not artist.get_text().strip() or artist.get_alpha() == 0:
-            continue
-        if artist.axes is not None and not artist.axes.get_visible():
-            continue
+        role = ticks[id(artist)] if id(artist) in ticks else (
+            "legend" if id(artist) in legend_of else roles.get(id(artist), "text"))
+        if (role is None or not artist.get_visible() or not artist.get_text().strip()
+                or artist.get_alpha() == 0
+                or (artist.axes is not None and not artist.axes.get_visible())):
+            continue  # a tick outside the view, or nothing drawn
         box = artist.get_window_extent(renderer)
-        if box.width <= 0 or box.height <= 0:
-            continue
-        text = _Text(artist, role, box)
-        text.legend = legend_of.get(id(artist))
-        out.append(text)
+        if box.width > 0 and box.height > 0:
+            out.append(_Text(artist, role, box, legend_of.get(id(artist))))
     return out
 
 
@@ -245,9 +245,8 @@ def _markers_clipped(ax, renderer) -> list[str]:
     for what, px, r in _marker_points(ax):
         finite = np.all(np.isfinite(px), axis=1)
         px, r = px[finite], r[finite]
-        # half a marker may touch the frame (errorbar caps, points on an axis limit are fine
-        # when drawn whole): a marker whose centre lies outside, or that is cut by more than
-        # a third of its size, is not
+        # a marker may overhang the frame by two thirds of its radius (a point on an axis
+        # limit, an errorbar cap); more, or a centre outside, is cut
         cut = ((px[:, 0] - r * 0.34 < box.x0 - _TOL) | (px[:, 0] + r * 0.34 > box.x1 + _TOL)
                | (px[:, 1] - r * 0.34 < box.y0 - _TOL) | (px[:, 1] + r * 0.34 > box.y1 + _TOL))
         if cut.any():

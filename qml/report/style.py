@@ -22,7 +22,7 @@ from matplotlib.figure import Figure as _MplFigure
 from matplotlib.ticker import MaxNLocator
 
 __all__ = ["Figure", "figure", "label", "color", "legend", "footnote", "year_axis", "SIZES",
-           "KEY_GREY", "backend_label"]
+           "KEY_GREY", "REFERENCE", "backend_label"]
 
 SIZES = {"title": 10, "label": 9, "tick": 8, "legend": 8, "footnote": 7, "note": 7.5}
 

@@ -68,12 +68,13 @@ def qv_widths(result, ax=None, *, reported_quantum_volume: int | None = None) ->
                label="pass threshold 2/3")
     ax.axhline(IDEAL_HOP_LIMIT, color=style.KEY_GREY, ls=":", lw=1.2,
                label=f"ideal HOP, large n: (1 + ln 2)/2 = {IDEAL_HOP_LIMIT:.3f}")
-    reported = reported_quantum_volume
-    if reported:
-        n = int(np.log2(reported))
+    ticks = set(widths)
+    if reported_quantum_volume:
+        n = int(np.log2(reported_quantum_volume))
         ax.axvspan(n - 0.4, n + 0.4, color=style.KEY_GREY, alpha=0.15, lw=0, zorder=0,
-                   label=f"the device's reported QV {reported}: width {n}")
-    ax.set_xticks(sorted(set(widths) | ({int(np.log2(reported))} if reported else set())))
+                   label=f"the device's reported QV {reported_quantum_volume}: width {n}")
+        ticks.add(n)
+    ax.set_xticks(sorted(ticks))
     ax.set_ylim(0.45, 0.95)
     style.finish(ax, f"{style.backend_label(result.backend)}: quantum volume "
                  f"{result.quantum_volume}", "width n (= depth)",

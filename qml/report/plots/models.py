@@ -180,8 +180,7 @@ def importances(report, ax=None) -> Figure:
     names = list(report.feature_names)
     shares = shares.reshape(len(items), len(names))
     order = np.argsort(-shares.mean(axis=0), kind="stable") if len(items) else np.arange(0)
-    shown = sorted(order[:_MAX_FEATURES]) if len(names) > _MAX_FEATURES else list(order)
-    shown = sorted(shown)
+    shown = sorted(order[:_MAX_FEATURES])
     fig, ax = figure_and_axes(ax, 8.5, 0.32 * len(items) + 1.9)
     rows = np.arange(len(items))[::-1]
     left = np.zeros(len(items))

@@ -167,7 +167,8 @@ def growth_comparison(projection, ax=None) -> Figure:
     markers = {"QV fit": "o", "classical fit": "s", "published trend": "^",
                "announced target": "P"}
     rows.sort(key=lambda r: (order.index(r[0]), r[2]))
-    lo_x, hi_x = 2.0, 60.0
+    finite = [v for r in rows for v in (r[2], *r[3]) if v is not None and np.isfinite(v)]
+    lo_x, hi_x = 2.0, max(60.0, 1.5 * max(finite, default=1.0))  # only open intervals reach it
     y = np.arange(len(rows))[::-1]
     for yi, (group, _, months, (lo, hi), col, filled) in zip(y, rows):
         if lo is not None and hi is not None:
