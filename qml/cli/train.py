@@ -205,6 +205,10 @@ def cmd_train(args) -> int:
     ds = load_dataset(args.dataset, n_features=args.qubits, classes=args.classes,
                       seed=args.seed, test_size=args.test_size)
     model = qsvc_from_args(args) if args.model == "qsvc" else vqc_from_args(args)
+    if args.checkpoint and not args.dry_run:
+        from qml.models.checkpoint import check_checkpoint_place
+
+        check_checkpoint_place(args.checkpoint)  # before the kernels compile (15 s)
     if model.backend == "statevector" and not args.dry_run and args.model == "vqc":
         kernels_ready(args)
     if args.dry_run or args.price_per_second is not None:

@@ -20,7 +20,7 @@ from qml.version import __version__
 logger = logging.getLogger(__name__)
 
 
-__all__ = ["Checkpoint", "CHECKPOINT_FORMAT", "CHECKPOINT_VERSION"]
+__all__ = ["Checkpoint", "CHECKPOINT_FORMAT", "CHECKPOINT_VERSION", "check_checkpoint_place"]
 
 CHECKPOINT_FORMAT = "qlimits.checkpoint"
 CHECKPOINT_VERSION = 1
@@ -47,10 +47,28 @@ def _stamped_checkpoint(path: Path) -> dict:
     return doc
 
 
-def _check_checkpoint_place(path: Path) -> None:
-    """Before the first iteration: the checkpoint can be written, and an existing file there
-    is a qlimits checkpoint (a user's other file is never overwritten)."""
-    check_output_file(path, "checkpoint", _stamped_checkpoint)
+def check_checkpoint_place(path) -> None:
+    """Before any work: the checkpoint ``path`` can be written, and an existing file there
+    is a qlimits checkpoint (a user's other file is never overwritten).
+
+    Raises
+    ------
+    ConfigurationError
+        The path is a folder, a file that is not a qlimits checkpoint, or in a folder that
+        cannot be written.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> check_checkpoint_place(os.path.join(folder, "ck.json"))  # free: nothing raised
+    >>> try:
+    ...     check_checkpoint_place(folder)
+    ... except ConfigurationError as exc:
+    ...     print("is a folder" in str(exc))
+    True
+    """
+    check_output_file(Path(path), "checkpoint", _stamped_checkpoint)
 
 
 _STATE_ARRAYS = {"adam": ("w", "m", "v")}  # every other optimizer saves weights only
@@ -134,7 +152,7 @@ class Checkpoint:
         """The function the optimizer calls with its state after every iteration. The place
         is checked now, before any work: it can be written, and a file already there is a
         qlimits checkpoint (a user's other file is never overwritten)."""
-        _check_checkpoint_place(self.path)
+        check_checkpoint_place(self.path)
         path, method, fingerprint = self.path, self.method, self.fingerprint_
 
         def write(state: dict) -> None:
