@@ -202,6 +202,39 @@ def test_the_speed_tables_are_the_scaling_benchmarks_results():
             assert forward + step in guide, forward + step
 
 
+def test_the_speed_guides_small_width_table_and_memory_are_the_benchmarks_results():
+    """The n = 8 table per iteration, rebuilt from results.json (vqc_speed.py), and the
+    peak memory of the widest training steps from scaling_results.json."""
+    runs = json.loads((ROOT / "benchmarks" / "results.json").read_text())["runs"]["8"]
+    guide = _words(ROOT / "docs" / "guide" / "speed.md")
+
+    def per_iteration(key: str) -> float:
+        return runs[key]["fit_seconds"] / runs[key]["n_iter"]
+
+    def shown(seconds: float) -> str:
+        return f"{seconds * 1e3:.3g} ms" if seconds < 1 else f"{seconds:.3g} s"
+
+    rows = (("qlimits, exact COBYLA", "qlimits-cobyla-exact", None),
+            ("qiskit-machine-learning VQC, default (exact) sampler",
+             "qml-cobyla-default-sampler", "qlimits-cobyla-exact"),
+            ("qiskit-machine-learning VQC, Aer SamplerV2", "qml-cobyla-aer-samplerv2",
+             "qlimits-cobyla-exact"),
+            ("qlimits, exact Adam step (adjoint gradient)", "qlimits-adam-exact", None),
+            ("PennyLane default.qubit, backprop + broadcasting",
+             "pennylane-default-backprop-adam", "qlimits-adam-exact"),
+            ("PennyLane lightning.qubit, adjoint", "pennylane-lightning-adjoint-adam",
+             "qlimits-adam-exact"))
+    for name, key, reference in rows:
+        ratio = (f" {per_iteration(key) / per_iteration(reference):.0f}x faster |" if reference
+                 else " |")
+        assert f"| {name} | {shown(per_iteration(key))} |{ratio}" in guide, name
+    scaling = json.loads((ROOT / "benchmarks" / "scaling_results.json").read_text())["runs"]
+    peak_20 = max(scaling[f"{c}:20"]["qlimits-gradient"]["peak_rss_mib"] for c in ("angle", "zz"))
+    peak_22 = max(scaling[f"{c}:22"]["qlimits-gradient"]["peak_rss_mib"] for c in ("angle", "zz"))
+    assert f"peaks at {peak_20:.0f} MiB" in guide
+    assert "22 qubits at about 1 GiB" in guide and round(peak_22 / 1024, 1) == 1.0
+
+
 def test_the_quantum_volume_guide_quotes_its_benchmarks():
     """Speed and prediction accuracy in the QV guide, against qv_results.json and
     qv_from_errors.json."""
@@ -214,6 +247,14 @@ def test_the_quantum_volume_guide_quotes_its_benchmarks():
     assert (f"| qlimits, `method=\"aer\"` | {aer['seconds']:.2f} s | "
             f"{theirs['seconds'] / aer['seconds']:.1f}x |") in guide
     assert f"`QuantumVolume(...).run()` | {theirs['seconds']:.2f} s |" in guide
+    rows = {r["width"]: r for r in speed["scaling"]["rows"]}
+    assert (f"at width 10: {rows[10]['auto']:.2f} s against Aer's {rows[10]['aer']:.1f} s; at "
+            f"width 12, {rows[12]['auto']:.0f} s against {rows[12]['aer']:.0f} s") in guide
+    assert (f"{theirs['zero_hop_trials']['3']} of {speed['trials']} trials at seed 0, a mean HOP "
+            f"of {theirs['mean_hop']['3']:.3f} against {ours['mean_hop']['3']:.3f} here") in guide
+    readme = _words(ROOT / "README.md")
+    assert (f"its own exact engine, {theirs['seconds'] / ours['seconds']:.1f}x faster than "
+            "qiskit-experiments on the same sweep") in readme
     assert (f"is {theirs['first'] / ours['first']:.1f}x faster ({ours['first']:.2f} s against "
             f"{theirs['first']:.2f} s)") in guide
     assert f"transpiler ({ours['stages']['transpile']:.2f} s)" in guide
@@ -227,6 +268,12 @@ def test_the_quantum_volume_guide_quotes_its_benchmarks():
             f"lower on {sum(v['predicted'] < v['simulated'] for v in qv)}, higher on "
             f"{sum(v['predicted'] > v['simulated'] for v in qv)})") in guide
     assert f"up to {s['max_abs_difference']:.2f} too high" in guide
+    from qiskit_ibm_runtime.fake_provider import FakeTorontoV2
+
+    target = FakeTorontoV2().target
+    t1 = min(target.qubit_properties[q].t1 for q in (24, 25))
+    assert (f"(fake_toronto's CX 24-25: {target['cx'][24, 25].duration * 1e6:.1f} µs against "
+            f"T1 {t1 * 1e6:.0f} µs)") in guide
 
 
 def test_the_kernels_guide_quotes_the_speed_and_trained_kernel_benchmarks():
@@ -244,12 +291,17 @@ def test_the_kernels_guide_quotes_the_speed_and_trained_kernel_benchmarks():
                 f"{wide['peak_rss_mib'] / 1024:.1f} GiB") in guide
     trained = json.loads((ROOT / "benchmarks" / "trainable_kernel.json").read_text())
     rows = {r["dataset"]: r for r in trained}
-    for name, label in (("breast_cancer", "breast cancer"), ("wine", "wine")):
+    for name, label in (("breast_cancer", "breast cancer"), ("wine", "wine"),
+                        ("classification_6", "a 6-feature synthetic problem")):
         r = rows[name]
         assert (f"from {r['alignment_before']:.3f} to {r['qlimits']['alignment_after']:.3f} "
                 f"(QKT {r['qkt']['alignment_after']:.3f}) on {label}") in guide
         assert (f"from {r['untrained_accuracy']:.3f} to {r['qlimits']['accuracy']:.3f} (QKT "
-                f"{r['qkt']['accuracy']:.3f}) on {label}") in guide
+                f"{r['qkt']['accuracy']:.3f}) on {label.replace('a 6-feature ', 'the ')}"
+                ) in guide
+    ad_hoc = speed["accuracy"]
+    assert (f"a VQC with the same ZZ map {ad_hoc['vqc_test']:.3f}; an RBF SVM "
+            f"{ad_hoc['rbf_svm_test']:.3f}") in guide
     ours = [r["qlimits"]["train_s"] for r in trained]
     theirs = [r["qkt"]["train_s"] for r in trained]
     assert (f"in {min(ours):.1f}-{max(ours):.1f} s against QKT's {min(theirs):.0f}-"
@@ -346,6 +398,8 @@ def test_the_kernels_guide_example_projected_and_mitigation_numbers():
     assert f"clf.kernel_target_alignment_ # {shown}" in guide
     assert (f"`ad_hoc` (its default generation: {len(ds.y_train)} training and "
             f"{len(ds.y_test)} test samples): QSVC {shown[0]:.3f}") in guide
+    scaled = QSVC(seed=0).fit(ds.X_train, ds.y_train).score(ds.X_test, ds.y_test)
+    assert f"the QSVC then scores {scaled:.2f} there" in guide  # min-max scaled angles
     projected = json.loads((ROOT / "benchmarks" / "projected_kernel.json").read_text())
     assert (f"to {projected['max_abs_difference']:.1e}, in "
             f"{projected['qlimits_seconds'] * 1e3:.0f} ms against sQUlearn's "

@@ -1,6 +1,7 @@
 """Execute every notebook as a user would (a fresh kernel with Jupyter's default inline
 backend) at a small setting, and check what the user sees: every cell that draws a figure
-shows an image, and no output holds an error, a traceback or a warning.
+shows an image, every figure shown passes the figure check (``qml.report.figure_check``), and
+no output holds an error, a traceback or a warning.
 
 The notebooks run two at a time (each in its own kernel process), which saves a third of
 the suite's notebook time on two cores."""
@@ -34,11 +35,33 @@ def _text(output) -> str:
     return output.get("data", {}).get("text/plain", "")
 
 
+# Run before the notebook's first cell: every figure the notebook shows (plt.show(), a
+# figure a cell returns, display(fig)) goes through the figure check as Jupyter renders it.
+CHECK_FIGURES = """\
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+plt.close(plt.figure())  # the inline backend registers its PNG formatter on first use
+from qml.report.figure_check import check_figure
+FIGURE_DEFECTS = []
+_png = get_ipython().display_formatter.formatters["image/png"]
+_render = _png.lookup_by_type(Figure)
+def _checked_render(fig, *args, **kwargs):
+    FIGURE_DEFECTS.extend(f"{fig.get_suptitle() or fig.axes[0].get_title()}: {d}"
+                          for d in check_figure(fig))
+    return _render(fig, *args, **kwargs)
+_png.for_type(Figure, _checked_render)
+"""
+REPORT_DEFECTS = 'import json; print("FIGURE DEFECTS " + json.dumps(FIGURE_DEFECTS))'
+
+
 def _execute(path: Path, folder: Path):
-    """The executed notebook and its run time, or the error that stopped it."""
+    """The executed notebook (the figure check's first and last cells added) and its run
+    time, or the error that stopped it."""
     nb = nbformat.read(path, as_version=4)
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), \
         f"{path.name}: commit notebooks without outputs"
+    nb.cells = ([nbformat.v4.new_code_cell(CHECK_FIGURES)] + nb.cells
+                + [nbformat.v4.new_code_cell(REPORT_DEFECTS)])
     folder.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     try:
@@ -76,7 +99,11 @@ def test_notebook_runs_and_shows_its_figures(path, executed):
         times = json.loads(TIMES.read_text()) if TIMES.exists() else {}
         times[path.name] = round(seconds, 1)
         TIMES.write_text(json.dumps(times, indent=1, sort_keys=True))
-    for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+    report = "".join(_text(o) for o in nb.cells[-1].get("outputs", []))
+    assert report.startswith("FIGURE DEFECTS "), report[:300]
+    defects = json.loads(report[len("FIGURE DEFECTS "):])
+    assert not defects, f"{path.name}'s figures:\n" + "\n".join(defects)
+    for i, cell in enumerate(c for c in nb.cells[1:-1] if c.cell_type == "code"):
         outputs = cell.get("outputs", [])
         where = f"{path.name}, code cell {i + 1}"
         assert not [o for o in outputs if o.get("output_type") == "error"], where

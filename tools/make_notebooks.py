@@ -172,8 +172,8 @@ for name in devices:
     runs = [exact.on_backend(f"aer:{name}", shots=512, seed=s) for s in SEEDS]
     acc = [m.score(X_test, y_test) for m in runs]
     loss = [log_loss(y_test, m.predict_proba(X_test)) for m in runs]
-    rows.append((f"{name}\\n({median:.1%})", np.mean(acc), np.std(acc), np.mean(loss),
-                 np.std(loss)))
+    rows.append((f"{name.removeprefix('fake_').title()}\\n({median:.1%} 2q error)", np.mean(acc),
+                 np.std(acc), np.mean(loss), np.std(loss)))
     print(f"{name:14s} 2q error {median:.2%}: accuracy {np.mean(acc):.3f} ± {np.std(acc):.3f}, "
           f"log-loss {np.mean(loss):.3f} ± {np.std(loss):.3f}")
 labels = ["exact"] + [r[0] for r in rows]
@@ -184,7 +184,7 @@ for ax, (mean_i, sd_i, ref, title) in zip(axes, [
     ax.errorbar(range(len(labels)), [ref] + [r[mean_i] for r in rows],
                 yerr=[0] + [r[sd_i] for r in rows], fmt="o", capsize=3, color="#0072B2")
     ax.set_xticks(range(len(labels)), labels, fontsize=8)
-    ax.set_title(title)
+    ax.set_ylabel(title)
     ax.grid(axis="y", alpha=0.3)
 fig.suptitle(f"one trained VQC under device noise (512 shots, mean ± sd over {len(SEEDS)} "
              "seeds)")
@@ -1050,8 +1050,9 @@ t = np.sin(2 * x) + rng.normal(0, 0.1, len(x))
 gp = QGPR(seed=0).fit(x[:, None], t)
 grid = np.linspace(0, 3, 200)
 mean, std = gp.predict(grid[:, None], return_std=True)
-fig, ax = plt.subplots(figsize=(7, 3.5))
-ax.fill_between(grid, mean - 2 * std, mean + 2 * std, alpha=0.25, label="mean ± 2 sd")
+fig, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
+ax.fill_between(grid, mean - 2 * std, mean + 2 * std, alpha=0.25,
+                label="posterior mean ± 2 sd")
 ax.plot(grid, mean, label="posterior mean")
 ax.plot(grid, np.sin(2 * grid), "--", color="grey", label="sin(2x), the truth")
 ax.plot(x, t, "o", color="black", markersize=4, label="training data")
@@ -1091,7 +1092,7 @@ degree 3 held out at random: one and two re-uploadings cannot fit it, three can.
     ("code", r"""Xf, yf = fourier_series(300, degree=3, seed=4)
 Xf_train, yf_train, Xf_test, yf_test = Xf[:200], yf[:200], Xf[200:], yf[200:]
 grid = np.linspace(-np.pi, np.pi, 300)[:, None]
-fig, ax = plt.subplots(figsize=(7, 3.5))
+fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
 ax.plot(Xf_train[:, 0], yf_train, "o", color="black", markersize=2.5, label="training data")
 for reps in (1, 2, 3):
     vqr = VQR(feature_map="reuploading", feature_map_reps=reps, n_qubits=2,
@@ -1103,7 +1104,7 @@ for reps in (1, 2, 3):
 ax.set_xlabel("x (radians)")
 ax.set_ylabel("y")
 ax.set_title("VQR on a Fourier series of degree 3")
-ax.legend(loc="lower left", fontsize=8)
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=8, frameon=False)
 plt.show()"""),
     ("md", """## Reading it honestly
 

@@ -10,8 +10,8 @@ list when it reads cleanly):
 - **clipped**: a text leaves the figure; a marker is cut by, or lies outside, its axes' frame;
 - **raw key**: visible text reads like a data key (``snake_case``, a backend string such as
   ``aer:fake_kolkata``, or a generic feature name ``x0``) where a reader needs a display name;
-- **unexplained**: a drawn series (line, marker, band) whose colour, line style or marker no
-  legend entry or same-coloured label explains;
+- **unexplained**: a series (line, marker, band) whose colour, line style or marker no legend
+  entry or same-coloured label explains (an axes' only series: its axis label does);
 - **colour**: one colour stands for two subjects (legend entries or coloured labels whose
   subjects, their first words, differ), or two legend entries look alike (same line style and
   marker, colours a reader cannot tell apart).
@@ -436,6 +436,7 @@ def _unexplained(fig, legends, texts) -> list[str]:
     for ax in fig.axes:
         artists = [*_data_lines(ax), *[c for c in ax.collections if c.get_visible()],
                    *[p for p in ax.patches if isinstance(p, Rectangle) and p.get_visible()]]
+        bars = {p for c in ax.containers if isinstance(c, ErrorbarContainer) for p in c[1] + c[2]}
         for artist in artists:
             style = _style(artist)
             if style is None or (isinstance(artist, PathCollection)
@@ -446,7 +447,7 @@ def _unexplained(fig, legends, texts) -> list[str]:
                 continue  # a neutral background (grey band) needs no key
             if _close(color, (1.0, 1.0, 1.0)) and marker is None:
                 continue  # white rules separate parts of an image
-            if len(artists) == 1 and ax.get_ylabel():
+            if len(set(artists) - bars) == 1 and ax.get_ylabel():  # caps, bars: its parts
                 continue  # the only series of its axes: the axis label names it
             same = [k for k in keys if _close(k[0], color)]
             if not same:  # a label in its colour names it (a direct label), or nothing does
@@ -485,13 +486,12 @@ def _lab(rgb) -> np.ndarray:
 
 
 def _colours(legends, texts) -> list[str]:
-    entries = [(label, style[0]) for label, style in _handles(legends)]
-    entries += _label_colours(texts)
+    handles = _handles(legends)
+    entries = [(label, style[0]) for label, style in handles] + _label_colours(texts)
     out = []
     for (a, ca), (b, cb) in combinations(entries, 2):
         if _close(ca, cb) and _subject(a) != _subject(b) and not _close(ca, _KEY):
             out.append(f"colour: {_hex(ca)} means both {a!r} and {b!r}")
-    handles = _handles(legends)
     for (a, sa), (b, sb) in combinations(handles, 2):
         if a != b and sa[1:] == sb[1:] and np.linalg.norm(_lab(sa[0]) - _lab(sb[0])) < _LOOKALIKE:
             out.append(f"colour: {a!r} and {b!r} look alike ({_hex(sa[0])}, {_hex(sb[0])})")

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure as _MplFigure
 from matplotlib.ticker import MaxNLocator
 
 __all__ = ["Figure", "figure", "label", "color", "legend", "footnote", "year_axis", "SIZES",
-           "KEY_GREY", "REFERENCE", "backend_label"]
+           "KEY_GREY", "REFERENCE", "backend_label", "dataset_label"]
 
 SIZES = {"title": 10, "label": 9, "tick": 8, "legend": 8, "footnote": 7, "note": 7.5}
 
@@ -149,6 +149,20 @@ def backend_label(backend: str) -> str:
         return f"IBM {device}"
     return {"statevector": "exact simulator", "aer": "Aer simulator",
             "shots": "shot simulator"}.get(backend, str(backend).replace("_", " "))
+
+
+def dataset_label(name: str) -> str:
+    """What a reader calls a dataset: a built-in name in words, a file by its file name.
+
+    Examples
+    --------
+    >>> dataset_label("breast_cancer"), dataset_label("ad_hoc"), dataset_label("runs/my_data.csv")
+    ('breast cancer', 'ad hoc', 'my_data.csv')
+    """
+    name = str(name)
+    if name.lower().endswith((".csv", ".json")) or "/" in name:
+        return name.rsplit("/", 1)[-1]
+    return name.replace("_", " ")
 
 
 def color(key: str, index: int = 0) -> str:

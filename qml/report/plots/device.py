@@ -75,7 +75,9 @@ def qv_widths(result, ax=None, *, reported_quantum_volume: int | None = None) ->
                    label=f"the device's reported QV {reported_quantum_volume}: width {n}")
         ticks.add(n)
     ax.set_xticks(sorted(ticks))
-    ax.set_ylim(0.45, 0.95)
+    tops = [w.mean_hop + 2 * w.sigma for w in result.widths]
+    bottoms = [w.mean_hop - 2 * w.sigma for w in result.widths]
+    ax.set_ylim(min([0.45, *bottoms]) - 0.02, max([0.95, *tops]) + 0.02)  # every bar's caps
     style.finish(ax, f"{style.backend_label(result.backend)}: quantum volume "
                  f"{result.quantum_volume}", "width n (= depth)",
                  "mean heavy-output probability")

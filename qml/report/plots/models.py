@@ -108,7 +108,8 @@ def comparison(report, axes=None) -> Figure:
         ax1.set_xlim(max(0.0, lo) if score == "accuracy" else lo,
                      min(1.0, float((means + sds).max()) + 0.02))
     ax1.set_yticks(rows, [style.label(m.name) for m in models])
-    style.finish(ax1, f"{report.dataset}: {score} ({report.folds}-fold mean ± sd)",
+    style.finish(ax1, f"{style.dataset_label(report.dataset)}: {score} "
+                      f"({report.folds}-fold mean ± sd)",
                  f"test {score} (axis zoomed to the scores)")
     seconds = [max(m.train_seconds, 1e-4) for m in models]
     ax2.scatter(seconds, rows, c=colors, s=36, zorder=3)
@@ -193,7 +194,7 @@ def importances(report, ax=None) -> Figure:
         left += width
     ax.set_yticks(rows, [k for k, _ in items])
     ax.set_xlim(0, 1)
-    style.finish(ax, f"{report.dataset}: what each model relies on",
+    style.finish(ax, f"{style.dataset_label(report.dataset)}: what each model relies on",
                  "share of importance (each bar sums to 1)")
     style.legend(ax, loc="upper left", bbox_to_anchor=(1.01, 1), title="feature",
                  title_fontsize=style.SIZES["legend"])
@@ -253,8 +254,9 @@ def learning_curves(report, axes=None) -> Figure:
     bottom = min(low, chance if chance is not None else low) - 0.05
     grid[0].set_ylim(max(0.0, bottom), 1.02)
     repeats = report.learning_curve.get("repeats")
-    fig.suptitle(f"{report.dataset}: learning curves"
-                 + (f" (mean ± sd over {repeats} splits, shaded)" if repeats else ""),
+    fig.suptitle(f"{style.dataset_label(report.dataset)}: learning curves"
+                 + (f" (mean ± sd over {repeats} splits, shaded)" if repeats and repeats > 1
+                    else " (one split)" if repeats == 1 else ""),
                  fontsize=style.SIZES["title"])
     if chance is not None:
         grid[0].plot([], [], color=style.KEY_GREY, ls=":", lw=1,

@@ -89,6 +89,16 @@ def test_a_series_without_a_key_is_found():
     assert any("line style ':'" in p for p in problems), problems
 
 
+def test_an_axes_only_series_is_named_by_its_axis_label_error_bars_included():
+    fig, ax = _axes()
+    ax.errorbar([0, 1, 2], [0.8, 0.9, 0.85], yerr=[0, 0.01, 0.02], fmt="o", capsize=3,
+                color="#0072B2")
+    ax.set_ylabel("test accuracy")
+    assert check_figure(fig) == []
+    ax.errorbar([0, 1, 2], [0.6, 0.7, 0.75], yerr=0.01, fmt="o", capsize=3, color="#D55E00")
+    assert any("#D55E00 has no legend entry" in p for p in check_figure(fig))
+
+
 def test_one_colour_for_two_things_and_lookalike_keys_are_found():
     fig, ax = _axes(5, 3)
     ax.plot([0, 1], [0, 1], color="#D55E00", label="threshold")
