@@ -30,6 +30,7 @@ LIMITS = {  # every count qlimits loops over has a bound, so that no loop runs f
     "qv_width": 60,  # the heavy-output test needs the ideal distribution of 2**width outcomes
     "n_landmarks": 1_000_000,  # Nyström landmarks: their Gram matrix is n_landmarks squared
     "max_samples": 1_000_000,  # samples a kernel is trained on: its Gram matrix, squared
+    "max_circuits_per_job": 10_000_000,  # IBM's executions per job at one shot
 }
 
 

@@ -12,8 +12,13 @@ SamplerV2 before) in local testing mode on a fake backend;
    there is one, and every state change after;
 3. results are written to disk (NPZ) the moment they arrive; a run repeated after a crash
    finds the stored result, or fetches the in-flight job, instead of resubmitting;
-4. transient failures (network, timeouts, 5xx) are retried with bounded exponential backoff;
-   permanent ones raise at once as ``qml.errors`` types that carry the job id.
+4. work larger than one job may hold (``qml.hardware.job_limits``) goes out as several jobs,
+   each its own ledger row, so a rerun submits only the ones missing;
+5. transient failures (network, timeouts, 5xx) are retried with bounded exponential backoff
+   (``qml.hardware.retry``); a submission on ``ibm:`` carries a job tag naming its ledger row,
+   and before a failed submission is sent again the service is asked for a job of that tag,
+   which is fetched if the runtime had accepted it: retries never pay twice. Permanent
+   failures raise at once as ``qml.errors`` types that carry the job id.
 
 Credentials: the saved qiskit-ibm-runtime account, or ``QISKIT_IBM_TOKEN`` (and
 ``QISKIT_IBM_INSTANCE``). qlimits never writes a token anywhere.
@@ -25,7 +30,6 @@ import logging
 import os
 import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -41,79 +45,21 @@ from qml.errors import (
     JobError,
     ResultFileError,
 )
+from qml.hardware.job_limits import JobLimits, split
 from qml.hardware.job_results import load_result, save_result
 from qml.hardware.ledger import Ledger, hold, payload_hash, release
+from qml.hardware.retry import retry
 
-__all__ = ["get_service", "runtime_backend", "RuntimeJobs", "transpile_for", "retry",
-           "is_transient", "sampler_name", "MAX_EXECUTIONS", "circuits_per_job",
+__all__ = ["get_service", "runtime_backend", "RuntimeJobs", "transpile_for", "sampler_name",
            "CREDENTIALS_HELP", "warn_session_fallback"]
 
 logger = logging.getLogger(__name__)
-
-# IBM's job validation refuses a Sampler job of more than 10 million executions (circuits,
-# after parameter broadcasting, times shots): https://quantum.cloud.ibm.com/docs/guides/job-limits
-MAX_EXECUTIONS = 10_000_000
-
-
-def circuits_per_job(shots: int, most: int) -> int:
-    """Circuits (parameter rows) one Sampler job may hold at ``shots`` shots: at most
-    ``most``, and within IBM's ``MAX_EXECUTIONS``.
-
-    Examples
-    --------
-    >>> circuits_per_job(1024, 4096), circuits_per_job(4000, 4096), circuits_per_job(10**7, 9)
-    (4096, 2500, 1)
-    """
-    return max(1, min(int(most), MAX_EXECUTIONS // max(1, int(shots))))
 
 CREDENTIALS_HELP = (
     "Set QISKIT_IBM_TOKEN (and QISKIT_IBM_INSTANCE) in the environment, or save an account "
     "once with `from qiskit_ibm_runtime import QiskitRuntimeService; "
     "QiskitRuntimeService.save_account(token=..., instance=...)`."
 )
-
-
-def is_transient(exc: BaseException) -> bool:
-    """Network trouble, timeouts and server-side (5xx) errors are worth another try."""
-    if isinstance(exc, (ConnectionError, TimeoutError)):
-        return True
-    status = getattr(exc, "status_code", None) or getattr(getattr(exc, "response", None),
-                                                           "status_code", None)
-    if isinstance(status, int) and 500 <= status < 600:
-        return True
-    name = type(exc).__name__
-    return name in ("RequestsApiError", "RuntimeJobTimeoutError", "ConnectTimeout",
-                    "ReadTimeout") and not (isinstance(status, int) and status < 500)
-
-
-def retry(call: Callable, attempts: int = 4, base_delay: float = 1.0,
-          sleep: Callable[[float], None] | None = None, what: str = ""):
-    """``call()`` with bounded exponential backoff on transient errors (1, 2, 4 s ...);
-    every retry is logged (a warning) with ``what`` was being done (a job id, a ledger row).
-
-    Examples
-    --------
-    >>> calls = []
-    >>> def flaky():
-    ...     calls.append(1)
-    ...     if len(calls) < 3:
-    ...         raise ConnectionError("reset")
-    ...     return "ok"
-    >>> retry(flaky, sleep=lambda s: None), len(calls)
-    ('ok', 3)
-    """
-    for attempt in range(attempts):
-        try:
-            return call()
-        except Exception as exc:  # noqa: BLE001 - classified, then re-raised unless transient
-            if not is_transient(exc) or attempt == attempts - 1:
-                raise
-            delay = base_delay * 2**attempt
-            logger.warning("transient error%s (%s: %s); retry %d of %d in %.3g s",
-                           f" {what}" if what else "", type(exc).__name__, exc, attempt + 1,
-                           attempts - 1, delay)
-            (sleep or time.sleep)(delay)
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _runtime():
@@ -266,14 +212,18 @@ class RuntimeJobs:
         up with a ``JobError`` (default: as long as it takes).
     poll_seconds : float, default=0.2
         First interval between looks at such a job's row (growing by 1.5x up to 10 s).
+    max_circuits_per_job : int, optional
+        Circuits (parameter rows) per job; default ``job_limits.DEFAULT_MAX_CIRCUITS``.
+        Work past any limit of ``qml.hardware.job_limits.JobLimits`` is split into jobs.
     """
 
     def __init__(self, spec: BackendSpec, backend, ledger: Ledger | None = None,
                  results_dir=None, options: dict | None = None, service=None,
                  base_delay: float = 1.0, wait_timeout: float | None = None,
-                 poll_seconds: float = 0.2):
+                 poll_seconds: float = 0.2, max_circuits_per_job: int | None = None):
         self.spec, self.backend, self.options, self.service = spec, backend, options, service
         self.wait_timeout, self.poll_seconds = wait_timeout, poll_seconds
+        self.limits = JobLimits.with_override(max_circuits_per_job)
         self._sleep = time.sleep
         self.ledger = ledger if ledger is not None else Ledger()
         if results_dir is not None:
@@ -301,24 +251,45 @@ class RuntimeJobs:
         return transpile_for(self.spec, self.backend, circuits, optimization_level, seed,
                              initial_layout)
 
+    def circuits_per_job(self, isa_circuits, shots: int) -> int:
+        """The most circuits (parameter rows) of ``isa_circuits`` one job holds at ``shots``
+        (``JobLimits.circuits_per_job``): what callers size their blocks by."""
+        return self.limits.circuits_per_job(isa_circuits, shots)
+
     def run(self, isa_circuits, values_list, shots: int, kind: str,
             seed: int | None = None) -> list:
-        """Run pubs ``(circuit, values)`` as one job; returns one BitArray per pub.
+        """Run pubs ``(circuit, values)``; returns one BitArray per pub. Work past the job
+        limits (``self.limits``) goes out as several jobs, each its own ledger row, cut
+        between parameter rows; the pieces are joined back in order.
 
         ``seed`` seeds the local simulator of a ``fake:`` backend (ignored on hardware).
         """
-        pubs = [(c, v) if v is not None and np.size(v) else (c,)
-                for c, v in zip(isa_circuits, values_list)]
-        rows = sum(1 if v is None or not np.size(v) else int(np.prod(np.shape(v)[:-1]))
-                   for v in values_list)
-        if rows * shots > MAX_EXECUTIONS:  # refused here, not after the queue
-            raise ConfigurationError(
-                f"{rows} circuits x {shots} shots = {rows * shots:,} executions in one job; "
-                f"IBM accepts at most {MAX_EXECUTIONS:,} per Sampler job: split the circuits "
-                f"(at most {circuits_per_job(shots, rows)} per job at these shots)")
+        for qc in isa_circuits:  # refused here, not after the queue
+            self.limits.check_one(qc, shots)
+        values_list = [None if v is None or not np.size(v) else np.asarray(v, dtype=float)
+                       for v in values_list]
+        rows = [1 if v is None or v.ndim < 2 else int(np.prod(v.shape[:-1]))
+                for v in values_list]
         options = dict(self.options or {})
         if self.spec.kind == "fake" and seed is not None:  # hardware ignores a seed
             options["simulator"] = {**options.get("simulator", {}), "seed_simulator": seed}
+        jobs = split(rows, self.circuits_per_job(isa_circuits, shots))
+        if len(jobs) > 1:
+            logger.info("%s: %d circuits go out as %d jobs (at most %d a job)", kind,
+                        sum(rows), len(jobs), self.circuits_per_job(isa_circuits, shots))
+        parts = [[] for _ in isa_circuits]
+        for job in jobs:
+            values = [_rows(values_list[p], a, b, rows[p]) for p, a, b in job]
+            bits = self._run_job([isa_circuits[p] for p, _, _ in job], values, shots, kind,
+                                 options)
+            for (p, _, _), b in zip(job, bits):
+                parts[p].append(b)
+        return [_joined(pieces, values_list[p]) for p, pieces in enumerate(parts)]
+
+    def _run_job(self, isa_circuits, values_list, shots: int, kind: str, options) -> list:
+        """One job of pubs ``(circuit, values)`` through the ledger: a stored result reused,
+        an in-flight one fetched or waited for, or a new job submitted."""
+        pubs = [(c, v) if v is not None else (c,) for c, v in zip(isa_circuits, values_list)]
         payload = payload_hash(isa_circuits, np.concatenate(
             [np.ravel(v) for v in values_list if v is not None] or [np.zeros(0)]), shots,
             options)  # a reuse must be the same computation: the seed and options included
@@ -352,9 +323,20 @@ class RuntimeJobs:
     def _submit(self, row: int, pubs, shots: int, options: dict, payload: str) -> list:
         hold(row)
         try:
+            tag = f"qlimits-{self.ledger.id}-{row}"
+            if self.spec.kind == "ibm":  # lets a retry find a job the runtime accepted
+                environment = dict(options.get("environment") or {})
+                environment["job_tags"] = [*environment.get("job_tags", []), tag]
+                options = {**options, "environment": environment}
+            tries = []
+
+            def send():
+                job = self._accepted(tag, row) if tries else None
+                tries.append(1)
+                return job or _make_sampler(self.mode, options).run(pubs, shots=shots)
+
             try:
-                job = retry(lambda: _make_sampler(self.mode, options).run(pubs, shots=shots),
-                            base_delay=self.base_delay,
+                job = retry(send, base_delay=self.base_delay,
                             what=f"submitting ledger row {row} to {self.spec.text}")
             except Exception as exc:  # noqa: BLE001 - recorded in the ledger, re-raised typed
                 self.ledger.update(row, "failed", error=f"{type(exc).__name__}: {exc}")
@@ -370,6 +352,19 @@ class RuntimeJobs:
             raise
         finally:
             release(row)
+
+    def _accepted(self, tag: str, row: int):
+        """After a failed submission to ``ibm:``: the job the runtime accepted with ``tag``
+        all the same (the answer lost on the way back), or None. Local runs have none."""
+        if self.spec.kind != "ibm":
+            return None
+        if self.service is None:
+            self.service = get_service(self.spec.instance)
+        found = list(self.service.jobs(job_tags=[tag], limit=1))
+        if found:
+            logger.warning("ledger row %d: the failed submission reached IBM as job %s; "
+                           "fetching it instead of sending it again", row, found[0].job_id())
+        return found[0] if found else None
 
     def _interrupted(self, row: int) -> None:
         """Ctrl-C while this process works on a row: a row still ``pending`` (never sent),
@@ -484,3 +479,19 @@ def warn_session_fallback(reason: str) -> None:
     """Say that runtime sessions or batches are unavailable and jobs run one by one."""
     warnings.warn(f"runtime sessions are not available ({reason}); running in job mode",
                   UserWarning, stacklevel=3)
+
+
+def _rows(values, start: int, end: int, n: int):
+    """A job's piece of a pub's parameter values: the array itself when it is whole."""
+    if values is None or (start, end) == (0, n):
+        return values
+    return values.reshape(-1, values.shape[-1])[start:end]
+
+
+def _joined(pieces: list, values):
+    """A pub's BitArray from its pieces, in the shape its parameter values give."""
+    if len(pieces) == 1:
+        return pieces[0]
+    from qiskit.primitives import BitArray
+
+    return BitArray.concatenate(pieces, axis=0).reshape(values.shape[:-1])

@@ -29,6 +29,7 @@ KERNEL_PARAMETERS = {  # checked at fit; the backend and scheduler by their own 
     "gamma": QuantumKernel.PARAMETERS["gamma"],
     "regularization": QuantumKernel.PARAMETERS["regularization"],
     "mitigation": QuantumKernel.PARAMETERS["mitigation"],
+    "max_circuits_per_job": QuantumKernel.PARAMETERS["max_circuits_per_job"],
 }
 
 
@@ -58,7 +59,8 @@ class KernelEstimator:
         if kernel is None:
             bandwidth = getattr(self, "bandwidth_", None) or self.bandwidth
             common = dict(regularization=self.regularization, mitigation=self.mitigation,
-                          scheduler=getattr(self, "scheduler", None))
+                          scheduler=getattr(self, "scheduler", None),
+                          max_circuits_per_job=self.max_circuits_per_job)
             if self.kernel == "trainable":
                 kernel = TrainableQuantumKernel(self.feature_map, self.feature_map_reps,
                                                 self.n_qubits_, bandwidth, self.backend,

@@ -13,7 +13,6 @@ import logging
 import numpy as np
 from qiskit import QuantumCircuit
 
-from qml.hardware.runtime import circuits_per_job
 from qml.models.kernel_noise import mitigate
 
 __all__ = ["SampledKernel", "PAIRS_PER_CALL", "pair_circuit", "basis_circuits"]
@@ -21,8 +20,8 @@ __all__ = ["SampledKernel", "PAIRS_PER_CALL", "pair_circuit", "basis_circuits"]
 logger = logging.getLogger(__name__)
 
 PAIRS_PER_CALL = 4096  # compute-uncompute pairs per primitive call (one parameter array);
-# on fake: and ibm: fewer where the shots would pass IBM's executions per job
-# (qml.hardware.runtime.circuits_per_job)
+# on fake: and ibm: one job's worth (qml.hardware.job_limits: max_circuits_per_job, IBM's
+# executions and instructions per job)
 
 
 def pair_circuit(circuit: QuantumCircuit) -> QuantumCircuit:
@@ -71,7 +70,8 @@ class SampledKernel:
         if engines is not None:
             sample = _engine_sample(engines, shots, self.seed, name, rng)
         elif target.runtime:
-            jobs = target.jobs(target.device(circuits[0].num_qubits))
+            jobs = target.jobs(target.device(circuits[0].num_qubits),
+                               max_circuits_per_job=self.max_circuits_per_job)
             isas = jobs.transpile(circuits, seed=self.seed)
 
             def sample(columns):
@@ -85,8 +85,8 @@ class SampledKernel:
 
         names = [p.name for p in circuits[0].parameters]
         orders = [[names.index(p.name) for p in isa.parameters] for isa in isas]
-        most = circuits_per_job(shots, PAIRS_PER_CALL * len(circuits)) // len(circuits) \
-            if target.runtime else PAIRS_PER_CALL  # within IBM's executions per job
+        most = jobs.circuits_per_job(isas, shots) // len(circuits) if target.runtime \
+            else PAIRS_PER_CALL  # on the runtime: one job per call
         self._cache[key] = (lambda values: sample([values[:, o] for o in orders])), max(1, most)
         return self._cache[key]
 

@@ -67,6 +67,8 @@ class QGPR(KernelRegressor):
         As ``QKRR``; ``bandwidth="auto"`` maximises the log marginal likelihood.
     input_scaling, seed, backend, shots, regularization, mitigation, scheduler
         As ``QKRR``.
+    max_circuits_per_job : int, optional
+        As ``QSVC``: at most this many kernel circuits per runtime job.
 
     Attributes
     ----------
@@ -103,7 +105,8 @@ class QGPR(KernelRegressor):
     def __init__(self, alpha="auto", *, feature_map="zz", feature_map_reps=2, bandwidth="auto",
                  n_qubits=None, reduction=None, input_scaling="minmax", backend="statevector",
                  shots=None, seed=None, kernel="fidelity", gamma="auto", regularization=None,
-                 mitigation=None, scheduler=None):
+                 mitigation=None, scheduler=None,
+                 max_circuits_per_job=None):
         self.alpha = alpha
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
@@ -119,6 +122,7 @@ class QGPR(KernelRegressor):
         self.regularization = regularization
         self.mitigation = mitigation
         self.scheduler = scheduler
+        self.max_circuits_per_job = max_circuits_per_job
 
     def _bandwidth_score(self):
         if self.alpha == "auto":

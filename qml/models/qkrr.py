@@ -35,7 +35,7 @@ class QKRR(KernelRegressor):
         on the training data.
     n_qubits, reduction, input_scaling, seed
         As ``QSVC``: the map from features to angles.
-    backend, shots, regularization, mitigation, scheduler
+    backend, shots, regularization, mitigation, scheduler, max_circuits_per_job
         As ``QSVC``: where the kernel runs.
 
     Attributes
@@ -65,7 +65,8 @@ class QKRR(KernelRegressor):
     def __init__(self, alpha=1.0, *, n_landmarks=None, feature_map="zz", feature_map_reps=2,
                  bandwidth="auto", n_qubits=None, reduction=None, input_scaling="minmax",
                  backend="statevector", shots=None, seed=None, kernel="fidelity",
-                 gamma="auto", regularization=None, mitigation=None, scheduler=None):
+                 gamma="auto", regularization=None, mitigation=None, scheduler=None,
+                 max_circuits_per_job=None):
         self.alpha = alpha
         self.n_landmarks = n_landmarks
         self.feature_map = feature_map
@@ -82,6 +83,7 @@ class QKRR(KernelRegressor):
         self.regularization = regularization
         self.mitigation = mitigation
         self.scheduler = scheduler
+        self.max_circuits_per_job = max_circuits_per_job
 
     def _fit_standardised(self, kernel, angles: np.ndarray, y: np.ndarray) -> None:
         alpha = float(self.alpha)

@@ -109,17 +109,20 @@ def kernel_estimate(model, n_samples: int, predict_sizes=(), job_overhead=None,
     """The ``CostEstimate`` of fitting the QSVC ``model`` (input map fitted, ``n_qubits_``
     set) on ``n_samples`` samples: one compute-uncompute circuit per pair of samples -- or,
     with ``n_landmarks = m``, per pair of landmarks and per (sample, landmark) -- and one per
-    sample with ``mitigation``; ``PAIRS_PER_CALL`` per job, fewer where IBM's executions per
-    job require (``circuits_per_job``). A projected kernel runs three circuits (the X, Y and Z
+    sample with ``mitigation``; one job's worth per job (``qml.hardware.job_limits``: the
+    model's ``max_circuits_per_job``, IBM's executions and instructions per job). A projected
+    kernel runs three circuits (the X, Y and Z
     bases) per sample instead. And of one prediction per ``predict_sizes`` entry, each sample
     against every landmark, or else against every training sample (an upper bound: a
     prediction runs against the support vectors only, unknown before the fit)."""
     from circuits.feature_maps import build_feature_map
     from qml.hardware.pricing import build_estimate, circuit_seconds, rep_delay_seconds
-    from qml.hardware.runtime import circuits_per_job, transpile_for
-    from qml.models.kernel_shots import PAIRS_PER_CALL, basis_circuits, pair_circuit
+    from qml.hardware.job_limits import JobLimits
+    from qml.hardware.runtime import transpile_for
+    from qml.models.kernel_shots import basis_circuits, pair_circuit
 
     target = resolve(model.backend)  # the circuits do not depend on the bandwidth
+    limits = JobLimits.with_override(getattr(model, "max_circuits_per_job", None))
     feature_map = build_feature_map(model.feature_map, model.n_qubits_, model.feature_map_reps)
     shots = DEFAULT_SHOTS if model.shots is None else int(model.shots)
     m = getattr(model, "n_landmarks", None)
@@ -130,7 +133,7 @@ def kernel_estimate(model, n_samples: int, predict_sizes=(), job_overhead=None,
         device = target.device(feature_map.num_qubits)
         isas = transpile_for(target.spec, device, circuits, 1, model.seed)
         seconds = max(circuit_seconds(isa, device.target) for isa in isas)
-        per_job = 3 * (circuits_per_job(shots, 3 * PAIRS_PER_CALL) // 3)
+        per_job = 3 * (limits.circuits_per_job(isas, shots) // 3)
         states = n_samples + (2 * m if nystroem else 0)  # the landmarks' Gram matrix too
         groups = _chunked("projections", 3 * states, shots, seconds, per_job)
         for n in predict_sizes:  # the samples', and the support vectors' or landmarks'
@@ -140,7 +143,7 @@ def kernel_estimate(model, n_samples: int, predict_sizes=(), job_overhead=None,
         device = target.device(pair.num_qubits)
         isa = transpile_for(target.spec, device, [pair], 1, model.seed)[0]
         seconds = circuit_seconds(isa, device.target)
-        per_job = circuits_per_job(shots, PAIRS_PER_CALL)
+        per_job = limits.circuits_per_job([isa], shots)
         groups = _pair_groups(n_samples, m if nystroem else None, model.mitigation,
                               predict_sizes, shots, seconds, per_job)
     notes = ["results already in the job ledger are reused at no cost; every job is counted "

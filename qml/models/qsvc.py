@@ -81,6 +81,9 @@ class QSVC(KernelEstimator, KernelQPUEstimate, QuantumEstimator, QSVCFile, Class
         per predicted sample. Default: the exact Gram matrix.
     scheduler : None, str or dask.distributed.Client, optional
         Compute exact Gram matrices as block tasks on a Dask cluster (``QuantumKernel``).
+    max_circuits_per_job : int, optional
+        On ``fake:`` and ``ibm:``: at most this many kernel circuits per runtime job
+        (``QuantumKernel``); each job is its own ledger row.
 
     Attributes
     ----------
@@ -128,7 +131,8 @@ class QSVC(KernelEstimator, KernelQPUEstimate, QuantumEstimator, QSVCFile, Class
                  n_qubits=None, reduction=None, input_scaling="minmax",
                  backend="statevector", shots=None, seed=None, kernel="fidelity",
                  gamma="auto", regularization=None, mitigation=None, n_landmarks=None,
-                 scheduler=None):
+                 scheduler=None,
+                 max_circuits_per_job=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.bandwidth = bandwidth
@@ -145,6 +149,7 @@ class QSVC(KernelEstimator, KernelQPUEstimate, QuantumEstimator, QSVCFile, Class
         self.mitigation = mitigation
         self.n_landmarks = n_landmarks
         self.scheduler = scheduler
+        self.max_circuits_per_job = max_circuits_per_job
 
     def _prepare(self, X, y):
         """Options and data checked, input map fitted: ``X``, ``y`` and the angles."""

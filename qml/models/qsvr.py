@@ -36,6 +36,8 @@ class QSVR(KernelRegressor):
         As ``QKRR``.
     input_scaling, seed, backend, shots, regularization, mitigation, scheduler
         As ``QKRR``.
+    max_circuits_per_job : int, optional
+        As ``QSVC``: at most this many kernel circuits per runtime job.
 
     Attributes
     ----------
@@ -68,7 +70,8 @@ class QSVR(KernelRegressor):
                  feature_map_reps=2, bandwidth="auto", n_qubits=None, reduction=None,
                  input_scaling="minmax", backend="statevector", shots=None, seed=None,
                  kernel="fidelity", gamma="auto", regularization=None, mitigation=None,
-                 scheduler=None):
+                 scheduler=None,
+                 max_circuits_per_job=None):
         self.C = C
         self.epsilon = epsilon
         self.n_landmarks = n_landmarks
@@ -86,6 +89,7 @@ class QSVR(KernelRegressor):
         self.regularization = regularization
         self.mitigation = mitigation
         self.scheduler = scheduler
+        self.max_circuits_per_job = max_circuits_per_job
 
     def _fit_standardised(self, kernel, angles: np.ndarray, y: np.ndarray) -> None:
         options = dict(C=float(self.C), epsilon=float(self.epsilon))

@@ -85,6 +85,11 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
     scheduler : None, str or dask.distributed.Client, optional
         Compute the exact Gram matrix as block tasks on a Dask cluster (``"local"``,
         ``"local:N"``, an address, or a ``Client``; ``qml.models.kernel_tasks``).
+    max_circuits_per_job : int, optional
+        On ``fake:`` and ``ibm:``: at most this many circuits per runtime job (default
+        ``qml.hardware.job_limits.DEFAULT_MAX_CIRCUITS``, fewer where IBM's job limits
+        require); each job is its own ledger row, so a rerun after a crash submits only the
+        missing ones.
 
     Attributes
     ----------
@@ -122,6 +127,7 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
         "kind": one_of(*KINDS),
         "regularization": one_of(None, *REGULARIZATIONS),
         "mitigation": one_of(None, *MITIGATIONS),
+        "max_circuits_per_job": count("max_circuits_per_job", none=True),
         "gamma": Rule("'auto' or a finite number > 0", lambda v: (isinstance(v, str) and
                       v == "auto") or (isinstance(v, (int, float, np.number))
                                        and not isinstance(v, bool) and bool(np.isfinite(v))
@@ -130,7 +136,8 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
 
     def __init__(self, feature_map="zz", feature_map_reps=2, n_qubits=None, bandwidth="auto",
                  backend="statevector", shots=None, seed=None, kind="fidelity", gamma="auto",
-                 regularization=None, mitigation=None, scheduler=None):
+                 regularization=None, mitigation=None, scheduler=None,
+                 max_circuits_per_job=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.n_qubits = n_qubits
@@ -143,6 +150,7 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
         self.regularization = regularization
         self.mitigation = mitigation
         self.scheduler = scheduler
+        self.max_circuits_per_job = max_circuits_per_job
         self.n_circuits_ = 0
         self._cache: dict = {}
 
