@@ -315,13 +315,14 @@ class RuntimeSamplerEvaluator(_ShiftRuleEvaluator):
     exact = False
 
     def __init__(self, cc, observables, target: Target, shots: int, seed: int | None = None,
-                 optimization_level: int = 1, ledger=None, options=None, service=None):
+                 optimization_level: int = 1, ledger=None, options=None, service=None,
+                 max_circuits_per_job: int | None = None):
         super().__init__(cc, observables)
         _measured_z_only(self.observables, "runtime backends")
         device = target.device(cc.num_qubits, service)
         # iterative training: one session where the account allows it
         self.runner = target.jobs(device, mode="session", ledger=ledger, options=options,
-                                  service=service)
+                                  service=service, max_circuits_per_job=max_circuits_per_job)
         measured = cc.circuit.copy()
         measured.measure_all()
         self.circuit = self.runner.transpile([measured], optimization_level, seed)[0]
@@ -338,7 +339,8 @@ class RuntimeSamplerEvaluator(_ShiftRuleEvaluator):
 def make_evaluator(backend, cc: ClassifierCircuit,
                    observables: Sequence[SparsePauliOp], shots: int | None = None,
                    seed: int | None = None, optimization_level: int = 1,
-                   runtime_options: dict | None = None):
+                   runtime_options: dict | None = None,
+                   max_circuits_per_job: int | None = None):
     """The evaluator of ``cc`` on ``backend`` (a backend string or a ``Target``), where
     ``qml.backends.dispatch.resolve`` says it runs.
 
@@ -388,6 +390,7 @@ def make_evaluator(backend, cc: ClassifierCircuit,
                                    seed=seed, optimization_level=optimization_level)
     if target.runtime:
         return RuntimeSamplerEvaluator(cc, observables, target, shots, seed, optimization_level,
-                                       options=runtime_options)
+                                       options=runtime_options,
+                                       max_circuits_per_job=max_circuits_per_job)
     return AerSamplerEvaluator(cc, observables, target.simulator(), shots=shots, seed=seed,
                                optimization_level=optimization_level)

@@ -60,6 +60,7 @@ def vqr_from_args(args):
                verbose=bars_wanted(args), checkpoint=args.checkpoint, resume=args.resume,
                optimization_level=args.optimization_level,
                max_qpu_seconds=getattr(args, "max_qpu_seconds", None),
+               max_circuits_per_job=getattr(args, "max_circuits_per_job", None),
                scheduler=getattr(args, "scheduler", None) if args.command == "train" else None)
 
 
@@ -73,7 +74,8 @@ def regressor_from_args(args):
                   feature_map_reps=args.feature_map_reps or 2, bandwidth=args.bandwidth,
                   input_scaling=None if args.input_scaling == "none" else "minmax",
                   backend=args.backend, shots=args.shots, seed=args.seed, kernel=args.kernel,
-                  scheduler=getattr(args, "scheduler", None))
+                  scheduler=getattr(args, "scheduler", None),
+                  max_circuits_per_job=getattr(args, "max_circuits_per_job", None))
     if args.model == "qkrr":
         return QKRR(n_landmarks=args.landmarks, **common)
     if args.model == "qsvr":

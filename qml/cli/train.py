@@ -109,6 +109,7 @@ def vqc_from_args(args, verbose: bool = True):
                n_qubits=args.qubits, checkpoint=args.checkpoint, resume=args.resume,
                optimization_level=args.optimization_level,
                max_qpu_seconds=getattr(args, "max_qpu_seconds", None),
+               max_circuits_per_job=getattr(args, "max_circuits_per_job", None),
                scheduler=getattr(args, "scheduler", None) if args.command == "train" else None)
 
 
@@ -121,7 +122,8 @@ def qsvc_from_args(args):
                 C=args.C, n_qubits=args.qubits,
                 input_scaling=None if args.input_scaling == "none" else "minmax",
                 backend=args.backend, shots=args.shots, seed=args.seed, kernel=args.kernel,
-                n_landmarks=args.landmarks, scheduler=getattr(args, "scheduler", None))
+                n_landmarks=args.landmarks, scheduler=getattr(args, "scheduler", None),
+                max_circuits_per_job=args.max_circuits_per_job)
 
 
 def _qsvc_metrics(model, ds) -> dict:
@@ -248,7 +250,8 @@ def add_parser(sub, add) -> None:
                        help="keep only these labels, e.g. 0,1")
     train.add_argument("--test-size", type=test_size, default=0.3,
                        help="fraction held out for testing (default 0.3)")
-    train.add_argument("--out", required=True, help="output folder")
+    train.add_argument("--out", default="runs/train",
+                       help="output folder (default runs/train; --dry-run writes nothing)")
     train.add_argument("--model", choices=["vqc", "qsvc", *REGRESSORS], default="vqc",
                        help="vqc: variational classifier (default); qsvc: support-vector "
                             "classifier on the quantum kernel of the feature map; vqr: "
@@ -261,4 +264,10 @@ def add_parser(sub, add) -> None:
     add_scheduler_argument(train, "data-parallel VQC training, or the QSVC's Gram matrix "
                                   "in blocks (exact backends)")
     add_cost_arguments(train)
+    most = LIMITS["max_circuits_per_job"]
+    train.add_argument("--max-circuits-per-job", type=int_at_least(1, most), default=None,
+                       metavar="N",
+                       help="fake: and ibm: backends: at most N circuits per runtime job; "
+                            "larger work goes out as several jobs, each a ledger row (default "
+                            "4096, fewer where IBM's job limits require)")
     train.set_defaults(func=cmd_train)

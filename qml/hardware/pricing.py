@@ -39,7 +39,8 @@ from qml.paths import data_file
 from qml.result_file import ResultFile, document_schema
 
 __all__ = ["JobGroup", "CostEstimate", "circuit_seconds", "rep_delay_seconds", "pricing",
-           "build_estimate", "optimizer_jobs", "JOB_OVERHEAD_SECONDS", "BOUNDS"]
+           "build_estimate", "optimizer_jobs", "split_groups", "JOB_OVERHEAD_SECONDS",
+           "BOUNDS"]
 
 logger = logging.getLogger(__name__)
 
@@ -156,6 +157,24 @@ class JobGroup:
         per_job = job_overhead + self.shots * self.circuits * (self.seconds_per_circuit
                                                                + rep_delay)
         return self.jobs * per_job
+
+
+def split_groups(kind: str, circuits: int, shots: int, seconds: float, per_job: int,
+                 repeat: int = 1) -> list[JobGroup]:
+    """The jobs of ``repeat`` pieces of work of ``circuits`` circuits each, every piece split
+    as ``RuntimeJobs.run`` splits it (``qml.hardware.job_limits``): full jobs of ``per_job``
+    circuits, and one job of the rest.
+
+    Examples
+    --------
+    >>> [(g.jobs, g.circuits) for g in split_groups("kernel", 2500, 100, 1e-6, 1000)]
+    [(2, 1000), (1, 500)]
+    >>> [(g.jobs, g.circuits) for g in split_groups("step", 300, 100, 1e-6, 4096, repeat=10)]
+    [(10, 300)]
+    """
+    full, rest = divmod(int(circuits), int(per_job))
+    groups = [JobGroup(kind, repeat * full, per_job, shots, seconds)] if full else []
+    return groups + ([JobGroup(kind, repeat, rest, shots, seconds)] if rest else [])
 
 
 _GROUP = {"type": "object", "required": ["kind", "jobs", "circuits", "shots",

@@ -17,12 +17,13 @@ def training_estimate(model, n_samples: int, method: str, predict_sizes=(),
     """The ``CostEstimate`` of fitting ``model`` (its circuit built, ``circuit_``) on
     ``n_samples`` samples with ``method``, and of one prediction job per
     ``predict_sizes`` entry."""
+    from qml.hardware.job_limits import JobLimits
     from qml.hardware.pricing import (
-        JobGroup,
         build_estimate,
         circuit_seconds,
         optimizer_jobs,
         rep_delay_seconds,
+        split_groups,
     )
     from qml.hardware.runtime import transpile_for
 
@@ -36,9 +37,13 @@ def training_estimate(model, n_samples: int, method: str, predict_sizes=(),
     seconds = circuit_seconds(isa, backend.target)
     shots = DEFAULT_SHOTS if model.shots is None else int(model.shots)
     plan, bound = optimizer_jobs(method, model.maxiter, len(circuit.weights))
-    groups = [JobGroup("training_step", jobs, sets * n_samples, shots, seconds)
-              for jobs, sets in plan]
-    groups += [JobGroup("prediction", 1, int(n), shots, seconds) for n in predict_sizes]
+    per_job = JobLimits.with_override(model.max_circuits_per_job).circuits_per_job(
+        [isa], shots)  # as RuntimeJobs.run splits
+    groups = [g for jobs, sets in plan
+              for g in split_groups("training_step", sets * n_samples, shots, seconds, per_job,
+                                    repeat=jobs)]
+    groups += [g for n in predict_sizes
+               for g in split_groups("prediction", int(n), shots, seconds, per_job)]
     notes = ["results already in the job ledger are reused at no cost; every job is "
              "counted here"]
     if spec.kind == "ibm":
@@ -116,8 +121,13 @@ def kernel_estimate(model, n_samples: int, predict_sizes=(), job_overhead=None,
     against every landmark, or else against every training sample (an upper bound: a
     prediction runs against the support vectors only, unknown before the fit)."""
     from circuits.feature_maps import build_feature_map
-    from qml.hardware.pricing import build_estimate, circuit_seconds, rep_delay_seconds
     from qml.hardware.job_limits import JobLimits
+    from qml.hardware.pricing import (
+        build_estimate,
+        circuit_seconds,
+        rep_delay_seconds,
+        split_groups,
+    )
     from qml.hardware.runtime import transpile_for
     from qml.models.kernel_shots import basis_circuits, pair_circuit
 
@@ -135,9 +145,9 @@ def kernel_estimate(model, n_samples: int, predict_sizes=(), job_overhead=None,
         seconds = max(circuit_seconds(isa, device.target) for isa in isas)
         per_job = 3 * (limits.circuits_per_job(isas, shots) // 3)
         states = n_samples + (2 * m if nystroem else 0)  # the landmarks' Gram matrix too
-        groups = _chunked("projections", 3 * states, shots, seconds, per_job)
+        groups = split_groups("projections", 3 * states, shots, seconds, per_job)
         for n in predict_sizes:  # the samples', and the support vectors' or landmarks'
-            groups += _chunked("prediction", 3 * (int(n) + against), shots, seconds, per_job)
+            groups += split_groups("prediction", 3 * (int(n) + against), shots, seconds, per_job)
     else:
         pair = pair_circuit(feature_map)
         device = target.device(pair.num_qubits)
@@ -161,27 +171,21 @@ def _pair_groups(n_samples: int, m: int | None, mitigation, predict_sizes, shots
                  seconds: float, per_job: int) -> list:
     """Job groups of a fidelity kernel's compute-uncompute circuits: exact or Nyström
     (``m`` landmarks) training, the diagonal with ``mitigation``, and predictions."""
+    from qml.hardware.pricing import split_groups
+
     if m is not None:
-        groups = _chunked("landmark_gram", m * (m - 1) // 2, shots, seconds, per_job)
-        groups += _chunked("kernel_training", n_samples * m, shots, seconds, per_job)
+        groups = split_groups("landmark_gram", m * (m - 1) // 2, shots, seconds, per_job)
+        groups += split_groups("kernel_training", n_samples * m, shots, seconds, per_job)
         mitigated = m + n_samples + m  # the diagonals of both evaluations
     else:
-        groups = _chunked("kernel_training", n_samples * (n_samples - 1) // 2, shots,
+        groups = split_groups("kernel_training", n_samples * (n_samples - 1) // 2, shots,
                           seconds, per_job)
         mitigated = n_samples
     if mitigation:
-        groups += _chunked("kernel_diagonal", mitigated, shots, seconds, per_job)
+        groups += split_groups("kernel_diagonal", mitigated, shots, seconds, per_job)
     for n in predict_sizes:
-        groups += _chunked("prediction", int(n) * (m or n_samples), shots, seconds, per_job)
+        groups += split_groups("prediction", int(n) * (m or n_samples), shots, seconds, per_job)
     return groups
-
-
-def _chunked(kind: str, circuits: int, shots: int, seconds: float, per_job: int) -> list:
-    from qml.hardware.pricing import JobGroup
-
-    full, rest = divmod(circuits, per_job)
-    groups = [JobGroup(kind, full, per_job, shots, seconds)] if full else []
-    return groups + ([JobGroup(kind, 1, rest, shots, seconds)] if rest else [])
 
 
 class KernelQPUEstimate:

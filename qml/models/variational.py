@@ -52,6 +52,7 @@ VARIATIONAL_PARAMETERS = {  # checked at fit; the backend and scheduler by their
     "optimization_level": one_of(0, 1, 2, 3),
     "runtime_options": instance_of(dict, "a dict of runtime Sampler options"),
     "max_qpu_seconds": number_above(0, none=True),
+    "max_circuits_per_job": count("max_circuits_per_job", none=True),
 }
 
 
@@ -110,7 +111,8 @@ class VariationalEstimator(QPUEstimate, QuantumEstimator):
         self._evaluator = make_evaluator(self.backend, self.circuit_, self._observables(),
                                          shots=self.shots, seed=self.seed,
                                          optimization_level=self.optimization_level,
-                                         runtime_options=self.runtime_options)
+                                         runtime_options=self.runtime_options,
+                                         max_circuits_per_job=self.max_circuits_per_job)
 
     def _evaluator_ready(self):
         if getattr(self, "_evaluator", None) is None:
@@ -230,6 +232,9 @@ def _warn_unused_options(model: VariationalEstimator, method: str) -> None:
         unused.append(f"learning_rate={model.learning_rate} ({method} has no step size)")
     if model.runtime_options and not spec.runtime:
         unused.append("runtime_options (only fake: and ibm: backends take them)")
+    if model.max_circuits_per_job is not None and not spec.runtime:
+        unused.append(f"max_circuits_per_job={model.max_circuits_per_job} (backend "
+                      f"{model.backend!r} sends no jobs)")
     if model.max_qpu_seconds is not None and not spec.runtime:
         unused.append(f"max_qpu_seconds={model.max_qpu_seconds} (backend {model.backend!r} "
                       "uses no QPU)")

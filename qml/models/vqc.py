@@ -100,6 +100,10 @@ class VQC(VQCPrediction, VQCFile, VariationalEstimator, ClassifierMixin, BaseEst
         order, so the weights are the same on any number of workers and equal the
         in-process fit's to rounding. The optimizer, callback and checkpoint stay here. A
         ``Client`` is not saved with the model (a string is).
+    max_circuits_per_job : int, optional
+        On ``fake:``/``ibm:``: at most this many circuits (samples x parameter sets) per
+        runtime job; a training step past it goes out as several jobs
+        (``qml.hardware.job_limits``; default ``DEFAULT_MAX_CIRCUITS``).
 
     Attributes
     ----------
@@ -158,7 +162,7 @@ class VQC(VQCPrediction, VQCFile, VariationalEstimator, ClassifierMixin, BaseEst
                  initial_weights=None, callback=None, verbose=False, warm_start=False,
                  n_qubits=None, reduction=None, input_scaling="minmax", checkpoint=None,
                  resume=False, optimization_level=1, runtime_options=None,
-                 max_qpu_seconds=None, scheduler=None):
+                 max_qpu_seconds=None, scheduler=None, max_circuits_per_job=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.ansatz = ansatz
@@ -183,6 +187,7 @@ class VQC(VQCPrediction, VQCFile, VariationalEstimator, ClassifierMixin, BaseEst
         self.runtime_options = runtime_options
         self.max_qpu_seconds = max_qpu_seconds
         self.scheduler = scheduler
+        self.max_circuits_per_job = max_circuits_per_job
 
     def _build_circuit(self, n_inputs: int, n_classes: int) -> None:
         """Circuit and readout from the parameters (deterministic)."""

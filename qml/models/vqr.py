@@ -95,6 +95,10 @@ class VQR(VQRFile, VariationalEstimator, RegressorMixin, BaseEstimator):
         Refuse, before anything is submitted, a fit estimated to use more QPU seconds.
     scheduler : None, str or dask.distributed.Client, optional
         Data-parallel training on Dask, exact backends only (see ``VQC``).
+    max_circuits_per_job : int, optional
+        On ``fake:``/``ibm:``: at most this many circuits (samples x parameter sets) per
+        runtime job; a training step past it goes out as several jobs
+        (``qml.hardware.job_limits``; default ``DEFAULT_MAX_CIRCUITS``).
 
     Attributes
     ----------
@@ -151,7 +155,7 @@ class VQR(VQRFile, VariationalEstimator, RegressorMixin, BaseEstimator):
                  initial_weights=None, callback=None, verbose=False, warm_start=False,
                  n_qubits=None, reduction=None, input_scaling="minmax", checkpoint=None,
                  resume=False, optimization_level=1, runtime_options=None,
-                 max_qpu_seconds=None, scheduler=None):
+                 max_qpu_seconds=None, scheduler=None, max_circuits_per_job=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.ansatz = ansatz
@@ -176,6 +180,7 @@ class VQR(VQRFile, VariationalEstimator, RegressorMixin, BaseEstimator):
         self.runtime_options = runtime_options
         self.max_qpu_seconds = max_qpu_seconds
         self.scheduler = scheduler
+        self.max_circuits_per_job = max_circuits_per_job
 
     def _build_circuit(self, n_inputs: int) -> None:
         """Circuit and observable from the parameters (deterministic)."""

@@ -476,14 +476,21 @@ def estimate_quantum_volume(backend: str, widths: Sequence[int], trials: int = 1
 
 def _estimate(runner: HardwareRunner, widths, trials: int, seed, job_overhead=None,
               usd_per_second=None):
-    from qml.hardware.pricing import JobGroup, build_estimate, circuit_seconds, rep_delay_seconds
+    from qml.hardware.job_limits import JobLimits
+    from qml.hardware.pricing import (
+        build_estimate,
+        circuit_seconds,
+        rep_delay_seconds,
+        split_groups,
+    )
 
     groups = []
     for w in widths:
         isa, _ = runner.transpiled(model_circuits(w, trials, seed), w)
         seconds = [circuit_seconds(c, runner.backend.target) for c in isa]
-        groups.append(JobGroup(f"qv_width_{w}", 1, len(isa), runner.shots,
-                               float(np.mean(seconds))))
+        per_job = JobLimits().circuits_per_job(isa, runner.shots)  # as RuntimeJobs.run splits
+        groups += split_groups(f"qv_width_{w}", len(isa), runner.shots, float(np.mean(seconds)),
+                               per_job)
     notes = ["widths whose results are already in the job ledger are reused at no cost; "
              "every width is counted here"]
     return build_estimate(runner.name, groups, rep_delay=rep_delay_seconds(runner.backend),
