@@ -316,13 +316,14 @@ class RuntimeSamplerEvaluator(_ShiftRuleEvaluator):
 
     def __init__(self, cc, observables, target: Target, shots: int, seed: int | None = None,
                  optimization_level: int = 1, ledger=None, options=None, service=None,
-                 max_circuits_per_job: int | None = None):
+                 max_circuits_per_job: int | None = None, execution_mode: str | None = None):
         super().__init__(cc, observables)
         _measured_z_only(self.observables, "runtime backends")
         device = target.device(cc.num_qubits, service)
-        # iterative training: one session where the account allows it
-        self.runner = target.jobs(device, mode="session", ledger=ledger, options=options,
-                                  service=service, max_circuits_per_job=max_circuits_per_job)
+        # iterative training: one session (unless told otherwise) where the account allows it
+        self.runner = target.jobs(device, mode=execution_mode or "session", ledger=ledger,
+                                  options=options, service=service,
+                                  max_circuits_per_job=max_circuits_per_job)
         measured = cc.circuit.copy()
         measured.measure_all()
         self.circuit = self.runner.transpile([measured], optimization_level, seed)[0]
@@ -340,7 +341,7 @@ def make_evaluator(backend, cc: ClassifierCircuit,
                    observables: Sequence[SparsePauliOp], shots: int | None = None,
                    seed: int | None = None, optimization_level: int = 1,
                    runtime_options: dict | None = None,
-                   max_circuits_per_job: int | None = None):
+                   max_circuits_per_job: int | None = None, execution_mode: str | None = None):
     """The evaluator of ``cc`` on ``backend`` (a backend string or a ``Target``), where
     ``qml.backends.dispatch.resolve`` says it runs.
 
@@ -391,6 +392,7 @@ def make_evaluator(backend, cc: ClassifierCircuit,
     if target.runtime:
         return RuntimeSamplerEvaluator(cc, observables, target, shots, seed, optimization_level,
                                        options=runtime_options,
-                                       max_circuits_per_job=max_circuits_per_job)
+                                       max_circuits_per_job=max_circuits_per_job,
+                                       execution_mode=execution_mode)
     return AerSamplerEvaluator(cc, observables, target.simulator(), shots=shots, seed=seed,
                                optimization_level=optimization_level)

@@ -35,11 +35,11 @@ def cmd_jobs(args) -> int:
         return 0
     ledger = Ledger(path, create=False)  # reading jobs never creates a ledger
     if args.jobs_command == "list":
-        rows = [(r.id, r.job_id or "-", r.backend, r.kind, r.status,
+        rows = [(r.id, r.job_id or "-", r.backend, r.kind, r.mode or "-", r.status,
                  time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r.updated)),
                  _owner_text(r, owner_state), r.result_path or "")
                 for r in ledger.list(args.last)]
-        print(table(rows, ("row", "job id", "backend", "kind", "status", "updated",
+        print(table(rows, ("row", "job id", "backend", "kind", "mode", "status", "updated",
                             "claimed by", "result")))
         return 0
     record = ledger.find(args.job) or (ledger.get(int(args.job)) if args.job.isdigit() else None)

@@ -61,6 +61,7 @@ def vqr_from_args(args):
                optimization_level=args.optimization_level,
                max_qpu_seconds=getattr(args, "max_qpu_seconds", None),
                max_circuits_per_job=getattr(args, "max_circuits_per_job", None),
+               execution_mode=getattr(args, "mode", None),
                scheduler=getattr(args, "scheduler", None) if args.command == "train" else None)
 
 
@@ -75,7 +76,8 @@ def regressor_from_args(args):
                   input_scaling=None if args.input_scaling == "none" else "minmax",
                   backend=args.backend, shots=args.shots, seed=args.seed, kernel=args.kernel,
                   scheduler=getattr(args, "scheduler", None),
-                  max_circuits_per_job=getattr(args, "max_circuits_per_job", None))
+                  max_circuits_per_job=getattr(args, "max_circuits_per_job", None),
+                  execution_mode=getattr(args, "mode", None))
     if args.model == "qkrr":
         return QKRR(n_landmarks=args.landmarks, **common)
     if args.model == "qsvr":

@@ -110,6 +110,7 @@ def vqc_from_args(args, verbose: bool = True):
                optimization_level=args.optimization_level,
                max_qpu_seconds=getattr(args, "max_qpu_seconds", None),
                max_circuits_per_job=getattr(args, "max_circuits_per_job", None),
+               execution_mode=getattr(args, "mode", None),
                scheduler=getattr(args, "scheduler", None) if args.command == "train" else None)
 
 
@@ -123,7 +124,8 @@ def qsvc_from_args(args):
                 input_scaling=None if args.input_scaling == "none" else "minmax",
                 backend=args.backend, shots=args.shots, seed=args.seed, kernel=args.kernel,
                 n_landmarks=args.landmarks, scheduler=getattr(args, "scheduler", None),
-                max_circuits_per_job=args.max_circuits_per_job)
+                max_circuits_per_job=getattr(args, "max_circuits_per_job", None),
+                execution_mode=getattr(args, "mode", None))
 
 
 def _qsvc_metrics(model, ds) -> dict:

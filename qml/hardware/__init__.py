@@ -10,6 +10,11 @@ module          what it holds
                 stamped result files beside it
 ``pricing``     ``QPUEstimate``: circuits, shots and QPU seconds of a run, priced from IBM's
                 published rates, before anything is sent
+``job_limits``  what one job may hold (IBM's limits, ``max_circuits_per_job``) and the one
+                splitter every runtime job goes through
+``modes``       execution modes: single jobs, a ``Batch`` or a ``Session``, chosen by the
+                work, recorded in the ledger, rejoined on a rerun
+``retry``       retries of transient failures with bounded backoff
 ==============  ==============================================================================
 """
 

@@ -63,7 +63,8 @@ logger = logging.getLogger(__name__)
 
 
 _COLUMNS = ("id, job_id, backend, kind, payload_hash, status, created, updated, result_path, "
-            "error, owner")
+            "error, owner, mode, session_id")
+_ADDED = ("owner", "mode", "session_id")  # columns later than qlimits 0.2: NULL in older files
 
 
 _IN_FLIGHT = ("pending", "submitted")
@@ -152,6 +153,8 @@ class JobRecord:
     result_path: str | None
     error: str | None
     owner: str | None = None
+    mode: str | None = None
+    session_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,7 +206,7 @@ class Ledger:
         with self._connect() as db:  # None only for an earlier version's ledger, read
             self.id = (dict(db.execute("SELECT key, value FROM qlimits_ledger").fetchall())
                        .get("id") if "qlimits_ledger" in tables(db) else None)
-            self._has_owner = "owner" in {r[1] for r in db.execute("PRAGMA table_info(jobs)")}
+            self._present = {r[1] for r in db.execute("PRAGMA table_info(jobs)")}
 
     def _initialise(self) -> None:
         """Make sure an existing ledger has this version's tables (an earlier version's is
@@ -383,11 +386,14 @@ class Ledger:
             f"SELECT {_COLUMNS} FROM jobs WHERE id = ?", (row,)).fetchone()))
 
     def update(self, row: int, status: str, *, job_id: str | None = None,
-               result_path: str | None = None, error: str | None = None) -> None:
-        """Record a state change (only the fields given change)."""
+               result_path: str | None = None, error: str | None = None,
+               mode: str | None = None, session_id: str | None = None) -> None:
+        """Record a state change (only the fields given change); ``mode`` is the execution
+        mode a job was sent in (``job``, ``batch``, ``session``) and ``session_id`` the
+        runtime's id of its batch or session."""
         sets, args = ["status = ?", "updated = ?"], [status, time.time()]
         for name, value in (("job_id", job_id), ("result_path", result_path),
-                            ("error", error)):
+                            ("error", error), ("mode", mode), ("session_id", session_id)):
             if value is not None:
                 sets.append(f"{name} = ?")
                 args.append(value)
@@ -396,11 +402,19 @@ class Ledger:
         logger.debug("ledger row %d: %s%s", row, status, f" (job {job_id})" if job_id else "")
 
     def _rows(self, where: str = "", args=()) -> list[JobRecord]:
-        columns = _COLUMNS if self._has_owner else _COLUMNS.replace(", owner", ", NULL")
+        columns = ", ".join(c if c in self._present or c not in _ADDED else "NULL"
+                            for c in _COLUMNS.split(", "))
         with self._connect() as db:
             rows = db.execute(f"SELECT {columns} FROM jobs {where} ORDER BY id",
                               args).fetchall()
         return [JobRecord(*r) for r in rows]
+
+    def latest_session(self, backend: str, mode: str) -> str | None:
+        """The runtime id of the batch or session (``mode``) this ledger's latest job on
+        ``backend`` was sent in, or None: what a rerun tries to rejoin."""
+        rows = self._rows("WHERE backend = ? AND mode = ? AND session_id IS NOT NULL",
+                          (backend, mode)) if "mode" in self._present else []
+        return rows[-1].session_id if rows else None
 
     def get(self, row: int) -> JobRecord | None:
         """The row with this id, or None."""

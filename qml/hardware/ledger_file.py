@@ -17,7 +17,7 @@ from qml.errors import ConfigurationError, LedgerBusyError, ResultFileError
 from qml.files import read_bounded
 
 __all__ = ["tables", "inspect_file", "create_file", "write_schema", "busy_error",
-           "add_owner_column", "SCHEMA", "META", "LOCK_TIMEOUT", "LEDGER_FORMAT",
+           "add_columns", "SCHEMA", "META", "LOCK_TIMEOUT", "LEDGER_FORMAT",
            "SQLITE_HEADER", "LEGACY_COLUMNS"]
 
 logger = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ def write_schema(db) -> None:
     ledger gets them all, an earlier version's the ones it lacks, a current one nothing)."""
     db.execute("PRAGMA journal_mode=WAL")
     db.executescript(SCHEMA + META)
-    add_owner_column(db)
+    add_columns(db)
     db.executemany("INSERT OR IGNORE INTO qlimits_ledger VALUES (?, ?)",
                    [("format", LEDGER_FORMAT), ("id", uuid.uuid4().hex)])
 
@@ -158,11 +158,15 @@ def busy_error(path: Path) -> LedgerBusyError:
                            "use another ledger ($QLIMITS_LEDGER or --ledger)")
 
 
-def add_owner_column(db) -> None:
-    """Ledgers written before claims lack the ``owner`` column: add it (idempotent)."""
-    if "owner" not in {r[1] for r in db.execute("PRAGMA table_info(jobs)")}:
+def add_columns(db) -> None:
+    """Columns later than qlimits 0.2 (``owner``: claims; ``mode``, ``session_id``: the
+    execution mode a job was sent in): added to an older ledger (idempotent)."""
+    present = {r[1] for r in db.execute("PRAGMA table_info(jobs)")}
+    for column in ("owner", "mode", "session_id"):
+        if column in present:
+            continue
         try:
-            db.execute("ALTER TABLE jobs ADD COLUMN owner TEXT")
+            db.execute(f"ALTER TABLE jobs ADD COLUMN {column} TEXT")
         except sqlite3.OperationalError as exc:  # another process added it first
             if "duplicate column" not in str(exc):
                 raise

@@ -48,10 +48,11 @@ from qml.errors import (
 from qml.hardware.job_limits import JobLimits, split
 from qml.hardware.job_results import load_result, save_result
 from qml.hardware.ledger import Ledger, hold, payload_hash, release
+from qml.hardware.modes import open_mode
 from qml.hardware.retry import retry
 
 __all__ = ["get_service", "runtime_backend", "RuntimeJobs", "transpile_for", "sampler_name",
-           "CREDENTIALS_HELP", "warn_session_fallback"]
+           "CREDENTIALS_HELP"]
 
 logger = logging.getLogger(__name__)
 
@@ -231,19 +232,20 @@ class RuntimeJobs:
         self.results_dir = self.ledger.results_dir
         self.base_delay = base_delay
         self.mode = backend  # a Session or Batch once open_mode() succeeds
+        self.execution_mode, self.session_id = "job", None
 
     def open_mode(self, kind: str) -> None:
-        """Run later jobs in a runtime ``Session`` (iterative training) or ``Batch``
-        (independent jobs) on IBM hardware; where the account does not allow it, stay in job
-        mode with a warning. Local fake: runs need neither."""
-        if self.spec.kind != "ibm":
-            return
-        rt = _runtime()
-        cls = rt.Session if kind == "session" else rt.Batch
-        try:
-            self.mode = cls(backend=self.backend)
-        except (ValueError, rt.exceptions.IBMRuntimeError) as exc:
-            warn_session_fallback(f"{type(exc).__name__}: {exc}")
+        """Send later jobs in a runtime ``Session`` (``"session"``), a ``Batch``
+        (``"batch"``) or one by one (``"job"``): ``qml.hardware.modes.open_mode``, which
+        rejoins on ``ibm:`` the batch or session the ledger last recorded while the runtime
+        keeps it open. Every job's row records the mode it was sent in."""
+        def service():
+            if self.service is None:
+                self.service = get_service(self.spec.instance)
+            return self.service
+
+        self.mode, self.execution_mode, self.session_id = open_mode(
+            self.spec, self.backend, kind, self.ledger, service)
 
     def transpile(self, circuits, optimization_level: int = 1, seed: int | None = None,
                   initial_layout=None):
@@ -344,7 +346,8 @@ class RuntimeJobs:
                                self.spec.text, type(exc).__name__, exc)
                 raise _permanent(exc, None) from exc
             job_id = job.job_id()
-            self.ledger.update(row, "submitted", job_id=job_id)
+            self.ledger.update(row, "submitted", job_id=job_id, mode=self.execution_mode,
+                               session_id=self.session_id)
             logger.info("ledger row %d: submitted as job %s on %s", row, job_id, self.spec.text)
             return self.collect(row, job, job_id, payload)
         except KeyboardInterrupt:
@@ -473,12 +476,6 @@ def _permanent(exc: BaseException, job_id: str | None, status: str | None = None
         return CredentialsError(f"the service refused the credentials ({name}). "
                                 f"{CREDENTIALS_HELP}")
     return JobError(f"job failed ({text}).", job_id)
-
-
-def warn_session_fallback(reason: str) -> None:
-    """Say that runtime sessions or batches are unavailable and jobs run one by one."""
-    warnings.warn(f"runtime sessions are not available ({reason}); running in job mode",
-                  UserWarning, stacklevel=3)
 
 
 def _rows(values, start: int, end: int, n: int):

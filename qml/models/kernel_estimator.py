@@ -30,6 +30,7 @@ KERNEL_PARAMETERS = {  # checked at fit; the backend and scheduler by their own 
     "regularization": QuantumKernel.PARAMETERS["regularization"],
     "mitigation": QuantumKernel.PARAMETERS["mitigation"],
     "max_circuits_per_job": QuantumKernel.PARAMETERS["max_circuits_per_job"],
+    "execution_mode": QuantumKernel.PARAMETERS["execution_mode"],
 }
 
 
@@ -60,7 +61,8 @@ class KernelEstimator:
             bandwidth = getattr(self, "bandwidth_", None) or self.bandwidth
             common = dict(regularization=self.regularization, mitigation=self.mitigation,
                           scheduler=getattr(self, "scheduler", None),
-                          max_circuits_per_job=self.max_circuits_per_job)
+                          max_circuits_per_job=self.max_circuits_per_job,
+                          execution_mode=self.execution_mode)
             if self.kernel == "trainable":
                 kernel = TrainableQuantumKernel(self.feature_map, self.feature_map_reps,
                                                 self.n_qubits_, bandwidth, self.backend,

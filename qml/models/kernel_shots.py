@@ -71,6 +71,7 @@ class SampledKernel:
             sample = _engine_sample(engines, shots, self.seed, name, rng)
         elif target.runtime:
             jobs = target.jobs(target.device(circuits[0].num_qubits),
+                               mode=self.execution_mode or "batch",
                                max_circuits_per_job=self.max_circuits_per_job)
             isas = jobs.transpile(circuits, seed=self.seed)
 

@@ -69,6 +69,8 @@ class QGPR(KernelRegressor):
         As ``QKRR``.
     max_circuits_per_job : int, optional
         As ``QSVC``: at most this many kernel circuits per runtime job.
+    execution_mode : {None, "job", "batch", "session"}, optional
+        As ``QSVC``: how the kernel's jobs go out.
 
     Attributes
     ----------
@@ -106,7 +108,7 @@ class QGPR(KernelRegressor):
                  n_qubits=None, reduction=None, input_scaling="minmax", backend="statevector",
                  shots=None, seed=None, kernel="fidelity", gamma="auto", regularization=None,
                  mitigation=None, scheduler=None,
-                 max_circuits_per_job=None):
+                 max_circuits_per_job=None, execution_mode=None):
         self.alpha = alpha
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
@@ -123,6 +125,7 @@ class QGPR(KernelRegressor):
         self.mitigation = mitigation
         self.scheduler = scheduler
         self.max_circuits_per_job = max_circuits_per_job
+        self.execution_mode = execution_mode
 
     def _bandwidth_score(self):
         if self.alpha == "auto":

@@ -35,7 +35,7 @@ class QKRR(KernelRegressor):
         on the training data.
     n_qubits, reduction, input_scaling, seed
         As ``QSVC``: the map from features to angles.
-    backend, shots, regularization, mitigation, scheduler, max_circuits_per_job
+    backend, shots, regularization, mitigation, scheduler, max_circuits_per_job, execution_mode
         As ``QSVC``: where the kernel runs.
 
     Attributes
@@ -66,7 +66,7 @@ class QKRR(KernelRegressor):
                  bandwidth="auto", n_qubits=None, reduction=None, input_scaling="minmax",
                  backend="statevector", shots=None, seed=None, kernel="fidelity",
                  gamma="auto", regularization=None, mitigation=None, scheduler=None,
-                 max_circuits_per_job=None):
+                 max_circuits_per_job=None, execution_mode=None):
         self.alpha = alpha
         self.n_landmarks = n_landmarks
         self.feature_map = feature_map
@@ -84,6 +84,7 @@ class QKRR(KernelRegressor):
         self.mitigation = mitigation
         self.scheduler = scheduler
         self.max_circuits_per_job = max_circuits_per_job
+        self.execution_mode = execution_mode
 
     def _fit_standardised(self, kernel, angles: np.ndarray, y: np.ndarray) -> None:
         alpha = float(self.alpha)

@@ -8,8 +8,10 @@ from sklearn.base import clone
 from qml.backends import DEFAULT_SHOTS, parse_backend
 from qml.backends.dispatch import resolve
 from qml.errors import ConfigurationError
+from qml.hardware.modes import BILLING
 
-__all__ = ["QPUEstimate", "KernelQPUEstimate", "training_estimate", "kernel_estimate"]
+__all__ = ["QPUEstimate", "KernelQPUEstimate", "training_estimate", "kernel_estimate",
+           "mode_note"]
 
 
 def training_estimate(model, n_samples: int, method: str, predict_sizes=(),
@@ -46,13 +48,17 @@ def training_estimate(model, n_samples: int, method: str, predict_sizes=(),
                for g in split_groups("prediction", int(n), shots, seconds, per_job)]
     notes = ["results already in the job ledger are reused at no cost; every job is "
              "counted here"]
-    if spec.kind == "ibm":
-        notes.append("training runs in a runtime session where the account allows it; "
-                     "IBM bills a session by wall-clock time, the optimizer's time "
-                     "between jobs included, so this is then a lower bound")
+    mode = model.execution_mode or "session"
+    notes.append(f"the jobs go out in {mode} mode ({mode_note(mode)})")
     return build_estimate(spec.text, groups, rep_delay=rep_delay_seconds(
         backend, model.runtime_options), job_overhead=job_overhead,
         usd_per_second=usd_per_second, bound=bound, notes=notes)
+
+
+def mode_note(mode: str) -> str:
+    """How IBM bills work sent in ``mode`` (``qml.hardware.modes.BILLING``), where the
+    account allows the mode."""
+    return f"{BILLING[mode]}, where the account allows the mode"
 
 
 class QPUEstimate:
@@ -158,6 +164,8 @@ def kernel_estimate(model, n_samples: int, predict_sizes=(), job_overhead=None,
                               predict_sizes, shots, seconds, per_job)
     notes = ["results already in the job ledger are reused at no cost; every job is counted "
              "here"]
+    mode = getattr(model, "execution_mode", None) or "batch"
+    notes.append(f"the jobs go out in {mode} mode ({mode_note(mode)})")
     if not nystroem:
         notes.insert(0, "predictions are counted against every training sample; they run "
                         "against the support vectors only, so this is an upper bound for them")

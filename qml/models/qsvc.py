@@ -84,6 +84,9 @@ class QSVC(KernelEstimator, KernelQPUEstimate, QuantumEstimator, QSVCFile, Class
     max_circuits_per_job : int, optional
         On ``fake:`` and ``ibm:``: at most this many kernel circuits per runtime job
         (``QuantumKernel``); each job is its own ledger row.
+    execution_mode : {None, "job", "batch", "session"}, optional
+        On ``fake:`` and ``ibm:``: how the kernel's jobs go out (``QuantumKernel``; None: a
+        ``Batch``).
 
     Attributes
     ----------
@@ -132,7 +135,7 @@ class QSVC(KernelEstimator, KernelQPUEstimate, QuantumEstimator, QSVCFile, Class
                  backend="statevector", shots=None, seed=None, kernel="fidelity",
                  gamma="auto", regularization=None, mitigation=None, n_landmarks=None,
                  scheduler=None,
-                 max_circuits_per_job=None):
+                 max_circuits_per_job=None, execution_mode=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.bandwidth = bandwidth
@@ -150,6 +153,7 @@ class QSVC(KernelEstimator, KernelQPUEstimate, QuantumEstimator, QSVCFile, Class
         self.n_landmarks = n_landmarks
         self.scheduler = scheduler
         self.max_circuits_per_job = max_circuits_per_job
+        self.execution_mode = execution_mode
 
     def _prepare(self, X, y):
         """Options and data checked, input map fitted: ``X``, ``y`` and the angles."""

@@ -38,6 +38,8 @@ class QSVR(KernelRegressor):
         As ``QKRR``.
     max_circuits_per_job : int, optional
         As ``QSVC``: at most this many kernel circuits per runtime job.
+    execution_mode : {None, "job", "batch", "session"}, optional
+        As ``QSVC``: how the kernel's jobs go out.
 
     Attributes
     ----------
@@ -71,7 +73,7 @@ class QSVR(KernelRegressor):
                  input_scaling="minmax", backend="statevector", shots=None, seed=None,
                  kernel="fidelity", gamma="auto", regularization=None, mitigation=None,
                  scheduler=None,
-                 max_circuits_per_job=None):
+                 max_circuits_per_job=None, execution_mode=None):
         self.C = C
         self.epsilon = epsilon
         self.n_landmarks = n_landmarks
@@ -90,6 +92,7 @@ class QSVR(KernelRegressor):
         self.mitigation = mitigation
         self.scheduler = scheduler
         self.max_circuits_per_job = max_circuits_per_job
+        self.execution_mode = execution_mode
 
     def _fit_standardised(self, kernel, angles: np.ndarray, y: np.ndarray) -> None:
         options = dict(C=float(self.C), epsilon=float(self.epsilon))

@@ -33,6 +33,7 @@ from qml.backends import exact_values, parse_backend
 from qml.distributed import check_scheduler, describe
 from qml.engine.memory import available_memory, check_memory, state_bytes
 from qml.errors import ConfigurationError, InvalidInputError
+from qml.hardware.modes import MODES
 from qml.models.exact_gram import STATE_MEMORY, block_plan, gram, self_fidelities
 from qml.models.kernel_noise import MITIGATIONS, REGULARIZATIONS, regularize
 from qml.models.kernel_shots import SampledKernel
@@ -86,10 +87,10 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
         Compute the exact Gram matrix as block tasks on a Dask cluster (``"local"``,
         ``"local:N"``, an address, or a ``Client``; ``qml.models.kernel_tasks``).
     max_circuits_per_job : int, optional
-        On ``fake:`` and ``ibm:``: at most this many circuits per runtime job (default
-        ``qml.hardware.job_limits.DEFAULT_MAX_CIRCUITS``, fewer where IBM's job limits
-        require); each job is its own ledger row, so a rerun after a crash submits only the
-        missing ones.
+        On ``fake:``/``ibm:``: circuits per runtime job (``qml.hardware.job_limits``); each
+        job is a ledger row, so a rerun after a crash submits only the missing ones.
+    execution_mode : {None, "job", "batch", "session"}, optional
+        On ``fake:``/``ibm:``: how the jobs go out (``qml.hardware.modes``; None: a Batch).
 
     Attributes
     ----------
@@ -128,6 +129,7 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
         "regularization": one_of(None, *REGULARIZATIONS),
         "mitigation": one_of(None, *MITIGATIONS),
         "max_circuits_per_job": count("max_circuits_per_job", none=True),
+        "execution_mode": one_of(None, *MODES),
         "gamma": Rule("'auto' or a finite number > 0", lambda v: (isinstance(v, str) and
                       v == "auto") or (isinstance(v, (int, float, np.number))
                                        and not isinstance(v, bool) and bool(np.isfinite(v))
@@ -137,7 +139,7 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
     def __init__(self, feature_map="zz", feature_map_reps=2, n_qubits=None, bandwidth="auto",
                  backend="statevector", shots=None, seed=None, kind="fidelity", gamma="auto",
                  regularization=None, mitigation=None, scheduler=None,
-                 max_circuits_per_job=None):
+                 max_circuits_per_job=None, execution_mode=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.n_qubits = n_qubits
@@ -151,6 +153,7 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
         self.mitigation = mitigation
         self.scheduler = scheduler
         self.max_circuits_per_job = max_circuits_per_job
+        self.execution_mode = execution_mode
         self.n_circuits_ = 0
         self._cache: dict = {}
 

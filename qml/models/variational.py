@@ -21,6 +21,7 @@ from qml.backends.evaluators import make_evaluator
 from qml.distributed import check_scheduler, connect, describe
 from qml.distributed.data_parallel import ShardedObjective
 from qml.errors import ConfigurationError, InvalidInputError, NotFittedError
+from qml.hardware.modes import MODES
 from qml.models.base import QuantumEstimator
 from qml.models.checkpoint import Checkpoint
 from qml.models.optimizers import (
@@ -53,6 +54,7 @@ VARIATIONAL_PARAMETERS = {  # checked at fit; the backend and scheduler by their
     "runtime_options": instance_of(dict, "a dict of runtime Sampler options"),
     "max_qpu_seconds": number_above(0, none=True),
     "max_circuits_per_job": count("max_circuits_per_job", none=True),
+    "execution_mode": one_of(None, *MODES),
 }
 
 
@@ -112,7 +114,8 @@ class VariationalEstimator(QPUEstimate, QuantumEstimator):
                                          shots=self.shots, seed=self.seed,
                                          optimization_level=self.optimization_level,
                                          runtime_options=self.runtime_options,
-                                         max_circuits_per_job=self.max_circuits_per_job)
+                                         max_circuits_per_job=self.max_circuits_per_job,
+                                         execution_mode=self.execution_mode)
 
     def _evaluator_ready(self):
         if getattr(self, "_evaluator", None) is None:
@@ -232,6 +235,9 @@ def _warn_unused_options(model: VariationalEstimator, method: str) -> None:
         unused.append(f"learning_rate={model.learning_rate} ({method} has no step size)")
     if model.runtime_options and not spec.runtime:
         unused.append("runtime_options (only fake: and ibm: backends take them)")
+    if model.execution_mode is not None and not spec.runtime:
+        unused.append(f"execution_mode={model.execution_mode!r} (backend {model.backend!r} "
+                      "sends no jobs)")
     if model.max_circuits_per_job is not None and not spec.runtime:
         unused.append(f"max_circuits_per_job={model.max_circuits_per_job} (backend "
                       f"{model.backend!r} sends no jobs)")

@@ -104,6 +104,10 @@ class VQC(VQCPrediction, VQCFile, VariationalEstimator, ClassifierMixin, BaseEst
         On ``fake:``/``ibm:``: at most this many circuits (samples x parameter sets) per
         runtime job; a training step past it goes out as several jobs
         (``qml.hardware.job_limits``; default ``DEFAULT_MAX_CIRCUITS``).
+    execution_mode : {None, "job", "batch", "session"}, optional
+        On ``fake:``/``ibm:``: how the training jobs go out (``qml.hardware.modes``); None
+        is a runtime ``Session`` (the optimizer's jobs queue back to back), where the account
+        allows one.
 
     Attributes
     ----------
@@ -162,7 +166,8 @@ class VQC(VQCPrediction, VQCFile, VariationalEstimator, ClassifierMixin, BaseEst
                  initial_weights=None, callback=None, verbose=False, warm_start=False,
                  n_qubits=None, reduction=None, input_scaling="minmax", checkpoint=None,
                  resume=False, optimization_level=1, runtime_options=None,
-                 max_qpu_seconds=None, scheduler=None, max_circuits_per_job=None):
+                 max_qpu_seconds=None, scheduler=None, max_circuits_per_job=None,
+                 execution_mode=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.ansatz = ansatz
@@ -188,6 +193,7 @@ class VQC(VQCPrediction, VQCFile, VariationalEstimator, ClassifierMixin, BaseEst
         self.max_qpu_seconds = max_qpu_seconds
         self.scheduler = scheduler
         self.max_circuits_per_job = max_circuits_per_job
+        self.execution_mode = execution_mode
 
     def _build_circuit(self, n_inputs: int, n_classes: int) -> None:
         """Circuit and readout from the parameters (deterministic)."""

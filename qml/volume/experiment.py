@@ -26,13 +26,14 @@ import numpy as np
 from circuits.quantum_volume import model_circuits
 from qml.distributed import check_scheduler, connect, worker_threads
 from qml.engine.memory import check_state_memory
-from qml.errors import CircuitTooWideError, ConfigurationError, ResultFileError
+from qml.errors import ConfigurationError, ResultFileError
 from qml.files import check_output_file
 from qml.validation import LIMITS, check_count
 from qml.volume.analysis import bootstrap_lower_bound, heavy_output_probabilities, heavy_outputs
+from qml.volume.cost import runner_estimate
 from qml.volume.ideal import ideal_probabilities
 from qml.volume.results import QuantumVolumeResult, WidthResult
-from qml.volume.runners import HardwareRunner, make_runner
+from qml.volume.runners import HardwareRunner, check_widths, make_runner
 
 __all__ = ["measure_quantum_volume", "measure_devices", "estimate_quantum_volume",
            "TRIAL_BATCH", "MAX_WIDTH", "check_arguments", "check_widths"]
@@ -85,7 +86,7 @@ def measure_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
                            max_qpu_seconds: float | None = None, *, scheduler=None,
                            checkpoint=None, resume: bool = False,
                            task_progress: Callable[[int, int], object] | None = None,
-                           ) -> QuantumVolumeResult:
+                           execution_mode: str | None = None) -> QuantumVolumeResult:
     """Run the quantum-volume protocol on a backend.
 
     Parameters
@@ -141,6 +142,9 @@ def measure_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
         qubits (else a ``ConfigurationError`` says what differs).
     task_progress : callable, optional
         ``task_progress(done, total)`` after every finished batch (progress bars).
+    execution_mode : {None, "job", "batch", "session"}, optional
+        On ``fake:``/``ibm:``: how the widths' jobs go out (``qml.hardware.modes``; None: a
+        runtime ``Batch``, the widths being independent). Refused elsewhere.
 
     Returns
     -------
@@ -154,7 +158,7 @@ def measure_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
     """
     sweep = _sweep(backend, widths, trials, shots, seed, qubits, optimization_level,
                    early_stop, progress, bootstrap, method, max_qpu_seconds, scheduler,
-                   checkpoint, resume)
+                   checkpoint, resume, execution_mode)
     _run_sweeps([sweep], scheduler, task_progress)
     return sweep.result()
 
@@ -217,11 +221,13 @@ def measure_devices(devices: Sequence[str], widths: Sequence[int], trials: int =
 
 
 def _sweep(backend, widths, trials, shots, seed, qubits, optimization_level, early_stop,
-           progress, bootstrap, method, max_qpu_seconds, scheduler, checkpoint, resume):
+           progress, bootstrap, method, max_qpu_seconds, scheduler, checkpoint, resume,
+           execution_mode=None):
     """A sweep checked, planned and (when resuming) loaded, before any work starts."""
     check_arguments(widths, trials, shots, qubits, seed)
     check_scheduler(scheduler)
-    runner = make_runner(backend, shots, seed, optimization_level, qubits, method)
+    runner = make_runner(backend, shots, seed, optimization_level, qubits, method,
+                         execution_mode)
     check_widths(runner, widths)
     if isinstance(runner, HardwareRunner) and scheduler is not None:
         raise ConfigurationError(
@@ -231,7 +237,7 @@ def _sweep(backend, widths, trials, shots, seed, qubits, optimization_level, ear
         if not isinstance(runner, HardwareRunner):
             raise ConfigurationError(f"max_qpu_seconds limits QPU usage on fake: and ibm: "
                                      f"backends; {runner.name!r} uses no QPU: leave it out")
-        _estimate(runner, widths, trials, seed).check_limit(max_qpu_seconds)
+        runner_estimate(runner, widths, trials, seed).check_limit(max_qpu_seconds)
     if resume and checkpoint is None:
         raise ConfigurationError("resume=True continues from a checkpoint file: give "
                                  "checkpoint= as well")
@@ -449,7 +455,8 @@ def estimate_quantum_volume(backend: str, widths: Sequence[int], trials: int = 1
                             shots: int | None = None, seed: int | None = None,
                             qubits: Sequence[int] | None = None, optimization_level: int = 3,
                             *, job_overhead: float | None = None,
-                            usd_per_second: float | None = None):
+                            usd_per_second: float | None = None,
+                            execution_mode: str | None = None):
     """What ``measure_quantum_volume`` would cost on a ``fake:`` or ``ibm:`` backend, before
     anything is sent: one job per width of ``trials`` circuits, each transpiled exactly as the
     run would transpile it (same seed, same qubits), priced by ``qml.hardware.pricing``. Nothing is
@@ -466,40 +473,10 @@ def estimate_quantum_volume(backend: str, widths: Sequence[int], trials: int = 1
     (2, 200, 204800, 'exact')
     """
     check_arguments(widths, trials, shots, qubits, seed)
-    runner = make_runner(backend, shots, seed, optimization_level, qubits)
+    runner = make_runner(backend, shots, seed, optimization_level, qubits,
+                         execution_mode=execution_mode)
     if not isinstance(runner, HardwareRunner):
         raise ConfigurationError(f"a QPU cost estimate needs a fake: or ibm: backend; "
                                  f"{runner.name!r} runs on this machine and uses no QPU")
     check_widths(runner, widths)
-    return _estimate(runner, widths, trials, seed, job_overhead, usd_per_second)
-
-
-def _estimate(runner: HardwareRunner, widths, trials: int, seed, job_overhead=None,
-              usd_per_second=None):
-    from qml.hardware.job_limits import JobLimits
-    from qml.hardware.pricing import (
-        build_estimate,
-        circuit_seconds,
-        rep_delay_seconds,
-        split_groups,
-    )
-
-    groups = []
-    for w in widths:
-        isa, _ = runner.transpiled(model_circuits(w, trials, seed), w)
-        seconds = [circuit_seconds(c, runner.backend.target) for c in isa]
-        per_job = JobLimits().circuits_per_job(isa, runner.shots)  # as RuntimeJobs.run splits
-        groups += split_groups(f"qv_width_{w}", len(isa), runner.shots, float(np.mean(seconds)),
-                               per_job)
-    notes = ["widths whose results are already in the job ledger are reused at no cost; "
-             "every width is counted here"]
-    return build_estimate(runner.name, groups, rep_delay=rep_delay_seconds(runner.backend),
-                          job_overhead=job_overhead, usd_per_second=usd_per_second, notes=notes)
-
-
-def check_widths(runner, widths) -> None:
-    """Refuse widths wider than the runner's device."""
-    for w in widths:
-        if runner.max_width is not None and w > runner.max_width:
-            raise CircuitTooWideError(f"width {w} exceeds the {runner.max_width} qubits of "
-                                      f"{runner.name}")
+    return runner_estimate(runner, widths, trials, seed, job_overhead, usd_per_second)

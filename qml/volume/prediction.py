@@ -35,10 +35,10 @@ from qml.volume.analysis import (
     heavy_output_probabilities,
     heavy_outputs,
 )
-from qml.volume.experiment import check_arguments, check_widths
+from qml.volume.experiment import check_arguments
 from qml.volume.ideal import ideal_probabilities
 from qml.volume.results import WidthResult
-from qml.volume.runners import AerRunner, DeviceRunner, make_runner
+from qml.volume.runners import AerRunner, DeviceRunner, check_widths, make_runner
 
 __all__ = ["QuantumVolumePrediction", "circuit_fidelity", "implied_log2_qv",
            "predict_quantum_volume", "process_infidelity", "two_qubit_gates_all_to_all"]

@@ -36,7 +36,13 @@ import numpy as np
 
 from qml.backends import DEFAULT_SHOTS, fake_backend
 from qml.backends.dispatch import resolve
-from qml.errors import ConfigurationError, FallbackWarning, UnsupportedCircuitError
+from qml.errors import (
+    CircuitTooWideError,
+    ConfigurationError,
+    FallbackWarning,
+    UnsupportedCircuitError,
+)
+from qml.hardware.modes import check_mode
 from qml.volume.devices import (
     check_layout,
     device_basis,
@@ -46,7 +52,7 @@ from qml.volume.devices import (
 )
 
 __all__ = ["WidthRun", "Runner", "IdealRunner", "AerRunner", "DeviceRunner", "HardwareRunner",
-           "make_runner", "METHODS", "DEFAULT_LEVEL"]
+           "make_runner", "check_widths", "METHODS", "DEFAULT_LEVEL"]
 
 logger = logging.getLogger(__name__)
 
@@ -256,8 +262,9 @@ class HardwareRunner(Runner):
     estimates); the ledger is opened by the first ``run``."""
 
     def __init__(self, target, shots: int, seed: int | None, optimization_level: int = 3,
-                 qubits: Sequence[int] | None = None):
+                 qubits: Sequence[int] | None = None, execution_mode: str | None = None):
         self.target, self.spec = target, target.spec
+        self.execution_mode = execution_mode  # None: a Batch (qml.hardware.modes)
         self.shots, self.seed, self.level = shots, seed, optimization_level
         self.qubits = None if qubits is None else [int(q) for q in qubits]
         self.name = target.name
@@ -285,7 +292,7 @@ class HardwareRunner(Runner):
         t0 = time.perf_counter()
         isa, layout = self.transpiled(circuits, width)
         if self.jobs is None:  # independent widths: batch mode where the account allows it
-            self.jobs = self.target.jobs(self.backend, mode="batch")
+            self.jobs = self.target.jobs(self.backend, mode=self.execution_mode or "batch")
         t1 = time.perf_counter()
         bits = self.jobs.run(isa, [None] * len(isa), self.shots, f"qv_width_{width}", seed)
         counts = _counts_array((b.get_int_counts() for b in bits), len(isa), width)
@@ -295,7 +302,7 @@ class HardwareRunner(Runner):
 
 def make_runner(backend, shots: int | None = None, seed: int | None = None,
                 optimization_level: int = 3, qubits: Sequence[int] | None = None,
-                method: str = "auto") -> Runner:
+                method: str = "auto", execution_mode: str | None = None) -> Runner:
     """The runner for a backend string (or an ``AerSimulator`` of your own).
 
     ``shots`` defaults to 1024 on shot-based backends. Options a backend would not use are
@@ -312,6 +319,10 @@ def make_runner(backend, shots: int | None = None, seed: int | None = None,
         raise ConfigurationError(f"unknown method {method!r}; valid: {', '.join(METHODS)}")
     target = resolve(backend)
     kind = target.kind
+    check_mode(execution_mode)
+    if execution_mode is not None and kind != "runtime":
+        raise ConfigurationError(f"execution_mode={execution_mode!r}: backend {backend!r} "
+                                 "sends no runtime jobs; it applies to fake: and ibm:")
     if method == "aer" and kind != "device":
         raise ConfigurationError(
             f"method='aer' chooses how aer:<fake backend> runs are simulated; backend "
@@ -342,4 +353,12 @@ def make_runner(backend, shots: int | None = None, seed: int | None = None,
     if kind == "device":
         return DeviceRunner(target.device(), shots, seed, optimization_level, qubits, method,
                             name=target.name)
-    return HardwareRunner(target, shots, seed, optimization_level, qubits)
+    return HardwareRunner(target, shots, seed, optimization_level, qubits, execution_mode)
+
+
+def check_widths(runner, widths) -> None:
+    """Refuse widths wider than the runner's device."""
+    for w in widths:
+        if runner.max_width is not None and w > runner.max_width:
+            raise CircuitTooWideError(f"width {w} exceeds the {runner.max_width} qubits of "
+                                      f"{runner.name}")

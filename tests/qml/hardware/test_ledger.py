@@ -217,6 +217,30 @@ def test_concurrent_training_runs_submit_each_job_once_and_match_a_serial_run(tm
     assert all(Ledger(shared).result_file(r) is not None for r in rows)
 
 
+def test_concurrent_qv_measures_in_batch_mode_submit_each_job_once(tmp_path):
+    """Two `qlimits qv measure` at once on one ledger (fake: runs widths in batch mode):
+    every width's job is sent once, and both runs report the same HOPs."""
+    args = ["qv", "measure", "--backend", "fake:fake_lima", "--widths", "2-3", "--trials",
+            "10", "--shots", "128", "--seed", "0", "-q"]
+    shared = tmp_path / "shared" / "ledger.db"
+    env = {**os.environ, "QLIMITS_LEDGER": str(shared)}
+    runs = [subprocess.Popen([sys.executable, "-m", "qml.cli", *args, "--out",
+                              str(tmp_path / name)], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for name in ("a", "b")]
+    assert all(p.wait(timeout=300) == 0 for p in runs), [p.stderr.read() for p in runs]
+    rows = Ledger(shared).list()
+    sent = [r.payload_hash for r in rows if r.job_id]
+    assert len(sent) == len(set(sent)) == 2  # widths 2 and 3, one job each
+    assert {r.kind for r in rows} == {"qv_width_2", "qv_width_3"}
+    assert {r.mode for r in rows if r.job_id} == {"batch"}  # the runtime's local Batch
+
+    def hops(name):
+        doc = json.loads((tmp_path / name / "qv.json").read_text())
+        return [w["hops"] for w in doc["widths"]]
+
+    assert hops("a") == hops("b")
+
+
 # ---------------------------------------------------------------- files the user owns
 def _bell(ledger_path, results_dir=None):
     from qiskit import QuantumCircuit
