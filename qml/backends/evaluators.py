@@ -45,6 +45,7 @@ from qml.errors import (
     FallbackWarning,
     UnsupportedCircuitError,
 )
+from qml.hardware.mitigation import CALIBRATION_SHOTS, ReadoutMitigator, measured_qubits
 
 __all__ = ["ExactEvaluator", "EngineSamplerEvaluator", "NoisyEngineEvaluator",
            "AerEstimatorEvaluator",
@@ -198,6 +199,12 @@ class _JobSeeds:
         return int(state[0] % (2**31 - 1))
 
 
+def _calibration_seed(seeds: _JobSeeds) -> int:
+    """The simulator seed of a readout calibration: one per model seed, whatever is
+    evaluated, so that the ledger finds the calibration a run made before."""
+    return seeds("m3_calibration", np.zeros((1, 1)), np.zeros((1, 1)))
+
+
 def _measured_z_only(observables, where: str) -> None:
     if any(o.paulis.x.any() for o in observables):
         raise ConfigurationError(f"{where} measure in the computational basis: readout "
@@ -289,22 +296,28 @@ class AerSamplerEvaluator(_ShiftRuleEvaluator):
     exact = False
 
     def __init__(self, cc, observables, simulator, shots: int, seed: int | None = None,
-                 optimization_level: int = 1):
+                 optimization_level: int = 1, mitigation: str | None = None):
         super().__init__(cc, observables)
         _measured_z_only(self.observables, "shot-based backends")
         self.circuit = _measured_for(cc, simulator, optimization_level, seed)
         self.simulator = simulator
         self.shots = int(shots)
         self._seeds = _JobSeeds(seed)
+        self.mitigation, self.mitigator = mitigation, None
 
-    def _run(self, X, W, kind: str) -> np.ndarray:
+    def _sample(self, pubs, shots: int, seed: int) -> list:
         from qiskit_aer.primitives import SamplerV2
 
+        sampler = SamplerV2.from_backend(self.simulator, seed=seed, default_shots=shots)
+        return [r.data.meas for r in sampler.run(pubs).result()]
+
+    def _run(self, X, W, kind: str) -> np.ndarray:
         values = self._values(self.circuit, X, W)
         seed = self._seeds(kind, X, W)
-        sampler = SamplerV2.from_backend(self.simulator, seed=seed, default_shots=self.shots)
-        bits = sampler.run([(self.circuit, values)]).result()[0].data.meas
-        return np.stack([bits.expectation_values(o) for o in self.observables], axis=-1)
+        bits = self._sample([(self.circuit, values)], self.shots, seed)[0]
+        return _expectations(self, bits, lambda circuits: self._sample(
+            [(c,) for c in circuits], CALIBRATION_SHOTS, _calibration_seed(self._seeds)),
+            self.simulator.num_qubits)
 
 
 class RuntimeSamplerEvaluator(_ShiftRuleEvaluator):
@@ -316,10 +329,12 @@ class RuntimeSamplerEvaluator(_ShiftRuleEvaluator):
 
     def __init__(self, cc, observables, target: Target, shots: int, seed: int | None = None,
                  optimization_level: int = 1, ledger=None, options=None, service=None,
-                 max_circuits_per_job: int | None = None, execution_mode: str | None = None):
+                 max_circuits_per_job: int | None = None, execution_mode: str | None = None,
+                 mitigation: str | None = None):
         super().__init__(cc, observables)
         _measured_z_only(self.observables, "runtime backends")
         device = target.device(cc.num_qubits, service)
+        self.mitigation, self.mitigator, self.n_device = mitigation, None, device.num_qubits
         # iterative training: one session (unless told otherwise) where the account allows it
         self.runner = target.jobs(device, mode=execution_mode or "session", ledger=ledger,
                                   options=options, service=service,
@@ -334,14 +349,32 @@ class RuntimeSamplerEvaluator(_ShiftRuleEvaluator):
         values = self._values(self.circuit, X, W)
         seed = self._seeds(kind, X, W)
         bits = self.runner.run([self.circuit], [values], self.shots, kind, seed)[0]
-        return np.stack([bits.expectation_values(o) for o in self.observables], axis=-1)
+        return _expectations(self, bits, lambda circuits: self.runner.run(
+            circuits, [None] * len(circuits), CALIBRATION_SHOTS, "m3_calibration",
+            _calibration_seed(self._seeds)),
+            self.n_device)
+
+
+def _expectations(evaluator, bits, calibrate, n_device: int) -> np.ndarray:
+    """Expectations ``(rows, K)`` of the evaluator's observables from sampled ``bits``;
+    with ``mitigation="m3"``, readout-corrected (``qml.hardware.mitigation``), the device
+    calibrated on the circuit's measured qubits at the first call through ``calibrate``
+    (circuits -> one BitArray each: the evaluator's own job path)."""
+    if evaluator.mitigation is None:
+        return np.stack([bits.expectation_values(o) for o in evaluator.observables], axis=-1)
+    qubits = measured_qubits(evaluator.circuit)
+    if evaluator.mitigator is None:
+        evaluator.mitigator = ReadoutMitigator.calibrated(
+            lambda circuits: [b.get_counts() for b in calibrate(circuits)], qubits, n_device)
+    return evaluator.mitigator.expectations(bits, evaluator.observables, qubits)
 
 
 def make_evaluator(backend, cc: ClassifierCircuit,
                    observables: Sequence[SparsePauliOp], shots: int | None = None,
                    seed: int | None = None, optimization_level: int = 1,
                    runtime_options: dict | None = None,
-                   max_circuits_per_job: int | None = None, execution_mode: str | None = None):
+                   max_circuits_per_job: int | None = None, execution_mode: str | None = None,
+                   mitigation: str | None = None):
     """The evaluator of ``cc`` on ``backend`` (a backend string or a ``Target``), where
     ``qml.backends.dispatch.resolve`` says it runs.
 
@@ -377,6 +410,10 @@ def make_evaluator(backend, cc: ClassifierCircuit,
             return AerSamplerEvaluator(cc, observables, resolve("aer").simulator(), shots, seed,
                                        optimization_level)
     shots = DEFAULT_SHOTS if shots is None else shots
+    if target.kind == "device" and mitigation is not None:  # counts to correct: Aer's
+        return AerSamplerEvaluator(cc, observables, target.simulator(), shots=shots,
+                                   seed=seed, optimization_level=optimization_level,
+                                   mitigation=mitigation)
     if target.kind == "device":
         try:
             evaluator = NoisyEngineEvaluator(cc, observables, target.device(), shots, seed,
@@ -393,6 +430,6 @@ def make_evaluator(backend, cc: ClassifierCircuit,
         return RuntimeSamplerEvaluator(cc, observables, target, shots, seed, optimization_level,
                                        options=runtime_options,
                                        max_circuits_per_job=max_circuits_per_job,
-                                       execution_mode=execution_mode)
+                                       execution_mode=execution_mode, mitigation=mitigation)
     return AerSamplerEvaluator(cc, observables, target.simulator(), shots=shots, seed=seed,
                                optimization_level=optimization_level)

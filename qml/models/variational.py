@@ -21,6 +21,7 @@ from qml.backends.evaluators import make_evaluator
 from qml.distributed import check_scheduler, connect, describe
 from qml.distributed.data_parallel import ShardedObjective
 from qml.errors import ConfigurationError, InvalidInputError, NotFittedError
+from qml.hardware.mitigation import MITIGATIONS, check_mitigation
 from qml.hardware.modes import MODES
 from qml.models.base import QuantumEstimator
 from qml.models.checkpoint import Checkpoint
@@ -55,6 +56,7 @@ VARIATIONAL_PARAMETERS = {  # checked at fit; the backend and scheduler by their
     "max_qpu_seconds": number_above(0, none=True),
     "max_circuits_per_job": count("max_circuits_per_job", none=True),
     "execution_mode": one_of(None, *MODES),
+    "mitigation": one_of(None, *MITIGATIONS),
 }
 
 
@@ -99,6 +101,7 @@ class VariationalEstimator(QPUEstimate, QuantumEstimator):
         self._check_parameters()
         spec = parse_backend(self.backend)
         check_scheduler(self.scheduler)
+        check_mitigation(self.mitigation, self.backend)
         if self.scheduler is not None and not spec.exact:
             raise ConfigurationError(
                 f"scheduler={describe(self.scheduler)!r}: data-parallel training needs an "
@@ -115,7 +118,8 @@ class VariationalEstimator(QPUEstimate, QuantumEstimator):
                                          optimization_level=self.optimization_level,
                                          runtime_options=self.runtime_options,
                                          max_circuits_per_job=self.max_circuits_per_job,
-                                         execution_mode=self.execution_mode)
+                                         execution_mode=self.execution_mode,
+                                         mitigation=self.mitigation)
 
     def _evaluator_ready(self):
         if getattr(self, "_evaluator", None) is None:
@@ -194,14 +198,15 @@ class VariationalEstimator(QPUEstimate, QuantumEstimator):
 
     # ------------------------------------------------------------------ fitted model
     def on_backend(self, backend: str, shots: int | None = None,
-                   seed: int | None = None):
+                   seed: int | None = None, mitigation: str | None = None):
         """The fitted model, evaluated elsewhere: a copy with the same weights and input map
         whose ``predict``/``score`` run on ``backend`` with ``shots`` (and ``seed``; default
         this model's). Nothing is trained; this model is unchanged.
 
         For accuracy against shots or noise of one trained model: ``clf.on_backend(
         "statevector", shots=64, seed=s).score(X, y)`` over a few seeds (shots drawn from the
-        exact distribution), or ``"aer:<fake backend>"`` for device noise.
+        exact distribution), or ``"aer:<fake backend>"`` for device noise; with
+        ``mitigation="m3"``, its readout errors corrected (``qml.hardware.mitigation``).
 
         Examples
         --------
@@ -218,8 +223,9 @@ class VariationalEstimator(QPUEstimate, QuantumEstimator):
         if not hasattr(self, "weights_"):
             raise NotFittedError("fit the model before evaluating it on another backend")
         parse_backend(backend)  # an unknown backend: its own clear error
+        check_mitigation(mitigation, backend)
         doc = self.to_dict()
-        doc["params"].update(backend=backend, shots=shots,
+        doc["params"].update(backend=backend, shots=shots, mitigation=mitigation,
                              seed=self.seed if seed is None else seed, checkpoint=None,
                              resume=False, scheduler=None)  # the saved params: no callback
         model = type(self).from_dict(doc)

@@ -108,6 +108,10 @@ class VQC(VQCPrediction, VQCFile, VariationalEstimator, ClassifierMixin, BaseEst
         On ``fake:``/``ibm:``: how the training jobs go out (``qml.hardware.modes``); None
         is a runtime ``Session`` (the optimizer's jobs queue back to back), where the account
         allows one.
+    mitigation : {None, "m3"}, optional
+        ``"m3"``: correct the device's readout errors in every evaluation (training and
+        prediction) with M3 (``qml.hardware.mitigation``), on ``aer:<fake>``, ``fake:`` and
+        ``ibm:``; the calibration is one job of two circuits, through the ledger.
 
     Attributes
     ----------
@@ -167,7 +171,7 @@ class VQC(VQCPrediction, VQCFile, VariationalEstimator, ClassifierMixin, BaseEst
                  n_qubits=None, reduction=None, input_scaling="minmax", checkpoint=None,
                  resume=False, optimization_level=1, runtime_options=None,
                  max_qpu_seconds=None, scheduler=None, max_circuits_per_job=None,
-                 execution_mode=None):
+                 execution_mode=None, mitigation=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.ansatz = ansatz
@@ -194,6 +198,7 @@ class VQC(VQCPrediction, VQCFile, VariationalEstimator, ClassifierMixin, BaseEst
         self.scheduler = scheduler
         self.max_circuits_per_job = max_circuits_per_job
         self.execution_mode = execution_mode
+        self.mitigation = mitigation
 
     def _build_circuit(self, n_inputs: int, n_classes: int) -> None:
         """Circuit and readout from the parameters (deterministic)."""

@@ -103,6 +103,10 @@ class VQR(VQRFile, VariationalEstimator, RegressorMixin, BaseEstimator):
         On ``fake:``/``ibm:``: how the training jobs go out (``qml.hardware.modes``); None
         is a runtime ``Session`` (the optimizer's jobs queue back to back), where the account
         allows one.
+    mitigation : {None, "m3"}, optional
+        ``"m3"``: correct the device's readout errors in every evaluation (training and
+        prediction) with M3 (``qml.hardware.mitigation``), on ``aer:<fake>``, ``fake:`` and
+        ``ibm:``; the calibration is one job of two circuits, through the ledger.
 
     Attributes
     ----------
@@ -160,7 +164,7 @@ class VQR(VQRFile, VariationalEstimator, RegressorMixin, BaseEstimator):
                  n_qubits=None, reduction=None, input_scaling="minmax", checkpoint=None,
                  resume=False, optimization_level=1, runtime_options=None,
                  max_qpu_seconds=None, scheduler=None, max_circuits_per_job=None,
-                 execution_mode=None):
+                 execution_mode=None, mitigation=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.ansatz = ansatz
@@ -187,6 +191,7 @@ class VQR(VQRFile, VariationalEstimator, RegressorMixin, BaseEstimator):
         self.scheduler = scheduler
         self.max_circuits_per_job = max_circuits_per_job
         self.execution_mode = execution_mode
+        self.mitigation = mitigation
 
     def _build_circuit(self, n_inputs: int) -> None:
         """Circuit and observable from the parameters (deterministic)."""
