@@ -62,6 +62,7 @@ def vqr_from_args(args):
                max_qpu_seconds=getattr(args, "max_qpu_seconds", None),
                max_circuits_per_job=getattr(args, "max_circuits_per_job", None),
                execution_mode=getattr(args, "mode", None),
+               mitigation=getattr(args, "mitigation", None),
                scheduler=getattr(args, "scheduler", None) if args.command == "train" else None)
 
 
@@ -77,7 +78,8 @@ def regressor_from_args(args):
                   backend=args.backend, shots=args.shots, seed=args.seed, kernel=args.kernel,
                   scheduler=getattr(args, "scheduler", None),
                   max_circuits_per_job=getattr(args, "max_circuits_per_job", None),
-                  execution_mode=getattr(args, "mode", None))
+                  execution_mode=getattr(args, "mode", None),
+                  mitigation=getattr(args, "mitigation", None))
     if args.model == "qkrr":
         return QKRR(n_landmarks=args.landmarks, **common)
     if args.model == "qsvr":

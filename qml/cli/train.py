@@ -111,6 +111,7 @@ def vqc_from_args(args, verbose: bool = True):
                max_qpu_seconds=getattr(args, "max_qpu_seconds", None),
                max_circuits_per_job=getattr(args, "max_circuits_per_job", None),
                execution_mode=getattr(args, "mode", None),
+               mitigation=getattr(args, "mitigation", None),
                scheduler=getattr(args, "scheduler", None) if args.command == "train" else None)
 
 
@@ -125,7 +126,8 @@ def qsvc_from_args(args):
                 backend=args.backend, shots=args.shots, seed=args.seed, kernel=args.kernel,
                 n_landmarks=args.landmarks, scheduler=getattr(args, "scheduler", None),
                 max_circuits_per_job=getattr(args, "max_circuits_per_job", None),
-                execution_mode=getattr(args, "mode", None))
+                execution_mode=getattr(args, "mode", None),
+                mitigation=getattr(args, "mitigation", None))
 
 
 def _qsvc_metrics(model, ds) -> dict:
@@ -266,6 +268,9 @@ def add_parser(sub, add) -> None:
     add_scheduler_argument(train, "data-parallel VQC training, or the QSVC's Gram matrix "
                                   "in blocks (exact backends)")
     add_cost_arguments(train)
+    train.add_argument("--mitigation", choices=["m3"], default=None,
+                       help="correct the device's readout errors with M3 (aer:<fake>, fake:, "
+                            "ibm:); its calibration is one job of two circuits, in the ledger")
     most = LIMITS["max_circuits_per_job"]
     train.add_argument("--max-circuits-per-job", type=int_at_least(1, most), default=None,
                        metavar="N",

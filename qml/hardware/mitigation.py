@@ -26,12 +26,14 @@ from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister
 from qml.errors import ConfigurationError
 
 __all__ = ["MITIGATIONS", "CALIBRATION_SHOTS", "ReadoutMitigator", "calibration_circuits",
-           "single_qubit_matrices", "measured_qubits", "check_mitigation"]
+           "single_qubit_matrices", "measured_qubits", "check_mitigation", "counts_dict",
+           "MAX_OUTCOME_QUBITS", "calibration_jobs"]
 
 logger = logging.getLogger(__name__)
 
 MITIGATIONS = ("m3",)
 CALIBRATION_SHOTS = 10_000  # mthree's own default: min(10^4, the backend's max shots)
+MAX_OUTCOME_QUBITS = 16  # quasi-probabilities as rows of 2**n outcomes (kernels): n at most
 
 
 def check_mitigation(mitigation, backend: str) -> None:
@@ -44,7 +46,7 @@ def check_mitigation(mitigation, backend: str) -> None:
     >>> try:
     ...     check_mitigation("m3", "statevector")
     ... except ConfigurationError as exc:
-    ...     print(str(exc)[:62])
+    ...     print(str(exc)[:59])
     mitigation='m3' corrects a device's readout errors; backend
     """
     from qml.backends import parse_backend
@@ -115,8 +117,8 @@ def single_qubit_matrices(zeros: dict, ones: dict, qubits: Sequence[int],
     Examples
     --------
     >>> m = single_qubit_matrices({"00": 90, "01": 10}, {"11": 80, "10": 20}, [0, 1], 2)
-    >>> m[0].round(2).tolist(), m[1].round(2).tolist()
-    [[[0.9, 0.2], [0.1, 0.8]], [[1.0, 0.0], [0.0, 1.0]]]
+    >>> m[0].astype(float).round(2).tolist(), m[1].astype(float).round(2).tolist()
+    ([[0.9, 0.2], [0.1, 0.8]], [[1.0, 0.0], [0.0, 1.0]])
     """
     matrices: list = [None] * n_device
     k = len(qubits)
@@ -132,6 +134,18 @@ def single_qubit_matrices(zeros: dict, ones: dict, qubits: Sequence[int],
     return matrices
 
 
+def calibration_jobs(isa_circuits, target) -> list:
+    """The cost-estimate ``JobGroup`` of calibrating the qubits ``isa_circuits`` measure on
+    a device whose ``target`` gives durations: one job of the two calibration circuits at
+    ``CALIBRATION_SHOTS`` (``qml.hardware.pricing``)."""
+    from qml.hardware.pricing import JobGroup, circuit_seconds
+
+    qubits = sorted({q for isa in isa_circuits for q in measured_qubits(isa)})
+    circuits = calibration_circuits(qubits, isa_circuits[0].num_qubits)
+    seconds = float(np.mean([circuit_seconds(c, target) for c in circuits]))
+    return [JobGroup("m3_calibration", 1, len(circuits), CALIBRATION_SHOTS, seconds)]
+
+
 class ReadoutMitigator:
     """M3 with the readout matrices of one device's qubits (``single_qubit_matrices``).
 
@@ -145,7 +159,11 @@ class ReadoutMitigator:
     """
 
     def __init__(self, matrices: Sequence):
-        import mthree
+        try:
+            import mthree
+        except ImportError as exc:
+            raise ConfigurationError("mitigation='m3' needs the mthree package: pip install "
+                                     "'qlimits[ibm]'") from exc
 
         self.matrices = list(matrices)
         self._m3 = mthree.M3Mitigation()
@@ -177,11 +195,28 @@ class ReadoutMitigator:
                                   for label, c in op.to_list())
         return out
 
-    def zeros_probability(self, bits, qubits: Sequence[int]) -> np.ndarray:
-        """The readout-corrected quasi-probability of the all-zeros outcome of each row."""
-        zero = "0" * bits.num_bits
-        return np.array([float(self.quasi(counts, qubits).get(zero, 0.0))
-                         for counts in _row_counts(bits)])
+    def quasi_rows(self, result, qubits: Sequence[int]) -> np.ndarray:
+        """Readout-corrected quasi-probabilities, rows by ``2**n`` outcomes (outcome ``i``:
+        bit ``b`` is ``(i >> b) & 1``), of a BitArray of shape ``(rows,)`` or of counts
+        already in that layout (rows by outcomes, as the engine draws them)."""
+        n = len(qubits)
+        if n > MAX_OUTCOME_QUBITS:
+            raise ConfigurationError(f"mitigation='m3' here lists all 2**{n} outcomes of "
+                                     f"each circuit; at most {MAX_OUTCOME_QUBITS} measured "
+                                     "qubits")
+        rows = (_row_counts(result) if not isinstance(result, np.ndarray)
+                else [{format(i, f"0{n}b"): int(c) for i, c in enumerate(row) if c}
+                      for row in result])
+        out = np.zeros((len(rows), 2**n))
+        for r, counts in enumerate(rows):
+            for key, value in self.quasi(counts, qubits).items():
+                out[r, int(key, 2)] = value
+        return out
+
+
+def counts_dict(result) -> dict:
+    """The counts of a BitArray of one circuit, as ``{bit string: count}``."""
+    return result.get_counts()
 
 
 def _row_counts(bits) -> list[dict]:

@@ -44,7 +44,7 @@ class KernelEstimator:
         parse_backend(self.backend)  # an unknown backend: its own clear error, first
         scheduler = getattr(self, "scheduler", None)
         check_scheduler(scheduler)
-        if self.kernel == "projected" and self.mitigation is not None:
+        if self.kernel == "projected" and self.mitigation not in (None, "m3"):
             raise ConfigurationError(f"mitigation={self.mitigation!r} undoes noise in fidelity "
                                      "kernels; the projected kernel has no diagonal to "
                                      "measure it on")

@@ -13,6 +13,12 @@ import logging
 import numpy as np
 from qiskit import QuantumCircuit
 
+from qml.hardware.mitigation import (
+    CALIBRATION_SHOTS,
+    ReadoutMitigator,
+    counts_dict,
+    measured_qubits,
+)
 from qml.models.kernel_noise import mitigate
 
 __all__ = ["SampledKernel", "PAIRS_PER_CALL", "pair_circuit", "basis_circuits"]
@@ -88,7 +94,18 @@ class SampledKernel:
         orders = [[names.index(p.name) for p in isa.parameters] for isa in isas]
         most = jobs.circuits_per_job(isas, shots) // len(circuits) if target.runtime \
             else PAIRS_PER_CALL  # on the runtime: one job per call
-        self._cache[key] = (lambda values: sample([values[:, o] for o in orders])), max(1, most)
+        def run(values):
+            return sample([values[:, o] for o in orders])
+
+        if self.mitigation == "m3":  # every circuit's counts as readout-corrected quasi-probs
+            def calibrate(cal):
+                if target.runtime:
+                    return jobs.run(cal, [None] * len(cal), CALIBRATION_SHOTS,
+                                    "m3_calibration", self.seed)
+                return _aer_calibration(target, cal, self.seed)
+
+            run = _readout_corrected(run, isas, calibrate, isas[0].num_qubits)
+        self._cache[key] = run, max(1, most)
         return self._cache[key]
 
     def _runner(self, circuit: QuantumCircuit):
@@ -128,7 +145,7 @@ class SampledKernel:
             K[rows, cols] = run(values)
             if symmetric:
                 K[cols, rows] = K[rows, cols]
-        if self.mitigation is None:
+        if self.mitigation in (None, "m3"):  # M3 corrected every entry as it was measured
             return K
         left = self._diagonal(run, X, per_call)  # noise-free 1: what the device makes of it
         right = left if symmetric else self._diagonal(run, Y, per_call)
@@ -248,3 +265,30 @@ def _zeros_frequency(bits) -> np.ndarray:
     if isinstance(bits, np.ndarray):
         return bits[:, 0] / bits.sum(axis=1)
     return (bits.array == 0).all(axis=-1).mean(axis=-1)
+
+
+def _aer_calibration(target, circuits, seed) -> list:
+    """The calibration ``circuits`` run on Aer's simulator of an ``aer:<fake>`` device: one
+    BitArray each."""
+    from qiskit_aer.primitives import SamplerV2
+
+    sampler = SamplerV2.from_backend(target.simulator(), seed=seed,
+                                     default_shots=CALIBRATION_SHOTS)
+    return [r.data.meas for r in sampler.run([(c,) for c in circuits]).result()]
+
+
+def _readout_corrected(run, isas, calibrate, n_device: int):
+    """``run`` whose results are M3's quasi-probabilities, rows by ``2**n`` outcomes (as the
+    engine's counts are), the device calibrated on the measured qubits at the first call."""
+    state: dict = {}
+    qubits = [measured_qubits(isa) for isa in isas]
+
+    def corrected(values):
+        if "mitigator" not in state:
+            every = sorted({q for qs in qubits for q in qs})
+            state["mitigator"] = ReadoutMitigator.calibrated(
+                lambda cal: [counts_dict(b) for b in calibrate(cal)], every, n_device)
+        mitigator = state["mitigator"]
+        return [mitigator.quasi_rows(result, qs) for result, qs in zip(run(values), qubits)]
+
+    return corrected

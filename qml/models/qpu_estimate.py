@@ -8,6 +8,7 @@ from sklearn.base import clone
 from qml.backends import DEFAULT_SHOTS, parse_backend
 from qml.backends.dispatch import resolve
 from qml.errors import ConfigurationError
+from qml.hardware.mitigation import calibration_jobs
 from qml.hardware.modes import BILLING
 
 __all__ = ["QPUEstimate", "KernelQPUEstimate", "training_estimate", "kernel_estimate",
@@ -46,6 +47,8 @@ def training_estimate(model, n_samples: int, method: str, predict_sizes=(),
                                     repeat=jobs)]
     groups += [g for n in predict_sizes
                for g in split_groups("prediction", int(n), shots, seconds, per_job)]
+    if model.mitigation == "m3":
+        groups += calibration_jobs([isa], backend.target)
     notes = ["results already in the job ledger are reused at no cost; every job is "
              "counted here"]
     mode = model.execution_mode or "session"
@@ -162,6 +165,9 @@ def kernel_estimate(model, n_samples: int, predict_sizes=(), job_overhead=None,
         per_job = limits.circuits_per_job([isa], shots)
         groups = _pair_groups(n_samples, m if nystroem else None, model.mitigation,
                               predict_sizes, shots, seconds, per_job)
+        isas = [isa]
+    if model.mitigation == "m3":  # the readout calibration, once
+        groups += calibration_jobs(isas, device.target)
     notes = ["results already in the job ledger are reused at no cost; every job is counted "
              "here"]
     mode = getattr(model, "execution_mode", None) or "batch"
@@ -189,7 +195,7 @@ def _pair_groups(n_samples: int, m: int | None, mitigation, predict_sizes, shots
         groups = split_groups("kernel_training", n_samples * (n_samples - 1) // 2, shots,
                           seconds, per_job)
         mitigated = n_samples
-    if mitigation:
+    if mitigation in ("average", "split"):  # the measured diagonal (depolarising noise)
         groups += split_groups("kernel_diagonal", mitigated, shots, seconds, per_job)
     for n in predict_sizes:
         groups += split_groups("prediction", int(n) * (m or n_samples), shots, seconds, per_job)

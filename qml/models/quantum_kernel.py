@@ -33,6 +33,7 @@ from qml.backends import exact_values, parse_backend
 from qml.distributed import check_scheduler, describe
 from qml.engine.memory import available_memory, check_memory, state_bytes
 from qml.errors import ConfigurationError, InvalidInputError
+from qml.hardware.mitigation import MITIGATIONS as READOUT_MITIGATIONS
 from qml.hardware.modes import MODES
 from qml.models.exact_gram import STATE_MEMORY, block_plan, gram, self_fidelities
 from qml.models.kernel_noise import MITIGATIONS, REGULARIZATIONS, regularize
@@ -81,8 +82,10 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
         ``gamma`` (``"auto"``: set by the training Gram matrix).
     regularization : {None, "clip", "shift", "flip"}, default=None
         Makes a training Gram matrix from shots positive semi-definite (``kernel_noise``).
-    mitigation : {None, "average", "split"}, default=None
-        Undoes depolarising device noise from the measured diagonal (``kernel_noise``).
+    mitigation : {None, "average", "split", "m3"}, default=None
+        Undoes depolarising device noise from the measured diagonal (``kernel_noise``), or
+        (``"m3"``) corrects the readout errors of every circuit's counts with M3
+        (``qml.hardware.mitigation``; the projected kernel's too).
     scheduler : None, str or dask.distributed.Client, optional
         Compute the exact Gram matrix as block tasks on a Dask cluster (``"local"``,
         ``"local:N"``, an address, or a ``Client``; ``qml.models.kernel_tasks``).
@@ -127,7 +130,7 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
         "seed": seed(),
         "kind": one_of(*KINDS),
         "regularization": one_of(None, *REGULARIZATIONS),
-        "mitigation": one_of(None, *MITIGATIONS),
+        "mitigation": one_of(None, *MITIGATIONS, *READOUT_MITIGATIONS),
         "max_circuits_per_job": count("max_circuits_per_job", none=True),
         "execution_mode": one_of(None, *MODES),
         "gamma": Rule("'auto' or a finite number > 0", lambda v: (isinstance(v, str) and
@@ -161,7 +164,7 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
     def _check(self) -> None:
         check_params(self, self.PARAMETERS)
         spec = parse_backend(self.backend)
-        if self.kind == "projected" and self.mitigation is not None:
+        if self.kind == "projected" and self.mitigation in MITIGATIONS:
             raise ConfigurationError(f"mitigation={self.mitigation!r} undoes noise in fidelity "
                                      "kernels; the projected kernel has no diagonal to "
                                      "measure it on")

@@ -125,3 +125,35 @@ def test_mitigation_is_refused_where_there_is_no_readout_error(trained):
         check_mitigation("zne", "fake:fake_lima")
     with pytest.raises(ConfigurationError, match="mitigation must be one of None, 'm3'"):
         VQC(mitigation="average").fit(X[:10], np.arange(10) % 2)
+
+
+@pytest.mark.parametrize("backend", ["aer:fake_lima", "fake:fake_lima"])
+def test_m3_brings_a_noisy_gram_matrix_towards_the_exact_one(backend):
+    from qml.models.quantum_kernel import QuantumKernel
+
+    X = np.random.default_rng(0).uniform(0, np.pi, (8, 2))
+    exact = QuantumKernel(bandwidth=1.0).evaluate(X)
+
+    def distance(mitigation):
+        K = QuantumKernel(backend=backend, bandwidth=1.0, shots=4000, seed=0,
+                          mitigation=mitigation).evaluate(X)
+        return np.linalg.norm(K - exact)
+
+    raw, m3 = distance(None), distance("m3")
+    assert m3 < 0.75 * raw  # measured: 0.16 -> 0.09 (Aer), 0.20 -> 0.11 (local mode)
+    if backend.startswith("fake:"):
+        assert [r.kind for r in Ledger().list()].count("m3_calibration") == 1
+
+
+def test_the_estimate_counts_the_calibration_job():
+    from qml.models.qsvc import QSVC
+
+    X = np.random.default_rng(1).uniform(0, 1, (20, 2))
+    y = np.arange(20) % 2
+    groups = QSVC(backend="fake:fake_lima", bandwidth=1.0, seed=0,
+                  mitigation="m3").estimate(X, y).groups
+    assert [(g.kind, g.jobs, g.circuits, g.shots) for g in groups][-1] == (
+        "m3_calibration", 1, 2, 10_000)
+    vqc = VQC(backend="fake:fake_lima", optimizer="spsa", maxiter=2, seed=0,
+              mitigation="m3").estimate(X, y)
+    assert [g.kind for g in vqc.groups].count("m3_calibration") == 1
