@@ -244,6 +244,11 @@ class _EngineShots(_ShiftRuleEvaluator):
         X = np.asarray(X, dtype=float)
         W = np.atleast_2d(np.asarray(W, dtype=float))
         keys = None if self.seed is None else pair_keys(self.seed, kind, X, W)
+        if getattr(self, "mitigation", None) is not None:  # the same counts, corrected
+            counts = self.engine.sample_counts(X, W, self.shots, keys=keys, rng=self._rng)
+            quasi = _readout(self, self.device.num_qubits).quasi_rows(
+                counts.reshape(-1, counts.shape[-1]), measured_qubits(self.circuit))
+            return quasi @ self.diagonals.T
         E = self.engine.sampled_expectations(X, W, self.shots, self.diagonals, keys=keys,
                                              rng=self._rng)
         return E.reshape(len(W) * len(X), -1)
@@ -275,9 +280,11 @@ class NoisyEngineEvaluator(_EngineShots):
     in use, noise or gates it does not know): ``make_evaluator`` then uses Aer."""
 
     def __init__(self, cc: ClassifierCircuit, observables: Sequence[SparsePauliOp], device,
-                 shots: int, seed: int | None = None, optimization_level: int = 1):
+                 shots: int, seed: int | None = None, optimization_level: int = 1,
+                 mitigation: str | None = None):
         super().__init__(cc, observables)
         self._shots(shots, seed)
+        self.device, self.mitigation, self.mitigator = device, mitigation, None
         # transpiled to the device itself: the circuit Aer's simulator of it would get,
         # without building Aer's noise model of the whole device (half a second at 27 qubits)
         self.circuit = _measured_for(cc, device, optimization_level, seed)
@@ -355,6 +362,27 @@ class RuntimeSamplerEvaluator(_ShiftRuleEvaluator):
             self.n_device)
 
 
+def _readout(evaluator, n_device: int) -> ReadoutMitigator:
+    """The evaluator's M3 mitigator of an ``aer:<fake>`` device, calibrated at the first
+    call on Aer's simulator of the device."""
+    if evaluator.mitigator is None:
+        from qiskit_aer import AerSimulator
+        from qiskit_aer.primitives import SamplerV2
+
+        simulator = AerSimulator.from_backend(evaluator.device)
+        seed = _calibration_seed(_JobSeeds(evaluator.seed))
+
+        def calibrate(circuits):
+            sampler = SamplerV2.from_backend(simulator, seed=seed,
+                                             default_shots=CALIBRATION_SHOTS)
+            return [r.data.meas.get_counts() for r in
+                    sampler.run([(c,) for c in circuits]).result()]
+
+        evaluator.mitigator = ReadoutMitigator.calibrated(
+            calibrate, measured_qubits(evaluator.circuit), n_device)
+    return evaluator.mitigator
+
+
 def _expectations(evaluator, bits, calibrate, n_device: int) -> np.ndarray:
     """Expectations ``(rows, K)`` of the evaluator's observables from sampled ``bits``;
     with ``mitigation="m3"``, readout-corrected (``qml.hardware.mitigation``), the device
@@ -410,14 +438,10 @@ def make_evaluator(backend, cc: ClassifierCircuit,
             return AerSamplerEvaluator(cc, observables, resolve("aer").simulator(), shots, seed,
                                        optimization_level)
     shots = DEFAULT_SHOTS if shots is None else shots
-    if target.kind == "device" and mitigation is not None:  # counts to correct: Aer's
-        return AerSamplerEvaluator(cc, observables, target.simulator(), shots=shots,
-                                   seed=seed, optimization_level=optimization_level,
-                                   mitigation=mitigation)
     if target.kind == "device":
         try:
             evaluator = NoisyEngineEvaluator(cc, observables, target.device(), shots, seed,
-                                             optimization_level)
+                                             optimization_level, mitigation)
         except UnsupportedCircuitError as exc:
             logger.info("%s: device noise on Aer (the engine cannot: %s)", target.name, exc)
         else:
@@ -425,7 +449,8 @@ def make_evaluator(backend, cc: ClassifierCircuit,
                         target.name, evaluator.engine.k)
             return evaluator
         return AerSamplerEvaluator(cc, observables, target.simulator(), shots=shots,
-                                   seed=seed, optimization_level=optimization_level)
+                                   seed=seed, optimization_level=optimization_level,
+                                   mitigation=mitigation)
     if target.runtime:
         return RuntimeSamplerEvaluator(cc, observables, target, shots, seed, optimization_level,
                                        options=runtime_options,

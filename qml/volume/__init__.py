@@ -16,7 +16,8 @@ module              what it holds
 ``prediction``      ``predict_quantum_volume``: the HOPs and QV a device's error rates imply
 ``analysis``        pure functions: heavy outputs, HOPs, statistics, trials needed, bootstrap
 ``results``         ``WidthResult`` and ``QuantumVolumeResult`` (saved as JSON)
-``cost``            the classical cost of verifying QV on this machine (``VerificationCost``)
+``verification``    the classical cost of verifying QV on this machine (``VerificationCost``)
+``qpu_cost``        what a sweep costs on fake:/ibm: before it is sent (its jobs, priced)
 ==================  ==========================================================================
 
 The model circuits themselves are pure construction, in ``circuits.quantum_volume``. Every

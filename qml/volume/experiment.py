@@ -30,8 +30,8 @@ from qml.errors import ConfigurationError, ResultFileError
 from qml.files import check_output_file
 from qml.validation import LIMITS, check_count
 from qml.volume.analysis import bootstrap_lower_bound, heavy_output_probabilities, heavy_outputs
-from qml.volume.cost import runner_estimate
 from qml.volume.ideal import ideal_probabilities
+from qml.volume.qpu_cost import runner_estimate
 from qml.volume.results import QuantumVolumeResult, WidthResult
 from qml.volume.runners import HardwareRunner, check_widths, make_runner
 
