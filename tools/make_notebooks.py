@@ -218,7 +218,7 @@ uses the probabilities (a threshold, a ranking) feels it. The snapshot with the 
 two-qubit error (fake_quito, 3.6%) is not the one with the lowest accuracy (fake_lima, 0.9%):
 readout and idle errors, and the qubits the transpiler picks, decide how the outputs drift.
 M3 readout mitigation, on the very same counts, lowers the log-loss on every device, to
-0.371-0.410, closing 25-55% of the gap to the exact model; the accuracy does not move
+0.371-0.410, closing 24-54% of the gap to the exact model; the accuracy does not move
 beyond the seeds' spread. What it leaves is gate and idle error, which a readout correction
 cannot reach (`benchmarks/MITIGATION.md` measures the same on fake_kolkata's local mode)."""),
     ("code", """# The numbers the reading quotes, recomputed at full settings: a change that
@@ -250,7 +250,7 @@ if not SMALL:
         "M3 lowers the log-loss on every device": (
             all(m[3] < r[3] for r, m in zip(rows, mitigated)), True),
         "gap to exact closed": (f"{100 * min(closed):.0f}-{100 * max(closed):.0f}%",
-                                "25-55%"),
+                                "24-54%"),
         "accuracy within the seeds' spread": (
             all(abs(m[1] - r[1]) <= r[2] + m[2] + 1e-9 for r, m in zip(rows, mitigated)),
             True),
