@@ -204,7 +204,8 @@ for ax, (mean_i, sd_i, ref, title) in zip(axes, [
     ax.set_xticks(x, [r[0] for r in rows], fontsize=8)
     ax.set_ylabel(title)
     ax.grid(axis="y", alpha=0.3)
-axes[1].legend(loc="upper center", bbox_to_anchor=(-0.1, -0.22), ncol=3, frameon=False)
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=3,
+           frameon=False)
 fig.suptitle(f"one trained VQC under device noise, without and with M3 readout mitigation "
              f"(512 shots, mean ± sd over {len(SEEDS)} seeds)")
 plt.show()"""),

@@ -399,8 +399,8 @@ def _handles(legends) -> list[tuple[str, tuple]]:
     out = []
     for leg in legends:
         bars = {}  # an errorbar's legend entry stands for its data line
-        ax = leg.axes if isinstance(leg.parent, Axes) else None
-        for container in (ax.containers if ax is not None else []):
+        axes = [leg.axes] if isinstance(leg.parent, Axes) else leg.figure.axes
+        for container in (c for ax in axes for c in ax.containers):
             if isinstance(container, ErrorbarContainer) and container[0] is not None:
                 bars[container.get_label()] = container[0]
         for handle, text in zip(leg.legend_handles, leg.get_texts()):

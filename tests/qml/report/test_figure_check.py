@@ -99,6 +99,18 @@ def test_an_axes_only_series_is_named_by_its_axis_label_error_bars_included():
     assert any("#D55E00 has no legend entry" in p for p in check_figure(fig))
 
 
+def test_a_figure_legend_keys_the_error_bars_of_every_axes():
+    fig = style.figure(8, 3)
+    axes = fig.subplots(1, 2)
+    for ax in axes:
+        ax.errorbar([0, 1], [0.4, 0.6], yerr=0.02, fmt="o", capsize=3, color="#0072B2",
+                    label="device noise")
+        ax.errorbar([0.2, 1.2], [0.45, 0.5], yerr=0.02, fmt="o", capsize=3, color="#D55E00",
+                    label="device noise, M3")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=2)
+    assert check_figure(fig) == []
+
+
 def test_one_colour_for_two_things_and_lookalike_keys_are_found():
     fig, ax = _axes(5, 3)
     ax.plot([0, 1], [0, 1], color="#D55E00", label="threshold")
