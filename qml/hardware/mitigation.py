@@ -49,7 +49,7 @@ def check_mitigation(mitigation, backend: str) -> None:
     ...     print(str(exc)[:59])
     mitigation='m3' corrects a device's readout errors; backend
     """
-    from qml.backends import parse_backend
+    from qml.backends.spec import parse_backend
 
     if mitigation is None:
         return

@@ -83,9 +83,8 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
     regularization : {None, "clip", "shift", "flip"}, default=None
         Makes a training Gram matrix from shots positive semi-definite (``kernel_noise``).
     mitigation : {None, "average", "split", "m3"}, default=None
-        Undoes depolarising device noise from the measured diagonal (``kernel_noise``), or
-        (``"m3"``) corrects the readout errors of every circuit's counts with M3
-        (``qml.hardware.mitigation``; the projected kernel's too).
+        Undoes depolarising noise from the measured diagonal (``kernel_noise``), or corrects
+        every circuit's readout with M3 (``qml.hardware.mitigation``).
     scheduler : None, str or dask.distributed.Client, optional
         Compute the exact Gram matrix as block tasks on a Dask cluster (``"local"``,
         ``"local:N"``, an address, or a ``Client``; ``qml.models.kernel_tasks``).
@@ -100,8 +99,7 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
     bandwidth_ : float
         The bandwidth in use (set by ``fit``, or by the first ``evaluate(X)`` with ``"auto"``).
     bandwidth_scores_ : dict
-        Every candidate bandwidth's scores, when ``"auto"`` chose it (the centered
-        alignment only for the candidates tied for the best accuracy).
+        Every candidate's scores, when ``"auto"`` chose (alignment: for ties in accuracy).
     gamma_ : float
         The projected kernel's ``gamma`` from ``"auto"`` (set by the training Gram matrix).
     n_circuits_ : int
