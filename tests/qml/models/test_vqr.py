@@ -118,7 +118,7 @@ def test_predictions_are_in_the_users_units(small):
 
 
 def test_check_estimator():
-    assert_sklearn_compatible(VQR(seed=0, maxiter=20))
+    assert_sklearn_compatible(VQR(seed=0, maxiter=20, ansatz_reps=1))  # the API, not the fit
 
 
 def test_clone_pipeline_and_grid_search(small):
@@ -209,10 +209,10 @@ def test_estimate_prices_a_fit_on_a_fake_device_as_the_fit_runs(small):
 
 def test_the_default_on_diabetes_is_close_to_ridge():
     """Defaults are results: the default circuit and observable (40 iterations, for time) on
-    scikit-learn's diabetes data, 5 folds, are within 0.1 of ridge regression's R^2 (a
+    scikit-learn's diabetes data, 3 folds, are within 0.1 of ridge regression's R^2 (a
     dataset no test tunes them to)."""
     X, y = load_diabetes(return_X_y=True)
-    cv = KFold(5, shuffle=True, random_state=0)
+    cv = KFold(3, shuffle=True, random_state=0)
     quantum = cross_val_score(VQR(seed=0, maxiter=40), X, y, cv=cv).mean()
     ridge = cross_val_score(Ridge(), X, y, cv=cv).mean()
     assert quantum > ridge - 0.1, (quantum, ridge)
