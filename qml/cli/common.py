@@ -220,8 +220,8 @@ def add_scheduler_argument(p: argparse.ArgumentParser, what: str) -> None:
 
 
 def add_cost_arguments(p: argparse.ArgumentParser) -> None:
-    """``--dry-run``, ``--max-qpu-seconds``, ``--price-per-second`` and ``--mode`` (fake: and
-    ibm:)."""
+    """``--dry-run``, ``--max-qpu-seconds``, ``--price-per-second``, ``--max-circuits-per-job``
+    and ``--mode`` (fake: and ibm:)."""
     g = p.add_argument_group("QPU cost (fake: and ibm: backends)")
     g.add_argument("--dry-run", action="store_true",
                    help="print the jobs, circuits, shots, estimated QPU seconds and price; "
@@ -232,6 +232,11 @@ def add_cost_arguments(p: argparse.ArgumentParser) -> None:
                    default=None, metavar="USD",
                    help="price of a QPU second (default: IBM's Pay-As-You-Go price, "
                         "qml/data/ibm_pricing.json)")
+    g.add_argument("--max-circuits-per-job", default=None, metavar="N",
+                   type=int_at_least(1, LIMITS["max_circuits_per_job"]),
+                   help="at most N circuits per runtime job; larger work goes out as several "
+                        "jobs, each a ledger row (default 4096, fewer where IBM's job limits "
+                        "require)")
     g.add_argument("--mode", choices=["job", "batch", "session"], default=None,
                    help="how the runtime jobs go out (default: a session for training, a "
                         "batch for independent work: QV widths, kernels); recorded in the "
@@ -245,7 +250,9 @@ def runtime_only(args) -> None:
     used = [flag for flag, value in (("--dry-run", args.dry_run),
                                      ("--max-qpu-seconds", args.max_qpu_seconds),
                                      ("--price-per-second", args.price_per_second),
-                                     ("--mode", getattr(args, "mode", None))) if value]
+                                     ("--mode", getattr(args, "mode", None)),
+                                     ("--max-circuits-per-job",
+                                      getattr(args, "max_circuits_per_job", None))) if value]
     if used and not parse_backend(args.backend).runtime:
         raise ConfigurationError(f"{', '.join(used)}: backend {args.backend} runs on this "
                                  "machine and uses no QPU; these apply to fake: and ibm:")

@@ -271,10 +271,4 @@ def add_parser(sub, add) -> None:
     train.add_argument("--mitigation", choices=["m3"], default=None,
                        help="correct the device's readout errors with M3 (aer:<fake>, fake:, "
                             "ibm:); its calibration is one job of two circuits, in the ledger")
-    most = LIMITS["max_circuits_per_job"]
-    train.add_argument("--max-circuits-per-job", type=int_at_least(1, most), default=None,
-                       metavar="N",
-                       help="fake: and ibm: backends: at most N circuits per runtime job; "
-                            "larger work goes out as several jobs, each a ledger row (default "
-                            "4096, fewer where IBM's job limits require)")
     train.set_defaults(func=cmd_train)

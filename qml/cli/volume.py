@@ -59,7 +59,8 @@ def _measure_with_progress(backend, args, checkpoint: Path):
                                       max_qpu_seconds=getattr(args, "max_qpu_seconds", None),
                                       scheduler=args.scheduler, checkpoint=checkpoint,
                                       resume=args.resume, task_progress=tasks,
-                                      execution_mode=getattr(args, "mode", None))
+                                      execution_mode=getattr(args, "mode", None),
+                                      max_circuits_per_job=args.max_circuits_per_job)
 
 
 def cmd_qv_measure(args) -> int:
@@ -73,7 +74,8 @@ def cmd_qv_measure(args) -> int:
         estimate = estimate_quantum_volume(
             args.backend, args.widths, trials=args.trials, shots=args.shots, seed=args.seed,
             qubits=args.qubits, optimization_level=args.optimization_level,
-            usd_per_second=args.price_per_second, execution_mode=args.mode)
+            usd_per_second=args.price_per_second, execution_mode=args.mode,
+            max_circuits_per_job=args.max_circuits_per_job)
         print(estimate.summary())
         estimate.check_limit(args.max_qpu_seconds)
         if args.dry_run:

@@ -86,7 +86,8 @@ def measure_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
                            max_qpu_seconds: float | None = None, *, scheduler=None,
                            checkpoint=None, resume: bool = False,
                            task_progress: Callable[[int, int], object] | None = None,
-                           execution_mode: str | None = None) -> QuantumVolumeResult:
+                           execution_mode: str | None = None,
+                           max_circuits_per_job: int | None = None) -> QuantumVolumeResult:
     """Run the quantum-volume protocol on a backend.
 
     Parameters
@@ -145,6 +146,8 @@ def measure_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
     execution_mode : {None, "job", "batch", "session"}, optional
         On ``fake:``/``ibm:``: how the widths' jobs go out (``qml.hardware.modes``; None: a
         runtime ``Batch``, the widths being independent). Refused elsewhere.
+    max_circuits_per_job : int, optional
+        On ``fake:``/``ibm:``: a width's circuits per job (``qml.hardware.job_limits``).
 
     Returns
     -------
@@ -158,7 +161,7 @@ def measure_quantum_volume(backend, widths: Sequence[int], trials: int = 100,
     """
     sweep = _sweep(backend, widths, trials, shots, seed, qubits, optimization_level,
                    early_stop, progress, bootstrap, method, max_qpu_seconds, scheduler,
-                   checkpoint, resume, execution_mode)
+                   checkpoint, resume, execution_mode, max_circuits_per_job)
     _run_sweeps([sweep], scheduler, task_progress)
     return sweep.result()
 
@@ -222,12 +225,12 @@ def measure_devices(devices: Sequence[str], widths: Sequence[int], trials: int =
 
 def _sweep(backend, widths, trials, shots, seed, qubits, optimization_level, early_stop,
            progress, bootstrap, method, max_qpu_seconds, scheduler, checkpoint, resume,
-           execution_mode=None):
+           execution_mode=None, max_circuits_per_job=None):
     """A sweep checked, planned and (when resuming) loaded, before any work starts."""
     check_arguments(widths, trials, shots, qubits, seed)
     check_scheduler(scheduler)
     runner = make_runner(backend, shots, seed, optimization_level, qubits, method,
-                         execution_mode)
+                         execution_mode, max_circuits_per_job)
     check_widths(runner, widths)
     if isinstance(runner, HardwareRunner) and scheduler is not None:
         raise ConfigurationError(
@@ -456,7 +459,8 @@ def estimate_quantum_volume(backend: str, widths: Sequence[int], trials: int = 1
                             qubits: Sequence[int] | None = None, optimization_level: int = 3,
                             *, job_overhead: float | None = None,
                             usd_per_second: float | None = None,
-                            execution_mode: str | None = None):
+                            execution_mode: str | None = None,
+                            max_circuits_per_job: int | None = None):
     """What ``measure_quantum_volume`` would cost on a ``fake:`` or ``ibm:`` backend, before
     anything is sent: one job per width of ``trials`` circuits, each transpiled exactly as the
     run would transpile it (same seed, same qubits), priced by ``qml.hardware.pricing``. Nothing is
@@ -474,7 +478,8 @@ def estimate_quantum_volume(backend: str, widths: Sequence[int], trials: int = 1
     """
     check_arguments(widths, trials, shots, qubits, seed)
     runner = make_runner(backend, shots, seed, optimization_level, qubits,
-                         execution_mode=execution_mode)
+                         execution_mode=execution_mode,
+                         max_circuits_per_job=max_circuits_per_job)
     if not isinstance(runner, HardwareRunner):
         raise ConfigurationError(f"a QPU cost estimate needs a fake: or ibm: backend; "
                                  f"{runner.name!r} runs on this machine and uses no QPU")

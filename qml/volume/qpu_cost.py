@@ -29,7 +29,8 @@ def runner_estimate(runner, widths, trials: int, seed, job_overhead=None,
     for w in widths:
         isa, _ = runner.transpiled(model_circuits(w, trials, seed), w)
         seconds = [circuit_seconds(c, runner.backend.target) for c in isa]
-        per_job = JobLimits().circuits_per_job(isa, runner.shots)  # as RuntimeJobs.run splits
+        per_job = JobLimits.with_override(runner.max_circuits_per_job).circuits_per_job(
+            isa, runner.shots)  # as RuntimeJobs.run splits
         groups += split_groups(f"qv_width_{w}", len(isa), runner.shots, float(np.mean(seconds)),
                                per_job)
     mode = runner.execution_mode or "batch"

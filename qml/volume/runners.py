@@ -42,6 +42,7 @@ from qml.errors import (
     FallbackWarning,
     UnsupportedCircuitError,
 )
+from qml.hardware.job_limits import JobLimits
 from qml.hardware.modes import check_mode
 from qml.volume.devices import (
     check_layout,
@@ -262,9 +263,11 @@ class HardwareRunner(Runner):
     estimates); the ledger is opened by the first ``run``."""
 
     def __init__(self, target, shots: int, seed: int | None, optimization_level: int = 3,
-                 qubits: Sequence[int] | None = None, execution_mode: str | None = None):
+                 qubits: Sequence[int] | None = None, execution_mode: str | None = None,
+                 max_circuits_per_job: int | None = None):
         self.target, self.spec = target, target.spec
         self.execution_mode = execution_mode  # None: a Batch (qml.hardware.modes)
+        self.max_circuits_per_job = max_circuits_per_job  # None: qml.hardware.job_limits
         self.shots, self.seed, self.level = shots, seed, optimization_level
         self.qubits = None if qubits is None else [int(q) for q in qubits]
         self.name = target.name
@@ -292,7 +295,8 @@ class HardwareRunner(Runner):
         t0 = time.perf_counter()
         isa, layout = self.transpiled(circuits, width)
         if self.jobs is None:  # independent widths: batch mode where the account allows it
-            self.jobs = self.target.jobs(self.backend, mode=self.execution_mode or "batch")
+            self.jobs = self.target.jobs(self.backend, mode=self.execution_mode or "batch",
+                                         max_circuits_per_job=self.max_circuits_per_job)
         t1 = time.perf_counter()
         bits = self.jobs.run(isa, [None] * len(isa), self.shots, f"qv_width_{width}", seed)
         counts = _counts_array((b.get_int_counts() for b in bits), len(isa), width)
@@ -302,7 +306,8 @@ class HardwareRunner(Runner):
 
 def make_runner(backend, shots: int | None = None, seed: int | None = None,
                 optimization_level: int = 3, qubits: Sequence[int] | None = None,
-                method: str = "auto", execution_mode: str | None = None) -> Runner:
+                method: str = "auto", execution_mode: str | None = None,
+                max_circuits_per_job: int | None = None) -> Runner:
     """The runner for a backend string (or an ``AerSimulator`` of your own).
 
     ``shots`` defaults to 1024 on shot-based backends. Options a backend would not use are
@@ -320,9 +325,12 @@ def make_runner(backend, shots: int | None = None, seed: int | None = None,
     target = resolve(backend)
     kind = target.kind
     check_mode(execution_mode)
-    if execution_mode is not None and kind != "runtime":
-        raise ConfigurationError(f"execution_mode={execution_mode!r}: backend {backend!r} "
-                                 "sends no runtime jobs; it applies to fake: and ibm:")
+    JobLimits.with_override(max_circuits_per_job)  # a bad value: its own clear error
+    for name, value in (("execution_mode", execution_mode),
+                        ("max_circuits_per_job", max_circuits_per_job)):
+        if value is not None and kind != "runtime":
+            raise ConfigurationError(f"{name}={value!r}: backend {backend!r} sends no "
+                                     "runtime jobs; it applies to fake: and ibm:")
     if method == "aer" and kind != "device":
         raise ConfigurationError(
             f"method='aer' chooses how aer:<fake backend> runs are simulated; backend "
@@ -353,7 +361,8 @@ def make_runner(backend, shots: int | None = None, seed: int | None = None,
     if kind == "device":
         return DeviceRunner(target.device(), shots, seed, optimization_level, qubits, method,
                             name=target.name)
-    return HardwareRunner(target, shots, seed, optimization_level, qubits, execution_mode)
+    return HardwareRunner(target, shots, seed, optimization_level, qubits, execution_mode,
+                          max_circuits_per_job)
 
 
 def check_widths(runner, widths) -> None:

@@ -241,3 +241,17 @@ def test_transient_failures_are_retried_and_an_accepted_job_is_fetched_not_resen
     tags = [t for t, _ in AnswerLostSampler.accepted]
     assert tags == [[f"qlimits-{Ledger().id}-{rows[0].id}"],
                     [f"qlimits-{Ledger().id}-{rows[1].id}"]]
+
+
+def test_a_qv_width_past_the_limit_goes_out_in_pieces_and_the_dry_run_counts_them(counting):
+    from qml.volume import estimate_quantum_volume, measure_quantum_volume
+
+    estimate = estimate_quantum_volume("fake:fake_lima", [2], trials=10, shots=64, seed=0,
+                                       max_circuits_per_job=4)
+    assert (estimate.jobs, estimate.circuits) == (3, 10)
+    result = measure_quantum_volume("fake:fake_lima", [2], trials=10, shots=64, seed=0,
+                                    max_circuits_per_job=4)
+    assert counting == [4, 4, 2] and len(result.widths[0].hops) == 10
+    assert [r.kind for r in Ledger().list()] == ["qv_width_2"] * 3
+    with pytest.raises(ConfigurationError, match="max_circuits_per_job=4: backend 'aer'"):
+        measure_quantum_volume("aer", [2], trials=10, max_circuits_per_job=4)
