@@ -95,18 +95,9 @@ class VQR(VQRFile, VariationalEstimator, RegressorMixin, BaseEstimator):
         Refuse, before anything is submitted, a fit estimated to use more QPU seconds.
     scheduler : None, str or dask.distributed.Client, optional
         Data-parallel training on Dask, exact backends only (see ``VQC``).
-    max_circuits_per_job : int, optional
-        On ``fake:``/``ibm:``: at most this many circuits (samples x parameter sets) per
-        runtime job; a training step past it goes out as several jobs
-        (``qml.hardware.job_limits``; default ``DEFAULT_MAX_CIRCUITS``).
-    execution_mode : {None, "job", "batch", "session"}, optional
-        On ``fake:``/``ibm:``: how the training jobs go out (``qml.hardware.modes``); None
-        is a runtime ``Session`` (the optimizer's jobs queue back to back), where the account
-        allows one.
-    mitigation : {None, "m3"}, optional
-        ``"m3"``: correct the device's readout errors in every evaluation (training and
-        prediction) with M3 (``qml.hardware.mitigation``), on ``aer:<fake>``, ``fake:`` and
-        ``ibm:``; the calibration is one job of two circuits, through the ledger.
+    max_circuits_per_job, execution_mode, mitigation
+        As ``VQC``: circuits per runtime job, how the jobs go out (None: a ``Session``), and
+        M3 readout mitigation (``"m3"``) on ``aer:<fake>``, ``fake:`` and ``ibm:``.
 
     Attributes
     ----------
