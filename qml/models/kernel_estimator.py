@@ -31,6 +31,7 @@ KERNEL_PARAMETERS = {  # checked at fit; the backend and scheduler by their own 
     "mitigation": QuantumKernel.PARAMETERS["mitigation"],
     "max_circuits_per_job": QuantumKernel.PARAMETERS["max_circuits_per_job"],
     "execution_mode": QuantumKernel.PARAMETERS["execution_mode"],
+    "runtime_options": QuantumKernel.PARAMETERS["runtime_options"],
 }
 
 
@@ -62,7 +63,8 @@ class KernelEstimator:
             common = dict(regularization=self.regularization, mitigation=self.mitigation,
                           scheduler=getattr(self, "scheduler", None),
                           max_circuits_per_job=self.max_circuits_per_job,
-                          execution_mode=self.execution_mode)
+                          execution_mode=self.execution_mode,
+                          runtime_options=self.runtime_options)
             if self.kernel == "trainable":
                 kernel = TrainableQuantumKernel(self.feature_map, self.feature_map_reps,
                                                 self.n_qubits_, bandwidth, self.backend,

@@ -78,7 +78,8 @@ class SampledKernel:
         elif target.runtime:
             jobs = target.jobs(target.device(circuits[0].num_qubits),
                                mode=self.execution_mode or "batch",
-                               max_circuits_per_job=self.max_circuits_per_job)
+                               max_circuits_per_job=self.max_circuits_per_job,
+                               options=self.runtime_options)
             isas = jobs.transpile(circuits, seed=self.seed)
 
             def sample(columns):

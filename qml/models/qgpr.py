@@ -71,6 +71,8 @@ class QGPR(KernelRegressor):
         As ``QSVC``: at most this many kernel circuits per runtime job.
     execution_mode : {None, "job", "batch", "session"}, optional
         As ``QSVC``: how the kernel's jobs go out.
+    runtime_options : dict, optional
+        As ``QSVC``: sampler options for ``fake:``/``ibm:``.
 
     Attributes
     ----------
@@ -108,7 +110,8 @@ class QGPR(KernelRegressor):
                  n_qubits=None, reduction=None, input_scaling="minmax", backend="statevector",
                  shots=None, seed=None, kernel="fidelity", gamma="auto", regularization=None,
                  mitigation=None, scheduler=None,
-                 max_circuits_per_job=None, execution_mode=None):
+                 max_circuits_per_job=None, execution_mode=None,
+                 runtime_options=None):
         self.alpha = alpha
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
@@ -126,6 +129,7 @@ class QGPR(KernelRegressor):
         self.scheduler = scheduler
         self.max_circuits_per_job = max_circuits_per_job
         self.execution_mode = execution_mode
+        self.runtime_options = runtime_options
 
     def _bandwidth_score(self):
         if self.alpha == "auto":

@@ -37,6 +37,8 @@ class QKRR(KernelRegressor):
         As ``QSVC``: the map from features to angles.
     backend, shots, regularization, mitigation, scheduler, max_circuits_per_job, execution_mode
         As ``QSVC``: where the kernel runs.
+    runtime_options : dict, optional
+        As ``QSVC``: sampler options for ``fake:``/``ibm:``.
 
     Attributes
     ----------
@@ -66,7 +68,8 @@ class QKRR(KernelRegressor):
                  bandwidth="auto", n_qubits=None, reduction=None, input_scaling="minmax",
                  backend="statevector", shots=None, seed=None, kernel="fidelity",
                  gamma="auto", regularization=None, mitigation=None, scheduler=None,
-                 max_circuits_per_job=None, execution_mode=None):
+                 max_circuits_per_job=None, execution_mode=None,
+                 runtime_options=None):
         self.alpha = alpha
         self.n_landmarks = n_landmarks
         self.feature_map = feature_map
@@ -85,6 +88,7 @@ class QKRR(KernelRegressor):
         self.scheduler = scheduler
         self.max_circuits_per_job = max_circuits_per_job
         self.execution_mode = execution_mode
+        self.runtime_options = runtime_options
 
     def _fit_standardised(self, kernel, angles: np.ndarray, y: np.ndarray) -> None:
         alpha = float(self.alpha)

@@ -87,6 +87,8 @@ class QSVC(KernelEstimator, KernelQPUEstimate, QuantumEstimator, QSVCFile, Class
     execution_mode : {None, "job", "batch", "session"}, optional
         On ``fake:`` and ``ibm:``: how the kernel's jobs go out (``QuantumKernel``; None: a
         ``Batch``).
+    runtime_options : dict, optional
+        Sampler options for ``fake:``/``ibm:`` (twirling, dynamical decoupling, ...).
 
     Attributes
     ----------
@@ -135,7 +137,8 @@ class QSVC(KernelEstimator, KernelQPUEstimate, QuantumEstimator, QSVCFile, Class
                  backend="statevector", shots=None, seed=None, kernel="fidelity",
                  gamma="auto", regularization=None, mitigation=None, n_landmarks=None,
                  scheduler=None,
-                 max_circuits_per_job=None, execution_mode=None):
+                 max_circuits_per_job=None, execution_mode=None,
+                 runtime_options=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.bandwidth = bandwidth
@@ -154,6 +157,7 @@ class QSVC(KernelEstimator, KernelQPUEstimate, QuantumEstimator, QSVCFile, Class
         self.scheduler = scheduler
         self.max_circuits_per_job = max_circuits_per_job
         self.execution_mode = execution_mode
+        self.runtime_options = runtime_options
 
     def _prepare(self, X, y):
         """Options and data checked, input map fitted: ``X``, ``y`` and the angles."""

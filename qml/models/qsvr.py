@@ -40,6 +40,8 @@ class QSVR(KernelRegressor):
         As ``QSVC``: at most this many kernel circuits per runtime job.
     execution_mode : {None, "job", "batch", "session"}, optional
         As ``QSVC``: how the kernel's jobs go out.
+    runtime_options : dict, optional
+        As ``QSVC``: sampler options for ``fake:``/``ibm:``.
 
     Attributes
     ----------
@@ -73,7 +75,8 @@ class QSVR(KernelRegressor):
                  input_scaling="minmax", backend="statevector", shots=None, seed=None,
                  kernel="fidelity", gamma="auto", regularization=None, mitigation=None,
                  scheduler=None,
-                 max_circuits_per_job=None, execution_mode=None):
+                 max_circuits_per_job=None, execution_mode=None,
+                 runtime_options=None):
         self.C = C
         self.epsilon = epsilon
         self.n_landmarks = n_landmarks
@@ -93,6 +96,7 @@ class QSVR(KernelRegressor):
         self.scheduler = scheduler
         self.max_circuits_per_job = max_circuits_per_job
         self.execution_mode = execution_mode
+        self.runtime_options = runtime_options
 
     def _fit_standardised(self, kernel, angles: np.ndarray, y: np.ndarray) -> None:
         options = dict(C=float(self.C), epsilon=float(self.epsilon))

@@ -39,7 +39,7 @@ from qml.models.exact_gram import STATE_MEMORY, block_plan, gram, self_fidelitie
 from qml.models.kernel_noise import MITIGATIONS, REGULARIZATIONS, regularize
 from qml.models.kernel_shots import SampledKernel
 from qml.models.projected import ProjectedKernel, auto_gamma, gaussian_kernel, projections
-from qml.validation import Rule, check_params, count, one_of, seed
+from qml.validation import Rule, check_params, count, instance_of, one_of, seed
 
 __all__ = ["QuantumKernel", "KERNEL_FEATURE_MAPS", "KINDS", "MAX_BANDWIDTH"]
 
@@ -50,6 +50,14 @@ logger = logging.getLogger(__name__)
 KERNEL_FEATURE_MAPS = ("zz", "pauli", "angle")  # data-only maps (reuploading has weights)
 KINDS = ("fidelity", "projected")
 _SUB_BATCH_BYTES = 64 * 2**20  # feature states made per engine call while filling a block
+
+_BANDWIDTH = Rule(f"'auto' or a number > 0 and at most {MAX_BANDWIDTH:g} (it scales angles in "
+                  "radians)", lambda v: (isinstance(v, str) and v == "auto")
+                  or (isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+                      and bool(np.isfinite(v)) and 0 < v <= MAX_BANDWIDTH))
+_GAMMA = Rule("'auto' or a finite number > 0", lambda v: (isinstance(v, str) and v == "auto")
+              or (isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+                  and bool(np.isfinite(v)) and v > 0))
 
 
 class QuantumKernel(ProjectedKernel, SampledKernel):
@@ -93,6 +101,8 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
         job is a ledger row, so a rerun after a crash submits only the missing ones.
     execution_mode : {None, "job", "batch", "session"}, optional
         On ``fake:``/``ibm:``: how the jobs go out (``qml.hardware.modes``; None: a Batch).
+    runtime_options : dict, optional
+        Sampler options for ``fake:``/``ibm:`` (twirling, dynamical decoupling, ...).
 
     Attributes
     ----------
@@ -120,10 +130,7 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
                             or (isinstance(v, str) and v in KERNEL_FEATURE_MAPS)),
         "feature_map_reps": count("feature_map_reps"),
         "n_qubits": count("n_qubits", none=True),
-        "bandwidth": Rule(f"'auto' or a number > 0 and at most {MAX_BANDWIDTH:g} (it scales "
-                          "angles in radians)", lambda v: (isinstance(v, str) and v == "auto")
-                          or (isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
-                              and bool(np.isfinite(v)) and 0 < v <= MAX_BANDWIDTH)),
+        "bandwidth": _BANDWIDTH,
         "shots": count("shots", none=True),
         "seed": seed(),
         "kind": one_of(*KINDS),
@@ -131,16 +138,14 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
         "mitigation": one_of(None, *MITIGATIONS, *READOUT_MITIGATIONS),
         "max_circuits_per_job": count("max_circuits_per_job", none=True),
         "execution_mode": one_of(None, *MODES),
-        "gamma": Rule("'auto' or a finite number > 0", lambda v: (isinstance(v, str) and
-                      v == "auto") or (isinstance(v, (int, float, np.number))
-                                       and not isinstance(v, bool) and bool(np.isfinite(v))
-                                       and v > 0)),
+        "gamma": _GAMMA,
+        "runtime_options": instance_of(dict, "a dict of runtime Sampler options"),
     }
 
     def __init__(self, feature_map="zz", feature_map_reps=2, n_qubits=None, bandwidth="auto",
                  backend="statevector", shots=None, seed=None, kind="fidelity", gamma="auto",
                  regularization=None, mitigation=None, scheduler=None,
-                 max_circuits_per_job=None, execution_mode=None):
+                 max_circuits_per_job=None, execution_mode=None, runtime_options=None):
         self.feature_map = feature_map
         self.feature_map_reps = feature_map_reps
         self.n_qubits = n_qubits
@@ -155,6 +160,7 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
         self.scheduler = scheduler
         self.max_circuits_per_job = max_circuits_per_job
         self.execution_mode = execution_mode
+        self.runtime_options = runtime_options
         self.n_circuits_ = 0
         self._cache: dict = {}
 
@@ -170,6 +176,8 @@ class QuantumKernel(ProjectedKernel, SampledKernel):
             raise ConfigurationError(f"mitigation={self.mitigation!r}: backend "
                                      f"{self.backend!r} has no noise to mitigate")
         check_scheduler(self.scheduler)
+        if self.runtime_options and not spec.runtime:
+            raise ConfigurationError(f"runtime_options: backend {self.backend!r} has no sampler")
         if self.scheduler is not None and (not exact_values(self.backend, self.shots)
                                            or self.kind != "fidelity"):
             raise ConfigurationError(f"scheduler={describe(self.scheduler)!r}: the cluster "

@@ -80,7 +80,7 @@ class TrainableQuantumKernel(QuantumKernel):
     ----------
     feature_map, feature_map_reps, n_qubits, backend, shots, seed
         As ``QuantumKernel`` (the fidelity kind).
-    regularization, mitigation, scheduler, max_circuits_per_job, execution_mode
+    regularization, mitigation, scheduler, max_circuits_per_job, execution_mode, runtime_options
         As ``QuantumKernel``; training itself runs in this process, on the exact engine.
     bandwidth : float or "auto", default="auto"
         The starting bandwidth of every feature (``"auto"``: ``QuantumKernel``'s choice).
@@ -116,11 +116,11 @@ class TrainableQuantumKernel(QuantumKernel):
     def __init__(self, feature_map="zz", feature_map_reps=2, n_qubits=None, bandwidth="auto",
                  backend="statevector", shots=None, seed=None, regularization=None,
                  mitigation=None, scheduler=None, maxiter=50, max_samples=200,
-                 max_circuits_per_job=None, execution_mode=None):
+                 max_circuits_per_job=None, execution_mode=None, runtime_options=None):
         super().__init__(feature_map, feature_map_reps, n_qubits, bandwidth, backend, shots,
                          seed, regularization=regularization, mitigation=mitigation,
                          scheduler=scheduler, max_circuits_per_job=max_circuits_per_job,
-                         execution_mode=execution_mode)
+                         execution_mode=execution_mode, runtime_options=runtime_options)
         self.maxiter = maxiter
         self.max_samples = max_samples
 

@@ -255,3 +255,21 @@ def test_a_qv_width_past_the_limit_goes_out_in_pieces_and_the_dry_run_counts_the
     assert [r.kind for r in Ledger().list()] == ["qv_width_2"] * 3
     with pytest.raises(ConfigurationError, match="max_circuits_per_job=4: backend 'aer'"):
         measure_quantum_volume("aer", [2], trials=10, max_circuits_per_job=4)
+
+
+def test_a_kernels_runtime_options_reach_the_sampler(monkeypatch):
+    seen = []
+
+    class RecordingSampler(CountingSampler):
+        def __init__(self, mode, options=None):
+            seen.append(options)
+            super().__init__(mode, options)
+
+    monkeypatch.setattr(runtime, "_make_sampler", RecordingSampler)
+    options = {"twirling": {"enable_gates": True}, "dynamical_decoupling": {"enable": True}}
+    _kernel(runtime_options=options).evaluate(_samples(6))
+    assert seen and all(o["twirling"] == options["twirling"] and
+                        o["dynamical_decoupling"] == options["dynamical_decoupling"]
+                        for o in seen)
+    with pytest.raises(ConfigurationError, match="backend 'statevector' has no sampler"):
+        QuantumKernel(runtime_options=options).evaluate(_samples(4))
