@@ -67,12 +67,8 @@ class QGPR(KernelRegressor):
         As ``QKRR``; ``bandwidth="auto"`` maximises the log marginal likelihood.
     input_scaling, seed, backend, shots, regularization, mitigation, scheduler
         As ``QKRR``.
-    max_circuits_per_job : int, optional
-        As ``QSVC``: at most this many kernel circuits per runtime job.
-    execution_mode : {None, "job", "batch", "session"}, optional
-        As ``QSVC``: how the kernel's jobs go out.
-    runtime_options : dict, optional
-        As ``QSVC``: sampler options for ``fake:``/``ibm:``.
+    max_circuits_per_job, execution_mode, runtime_options
+        As ``QSVC``: how the kernel's runtime jobs are cut, sent and configured.
 
     Attributes
     ----------
