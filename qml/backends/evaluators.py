@@ -45,7 +45,12 @@ from qml.errors import (
     FallbackWarning,
     UnsupportedCircuitError,
 )
-from qml.hardware.mitigation import CALIBRATION_SHOTS, ReadoutMitigator, measured_qubits
+from qml.hardware.mitigation import (
+    CALIBRATION_SHOTS,
+    ReadoutMitigator,
+    measured_qubits,
+    simulated_calibration,
+)
 
 __all__ = ["ExactEvaluator", "EngineSamplerEvaluator", "NoisyEngineEvaluator",
            "AerEstimatorEvaluator",
@@ -367,19 +372,11 @@ def _readout(evaluator, n_device: int) -> ReadoutMitigator:
     call on Aer's simulator of the device."""
     if evaluator.mitigator is None:
         from qiskit_aer import AerSimulator
-        from qiskit_aer.primitives import SamplerV2
-
-        simulator = AerSimulator.from_backend(evaluator.device)
-        seed = _calibration_seed(_JobSeeds(evaluator.seed))
-
-        def calibrate(circuits):
-            sampler = SamplerV2.from_backend(simulator, seed=seed,
-                                             default_shots=CALIBRATION_SHOTS)
-            return [r.data.meas.get_counts() for r in
-                    sampler.run([(c,) for c in circuits]).result()]
 
         evaluator.mitigator = ReadoutMitigator.calibrated(
-            calibrate, measured_qubits(evaluator.circuit), n_device)
+            simulated_calibration(AerSimulator.from_backend(evaluator.device),
+                                  _calibration_seed(_JobSeeds(evaluator.seed))),
+            measured_qubits(evaluator.circuit), n_device)
     return evaluator.mitigator
 
 

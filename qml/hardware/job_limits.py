@@ -104,23 +104,21 @@ class JobLimits:
 
     def circuits_per_job(self, isa_circuits, shots: int) -> int:
         """The most circuits (parameter rows, any mix of ``isa_circuits``) one job may hold
-        at ``shots`` shots: within every limit, at least 1."""
-        by_shots = self.max_executions // max(1, int(shots))
-        heaviest = max((instructions_per_qubit(c) for c in isa_circuits), default=1)
-        by_instructions = self.max_instructions_per_qubit // max(1, heaviest)
-        return max(1, min(self.max_circuits, by_shots, by_instructions))
-
-    def check_one(self, isa_circuit, shots: int) -> None:
-        """Refuse, before anything is sent, a circuit that no job could hold alone."""
+        at ``shots`` shots: within every limit, at least 1. A circuit that no job could hold
+        alone is refused here, before anything is sent."""
         if int(shots) > self.max_executions:
             raise ConfigurationError(f"{shots:,} shots of one circuit pass IBM's "
                                      f"{self.max_executions:,} executions per job")
-        heaviest = instructions_per_qubit(isa_circuit)
+        heaviest, name = max(((instructions_per_qubit(c), c.name) for c in isa_circuits),
+                             default=(1, ""))
         if heaviest > self.max_instructions_per_qubit:
             raise ConfigurationError(
-                f"circuit {isa_circuit.name!r} needs {heaviest:,} control-system instructions "
-                f"on one qubit; IBM accepts at most {self.max_instructions_per_qubit:,} per "
-                "job: make it shallower")
+                f"circuit {name!r} needs {heaviest:,} control-system instructions on one "
+                f"qubit; IBM accepts at most {self.max_instructions_per_qubit:,} per job: "
+                "make it shallower")
+        by_shots = self.max_executions // max(1, int(shots))
+        by_instructions = self.max_instructions_per_qubit // max(1, heaviest)
+        return max(1, min(self.max_circuits, by_shots, by_instructions))
 
 
 def split(rows: list[int], per_job: int) -> list[list[tuple[int, int, int]]]:

@@ -26,8 +26,8 @@ from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister
 from qml.errors import ConfigurationError
 
 __all__ = ["MITIGATIONS", "CALIBRATION_SHOTS", "ReadoutMitigator", "calibration_circuits",
-           "single_qubit_matrices", "measured_qubits", "check_mitigation", "counts_dict",
-           "MAX_OUTCOME_QUBITS", "calibration_jobs"]
+           "single_qubit_matrices", "measured_qubits", "check_mitigation",
+           "MAX_OUTCOME_QUBITS", "calibration_jobs", "simulated_calibration"]
 
 logger = logging.getLogger(__name__)
 
@@ -214,9 +214,18 @@ class ReadoutMitigator:
         return out
 
 
-def counts_dict(result) -> dict:
-    """The counts of a BitArray of one circuit, as ``{bit string: count}``."""
-    return result.get_counts()
+def simulated_calibration(simulator, seed: int | None) -> Callable[[list], list]:
+    """``run(circuits) -> [counts of each]`` of calibration circuits on an Aer ``simulator``
+    of a device (``aer:<fake>``), at ``CALIBRATION_SHOTS``."""
+    from qiskit_aer.primitives import SamplerV2
+
+    def run(circuits):
+        sampler = SamplerV2.from_backend(simulator, seed=seed,
+                                         default_shots=CALIBRATION_SHOTS)
+        return [r.data.meas.get_counts() for r in
+                sampler.run([(c,) for c in circuits]).result()]
+
+    return run
 
 
 def _row_counts(bits) -> list[dict]:

@@ -266,8 +266,7 @@ class RuntimeJobs:
 
         ``seed`` seeds the local simulator of a ``fake:`` backend (ignored on hardware).
         """
-        for qc in isa_circuits:  # refused here, not after the queue
-            self.limits.check_one(qc, shots)
+        per_job = self.circuits_per_job(isa_circuits, shots)  # refused here, not after the queue
         values_list = [None if v is None or not np.size(v) else np.asarray(v, dtype=float)
                        for v in values_list]
         rows = [1 if v is None or v.ndim < 2 else int(np.prod(v.shape[:-1]))
@@ -275,10 +274,10 @@ class RuntimeJobs:
         options = dict(self.options or {})
         if self.spec.kind == "fake" and seed is not None:  # hardware ignores a seed
             options["simulator"] = {**options.get("simulator", {}), "seed_simulator": seed}
-        jobs = split(rows, self.circuits_per_job(isa_circuits, shots))
+        jobs = split(rows, per_job)
         if len(jobs) > 1:
             logger.info("%s: %d circuits go out as %d jobs (at most %d a job)", kind,
-                        sum(rows), len(jobs), self.circuits_per_job(isa_circuits, shots))
+                        sum(rows), len(jobs), per_job)
         parts = [[] for _ in isa_circuits]
         for job in jobs:
             values = [_rows(values_list[p], a, b, rows[p]) for p, a, b in job]

@@ -16,8 +16,8 @@ from qiskit import QuantumCircuit
 from qml.hardware.mitigation import (
     CALIBRATION_SHOTS,
     ReadoutMitigator,
-    counts_dict,
     measured_qubits,
+    simulated_calibration,
 )
 from qml.models.kernel_noise import mitigate
 
@@ -99,12 +99,12 @@ class SampledKernel:
             return sample([values[:, o] for o in orders])
 
         if self.mitigation == "m3":  # every circuit's counts as readout-corrected quasi-probs
-            def calibrate(cal):
-                if target.runtime:
-                    return jobs.run(cal, [None] * len(cal), CALIBRATION_SHOTS,
-                                    "m3_calibration", self.seed)
-                return _aer_calibration(target, cal, self.seed)
+            def through_the_ledger(cal):
+                return [b.get_counts() for b in jobs.run(
+                    cal, [None] * len(cal), CALIBRATION_SHOTS, "m3_calibration", self.seed)]
 
+            calibrate = through_the_ledger if target.runtime else \
+                simulated_calibration(target.simulator(), self.seed)
             run = _readout_corrected(run, isas, calibrate, isas[0].num_qubits)
         self._cache[key] = run, max(1, most)
         return self._cache[key]
@@ -268,27 +268,17 @@ def _zeros_frequency(bits) -> np.ndarray:
     return (bits.array == 0).all(axis=-1).mean(axis=-1)
 
 
-def _aer_calibration(target, circuits, seed) -> list:
-    """The calibration ``circuits`` run on Aer's simulator of an ``aer:<fake>`` device: one
-    BitArray each."""
-    from qiskit_aer.primitives import SamplerV2
-
-    sampler = SamplerV2.from_backend(target.simulator(), seed=seed,
-                                     default_shots=CALIBRATION_SHOTS)
-    return [r.data.meas for r in sampler.run([(c,) for c in circuits]).result()]
-
-
 def _readout_corrected(run, isas, calibrate, n_device: int):
     """``run`` whose results are M3's quasi-probabilities, rows by ``2**n`` outcomes (as the
-    engine's counts are), the device calibrated on the measured qubits at the first call."""
+    engine's counts are), the device calibrated on the measured qubits at the first call
+    (``calibrate(circuits) -> [counts of each]``)."""
     state: dict = {}
     qubits = [measured_qubits(isa) for isa in isas]
 
     def corrected(values):
         if "mitigator" not in state:
             every = sorted({q for qs in qubits for q in qs})
-            state["mitigator"] = ReadoutMitigator.calibrated(
-                lambda cal: [counts_dict(b) for b in calibrate(cal)], every, n_device)
+            state["mitigator"] = ReadoutMitigator.calibrated(calibrate, every, n_device)
         mitigator = state["mitigator"]
         return [mitigator.quasi_rows(result, qs) for result, qs in zip(run(values), qubits)]
 

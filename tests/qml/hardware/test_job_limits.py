@@ -81,7 +81,9 @@ def test_every_limit_bounds_the_circuits_per_job():
     deep.measure_all()
     assert JobLimits(max_instructions_per_qubit=20_100).circuits_per_job([deep], 1) == 10
     with pytest.raises(ConfigurationError, match="control-system instructions on one qubit"):
-        JobLimits(max_instructions_per_qubit=1000).check_one(deep, 1)
+        JobLimits(max_instructions_per_qubit=1000).circuits_per_job([one, deep], 1)
+    with pytest.raises(ConfigurationError, match="of one circuit pass IBM's 10,000,000 executions"):
+        JobLimits().circuits_per_job([one], MAX_EXECUTIONS + 1)
     for bad in (0, -3, 2.5, True, "10"):
         with pytest.raises(ConfigurationError, match="max_circuits_per_job must be a whole"):
             JobLimits.with_override(bad)
